@@ -24,21 +24,21 @@ func schemaFor(d *Dataset) *arrow.Schema {
 }
 
 type storeImpl struct {
-	batches map[string][]arrow.RecordBatch
+	byName map[string][]arrow.RecordBatch
 }
 
 func (s *storeImpl) ingest(io.Reader, string) error { return nil }
 func (s *storeImpl) batches(d *Dataset) []arrow.RecordBatch {
-	return s.batches[d.FullName()]
+	return s.byName[d.FullName()]
 }
 func (s *storeImpl) stats() Stats { return Stats{} }
 
 // AddBatch (stub only) lets engine tests inject hand-built batches.
 func (s *Store) AddBatch(d *Dataset, b arrow.RecordBatch) {
-	if s.impl.batches == nil {
-		s.impl.batches = map[string][]arrow.RecordBatch{}
+	if s.impl.byName == nil {
+		s.impl.byName = map[string][]arrow.RecordBatch{}
 	}
-	s.impl.batches[d.FullName()] = append(s.impl.batches[d.FullName()], b)
+	s.impl.byName[d.FullName()] = append(s.impl.byName[d.FullName()], b)
 }
 
 func defaultCatalog() *Catalog {
