@@ -1,0 +1,108 @@
+// Package render writes search results for people and for tools, in four
+// formats:
+//
+//   - table: aligned columns under a header and a dashed separator line,
+//     for a terminal. A multivalue cell shows one value per line; a value
+//     holding newlines shows one line per line. With a width > 0 (the
+//     terminal's), wide columns are narrowed so the table fits and their
+//     cells are wrapped, preferring a break after a space, '\', '/', ',' or
+//     ';' and cutting mid-word only when a word alone is wider than its
+//     column. Widths are display widths (go-runewidth), so CJK and emoji
+//     cells stay aligned. Other control characters are shown as Go escapes
+//     (\t, \x1b) so that a value can never move the cursor or break the
+//     alignment. A null cell is blank. When any row takes more than one
+//     line, rows are separated by a blank line.
+//   - csv: RFC 4180 through encoding/csv, a header row of field names, then
+//     one record per row; a multivalue cell is its values joined by "\n"
+//     inside one quoted cell, as Splunk's CSV export does; a null cell is
+//     empty.
+//   - json: one JSON object per result row and line (JSON Lines), keys in
+//     column order, every value a JSON string, a multivalue cell a JSON
+//     array of strings, and null cells omitted, as Splunk's REST export
+//     does ("result" objects hold only the fields a row has). Objects are
+//     written by hand because encoding/json sorts map keys; strings are
+//     escaped per RFC 8259 without HTML escaping, so "<Event>" stays
+//     readable.
+//   - markdown: a GitHub-flavoured table. '|' is escaped as "\|", the
+//     characters that would start inline markup ('*', '`', '<', '[', ']')
+//     and a '\' before punctuation are backslash-escaped, and values of a
+//     multivalue cell (and lines of a value) are joined with "<br>".
+//
+// An empty result (no rows) prints "0 results" in table and markdown
+// formats; csv prints the header row alone (so a tool still sees the
+// columns; nothing at all when there are no columns either), and json
+// prints nothing, as a JSON Lines stream of zero rows is empty.
+//
+// The package does not import Arrow: it reads any Table, which the engine's
+// results implement.
+package render
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Table is a result set to render. Cell returns nil for a null cell, one
+// string for a single value, several for a multivalue cell.
+type Table interface {
+	Fields() []string
+	NumRows() int
+	Cell(row, col int) []string
+}
+
+// Format names an output format.
+type Format string
+
+// The output formats.
+const (
+	FormatTable    Format = "table"
+	FormatCSV      Format = "csv"
+	FormatJSON     Format = "json"
+	FormatMarkdown Format = "markdown"
+)
+
+// Formats lists every format in the order help texts show them.
+func Formats() []Format {
+	return []Format{FormatTable, FormatCSV, FormatJSON, FormatMarkdown}
+}
+
+// ParseFormat returns the format named s (case-insensitive).
+func ParseFormat(s string) (Format, error) {
+	f := Format(strings.ToLower(strings.TrimSpace(s)))
+	for _, g := range Formats() {
+		if f == g {
+			return f, nil
+		}
+	}
+	names := make([]string, 0, len(Formats()))
+	for _, g := range Formats() {
+		names = append(names, string(g))
+	}
+	return "", fmt.Errorf("unknown output format %q (want one of %s)", s, strings.Join(names, ", "))
+}
+
+// Options tune a writer.
+type Options struct {
+	// Width is the display width the table format fits its columns into;
+	// 0 means no limit (no wrapping). Other formats ignore it.
+	Width int
+}
+
+// Write renders t in format f to w.
+func Write(w io.Writer, t Table, f Format, opt Options) error {
+	switch f {
+	case FormatTable:
+		return WriteTable(w, t, opt.Width)
+	case FormatCSV:
+		return WriteCSV(w, t)
+	case FormatJSON:
+		return WriteJSON(w, t)
+	case FormatMarkdown:
+		return WriteMarkdown(w, t)
+	}
+	return fmt.Errorf("render: unknown output format %q", f)
+}
+
+// emptyMessage is what table and markdown print for a result without rows.
+const emptyMessage = "0 results\n"
