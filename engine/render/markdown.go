@@ -17,22 +17,19 @@ func WriteMarkdown(w io.Writer, t Table) error {
 	}
 	fields := t.Fields()
 	bw := bufio.NewWriter(w)
-	var b strings.Builder
 	writeRow := func(cell func(c int) []string) {
-		b.Reset()
-		b.WriteByte('|')
+		bw.WriteByte('|')
 		for c := range fields {
-			b.WriteByte(' ')
+			bw.WriteByte(' ')
 			for i, v := range cell(c) {
 				if i > 0 {
-					b.WriteString("<br>")
+					bw.WriteString("<br>")
 				}
-				markdownEscape(&b, v)
+				markdownEscape(bw, v)
 			}
-			b.WriteString(" |")
+			bw.WriteString(" |")
 		}
-		b.WriteByte('\n')
-		bw.WriteString(b.String())
+		bw.WriteByte('\n')
 	}
 	writeRow(func(c int) []string { return fields[c : c+1] })
 	bw.WriteByte('|')
@@ -50,8 +47,11 @@ func WriteMarkdown(w io.Writer, t Table) error {
 }
 
 // markdownEscape writes s to b so that it shows literally in a table cell.
-func markdownEscape(b *strings.Builder, s string) {
-	s = sanitize(strings.ReplaceAll(s, "\r\n", "\n"))
+func markdownEscape(b *bufio.Writer, s string) {
+	if strings.Contains(s, "\r\n") {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+	}
+	s = sanitize(s)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch c {
