@@ -298,8 +298,13 @@ func parseYAML(name string, data []byte) ([]*Macro, error) {
 		}
 		m := &Macro{Origin: fmt.Sprintf("%s:%d", name, root.Line)}
 		var hasName, hasDef bool
+		seen := make(map[string]int, len(root.Content)/2)
 		for i := 0; i+1 < len(root.Content); i += 2 {
 			k, v := root.Content[i], root.Content[i+1]
+			if first, dup := seen[k.Value]; dup {
+				return nil, fmt.Errorf("%s:%d: key %q repeated (first at line %d)", name, k.Line, k.Value, first)
+			}
+			seen[k.Value] = k.Line
 			switch k.Value {
 			case "name", "definition", "description":
 				if v.Kind != yaml.ScalarNode {
