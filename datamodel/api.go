@@ -61,13 +61,15 @@ const (
 // every field of d.Fields in order, each a dictionary<int32, utf8> column,
 // nullable. Column names carry no dataset prefix.
 func (d *Dataset) Schema() *arrow.Schema {
-	return schemaFor(d) // TODO(datamodel)
+	return schemaFor(d)
 }
 
 // Catalog is the set of data models minispl knows, read from one
 // declarative table (see catalog.go).
 type Catalog struct {
 	datasets []*Dataset
+	// specs holds the declaration of each dataset, parallel to datasets.
+	specs []*datasetSpec
 }
 
 // Datasets returns every dataset in a stable order.
@@ -88,7 +90,7 @@ func (c *Catalog) Lookup(fullName string) (*Dataset, bool) {
 // is filled by Ingest calls and then read concurrently by searches; it is
 // not safe to ingest while searching.
 type Store struct {
-	impl storeImpl // TODO(datamodel)
+	impl storeImpl
 }
 
 // Ingest reads XmlWinEventLog text from r. name (usually a file path) is
@@ -97,17 +99,17 @@ type Store struct {
 // Ingest returns an error only for I/O failures; malformed events are
 // counted and reported, not fatal.
 func (s *Store) Ingest(r io.Reader, name string) error {
-	return s.impl.ingest(r, name) // TODO(datamodel)
+	return s.impl.ingest(r, name)
 }
 
 // Batches returns the record batches of a dataset (possibly none). The
 // batches stay owned by the Store.
 func (s *Store) Batches(d *Dataset) []arrow.RecordBatch {
-	return s.impl.batches(d) // TODO(datamodel)
+	return s.impl.batches(d)
 }
 
 // Stats returns the counts of everything ingested so far.
-func (s *Store) Stats() Stats { return s.impl.stats() } // TODO(datamodel)
+func (s *Store) Stats() Stats { return s.impl.stats() }
 
 // Stats counts what ingestion did.
 type Stats struct {
@@ -136,7 +138,7 @@ type Options struct {
 
 // DefaultCatalog returns the built-in CIM data models (Endpoint.Registry,
 // Endpoint.Processes, Endpoint.Filesystem).
-func DefaultCatalog() *Catalog { return defaultCatalog() } // TODO(datamodel)
+func DefaultCatalog() *Catalog { return defaultCatalog() }
 
 // NewStore returns an empty Store for the datasets of cat.
-func NewStore(cat *Catalog, opt Options) *Store { return newStore(cat, opt) } // TODO(datamodel)
+func NewStore(cat *Catalog, opt Options) *Store { return newStore(cat, opt) }

@@ -1,0 +1,442 @@
+package datamodel
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// Defaults of Options.
+const (
+	defaultBatchSize = 65536
+	defaultHost      = "CONTENTCTL_HOST"
+	// sourcetypeValue is the sourcetype after the add-on's rename
+	// (sysmon-to-cim §1).
+	sourcetypeValue = "xmlwineventlog"
+	// maxProblems bounds Stats.Problems.
+	maxProblems = 20
+	// readBufferSize is the initial line buffer; it grows for longer lines.
+	readBufferSize = 1 << 20
+)
+
+// datasetPlan is the compiled mapping of one dataset plus its batch
+// builder.
+type datasetPlan struct {
+	ds     *Dataset
+	name   string
+	schema *arrow.Schema
+	// derive[id] are the per-field derivations for Sysmon EventID id.
+	derive map[int][]deriveFunc
+	calcs  []calcStep
+	vals   [][]byte // row scratch
+
+	timeB          *array.TimestampBuilder
+	hostB, srcB    *array.BinaryDictionaryBuilder
+	stB            *array.BinaryDictionaryBuilder
+	fieldB         []*array.BinaryDictionaryBuilder
+	rows           int
+	batches        []arrow.RecordBatch
+	host, src, stv []byte
+}
+
+type storeImpl struct {
+	mem       memory.Allocator
+	batchSize int
+	plans     []*datasetPlan
+	route     map[int]*datasetPlan
+	extra     map[string][]arrow.RecordBatch // AddBatch for datasets without a plan
+	consts    cimConsts
+	ev        event
+	pending   []byte
+
+	st Stats
+}
+
+func newStore(cat *Catalog, opt Options) *Store {
+	s := &Store{}
+	im := &s.impl
+	im.mem = memory.NewGoAllocator()
+	im.batchSize = opt.BatchSize
+	if im.batchSize <= 0 {
+		im.batchSize = defaultBatchSize
+	}
+	host := opt.Host
+	if host == "" {
+		host = defaultHost
+	}
+	im.consts = cimConsts{unknown: []byte("unknown"), sourcetype: []byte(sourcetypeValue)}
+	im.route = map[int]*datasetPlan{}
+	im.st = Stats{Used: map[string]int{}, Skipped: map[string]int{}}
+	if cat == nil {
+		return s
+	}
+	ta := sysmonFields()
+	for _, d := range cat.Datasets() {
+		spec := cat.spec(d)
+		if spec == nil {
+			continue
+		}
+		calcs, err := compileCalcs(spec)
+		if err != nil {
+			// The catalog table is static and tested; this is a bug.
+			panic("datamodel: " + err.Error())
+		}
+		p := &datasetPlan{
+			ds: d, name: d.FullName(), schema: d.Schema(),
+			derive: map[int][]deriveFunc{}, calcs: calcs,
+			vals: make([][]byte, len(spec.fields)),
+			host: []byte(host), src: []byte("XmlWinEventLog:" + sysmonChannel), stv: []byte(sourcetypeValue),
+		}
+		for _, id := range spec.eventIDs {
+			fs := make([]deriveFunc, len(spec.fields))
+			for i, f := range spec.fields {
+				fs[i] = deriveFor(ta, f.name, id)
+			}
+			p.derive[id] = fs
+			if _, dup := im.route[id]; !dup {
+				im.route[id] = p
+			}
+		}
+		p.newBuilders(im.mem, len(spec.fields))
+		im.plans = append(im.plans, p)
+		im.st.Used[p.name] = 0
+	}
+	return s
+}
+
+func (p *datasetPlan) newBuilders(mem memory.Allocator, n int) {
+	p.timeB = array.NewTimestampBuilder(mem, timeType())
+	nb := func() *array.BinaryDictionaryBuilder {
+		return array.NewDictionaryBuilder(mem, dictType()).(*array.BinaryDictionaryBuilder)
+	}
+	p.hostB, p.srcB, p.stB = nb(), nb(), nb()
+	p.fieldB = make([]*array.BinaryDictionaryBuilder, n)
+	for i := range p.fieldB {
+		p.fieldB[i] = nb()
+	}
+}
+
+// appendRow evaluates the dataset's fields for e and appends one row.
+func (p *datasetPlan) appendRow(e *event, ms int64, k *cimConsts, batchSize int) {
+	fs := p.derive[e.eventID]
+	for i, f := range fs {
+		if f == nil {
+			p.vals[i] = nil
+		} else {
+			p.vals[i] = f(e)
+		}
+	}
+	applyCalcs(p.calcs, p.vals, e, k)
+	p.timeB.Append(arrow.Timestamp(ms))
+	// Append only fails for values of the wrong Go type; these are []byte.
+	_ = p.hostB.Append(p.host)
+	_ = p.srcB.Append(p.src)
+	_ = p.stB.Append(p.stv)
+	for i, v := range p.vals {
+		if v == nil {
+			p.fieldB[i].AppendNull()
+		} else {
+			_ = p.fieldB[i].Append(v)
+		}
+	}
+	p.rows++
+	if p.rows >= batchSize {
+		p.flush()
+	}
+}
+
+// flush turns the pending rows into a record batch with its own
+// dictionaries.
+func (p *datasetPlan) flush() {
+	if p.rows == 0 {
+		return
+	}
+	cols := make([]arrow.Array, 0, 4+len(p.fieldB))
+	cols = append(cols, p.timeB.NewArray())
+	for _, b := range append([]*array.BinaryDictionaryBuilder{p.hostB, p.srcB, p.stB}, p.fieldB...) {
+		cols = append(cols, b.NewDictionaryArray())
+		b.ResetFull() // per-batch dictionary
+	}
+	rec := array.NewRecordBatch(p.schema, cols, int64(p.rows))
+	for _, c := range cols {
+		c.Release()
+	}
+	p.batches = append(p.batches, rec)
+	p.rows = 0
+}
+
+func (s *storeImpl) batches(d *Dataset) []arrow.RecordBatch {
+	if d == nil {
+		return nil
+	}
+	var out []arrow.RecordBatch
+	for _, p := range s.plans {
+		if p.ds == d || p.name == d.FullName() {
+			out = append(out, p.batches...)
+			break
+		}
+	}
+	return append(out, s.extra[d.FullName()]...)
+}
+
+func (s *storeImpl) stats() Stats {
+	st := s.st
+	st.Used = make(map[string]int, len(s.st.Used))
+	for k, v := range s.st.Used {
+		st.Used[k] = v
+	}
+	st.Skipped = make(map[string]int, len(s.st.Skipped))
+	for k, v := range s.st.Skipped {
+		st.Skipped[k] = v
+	}
+	st.Problems = append([]string(nil), s.st.Problems...)
+	return st
+}
+
+// AddBatch appends a hand-built record batch to dataset d, after any
+// ingested batches. It exists for tests of code that reads a Store (the
+// engine): b must have the schema d.Schema(), which AddBatch does not
+// check. AddBatch retains b; the caller still releases its own reference,
+// and Release releases the Store's.
+func (s *Store) AddBatch(d *Dataset, b arrow.RecordBatch) {
+	if s.impl.extra == nil {
+		s.impl.extra = map[string][]arrow.RecordBatch{}
+	}
+	b.Retain()
+	s.impl.extra[d.FullName()] = append(s.impl.extra[d.FullName()], b)
+}
+
+// Release releases every record batch the Store holds. Batches returned by
+// Batches must not be used afterwards unless the caller retained them.
+func (s *Store) Release() {
+	for _, p := range s.impl.plans {
+		for _, b := range p.batches {
+			b.Release()
+		}
+		p.batches = nil
+	}
+	for k, bs := range s.impl.extra {
+		for _, b := range bs {
+			b.Release()
+		}
+		delete(s.impl.extra, k)
+	}
+}
+
+// IngestFile opens path and ingests it (see Ingest), counting it in
+// Stats.Files. Problems are reported as path:line. Errors are wrapped with
+// the path.
+func (s *Store) IngestFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	defer f.Close()
+	s.impl.st.Files++
+	if err := s.impl.ingest(f, path); err != nil {
+		return err
+	}
+	return nil
+}
+
+// skip counts one event skipped for reason.
+func (s *storeImpl) skip(reason string) {
+	s.st.Skipped[reason]++
+}
+
+// malformed counts one malformed event and records it as a problem.
+func (s *storeImpl) malformed(name string, line int, reason, detail string) {
+	s.st.Skipped["malformed: "+reason]++
+	if len(s.st.Problems) < maxProblems {
+		if detail != "" {
+			reason += ": " + detail
+		}
+		s.st.Problems = append(s.st.Problems, fmt.Sprintf("%s:%d: %s", name, line, reason))
+	}
+}
+
+// ingest reads XmlWinEventLog text line by line. An event starts at a line
+// beginning with "<Event" and ends at the first "</Event>"; a one-line event
+// is parsed in place, a multi-line one is copied into s.pending first. A run
+// of non-blank lines outside any event counts as one malformed event.
+func (s *storeImpl) ingest(r io.Reader, name string) error {
+	if s.st.Used == nil { // a zero Store (not from NewStore)
+		s.st.Used, s.st.Skipped = map[string]int{}, map[string]int{}
+	}
+	lr := newLineReader(r, readBufferSize)
+	defer func() { s.st.Bytes += lr.bytes }()
+	open := false      // an event started and has not ended
+	openLine := 0      // its first line
+	inGarbage := false // inside a run of non-event lines
+	for {
+		raw, ok := lr.next()
+		if !ok {
+			break
+		}
+		line := raw
+		if lr.line == 1 && len(line) >= 3 && string(line[:3]) == "\xef\xbb\xbf" {
+			line = line[3:] // UTF-8 byte order mark
+		}
+		for len(line) > 0 {
+			if isEventStart(line) {
+				inGarbage = false
+				if open {
+					s.malformed(name, openLine, "no </Event> before the next <Event", "")
+					s.st.Events++
+					open = false
+				}
+				if end := indexEventEnd(line); end >= 0 {
+					s.process(line[:end], name, lr.line)
+					line = line[end:]
+					continue
+				}
+				open, openLine = true, lr.line
+				s.pending = append(s.pending[:0], line...)
+				line = nil
+				continue
+			}
+			if open {
+				if end := indexEventEnd(line); end >= 0 {
+					s.pending = append(s.pending, line[:end]...)
+					s.process(s.pending, name, openLine)
+					open = false
+					line = line[end:]
+					continue
+				}
+				s.pending = append(s.pending, line...)
+				line = nil
+				continue
+			}
+			if isBlank(line) {
+				inGarbage = false
+				line = nil
+				continue
+			}
+			// Text outside any event, including text after "</Event>" on
+			// the same line: skip leading space so that a following
+			// "<Event" is recognised.
+			if t := trimLeftSpace(line); len(t) < len(line) && isEventStart(t) {
+				line = t
+				continue
+			}
+			if !inGarbage {
+				inGarbage = true
+				s.st.Events++
+				s.malformed(name, lr.line, "text outside an <Event> element", snippet(trimEOL(line)))
+			}
+			line = nil
+		}
+	}
+	if open {
+		s.st.Events++
+		s.malformed(name, openLine, "no </Event> before end of input", "")
+	}
+	for _, p := range s.plans {
+		p.flush()
+	}
+	if lr.err != nil {
+		return fmt.Errorf("ingest %s: %w", name, lr.err)
+	}
+	return nil
+}
+
+// indexEventEnd returns the index just after the first "</Event>" in b,
+// or -1.
+func indexEventEnd(b []byte) int {
+	i := indexClose(b, "</Event>")
+	if i < 0 {
+		return -1
+	}
+	return i + len("</Event>")
+}
+
+func trimLeftSpace(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
+	}
+	return b
+}
+
+// snippet shortens text for a problem report.
+func snippet(b []byte) string {
+	const max = 60
+	if len(b) > max {
+		return strconv.Quote(string(b[:max]) + "...")
+	}
+	return strconv.Quote(string(b))
+}
+
+// process maps one complete event text.
+func (s *storeImpl) process(text []byte, name string, line int) {
+	s.st.Events++
+	e := &s.ev
+	e.reset()
+	e.line = line
+	if reason := parseEvent(text, e); reason != "" {
+		s.malformed(name, line, reason, "")
+		return
+	}
+	if string(e.channel) != sysmonChannel {
+		s.skip(sysmonSkipReason(e))
+		return
+	}
+	p := s.route[e.eventID]
+	if p == nil {
+		s.skip("Sysmon EventID " + strconv.Itoa(e.eventID) + ": not in any loaded dataset")
+		return
+	}
+	ut := e.data("UtcTime")
+	if ut == nil {
+		s.malformed(name, line, "no UtcTime", "")
+		return
+	}
+	ms, ok := parseUtcTime(ut)
+	if !ok {
+		s.malformed(name, line, "bad UtcTime", strconv.Quote(string(ut)))
+		return
+	}
+	p.appendRow(e, ms, &s.consts, s.batchSize)
+	s.st.Used[p.name]++
+}
+
+// parseUtcTime parses Sysmon's "YYYY-MM-DD HH:MM:SS.mmm" (the add-on's
+// TIME_FORMAT %Y-%m-%d %H:%M:%S.%3N, TZ=UTC) into Unix milliseconds.
+func parseUtcTime(b []byte) (int64, bool) {
+	if len(b) != 23 || b[4] != '-' || b[7] != '-' || b[10] != ' ' || b[13] != ':' || b[16] != ':' || b[19] != '.' {
+		return 0, false
+	}
+	num := func(i, n int) (int, bool) {
+		v := 0
+		for _, c := range b[i : i+n] {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v, true
+	}
+	y, ok1 := num(0, 4)
+	mo, ok2 := num(5, 2)
+	d, ok3 := num(8, 2)
+	h, ok4 := num(11, 2)
+	mi, ok5 := num(14, 2)
+	sec, ok6 := num(17, 2)
+	ms, ok7 := num(20, 3)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) {
+		return 0, false
+	}
+	if mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59 {
+		return 0, false
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, sec, ms*int(time.Millisecond), time.UTC)
+	if t.Day() != d { // e.g. February 30
+		return 0, false
+	}
+	return t.UnixMilli(), true
+}

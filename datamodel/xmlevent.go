@@ -1,0 +1,302 @@
+package datamodel
+
+import (
+	"bytes"
+	"io"
+	"strconv"
+)
+
+// This file is the hand-written scanner of Splunk XmlWinEventLog text. See
+// doc.go for why it is not encoding/xml.
+
+// event is one parsed <Event> element. Every []byte aliases the text the
+// event was parsed from and is only valid until the next event is read.
+// Values are verbatim: no entity decoding, no trimming.
+type event struct {
+	line        int // line number of the <Event start
+	provider    []byte
+	eventIDText []byte
+	eventID     int
+	version     []byte
+	keywords    []byte
+	timeCreated []byte
+	channel     []byte
+	computer    []byte
+	userID      []byte // <Security UserID='...'/>, quotes removed
+	hasEventID  bool
+
+	// names and values are the <Data Name='X'>value</Data> pairs in order.
+	names, values [][]byte
+
+	// arena holds bytes that derivations construct (e.g. "REG_DWORD"); it
+	// is reset per event.
+	arena []byte
+}
+
+// reset clears e for reuse, keeping its slices' capacity.
+func (e *event) reset() {
+	names, values, arena := e.names[:0], e.values[:0], e.arena[:0]
+	*e = event{names: names, values: values, arena: arena}
+}
+
+// data returns the value of the Data element called name, or nil when the
+// element is absent or its value is empty (Splunk creates no field for an
+// empty extraction; see doc.go).
+func (e *event) data(name string) []byte {
+	for i, n := range e.names {
+		if string(n) == name {
+			if len(e.values[i]) == 0 {
+				return nil
+			}
+			return e.values[i]
+		}
+	}
+	return nil
+}
+
+// build appends parts to the event's arena and returns the result.
+func (e *event) build(parts ...[]byte) []byte {
+	start := len(e.arena)
+	for _, p := range parts {
+		e.arena = append(e.arena, p...)
+	}
+	return e.arena[start:len(e.arena):len(e.arena)]
+}
+
+// parseEvent parses the text of one event, from "<Event" to "</Event>"
+// inclusive, into e. It returns a non-empty reason when the event is
+// malformed. Only the elements the mapping needs are read; unknown elements
+// are skipped.
+func parseEvent(b []byte, e *event) (reason string) {
+	pos := 0
+	for {
+		i := bytes.IndexByte(b[pos:], '<')
+		if i < 0 {
+			break
+		}
+		pos += i + 1
+		if pos >= len(b) {
+			break
+		}
+		c := b[pos]
+		if c == '/' || c == '?' || c == '!' {
+			continue
+		}
+		nameEnd := pos
+		for nameEnd < len(b) && !isNameEnd(b[nameEnd]) {
+			nameEnd++
+		}
+		name := b[pos:nameEnd]
+		tagEnd := bytes.IndexByte(b[nameEnd:], '>')
+		if tagEnd < 0 {
+			return "unterminated tag <" + string(name)
+		}
+		tagEnd += nameEnd
+		attrs := b[nameEnd:tagEnd]
+		selfClosing := tagEnd > nameEnd && b[tagEnd-1] == '/'
+		pos = tagEnd + 1
+		switch string(name) {
+		case "Data":
+			n, ok := attr(attrs, "Name")
+			if !ok {
+				continue
+			}
+			var v []byte
+			if !selfClosing {
+				end := indexClose(b[pos:], "</Data>")
+				if end < 0 {
+					return "<Data Name='" + string(n) + "'> without </Data>"
+				}
+				v = b[pos : pos+end]
+				pos += end + len("</Data>")
+			} else {
+				v = b[pos:pos]
+			}
+			e.names = append(e.names, n)
+			e.values = append(e.values, v)
+		case "Provider":
+			e.provider, _ = attr(attrs, "Name")
+		case "TimeCreated":
+			e.timeCreated, _ = attr(attrs, "SystemTime")
+		case "Security":
+			e.userID, _ = attr(attrs, "UserID")
+		case "EventID":
+			if !selfClosing {
+				e.eventIDText = text(b, pos)
+				e.hasEventID = true
+			}
+		case "Version":
+			e.version = text(b, pos)
+		case "Keywords":
+			e.keywords = text(b, pos)
+		case "Channel":
+			e.channel = text(b, pos)
+		case "Computer":
+			e.computer = text(b, pos)
+		}
+	}
+	if !e.hasEventID {
+		return "no EventID"
+	}
+	id, err := strconv.Atoi(string(e.eventIDText))
+	if err != nil || id < 0 {
+		return "bad EventID " + strconv.Quote(string(e.eventIDText))
+	}
+	e.eventID = id
+	return ""
+}
+
+// isNameEnd reports whether c ends an element name.
+func isNameEnd(c byte) bool {
+	return c == ' ' || c == '>' || c == '/' || c == '\t' || c == '\n' || c == '\r'
+}
+
+// text returns the character data starting at pos, up to the next '<'.
+func text(b []byte, pos int) []byte {
+	i := bytes.IndexByte(b[pos:], '<')
+	if i < 0 {
+		return b[pos:pos]
+	}
+	return b[pos : pos+i]
+}
+
+// indexClose returns the index of the closing tag tag in b, or -1. Text
+// cannot hold a raw '<', so the first '<' is normally the closing tag; the
+// general search is the fallback for anything else.
+func indexClose(b []byte, tag string) int {
+	i := bytes.IndexByte(b, '<')
+	if i < 0 {
+		return -1
+	}
+	if bytes.HasPrefix(b[i:], []byte(tag)) {
+		return i
+	}
+	j := bytes.Index(b[i:], []byte(tag))
+	if j < 0 {
+		return -1
+	}
+	return i + j
+}
+
+// attr returns the value of attribute name in the attribute text of a tag
+// (everything between the element name and '>'), with either quote style.
+func attr(attrs []byte, name string) ([]byte, bool) {
+	for off := 0; off < len(attrs); {
+		i := bytes.Index(attrs[off:], []byte(name))
+		if i < 0 {
+			return nil, false
+		}
+		i += off
+		j := i + len(name)
+		off = j
+		if i > 0 && !isSpace(attrs[i-1]) {
+			continue
+		}
+		for j < len(attrs) && isSpace(attrs[j]) {
+			j++
+		}
+		if j >= len(attrs) || attrs[j] != '=' {
+			continue
+		}
+		j++
+		for j < len(attrs) && isSpace(attrs[j]) {
+			j++
+		}
+		if j >= len(attrs) || (attrs[j] != '\'' && attrs[j] != '"') {
+			continue
+		}
+		q := attrs[j]
+		k := bytes.IndexByte(attrs[j+1:], q)
+		if k < 0 {
+			return nil, false
+		}
+		return attrs[j+1 : j+1+k], true
+	}
+	return nil, false
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// lineReader splits a stream into lines without copying: each line aliases
+// an internal buffer and is valid until the next call to next.
+type lineReader struct {
+	r          io.Reader
+	buf        []byte
+	start, end int
+	err        error
+	line       int   // number of the line last returned, 1-based
+	bytes      int64 // bytes read from r
+}
+
+func newLineReader(r io.Reader, size int) *lineReader {
+	return &lineReader{r: r, buf: make([]byte, size)}
+}
+
+// next returns the next line including its "\n" (absent on a last line
+// without one). It returns ok=false at the end of input; lr.err then holds
+// any read error other than io.EOF.
+func (lr *lineReader) next() (line []byte, ok bool) {
+	for {
+		if i := bytes.IndexByte(lr.buf[lr.start:lr.end], '\n'); i >= 0 {
+			line = lr.buf[lr.start : lr.start+i+1]
+			lr.start += i + 1
+			lr.line++
+			return line, true
+		}
+		if lr.err != nil {
+			if lr.start < lr.end {
+				line = lr.buf[lr.start:lr.end]
+				lr.start = lr.end
+				lr.line++
+				return line, true
+			}
+			if lr.err == io.EOF {
+				lr.err = nil
+			}
+			return nil, false
+		}
+		// Make room: move the partial line to the front, grow if full.
+		if lr.start > 0 {
+			n := copy(lr.buf, lr.buf[lr.start:lr.end])
+			lr.start, lr.end = 0, n
+		}
+		if lr.end == len(lr.buf) {
+			nb := make([]byte, 2*len(lr.buf))
+			copy(nb, lr.buf[:lr.end])
+			lr.buf = nb
+		}
+		n, err := lr.r.Read(lr.buf[lr.end:])
+		lr.end += n
+		lr.bytes += int64(n)
+		if err != nil {
+			lr.err = err
+		}
+	}
+}
+
+// trimEOL removes a trailing "\n" or "\r\n".
+func trimEOL(b []byte) []byte {
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+	}
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		b = b[:n-1]
+	}
+	return b
+}
+
+// isEventStart reports whether a line begins a new event: "<Event" followed
+// by a space or '>' at the very start of the line.
+func isEventStart(line []byte) bool {
+	return len(line) > 6 && string(line[:6]) == "<Event" && (line[6] == ' ' || line[6] == '>' || line[6] == '\t' || line[6] == '\r' || line[6] == '\n')
+}
+
+// isBlank reports whether b holds only white space.
+func isBlank(b []byte) bool {
+	for _, c := range b {
+		if !isSpace(c) {
+			return false
+		}
+	}
+	return true
+}
