@@ -39,9 +39,35 @@ type segment struct {
 	orig int
 	// call is the outermost macro call in Original that produced the run.
 	call spl.Span
-	// chain lists the macro names from the outermost call to the one whose
-	// definition holds the run.
-	chain []string
+	// chain names the macros from the outermost call to the one whose
+	// definition holds the run; nil for text from Original.
+	chain *link
+}
+
+// link is one macro name in an expansion chain, pointing to its caller.
+// Links are interned per expansion, so equal chains are the same pointer and
+// a call allocates no chain of its own.
+type link struct {
+	name   string
+	parent *link
+	depth  int
+}
+
+// names returns the chain from the outermost call down to l.
+func (l *link) names() []string {
+	if l == nil {
+		return nil
+	}
+	out := make([]string, l.depth)
+	for p := l; p != nil; p = p.parent {
+		out[p.depth-1] = p.name
+	}
+	return out
+}
+
+type linkKey struct {
+	parent *link
+	name   string
 }
 
 // frame is one active macro call during expansion.
@@ -56,6 +82,24 @@ type expander struct {
 	segs  []segment
 	stack []frame
 	work  int
+	links map[linkKey]*link
+}
+
+// child returns the interned link for name called from parent.
+func (e *expander) child(parent *link, name string) *link {
+	k := linkKey{parent, name}
+	if l, ok := e.links[k]; ok {
+		return l
+	}
+	if e.links == nil {
+		e.links = make(map[linkKey]*link)
+	}
+	l := &link{name: name, parent: parent, depth: 1}
+	if parent != nil {
+		l.depth = parent.depth + 1
+	}
+	e.links[k] = l
+	return l
 }
 
 // ctx says where a text being scanned came from: the Original (top) or a
@@ -63,7 +107,7 @@ type expander struct {
 type ctx struct {
 	top   bool
 	call  spl.Span
-	chain []string
+	chain *link
 }
 
 // Expand expands every backtick macro call in text, recursively, as Splunk
@@ -142,11 +186,11 @@ func (e *expander) write(s string, off int, c ctx) error {
 	if s == "" {
 		return nil
 	}
-	seg := segment{out: len(e.out), orig: -1, call: c.call, chain: c.chain}
 	if c.top {
-		seg.orig = off
+		e.segs = append(e.segs, segment{out: len(e.out), orig: off})
+	} else if n := len(e.segs); n == 0 || e.segs[n-1].chain != c.chain || e.segs[n-1].call != c.call {
+		e.segs = append(e.segs, segment{out: len(e.out), orig: -1, call: c.call, chain: c.chain})
 	}
-	e.segs = append(e.segs, seg)
 	e.out = append(e.out, s...)
 	if !c.top && len(e.out) > MaxSize {
 		return e.errAt(c, spl.Span{}, "macro expansion exceeds the size limit of %d bytes (4 MiB)", MaxSize)
@@ -162,7 +206,7 @@ func (e *expander) errAt(c ctx, span spl.Span, format string, args ...any) *spl.
 		return spl.Errorf(e.orig, span, format, args...)
 	}
 	err := spl.Errorf(e.orig, c.call, format, args...)
-	err.Notes = append(err.Notes, "in expansion of "+chainString(c.chain)+e.definedAt())
+	err.Notes = append(err.Notes, "in expansion of "+chainString(c.chain.names())+e.definedAt())
 	return err
 }
 
@@ -211,18 +255,10 @@ func (e *expander) call(body string, span spl.Span, c ctx) error {
 		return e.errAt(c, span, "%s)", msg)
 	}
 
-	var chain []string
-	inner := ctx{call: c.call}
+	inner := ctx{call: c.call, chain: e.child(c.chain, name)}
 	if c.top {
 		inner.call = span
-		chain = make([]string, 1, 4)
-		chain[0] = name
-	} else {
-		chain = make([]string, len(c.chain)+1)
-		copy(chain, c.chain)
-		chain[len(c.chain)] = name
 	}
-	inner.chain = chain
 
 	if m != nil {
 		for _, f := range e.stack {
@@ -231,7 +267,7 @@ func (e *expander) call(body string, span spl.Span, c ctx) error {
 			}
 		}
 		if len(e.stack) >= MaxDepth {
-			return e.errAt(c, span, "macro calls nested more than %d levels deep: %s", MaxDepth, chainString(shorten(chain)))
+			return e.errAt(c, span, "macro calls nested more than %d levels deep: %s", MaxDepth, chainString(shorten(inner.chain.names())))
 		}
 		def = m.Definition
 		if len(args) > 0 {
@@ -506,7 +542,7 @@ func (x *Expansion) Origin(off int) (span spl.Span, chain []string) {
 	}
 	s := x.segs[i]
 	if s.orig < 0 {
-		return s.call, s.chain
+		return s.call, s.chain.names()
 	}
 	p := s.orig + off - s.out
 	if atEnd {
