@@ -45,7 +45,7 @@ func testLibrary(t testing.TB, conf string) *Library {
 
 const testConf = `
 [a]
-definition = A`+"`b`"+`A
+definition = A` + "`b`" + `A
 
 [b]
 definition = B
@@ -64,10 +64,10 @@ definition = $x$-$x$ $y$ $$ $x
 
 [call(1)]
 args = m
-definition = `+"`$m$`"+`
+definition = ` + "`$m$`" + `
 
 [quoted]
-definition = eval x=replace(y, "`+"`"+`", "") `+"`b`"+`
+definition = eval x=replace(y, "` + "`" + `", "") ` + "`b`" + `
 
 [comment(1)]
 args = text
