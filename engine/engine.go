@@ -1,0 +1,112 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/minispl/minispl/datamodel"
+)
+
+// Options tune an Engine.
+type Options struct {
+	// Now is the reference time of the search; zero means time.Now().
+	Now time.Time
+	// Location is the time zone for ctime/strftime and for day and month
+	// span buckets; nil means UTC.
+	Location *time.Location
+	// BatchSize is the number of rows per output batch of operators; 0
+	// means 4096.
+	BatchSize int
+	// Allocator allocates the Arrow buffers of results; nil means
+	// memory.DefaultAllocator. Tests pass a checked allocator.
+	Allocator memory.Allocator
+}
+
+// Engine plans and runs searches over the datasets of a Store. An Engine is
+// safe for concurrent use once built, as long as the Store is not being
+// ingested into.
+type Engine struct {
+	cat   *datamodel.Catalog
+	store *datamodel.Store
+	opt   Options
+}
+
+// New returns an Engine over cat and store.
+func New(cat *datamodel.Catalog, store *datamodel.Store, opt Options) *Engine {
+	if opt.Location == nil {
+		opt.Location = time.UTC
+	}
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = 4096
+	}
+	if opt.Allocator == nil {
+		opt.Allocator = memory.DefaultAllocator
+	}
+	return &Engine{cat: cat, store: store, opt: opt}
+}
+
+// now returns the reference time of a search.
+func (e *Engine) now() time.Time {
+	if e.opt.Now.IsZero() {
+		return time.Now()
+	}
+	return e.opt.Now
+}
+
+// Execute runs p to completion and returns its rows. It checks ctx between
+// batches and returns ctx's error (wrapped) when cancelled.
+func (e *Engine) Execute(ctx context.Context, p *Plan) (*Result, error) {
+	if p == nil || p.root == nil {
+		return nil, errors.New("execute: empty plan")
+	}
+	env := &execEnv{eng: e, mem: e.opt.Allocator, batchSize: e.opt.BatchSize}
+	op := build(env, p.root)
+	defer op.Close()
+	if err := op.Open(ctx); err != nil {
+		return nil, fmt.Errorf("execute: %w", err)
+	}
+	res := &Result{fields: p.root.fields()}
+	for {
+		if err := ctx.Err(); err != nil {
+			res.Release()
+			return nil, fmt.Errorf("execute: %w", err)
+		}
+		b, err := op.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			res.Release()
+			return nil, fmt.Errorf("execute: %w", err)
+		}
+		if b.NumRows() == 0 {
+			b.Release()
+			continue
+		}
+		res.add(b)
+	}
+	return res, nil
+}
+
+// build instantiates the operator chain for n.
+func build(env *execEnv, n node) operator {
+	var in operator
+	if c := n.input(); c != nil {
+		in = build(env, c)
+	}
+	return n.newOperator(env, in)
+}
+
+// batchSchemaFields lists a batch's column names.
+func batchSchemaFields(s *arrow.Schema) []string {
+	out := make([]string, s.NumFields())
+	for i, f := range s.Fields() {
+		out[i] = f.Name
+	}
+	return out
+}

@@ -1,0 +1,247 @@
+package engine
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// globKind classifies a compiled pattern so that the common shapes are
+// matched with one comparison instead of the general segment walk.
+type globKind uint8
+
+const (
+	globLiteral  globKind = iota // no '*': whole-value equality
+	globAny                      // "*", "**", ...: any value
+	globPrefix                   // "abc*"
+	globSuffix                   // "*abc"
+	globContains                 // "*abc*"
+	globGeneral                  // anything else, e.g. "a*b*c"
+)
+
+// glob is a compiled SPL value pattern: a whole-value, case-insensitive
+// match in which '*' stands for any run of characters (including none) and
+// every other character, backslash included, is literal.
+//
+// Matching folds ASCII letters byte by byte without allocating. When the
+// pattern or the value holds a non-ASCII byte, the match falls back to a
+// rune-wise comparison under Unicode simple case folding (so "É" matches
+// "é" and the Kelvin sign matches "k"), which allocates.
+type glob struct {
+	pattern string
+	kind    globKind
+	// segs are the lower-cased (ASCII) literal pieces between stars; for
+	// globGeneral the first piece is anchored at the start when
+	// anchoredStart and the last at the end when anchoredEnd.
+	segs          []string
+	anchoredStart bool
+	anchoredEnd   bool
+	ascii         bool
+	// folded is the pattern with every rune replaced by its fold
+	// representative; used only by the non-ASCII path.
+	folded []rune
+}
+
+// compileGlob compiles pattern once; the result is immutable and safe for
+// concurrent use.
+func compileGlob(pattern string) *glob {
+	g := &glob{pattern: pattern, ascii: isASCII(pattern)}
+	parts := strings.Split(pattern, "*")
+	if len(parts) == 1 {
+		g.kind = globLiteral
+	} else {
+		g.anchoredStart = parts[0] != ""
+		g.anchoredEnd = parts[len(parts)-1] != ""
+	}
+	var segs []string
+	for _, p := range parts {
+		if p != "" {
+			segs = append(segs, asciiLower(p))
+		}
+	}
+	g.segs = segs
+	if g.kind != globLiteral {
+		switch {
+		case len(segs) == 0:
+			g.kind = globAny
+		case len(segs) == 1 && g.anchoredStart && !g.anchoredEnd:
+			g.kind = globPrefix
+		case len(segs) == 1 && !g.anchoredStart && g.anchoredEnd:
+			g.kind = globSuffix
+		case len(segs) == 1 && !g.anchoredStart && !g.anchoredEnd:
+			g.kind = globContains
+		default:
+			g.kind = globGeneral
+		}
+	} else {
+		g.segs = []string{asciiLower(pattern)}
+	}
+	if !g.ascii {
+		g.folded = foldRunes(pattern)
+	}
+	return g
+}
+
+// String returns the pattern as written (after escape processing).
+func (g *glob) String() string { return g.pattern }
+
+// match reports whether the whole of s matches the pattern.
+func (g *glob) match(s string) bool {
+	if g.kind == globAny {
+		return true
+	}
+	if !g.ascii || !isASCII(s) {
+		return matchFolded(g.folded0(), foldRunes(s))
+	}
+	switch g.kind {
+	case globLiteral:
+		return len(s) == len(g.segs[0]) && hasPrefixFold(s, g.segs[0])
+	case globPrefix:
+		return hasPrefixFold(s, g.segs[0])
+	case globSuffix:
+		p := g.segs[0]
+		return len(s) >= len(p) && hasPrefixFold(s[len(s)-len(p):], p)
+	case globContains:
+		return indexFold(s, g.segs[0]) >= 0
+	}
+	segs := g.segs
+	if g.anchoredStart {
+		if !hasPrefixFold(s, segs[0]) {
+			return false
+		}
+		s = s[len(segs[0]):]
+		segs = segs[1:]
+	}
+	var last string
+	if g.anchoredEnd {
+		last = segs[len(segs)-1]
+		segs = segs[:len(segs)-1]
+		if len(s) < len(last) || !hasPrefixFold(s[len(s)-len(last):], last) {
+			return false
+		}
+		s = s[:len(s)-len(last)]
+	}
+	// Middle segments: leftmost greedy placement is optimal for '*' globs.
+	for _, seg := range segs {
+		i := indexFold(s, seg)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(seg):]
+	}
+	return true
+}
+
+// folded0 returns the folded pattern, computing it for ASCII patterns that
+// meet a non-ASCII value (rare, so not cached to keep glob immutable).
+func (g *glob) folded0() []rune {
+	if g.folded != nil {
+		return g.folded
+	}
+	return foldRunes(g.pattern)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + ('a' - 'A')
+	}
+	return c
+}
+
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				b[j] = lowerByte(b[j])
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// hasPrefixFold reports whether s starts with lower, an ASCII lower-cased
+// string, ignoring ASCII case in s.
+func hasPrefixFold(s, lower string) bool {
+	if len(s) < len(lower) {
+		return false
+	}
+	for i := 0; i < len(lower); i++ {
+		if lowerByte(s[i]) != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// indexFold is strings.Index ignoring ASCII case in s; sub is lower-cased.
+func indexFold(s, sub string) int {
+	if len(sub) == 0 {
+		return 0
+	}
+	first := sub[0]
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if lowerByte(s[i]) == first && hasPrefixFold(s[i+1:], sub[1:]) {
+			return i
+		}
+	}
+	return -1
+}
+
+// foldRune maps r to the smallest rune of its Unicode simple-folding orbit,
+// so two runes are equal under case folding iff their foldRune are equal.
+func foldRune(r rune) rune {
+	min := r
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		if f < min {
+			min = f
+		}
+	}
+	return min
+}
+
+func foldRunes(s string) []rune {
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		out = append(out, foldRune(r))
+	}
+	return out
+}
+
+// matchFolded is the general glob match over folded runes, with the classic
+// single-backtrack-point algorithm (linear in practice, no recursion).
+func matchFolded(p, s []rune) bool {
+	star := -1
+	var mark int
+	i, j := 0, 0
+	for j < len(s) {
+		switch {
+		case i < len(p) && p[i] == '*':
+			star, mark = i, j
+			i++
+		case i < len(p) && p[i] == s[j]:
+			i++
+			j++
+		case star >= 0:
+			i = star + 1
+			mark++
+			j = mark
+		default:
+			return false
+		}
+	}
+	for i < len(p) && p[i] == '*' {
+		i++
+	}
+	return i == len(p)
+}

@@ -1,0 +1,172 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/minispl/minispl/spl"
+)
+
+// node is a plan node. The set is sealed: tstatsNode, renameNode,
+// convertNode and searchNode. A node is immutable once planned, so a Plan
+// may be executed any number of times, concurrently.
+type node interface {
+	// fields returns the output column names in order, known at plan time.
+	fields() []string
+	// describe returns the node's one-line text for Plan.String.
+	describe() string
+	// input returns the child node, nil for a generating node.
+	input() node
+	// newOperator instantiates the node for one execution.
+	newOperator(env *execEnv, in operator) operator
+	isNode()
+}
+
+// Plan is a checked, executable form of a search: a chain of plan nodes
+// from a generating tstats to the last command.
+type Plan struct {
+	root     node
+	warnings []string
+}
+
+// Warnings returns problems that do not stop the search but that a user
+// should see, e.g. "Registry.foo is not a field of Endpoint.Registry" (such
+// a field is simply null, as in Splunk).
+func (p *Plan) Warnings() []string { return p.warnings }
+
+// Fields returns the output column names the plan will produce, in order.
+func (p *Plan) Fields() []string { return p.root.fields() }
+
+// String returns a stable multi-line text form of the operator tree, the
+// root (last command) first and each input indented under its consumer.
+func (p *Plan) String() string {
+	var b strings.Builder
+	depth := 0
+	for n := p.root; n != nil; n = n.input() {
+		b.WriteString(strings.Repeat("  ", depth))
+		b.WriteString(n.describe())
+		b.WriteByte('\n')
+		depth++
+	}
+	return b.String()
+}
+
+// Plan checks a parsed, macro-expanded search and turns it into a Plan.
+// Semantic errors are *spl.Error positioned on the offending node, with
+// Text left empty for the caller to fill in.
+func (e *Engine) Plan(p *spl.Pipeline) (*Plan, error) {
+	if p == nil || len(p.Commands) == 0 {
+		return nil, &spl.Error{Msg: "empty search"}
+	}
+	pl := &Plan{}
+	// Unexpanded macros are reported first, wherever they are, since they
+	// make the rest of the pipeline meaningless.
+	for _, c := range p.Commands {
+		if err := checkMacros(c); err != nil {
+			return nil, err
+		}
+	}
+	var cur node
+	for i, c := range p.Commands {
+		var err error
+		if i == 0 {
+			ts, ok := c.(*spl.Tstats)
+			if !ok {
+				return nil, firstCommandError(c)
+			}
+			if !p.LeadingPipe {
+				return nil, &spl.Error{Pos: ts.Pos, Msg: `tstats is a generating command and must be invoked with a leading pipe: "| tstats ..."`}
+			}
+			cur, err = e.planTstats(ts, pl)
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		switch c := c.(type) {
+		case *spl.Tstats:
+			return nil, &spl.Error{Pos: c.Pos, Msg: "tstats must be the first command of a search (prestats=t append=t is not supported)"}
+		case *spl.Rename:
+			cur, err = planRename(c, cur)
+		case *spl.Convert:
+			cur, err = e.planConvert(c, cur)
+		case *spl.Search:
+			cur, err = planSearch(c, cur)
+		case *spl.Generic:
+			return nil, &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("unsupported command %q", c.CommandName)}
+		default:
+			return nil, &spl.Error{Pos: c.Span(), Msg: fmt.Sprintf("unsupported command %q", c.Name())}
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	pl.root = cur
+	return pl, nil
+}
+
+// firstCommandError explains why c cannot start a search.
+func firstCommandError(c spl.Command) error {
+	switch c := c.(type) {
+	case *spl.Search:
+		return &spl.Error{Pos: c.Pos, Msg: "unsupported: searching raw events; minispl searches start with | tstats ... FROM datamodel=..."}
+	case *spl.Generic:
+		return &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("unsupported command %q", c.CommandName)}
+	}
+	return &spl.Error{Pos: c.Span(), Msg: fmt.Sprintf("%s cannot start a search: the first command must be a generating command such as | tstats", c.Name())}
+}
+
+// checkMacros reports the first unexpanded macro in c.
+func checkMacros(c spl.Command) error {
+	switch c := c.(type) {
+	case *spl.MacroCommand:
+		return macroError(&c.Call, c.Pos)
+	case *spl.Tstats:
+		for _, o := range c.Options {
+			if o.Macro != nil {
+				return macroError(o.Macro, o.Pos)
+			}
+		}
+		return checkExprMacros(c.Where)
+	case *spl.Search:
+		return checkExprMacros(c.Expr)
+	}
+	return nil
+}
+
+func checkExprMacros(e spl.SearchExpr) error {
+	switch e := e.(type) {
+	case *spl.SearchMacro:
+		return macroError(&e.Call, e.Pos)
+	case *spl.SearchAnd:
+		if err := checkExprMacros(e.Left); err != nil {
+			return err
+		}
+		return checkExprMacros(e.Right)
+	case *spl.SearchOr:
+		if err := checkExprMacros(e.Left); err != nil {
+			return err
+		}
+		return checkExprMacros(e.Right)
+	case *spl.SearchNot:
+		return checkExprMacros(e.X)
+	}
+	return nil
+}
+
+func macroError(m *spl.MacroCall, pos spl.Span) error {
+	if m.Pos != (spl.Span{}) {
+		pos = m.Pos
+	}
+	return &spl.Error{Pos: pos, Msg: fmt.Sprintf("macro `%s` was not expanded", m.MacroName)}
+}
+
+// fieldIndex returns the position of name in fields, or -1.
+func fieldIndex(fields []string, name string) int {
+	for i, f := range fields {
+		if f == name {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,415 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/minispl/minispl/spl"
+)
+
+// pred is a compiled search expression, shared by the tstats WHERE clause
+// and the search command. Field references are resolved to column indexes
+// at plan time; eval fills a boolean mask for one batch.
+//
+// Null handling is two-valued, as in Splunk: a comparison on a null (or
+// absent) field is false for every operator, including !=, and NOT is the
+// plain complement, so `NOT f=v` is true where f is null while `f!=v` is not.
+type pred interface {
+	// eval sets out[i] for every row of b; len(out) == b.NumRows().
+	eval(st *evalState, b arrow.RecordBatch, out []bool) error
+	String() string
+}
+
+type predAnd struct{ l, r pred }
+type predOr struct{ l, r pred }
+type predNot struct{ x pred }
+
+// predConst is the constant true (`search *`) or false (a bare term after a
+// transforming command: there is no _raw to match).
+type predConst struct {
+	v    bool
+	text string
+}
+
+func (p *predAnd) String() string   { return "(" + p.l.String() + " AND " + p.r.String() + ")" }
+func (p *predOr) String() string    { return "(" + p.l.String() + " OR " + p.r.String() + ")" }
+func (p *predNot) String() string   { return "NOT " + p.x.String() }
+func (p *predConst) String() string { return p.text }
+
+func (p *predAnd) eval(st *evalState, b arrow.RecordBatch, out []bool) error {
+	if err := p.l.eval(st, b, out); err != nil {
+		return err
+	}
+	tmp := st.scratch(len(out))
+	defer st.release()
+	if err := p.r.eval(st, b, tmp); err != nil {
+		return err
+	}
+	for i := range out {
+		out[i] = out[i] && tmp[i]
+	}
+	return nil
+}
+
+func (p *predOr) eval(st *evalState, b arrow.RecordBatch, out []bool) error {
+	if err := p.l.eval(st, b, out); err != nil {
+		return err
+	}
+	tmp := st.scratch(len(out))
+	defer st.release()
+	if err := p.r.eval(st, b, tmp); err != nil {
+		return err
+	}
+	for i := range out {
+		out[i] = out[i] || tmp[i]
+	}
+	return nil
+}
+
+func (p *predNot) eval(st *evalState, b arrow.RecordBatch, out []bool) error {
+	if err := p.x.eval(st, b, out); err != nil {
+		return err
+	}
+	for i := range out {
+		out[i] = !out[i]
+	}
+	return nil
+}
+
+func (p *predConst) eval(_ *evalState, _ arrow.RecordBatch, out []bool) error {
+	for i := range out {
+		out[i] = p.v
+	}
+	return nil
+}
+
+// leaf is one `field op value` or `field IN (...)` test.
+type leaf struct {
+	id    int    // index into evalState.leaves
+	field string // as written
+	col   int    // column index in the input batches; -1 when absent
+	text  string // display form
+
+	// globs are the patterns of = and IN (an OR of whole-value globs).
+	globs []*glob
+	// neg turns the = test into != (field present and no value matches).
+	neg bool
+	// cmp is set for <, <=, >, >=; value and num describe the right side.
+	cmp   spl.CompareOp
+	value string
+	num   float64
+	isNum bool
+}
+
+func (l *leaf) String() string { return l.text }
+
+// testStr applies the positive test (=, IN or an ordering) to one value.
+func (l *leaf) testStr(s string) bool {
+	if l.cmp == "" {
+		for _, g := range l.globs {
+			if g.match(s) {
+				return true
+			}
+		}
+		return false
+	}
+	if l.isNum {
+		if f, ok := parseNumber(s); ok {
+			return l.order(compareFloat(f, l.num))
+		}
+	}
+	return l.order(strings.Compare(s, l.value))
+}
+
+// testNum applies the positive test to a numeric value: = and IN match the
+// rendered number, orderings compare numerically when the right side is a
+// number and lexicographically otherwise.
+func (l *leaf) testNum(f float64) bool {
+	if l.cmp != "" && l.isNum {
+		return l.order(compareFloat(f, l.num))
+	}
+	return l.testStr(FormatNumber(f))
+}
+
+func (l *leaf) order(c int) bool {
+	switch l.cmp {
+	case spl.OpLt:
+		return c < 0
+	case spl.OpLe:
+		return c <= 0
+	case spl.OpGt:
+		return c > 0
+	default:
+		return c >= 0
+	}
+}
+
+func compareFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// leafState caches a leaf's per-dictionary-entry results across batches
+// that share one dictionary.
+type leafState struct {
+	dict arrow.ArrayData
+	res  []bool
+}
+
+func (l *leaf) eval(st *evalState, b arrow.RecordBatch, out []bool) error {
+	if l.col < 0 {
+		// Absent field: null everywhere, so every test is false.
+		clear(out)
+		return nil
+	}
+	col := b.Column(l.col)
+	// want is the result for a non-null single value that passes the
+	// positive test; != inverts it.
+	pos := !l.neg
+	switch c := col.(type) {
+	case *array.Dictionary:
+		dict, ok := c.Dictionary().(*array.String)
+		if !ok {
+			return fmt.Errorf("field %s: unsupported dictionary value type %s", l.field, c.Dictionary().DataType())
+		}
+		ls := &st.leaves[l.id]
+		if ls.dict != dict.Data() {
+			ls.dict = dict.Data()
+			ls.res = ls.res[:0]
+			for i := 0; i < dict.Len(); i++ {
+				ls.res = append(ls.res, !dict.IsNull(i) && l.testStr(dict.Value(i)) == pos)
+			}
+		}
+		res := ls.res
+		idx, ok := c.Indices().(*array.Int32)
+		if !ok {
+			for i := range out {
+				out[i] = c.IsValid(i) && res[c.GetValueIndex(i)]
+			}
+			return nil
+		}
+		vals := idx.Int32Values()
+		if c.NullN() == 0 {
+			for i, v := range vals {
+				out[i] = res[v]
+			}
+			return nil
+		}
+		for i, v := range vals {
+			out[i] = c.IsValid(i) && res[v]
+		}
+	case *array.String:
+		for i := range out {
+			out[i] = c.IsValid(i) && l.testStr(c.Value(i)) == pos
+		}
+	case *array.Int64:
+		for i, v := range c.Int64Values() {
+			out[i] = c.IsValid(i) && l.testNum(float64(v)) == pos
+		}
+	case *array.Float64:
+		for i, v := range c.Float64Values() {
+			out[i] = c.IsValid(i) && l.testNum(v) == pos
+		}
+	case *array.Timestamp:
+		toMs := timestampToMs(c.DataType().(*arrow.TimestampType).Unit)
+		for i, v := range c.TimestampValues() {
+			out[i] = c.IsValid(i) && l.testNum(float64(toMs(int64(v)))/1000) == pos
+		}
+	case *array.List:
+		vals, ok := c.ListValues().(*array.String)
+		if !ok {
+			return fmt.Errorf("field %s: unsupported list value type %s", l.field, c.ListValues().DataType())
+		}
+		offs := c.Offsets()
+		for i := range out {
+			if c.IsNull(i) || offs[i] == offs[i+1] {
+				out[i] = false
+				continue
+			}
+			any := false
+			for j := offs[i]; j < offs[i+1] && !any; j++ {
+				any = vals.IsValid(int(j)) && l.testStr(vals.Value(int(j)))
+			}
+			// Multivalue: = matches when any value matches; != when
+			// none does.
+			out[i] = any == pos
+		}
+	default:
+		return fmt.Errorf("field %s: cannot match values of type %s", l.field, col.DataType())
+	}
+	return nil
+}
+
+// timestampToMs returns a converter from a timestamp unit to milliseconds.
+func timestampToMs(u arrow.TimeUnit) func(int64) int64 {
+	switch u {
+	case arrow.Second:
+		return func(v int64) int64 { return v * 1000 }
+	case arrow.Microsecond:
+		return func(v int64) int64 { return floorDiv(v, 1000) }
+	case arrow.Nanosecond:
+		return func(v int64) int64 { return floorDiv(v, 1000000) }
+	}
+	return func(v int64) int64 { return v }
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+// evalState is the per-execution mutable state of a compiled pred: the
+// leaves' dictionary caches and a stack of scratch masks.
+type evalState struct {
+	leaves []leafState
+	pool   [][]bool
+	depth  int
+}
+
+func newEvalState(nleaves int) *evalState {
+	return &evalState{leaves: make([]leafState, nleaves)}
+}
+
+func (st *evalState) scratch(n int) []bool {
+	if st.depth == len(st.pool) {
+		st.pool = append(st.pool, nil)
+	}
+	b := st.pool[st.depth]
+	if cap(b) < n {
+		b = make([]bool, n)
+		st.pool[st.depth] = b
+	}
+	st.depth++
+	return b[:n]
+}
+
+func (st *evalState) release() { st.depth-- }
+
+// predMode selects how bare terms compile.
+type predMode int
+
+const (
+	// modeTstats rejects bare terms (tstats WHERE has no _raw).
+	modeTstats predMode = iota
+	// modeResults is the search command over result rows: `*` matches all
+	// rows, any other bare term matches none.
+	modeResults
+)
+
+// predCompiler turns an spl.SearchExpr into a pred.
+type predCompiler struct {
+	mode    predMode
+	resolve func(field string) int
+	nleaves int
+}
+
+func (c *predCompiler) compile(e spl.SearchExpr) (pred, error) {
+	switch e := e.(type) {
+	case *spl.SearchAnd:
+		l, err := c.compile(e.Left)
+		if err != nil {
+			return nil, err
+		}
+		r, err := c.compile(e.Right)
+		if err != nil {
+			return nil, err
+		}
+		return &predAnd{l, r}, nil
+	case *spl.SearchOr:
+		l, err := c.compile(e.Left)
+		if err != nil {
+			return nil, err
+		}
+		r, err := c.compile(e.Right)
+		if err != nil {
+			return nil, err
+		}
+		return &predOr{l, r}, nil
+	case *spl.SearchNot:
+		x, err := c.compile(e.X)
+		if err != nil {
+			return nil, err
+		}
+		return &predNot{x}, nil
+	case *spl.SearchMacro:
+		return nil, macroError(&e.Call, e.Pos)
+	case *spl.SearchTerm:
+		if c.mode == modeTstats {
+			return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("unsupported: bare search term %s in tstats WHERE; use field=value", splQuote(e.Value.Text))}
+		}
+		if strings.Trim(e.Value.Text, "*") == "" && e.Value.Text != "" {
+			return &predConst{v: true, text: "*"}, nil
+		}
+		return &predConst{v: false, text: splQuote(e.Value.Text) + " (bare term: no _raw after a transforming command, matches nothing)"}, nil
+	case *spl.SearchCompare:
+		if err := c.checkTimeModifier(e.Field, e.Pos); err != nil {
+			return nil, err
+		}
+		l := &leaf{id: c.nleaves, field: e.Field, col: c.resolve(e.Field)}
+		c.nleaves++
+		l.text = e.Field + string(e.Op) + splQuote(e.Value.Text)
+		switch e.Op {
+		case spl.OpEq, spl.OpNe:
+			l.globs = []*glob{compileGlob(e.Value.Text)}
+			l.neg = e.Op == spl.OpNe
+		case spl.OpLt, spl.OpLe, spl.OpGt, spl.OpGe:
+			l.cmp = e.Op
+			l.value = e.Value.Text
+			l.num, l.isNum = parseNumber(e.Value.Text)
+		default:
+			return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("unknown comparison operator %q", e.Op)}
+		}
+		return l, nil
+	case *spl.SearchIn:
+		if err := c.checkTimeModifier(e.Field, e.Pos); err != nil {
+			return nil, err
+		}
+		l := &leaf{id: c.nleaves, field: e.Field, col: c.resolve(e.Field)}
+		c.nleaves++
+		var vs []string
+		for _, v := range e.Values {
+			l.globs = append(l.globs, compileGlob(v.Text))
+			vs = append(vs, splQuote(v.Text))
+		}
+		l.text = e.Field + " IN (" + strings.Join(vs, ", ") + ")"
+		return l, nil
+	case nil:
+		return &predConst{v: true, text: "*"}, nil
+	}
+	return nil, &spl.Error{Pos: e.Span(), Msg: fmt.Sprintf("unsupported search expression %T", e)}
+}
+
+// checkTimeModifier rejects earliest=/latest= style time modifiers, which
+// are not fields: treating them as fields would silently match nothing.
+func (c *predCompiler) checkTimeModifier(field string, pos spl.Span) error {
+	switch strings.ToLower(field) {
+	case "earliest", "latest", "_index_earliest", "_index_latest", "index_earliest", "index_latest", "starttime", "endtime":
+		return &spl.Error{Pos: pos, Msg: fmt.Sprintf("unsupported: time modifier %s= (minispl searches all time)", field)}
+	}
+	return nil
+}
+
+// splQuote renders s as an SPL double-quoted string (backslash and quote
+// escaped), or bare when it needs no quoting.
+func splQuote(s string) string {
+	bare := s != ""
+	for i := 0; i < len(s) && bare; i++ {
+		c := s[i]
+		bare = c > ' ' && c != '"' && c != '\\' && c != '(' && c != ')' && c != '|' && c != '=' && c != ',' && c != '!' && c != '<' && c != '>' && c != '[' && c != ']'
+	}
+	if bare {
+		return s
+	}
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+	return `"` + r.Replace(s) + `"`
+}

@@ -1,0 +1,136 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/minispl/minispl/spl"
+)
+
+// renameNode is `rename A as B, ...`. It only changes the schema: output
+// column i is input column src[i] under a new name; no data is copied.
+type renameNode struct {
+	in    node
+	pairs []string
+	out   []string
+	src   []int
+}
+
+func (*renameNode) isNode()            {}
+func (n *renameNode) fields() []string { return n.out }
+func (n *renameNode) input() node      { return n.in }
+func (n *renameNode) describe() string { return "Rename " + strings.Join(n.pairs, ", ") }
+
+// planRename applies the pairs in order to the input's field list, with the
+// semantics of spl-semantics §3: B := A, A removed; an existing B is
+// overwritten (and dropped when A is absent); a renamed column keeps A's
+// position; '*' captures carry over when both sides have the same number of
+// wildcards. When several sources of one wildcard pair land on the same
+// name, the rightmost column wins. A capture yielding an empty name leaves
+// that column alone.
+func planRename(r *spl.Rename, in node) (node, error) {
+	type col struct {
+		name string
+		src  int
+	}
+	var cur []col
+	for i, f := range in.fields() {
+		cur = append(cur, col{f, i})
+	}
+	n := &renameNode{in: in}
+	for _, p := range r.Pairs {
+		from, to := p.From.Text, p.To.Text
+		nf, nt := strings.Count(from, "*"), strings.Count(to, "*")
+		if nf != nt {
+			return nil, &spl.Error{Pos: spl.Span{Start: p.From.Pos.Start, End: p.To.Pos.End},
+				Msg: fmt.Sprintf("wildcard mismatch: %s has %d wildcards but %s has %d", splQuote(from), nf, splQuote(to), nt)}
+		}
+		n.pairs = append(n.pairs, splQuote(from)+" AS "+splQuote(to))
+		newName := make([]string, len(cur))
+		matched := make([]bool, len(cur))
+		targets := map[string]int{} // new name -> last column renamed to it
+		for i, c := range cur {
+			caps, ok := matchName(from, c.name)
+			if !ok {
+				continue
+			}
+			nn := substituteName(to, caps)
+			if nn == "" {
+				continue
+			}
+			matched[i], newName[i] = true, nn
+			targets[nn] = i
+		}
+		if len(targets) == 0 {
+			if nf == 0 && from != to {
+				// A absent: an existing B loses its data.
+				var next []col
+				for _, c := range cur {
+					if c.name != to {
+						next = append(next, c)
+					}
+				}
+				cur = next
+			}
+			continue
+		}
+		var next []col
+		for i, c := range cur {
+			switch last, isTarget := targets[c.name]; {
+			case matched[i]:
+				if targets[newName[i]] == i {
+					next = append(next, col{newName[i], c.src})
+				}
+			case isTarget && last != i:
+				// Overwritten by a renamed column.
+			default:
+				next = append(next, c)
+			}
+		}
+		cur = next
+	}
+	for _, c := range cur {
+		n.out = append(n.out, c.name)
+		n.src = append(n.src, c.src)
+	}
+	return n, nil
+}
+
+type renameOp struct {
+	n      *renameNode
+	in     operator
+	schema *arrow.Schema
+	inSch  *arrow.Schema
+}
+
+func (n *renameNode) newOperator(_ *execEnv, in operator) operator {
+	return &renameOp{n: n, in: in}
+}
+
+func (o *renameOp) Open(ctx context.Context) error { return o.in.Open(ctx) }
+func (o *renameOp) Close()                         { o.in.Close() }
+
+func (o *renameOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	b, err := o.in.Next(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer b.Release()
+	if o.schema == nil || !o.inSch.Equal(b.Schema()) {
+		fields := make([]arrow.Field, len(o.n.src))
+		for i, s := range o.n.src {
+			f := b.Schema().Field(s)
+			f.Name = o.n.out[i]
+			fields[i] = f
+		}
+		o.schema, o.inSch = arrow.NewSchema(fields, nil), b.Schema()
+	}
+	cols := make([]arrow.Array, len(o.n.src))
+	for i, s := range o.n.src {
+		cols[i] = b.Column(s)
+	}
+	return array.NewRecordBatch(o.schema, cols, b.NumRows()), nil
+}

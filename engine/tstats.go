@@ -1,0 +1,392 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/minispl/minispl/datamodel"
+	"github.com/minispl/minispl/spl"
+)
+
+// tstatsNode is `| tstats aggs FROM datamodel=M.D [WHERE expr] [BY keys]`:
+// a scan of the dataset's batches, a columnar WHERE, and a hash
+// aggregation.
+type tstatsNode struct {
+	ds      *datamodel.Dataset
+	where   pred // nil: every row
+	nleaves int
+	keys    []fieldRef
+	span    *timeSpan // non-nil when BY has span=
+	aggs    []aggSpec
+	fill    *string // fillnull_value
+	ignored []string
+	timeCol int // column of _time in the dataset schema
+	out     []string
+}
+
+// fieldRef is a dataset field as written in a tstats clause.
+type fieldRef struct {
+	name   string // as written
+	col    int    // column in the dataset schema; -1 when not a field
+	isTime bool
+}
+
+// aggSpec is one aggregate of tstats.
+type aggSpec struct {
+	fn    string // canonical function: count, dc, values, min, max, ...
+	arg   fieldRef
+	bare  bool   // count without a field
+	name  string // output column name
+	shown string // display text
+}
+
+func (*tstatsNode) isNode()            {}
+func (n *tstatsNode) fields() []string { return n.out }
+func (n *tstatsNode) input() node      { return nil }
+
+func (n *tstatsNode) describe() string {
+	var b strings.Builder
+	b.WriteString("Tstats datamodel=" + n.ds.FullName())
+	var aggs []string
+	for _, a := range n.aggs {
+		aggs = append(aggs, a.shown)
+	}
+	b.WriteString(" aggs=[" + strings.Join(aggs, ", ") + "]")
+	if n.where != nil {
+		b.WriteString(" where=" + n.where.String())
+	}
+	if len(n.keys) > 0 {
+		var ks []string
+		for _, k := range n.keys {
+			ks = append(ks, k.name)
+		}
+		b.WriteString(" by=[" + strings.Join(ks, " ") + "]")
+	}
+	if n.span != nil {
+		b.WriteString(" span=" + n.span.text)
+	}
+	if n.fill != nil {
+		b.WriteString(" fillnull_value=" + splQuote(*n.fill))
+	} else {
+		b.WriteString(" drop_null_keys")
+	}
+	if len(n.ignored) > 0 {
+		b.WriteString(" ignored=[" + strings.Join(n.ignored, " ") + "]")
+	}
+	return b.String()
+}
+
+// tstatsFuncs classifies every function name tstats accepts; true means
+// minispl implements it. The canonical name is in tstatsCanon.
+var tstatsFuncs = map[string]bool{
+	"count": true, "dc": true, "distinct_count": true, "values": true,
+	"min": true, "max": true, "sum": true, "avg": true,
+	"earliest": true, "latest": true,
+	"estdc": false, "median": false, "mode": false, "range": false,
+	"stdev": false, "stdevp": false, "sumsq": false, "var": false, "varp": false,
+	"first": false, "last": false, "earliest_time": false, "latest_time": false, "rate": false,
+}
+
+var percFunc = regexp.MustCompile(`^(exactperc|upperperc|perc|p)[0-9]+$`)
+
+func tstatsCanon(fn string) string {
+	if fn == "distinct_count" {
+		return "dc"
+	}
+	return fn
+}
+
+// resolveField maps a field as written in tstats to a dataset column:
+// "Registry.x" is column x of dataset Registry; _time, host, source and
+// sourcetype are accepted bare or with the dataset prefix. Anything else is
+// not a field (null), and is reported as a warning.
+func resolveField(ds *datamodel.Dataset, schema *arrow.Schema, name string, pl *Plan) fieldRef {
+	ref := fieldRef{name: name, col: -1}
+	inherited := func(f string) bool {
+		return f == datamodel.FieldTime || f == datamodel.FieldHost || f == datamodel.FieldSource || f == datamodel.FieldSourcetype
+	}
+	col := ""
+	switch {
+	case inherited(name):
+		col = name
+	case strings.HasPrefix(name, ds.Name+"."):
+		col = strings.TrimPrefix(name, ds.Name+".")
+	}
+	if col != "" {
+		if idx := schema.FieldIndices(col); len(idx) > 0 {
+			ref.col = idx[0]
+			ref.isTime = col == datamodel.FieldTime
+			return ref
+		}
+	}
+	pl.warn(fmt.Sprintf("%s is not a field of %s", name, ds.FullName()))
+	return ref
+}
+
+func (p *Plan) warn(w string) {
+	for _, x := range p.warnings {
+		if x == w {
+			return
+		}
+	}
+	p.warnings = append(p.warnings, w)
+}
+
+func (e *Engine) planTstats(ts *spl.Tstats, pl *Plan) (node, error) {
+	n := &tstatsNode{}
+	for _, o := range ts.Options {
+		switch o.Key {
+		case "summariesonly", "allow_old_summaries", "include_reduced_buckets", "chunk_size", "local":
+			n.ignored = append(n.ignored, o.Key+"="+o.Value.Text)
+		case "fillnull_value":
+			v := o.Value.Text
+			n.fill = &v
+		case "prestats", "append":
+			if isTrue(o.Value.Text) {
+				return nil, &spl.Error{Pos: o.Pos, Msg: fmt.Sprintf("unsupported tstats option %s=%s", o.Key, o.Value.Text)}
+			}
+			n.ignored = append(n.ignored, o.Key+"="+o.Value.Text)
+		default:
+			return nil, &spl.Error{Pos: o.Pos, Msg: fmt.Sprintf("unknown tstats option %q", o.Key)}
+		}
+	}
+	if ts.Datamodel == "" {
+		return nil, &spl.Error{Pos: ts.Pos, Msg: "unsupported: tstats without FROM datamodel=<model>.<dataset>"}
+	}
+	ds, ok := e.cat.Lookup(ts.Datamodel)
+	if !ok {
+		var known []string
+		for _, d := range e.cat.Datasets() {
+			known = append(known, d.FullName())
+		}
+		return nil, &spl.Error{Pos: ts.Pos, Msg: fmt.Sprintf("unknown datamodel dataset %q; known datasets: %s", ts.Datamodel, strings.Join(known, ", "))}
+	}
+	n.ds = ds
+	schema := ds.Schema()
+	n.timeCol = -1
+	if idx := schema.FieldIndices(datamodel.FieldTime); len(idx) > 0 {
+		n.timeCol = idx[0]
+	}
+	if len(ts.Aggs) == 0 {
+		return nil, &spl.Error{Pos: ts.Pos, Msg: "tstats needs at least one aggregate function, e.g. count"}
+	}
+	for _, a := range ts.Aggs {
+		impl, known := tstatsFuncs[a.Func]
+		switch {
+		case !known && percFunc.MatchString(a.Func):
+			return nil, &spl.Error{Pos: a.Pos, Msg: fmt.Sprintf("tstats function %s() is not implemented by minispl", a.Func)}
+		case !known:
+			return nil, &spl.Error{Pos: a.Pos, Msg: fmt.Sprintf("tstats does not support the function %s()", a.Func)}
+		case !impl:
+			return nil, &spl.Error{Pos: a.Pos, Msg: fmt.Sprintf("tstats function %s() is not implemented by minispl", a.Func)}
+		case a.Field == "" && a.Func != "count":
+			return nil, &spl.Error{Pos: a.Pos, Msg: fmt.Sprintf("tstats function %s() needs a field", a.Func)}
+		case strings.Contains(a.Field, "*"):
+			return nil, &spl.Error{Pos: a.Pos, Msg: "tstats does not support wildcards in aggregate fields"}
+		}
+		spec := aggSpec{fn: tstatsCanon(a.Func), bare: a.Field == ""}
+		written := a.Func
+		if !spec.bare {
+			spec.arg = resolveField(ds, schema, a.Field, pl)
+			written = a.Func + "(" + a.Field + ")"
+		}
+		spec.name, spec.shown = written, written
+		if a.Alias != "" {
+			spec.name = a.Alias
+			spec.shown = written + " AS " + a.Alias
+		}
+		n.aggs = append(n.aggs, spec)
+	}
+	if ts.Where != nil {
+		pc := &predCompiler{mode: modeTstats, resolve: func(f string) int { return resolveField(ds, schema, f, pl).col }}
+		w, err := pc.compile(ts.Where)
+		if err != nil {
+			return nil, err
+		}
+		n.where, n.nleaves = w, pc.nleaves
+	}
+	hasTime := false
+	for _, k := range ts.By {
+		if strings.Contains(k, "*") {
+			return nil, &spl.Error{Pos: ts.Pos, Msg: fmt.Sprintf("tstats does not support wildcards in BY fields: %s", k)}
+		}
+		ref := resolveField(ds, schema, k, pl)
+		hasTime = hasTime || ref.isTime
+		n.keys = append(n.keys, ref)
+		n.out = append(n.out, k)
+	}
+	if ts.BySpan != "" {
+		sp, err := parseSpan(ts.BySpan)
+		if err != nil {
+			return nil, &spl.Error{Pos: ts.Pos, Msg: err.Error()}
+		}
+		if !hasTime {
+			return nil, &spl.Error{Pos: ts.Pos, Msg: "span= needs _time among the BY fields"}
+		}
+		sp.loc = e.opt.Location
+		n.span = sp
+	}
+	for _, a := range n.aggs {
+		n.out = append(n.out, a.name)
+	}
+	return n, nil
+}
+
+func isTrue(s string) bool {
+	switch strings.ToLower(s) {
+	case "t", "true", "1", "yes", "y":
+		return true
+	}
+	return false
+}
+
+// timeSpan is a BY _time span=: fixed milliseconds, or whole days or months
+// counted in the engine's time zone.
+type timeSpan struct {
+	text   string
+	ms     int64
+	days   int
+	months int
+	loc    *time.Location
+}
+
+var spanRE = regexp.MustCompile(`^([0-9]+)([a-zA-Z]+)$`)
+
+// parseSpan parses <int><unit> with the units of spl-semantics §1.7.
+func parseSpan(s string) (*timeSpan, error) {
+	m := spanRE.FindStringSubmatch(s)
+	if m == nil {
+		return nil, fmt.Errorf("invalid span %q: want <integer><unit>, e.g. 1h", s)
+	}
+	k, err := strconv.Atoi(m[1])
+	if err != nil || k <= 0 {
+		return nil, fmt.Errorf("invalid span %q: the count must be a positive integer", s)
+	}
+	sp := &timeSpan{text: s}
+	switch strings.ToLower(m[2]) {
+	case "s", "sec", "secs", "second", "seconds":
+		sp.ms = int64(k) * 1000
+	case "m", "min", "mins", "minute", "minutes":
+		sp.ms = int64(k) * 60_000
+	case "h", "hr", "hrs", "hour", "hours":
+		sp.ms = int64(k) * 3_600_000
+	case "d", "day", "days":
+		sp.days = k
+	case "mon", "month", "months":
+		sp.months = k
+	default:
+		return nil, fmt.Errorf("invalid span %q: unknown unit %q (use s, m, h, d or mon)", s, m[2])
+	}
+	return sp, nil
+}
+
+// bucket floors a time in epoch milliseconds to the start of its span.
+// Second, minute and hour spans are aligned on the epoch; day and month
+// spans on local midnight and the first of the month in sp.loc.
+func (sp *timeSpan) bucket(ms int64) int64 {
+	switch {
+	case sp.ms > 0:
+		return floorDiv(ms, sp.ms) * sp.ms
+	case sp.days > 0:
+		t := time.UnixMilli(ms).In(sp.loc)
+		y, mo, d := t.Date()
+		day := floorDiv(time.Date(y, mo, d, 0, 0, 0, 0, time.UTC).Unix(), 86400)
+		day = floorDiv(day, int64(sp.days)) * int64(sp.days)
+		return time.Date(1970, 1, 1+int(day), 0, 0, 0, 0, sp.loc).UnixMilli()
+	default:
+		t := time.UnixMilli(ms).In(sp.loc)
+		idx := int64(t.Year())*12 + int64(t.Month()) - 1
+		idx = floorDiv(idx, int64(sp.months)) * int64(sp.months)
+		return time.Date(int(idx/12), time.Month(idx%12+1), 1, 0, 0, 0, 0, sp.loc).UnixMilli()
+	}
+}
+
+// tstatsOp executes a tstatsNode: it consumes every input batch on the
+// first Next, then hands out the aggregated batches.
+type tstatsOp struct {
+	n    *tstatsNode
+	env  *execEnv
+	out  []arrow.RecordBatch
+	pos  int
+	done bool
+}
+
+func (n *tstatsNode) newOperator(env *execEnv, _ operator) operator {
+	return &tstatsOp{n: n, env: env}
+}
+
+func (o *tstatsOp) Open(context.Context) error { return nil }
+
+func (o *tstatsOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if !o.done {
+		o.done = true
+		out, err := o.run(ctx)
+		if err != nil {
+			return nil, err
+		}
+		o.out = out
+	}
+	if o.pos >= len(o.out) {
+		return nil, io.EOF
+	}
+	b := o.out[o.pos]
+	o.out[o.pos] = nil
+	o.pos++
+	return b, nil
+}
+
+func (o *tstatsOp) Close() {
+	for _, b := range o.out[o.pos:] {
+		b.Release()
+	}
+	o.out = nil
+}
+
+func (o *tstatsOp) run(ctx context.Context) ([]arrow.RecordBatch, error) {
+	n := o.n
+	agg := newAggregator(n)
+	var st *evalState
+	if n.where != nil {
+		st = newEvalState(n.nleaves)
+	}
+	var mask []bool
+	var sel []int32
+	for _, b := range o.env.eng.store.Batches(n.ds) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		rows := int(b.NumRows())
+		sel = sel[:0]
+		if n.where != nil {
+			if cap(mask) < rows {
+				mask = make([]bool, rows)
+			}
+			mask = mask[:rows]
+			if err := n.where.eval(st, b, mask); err != nil {
+				return nil, fmt.Errorf("tstats where: %w", err)
+			}
+			for i, m := range mask {
+				if m {
+					sel = append(sel, int32(i))
+				}
+			}
+		} else {
+			for i := 0; i < rows; i++ {
+				sel = append(sel, int32(i))
+			}
+		}
+		if len(sel) == 0 {
+			continue
+		}
+		if err := agg.consume(b, sel); err != nil {
+			return nil, fmt.Errorf("tstats: %w", err)
+		}
+	}
+	return agg.finish(o.env)
+}
