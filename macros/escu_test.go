@@ -81,7 +81,7 @@ func TestESCU(t *testing.T) {
 		t.Errorf("library has %d macros after loading macros.jsonl, want at least 189", lib.Len())
 	}
 	files := []struct {
-		file          string
+		file                 string
 		total, expand, parse int // floors
 	}{
 		{"detections_registry.jsonl", 154, 154, 86},
