@@ -1,0 +1,221 @@
+package datamodel
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseEvent(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       string
+		reason   string
+		eid      int
+		provider string
+		channel  string
+		computer string
+		keywords string
+		userID   string
+		data     map[string]string
+	}{
+		{
+			name: "single quotes",
+			in:   regEvt(13, "SetValue", `HKLM\A\B`, kv{"Details", "a &amp; b &lt;c&gt;"}).xml(),
+			eid:  13, provider: "Microsoft-Windows-Sysmon", channel: "Microsoft-Windows-Sysmon/Operational",
+			computer: "win-host-623.attackrange.local", keywords: "0x8000000000000000", userID: "S-1-5-18",
+			data: map[string]string{"EventType": "SetValue", "TargetObject": `HKLM\A\B`, "Details": "a &amp; b &lt;c&gt;"},
+		},
+		{
+			name: "double quotes, pretty-printed, qualifiers",
+			in: "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\">\r\n  <System>\r\n" +
+				"    <Provider Name=\"Microsoft-Windows-Security-Auditing\" Guid=\"{54849625}\" />\r\n" +
+				"    <EventID Qualifiers=\"0\">4624</EventID>\r\n    <Channel>Security</Channel>\r\n" +
+				"    <Computer>dc1</Computer>\r\n    <Security />\r\n  </System>\r\n  <EventData>\r\n" +
+				"    <Data Name=\"TargetUserName\">bob</Data>\r\n    <Data Name=\"Empty\" />\r\n" +
+				"    <Data Name=\"Multi\">line1\r\nline2</Data>\r\n  </EventData>\r\n</Event>",
+			eid: 4624, provider: "Microsoft-Windows-Security-Auditing", channel: "Security", computer: "dc1",
+			data: map[string]string{"TargetUserName": "bob", "Empty": "", "Multi": "line1\r\nline2"},
+		},
+		{
+			name: "empty Data elements",
+			in:   evt{eid: 1, data: []kv{{"RuleName", ""}, {"Other", selfClose}, {"UtcTime", "2021-01-01 00:00:00.000"}}}.xml(),
+			eid:  1, provider: "Microsoft-Windows-Sysmon", channel: "Microsoft-Windows-Sysmon/Operational",
+			computer: "win-host-623.attackrange.local", keywords: "0x8000000000000000", userID: "S-1-5-18",
+			data: map[string]string{"RuleName": "", "Other": "", "UtcTime": "2021-01-01 00:00:00.000"},
+		},
+		{name: "no EventID", in: "<Event><System><Provider Name='x'/></System></Event>", reason: "no EventID"},
+		{name: "bad EventID", in: "<Event><System><EventID>1x</EventID></System></Event>", reason: `bad EventID "1x"`},
+		{name: "unterminated Data", in: "<Event><System><EventID>1</EventID></System><EventData><Data Name='a'>x</Event>", reason: "<Data Name='a'> without </Data>"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var e event
+			reason := parseEvent([]byte(tc.in), &e)
+			if reason != tc.reason {
+				t.Fatalf("reason %q, want %q", reason, tc.reason)
+			}
+			if reason != "" {
+				return
+			}
+			got := map[string]string{}
+			for i, n := range e.names {
+				got[string(n)] = string(e.values[i])
+			}
+			for k, v := range tc.data {
+				if got[k] != v {
+					t.Errorf("Data %s = %q, want %q", k, got[k], v)
+				}
+			}
+			if e.eventID != tc.eid || string(e.provider) != tc.provider || string(e.channel) != tc.channel ||
+				string(e.computer) != tc.computer || string(e.keywords) != tc.keywords || string(e.userID) != tc.userID {
+				t.Errorf("system = %d %q %q %q %q %q", e.eventID, e.provider, e.channel, e.computer, e.keywords, e.userID)
+			}
+		})
+	}
+}
+
+func TestAttr(t *testing.T) {
+	tests := []struct {
+		attrs, name, want string
+		ok               bool
+	}{
+		{` Name='a' Guid='b'`, "Name", "a", true},
+		{` Guid="b" Name = "a b"`, "Name", "a b", true},
+		{` XName='z' Name='a'`, "Name", "a", true},
+		{` Name=a`, "Name", "", false},
+		{` Other='a'`, "Name", "", false},
+	}
+	for _, tc := range tests {
+		got, ok := attr([]byte(tc.attrs), tc.name)
+		if string(got) != tc.want || ok != tc.ok {
+			t.Errorf("attr(%q, %q) = %q, %v; want %q, %v", tc.attrs, tc.name, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+// TestIngestFraming checks event separation and the accounting of every
+// event read: used, skipped, or malformed with a problem line.
+func TestIngestFraming(t *testing.T) {
+	good := regEvt(13, "SetValue", `HKLM\SOFTWARE\A\B`, kv{"Details", "DWORD (0x00000001)"}).xml()
+	multi := strings.Replace(good, "<EventData>", "\n<EventData>\n", 1)
+	sec := evt{provider: "Microsoft-Windows-Security-Auditing", channel: "Security", eid: 4624}.xml()
+	eid3 := evt{eid: 3, data: []kv{{"UtcTime", "2021-01-01 00:00:00.000"}}}.xml()
+	badTime := regEvt(12, "CreateKey", `HKLM\X`)
+	badTime.data[2].v = "2021-13-01 00:00:00.000"
+	tests := []struct {
+		name     string
+		text     string
+		used     int
+		skipped  map[string]int
+		problems []string
+	}{
+		{"one line LF", good + "\n" + good + "\n", 2, nil, nil},
+		{"CRLF and BOM", "\xef\xbb\xbf" + good + "\r\n" + good + "\r\n", 2, nil, nil},
+		{"no final newline", good + "\n" + good, 2, nil, nil},
+		{"multi-line event", multi + "\n" + good + "\n", 2, nil, nil},
+		{"multi-line CRLF", strings.ReplaceAll(multi, "\n", "\r\n") + "\r\n", 1, nil, nil},
+		{"two events on one line", good + good + "\n", 2, nil, nil},
+		{"other providers and EventIDs", sec + "\n" + eid3 + "\n" + good + "\n", 1, map[string]int{
+			"not a Sysmon event (provider Microsoft-Windows-Security-Auditing)": 1,
+			"Sysmon EventID 3: not in any loaded dataset":                       1,
+		}, nil},
+		{"garbage lines", "hello\nworld\n\n" + good + "\nbye\n", 1, map[string]int{
+			"malformed: text outside an <Event> element": 2,
+		}, []string{`test.log:1: text outside an <Event> element: "hello"`, `test.log:5: text outside an <Event> element: "bye"`}},
+		{"truncated last event", good + "\n" + good[:200], 1, map[string]int{
+			"malformed: no </Event> before end of input": 1,
+		}, []string{"test.log:2: no </Event> before end of input"}},
+		{"truncated before next event", good[:300] + "\n" + good + "\n", 1, map[string]int{
+			"malformed: no </Event> before the next <Event": 1,
+		}, []string{"test.log:1: no </Event> before the next <Event"}},
+		{"bad UtcTime", badTime.xml() + "\n", 0, map[string]int{"malformed: bad UtcTime": 1},
+			[]string{`test.log:1: bad UtcTime: "2021-13-01 00:00:00.000"`}},
+		{"missing EventID", "<Event><System><Channel>x</Channel></System></Event>\n", 0,
+			map[string]int{"malformed: no EventID": 1}, []string{"test.log:1: no EventID"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := ingestText(t, tc.text, Options{})
+			st := s.Stats()
+			if st.Used["Endpoint.Registry"] != tc.used {
+				t.Errorf("used %d, want %d", st.Used["Endpoint.Registry"], tc.used)
+			}
+			if tc.skipped == nil {
+				tc.skipped = map[string]int{}
+			}
+			if !reflect.DeepEqual(st.Skipped, tc.skipped) {
+				t.Errorf("skipped %v, want %v", st.Skipped, tc.skipped)
+			}
+			if !reflect.DeepEqual(st.Problems, tc.problems) {
+				t.Errorf("problems %q, want %q", st.Problems, tc.problems)
+			}
+			checkAccounting(t, st)
+			if st.Bytes != int64(len(tc.text)) {
+				t.Errorf("Bytes %d, want %d", st.Bytes, len(tc.text))
+			}
+			for _, r := range rows(t, s, "Endpoint.Registry") {
+				if r["registry_value_data"] != "0x00000001" && r["registry_path"] != `HKLM\SOFTWARE\A\B` {
+					t.Errorf("unexpected row %v", r)
+				}
+			}
+		})
+	}
+}
+
+// checkAccounting asserts Events == sum(Used) + sum(Skipped).
+func checkAccounting(t testing.TB, st Stats) {
+	t.Helper()
+	n := 0
+	for _, v := range st.Used {
+		n += v
+	}
+	for _, v := range st.Skipped {
+		n += v
+	}
+	if n != st.Events {
+		t.Errorf("Events %d != used+skipped %d (%+v)", st.Events, n, st)
+	}
+}
+
+func TestProblemsBounded(t *testing.T) {
+	text := strings.Repeat("junk\n\n", 50)
+	st := ingestText(t, text, Options{}).Stats()
+	if len(st.Problems) != maxProblems {
+		t.Errorf("%d problems kept, want %d", len(st.Problems), maxProblems)
+	}
+	if st.Skipped["malformed: text outside an <Event> element"] != 50 || st.Events != 50 {
+		t.Errorf("stats %+v, want 50 malformed events", st)
+	}
+}
+
+type failingReader struct{ n int }
+
+func (r *failingReader) Read(p []byte) (int, error) {
+	if r.n == 0 {
+		return 0, errors.New("disk on fire")
+	}
+	r.n--
+	return copy(p, "junk\n"), nil
+}
+
+func TestIngestReadError(t *testing.T) {
+	s := NewStore(DefaultCatalog(), Options{})
+	err := s.Ingest(&failingReader{n: 1}, "f.log")
+	if err == nil || !strings.Contains(err.Error(), "f.log") || !strings.Contains(err.Error(), "disk on fire") {
+		t.Fatalf("error %v, want one naming f.log and the cause", err)
+	}
+	if err := s.IngestFile("/nonexistent/x.log"); err == nil || !strings.Contains(err.Error(), "/nonexistent/x.log") {
+		t.Fatalf("IngestFile error %v, want one naming the path", err)
+	}
+}
+
+func TestLongLine(t *testing.T) {
+	long := strings.Repeat("A", 3*readBufferSize)
+	e := regEvt(13, "SetValue", `HKLM\SOFTWARE\V`, kv{"Details", long})
+	got := rows(t, ingestText(t, e.xml()+"\n"+e.xml(), Options{}), "Endpoint.Registry")
+	if len(got) != 2 || got[1]["registry_value_data"] != long {
+		t.Fatalf("long line not read back: %d rows", len(got))
+	}
+}
