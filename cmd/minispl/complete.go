@@ -1,0 +1,186 @@
+package main
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/minispl/minispl/datamodel"
+	"github.com/minispl/minispl/engine/render"
+	"github.com/minispl/minispl/macros"
+)
+
+// commandNames are the SPL commands completed at the start of a pipeline
+// stage.
+var commandNames = []string{"convert", "rename", "search", "tstats"}
+
+// completer completes REPL input: dot commands, SPL command names, macro
+// names, datamodel names after datamodel= and Dataset.field names.
+type completer struct {
+	macros *macros.Library
+	cat    *datamodel.Catalog
+	// pending returns the lines of a search being continued, so that a
+	// datamodel= on an earlier line counts; nil means none.
+	pending func() string
+}
+
+// datamodelRE finds the datasets a search names.
+var datamodelRE = regexp.MustCompile(`(?i)datamodel\s*=\s*"?([A-Za-z0-9_]+\.[A-Za-z0-9_]+)`)
+
+// isWordSep reports whether r ends a word going backwards from the cursor.
+func isWordSep(r rune) bool {
+	return unicode.IsSpace(r) || strings.ContainsRune(`|()[],"='`, r)
+}
+
+// complete implements liner.WordCompleter: line is the input line and pos
+// the cursor position in runes. It returns the text before the word being
+// completed, the candidates that replace the word, and the text after the
+// cursor.
+func (c *completer) complete(line string, pos int) (head string, completions []string, tail string) {
+	runes := []rune(line)
+	pos = min(max(pos, 0), len(runes))
+	before, tail := string(runes[:pos]), string(runes[pos:])
+
+	start := len(before)
+	for start > 0 {
+		r := []rune(before[:start])
+		if isWordSep(r[len(r)-1]) {
+			break
+		}
+		start -= len(string(r[len(r)-1]))
+	}
+	head, word := before[:start], before[start:]
+	pending := ""
+	if c.pending != nil {
+		pending = c.pending()
+	}
+
+	if pending == "" && strings.HasPrefix(strings.TrimLeft(before, " \t"), ".") {
+		return head, c.dotCompletions(strings.TrimLeft(head, " \t"), word), tail
+	}
+	switch {
+	case strings.HasPrefix(word, "`"):
+		return head, c.macroCompletions(word[1:]), tail
+	case hasSuffixFold(head, "datamodel="):
+		return head, c.datasetCompletions(word), tail
+	case strings.Contains(word, "."):
+		return head, c.fieldCompletions(pending+"\n"+line, word), tail
+	}
+	trimmed := strings.TrimRight(head, " \t")
+	if (pending == "" && trimmed == "") || strings.HasSuffix(trimmed, "|") {
+		return head, prefixed(commandNames, strings.ToLower(word)), tail
+	}
+	var out []string
+	if word != "" && strings.HasPrefix("datamodel=", strings.ToLower(word)) {
+		out = append(out, "datamodel=")
+	}
+	out = append(out, c.fieldCompletions(pending+"\n"+line, word)...)
+	return head, out, tail
+}
+
+// dotCommands are the REPL's dot commands in help order.
+var dotCommands = []string{".help", ".data", ".macros", ".macro", ".expand", ".plan", ".datamodels", ".fields", ".format", ".timing", ".output", ".quit"}
+
+// dotCompletions completes a dot command name, or its argument: a macro
+// name after .macro, a dataset after .fields, a format after .format, on or
+// off after .timing.
+func (c *completer) dotCompletions(head, word string) []string {
+	cmd := strings.Fields(head)
+	if len(cmd) == 0 {
+		return prefixed(dotCommands, word)
+	}
+	switch cmd[0] {
+	case ".macro":
+		var names []string
+		for _, m := range c.macros.Macros() {
+			if !slices.Contains(names, m.Name) {
+				names = append(names, m.Name)
+			}
+		}
+		slices.Sort(names)
+		return prefixed(names, word)
+	case ".fields":
+		return c.datasetCompletions(word)
+	case ".format":
+		var names []string
+		for _, f := range render.Formats() {
+			names = append(names, string(f))
+		}
+		return prefixed(names, word)
+	case ".timing":
+		return prefixed([]string{"on", "off"}, word)
+	}
+	return nil
+}
+
+// macroCompletions completes a macro call after its backtick: `name` for a
+// macro without arguments, `name( for one with arguments.
+func (c *completer) macroCompletions(prefix string) []string {
+	var out []string
+	for _, m := range c.macros.Macros() {
+		if !strings.HasPrefix(m.Name, prefix) {
+			continue
+		}
+		s := "`" + m.Name + "`"
+		if m.Arity() > 0 {
+			s = "`" + m.Name + "("
+		}
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// datasetCompletions completes a dataset's full name.
+func (c *completer) datasetCompletions(prefix string) []string {
+	var out []string
+	for _, d := range c.cat.Datasets() {
+		if strings.HasPrefix(d.FullName(), prefix) {
+			out = append(out, d.FullName())
+		}
+	}
+	return out
+}
+
+// fieldCompletions completes Dataset.field names. The datasets are those
+// the input names with datamodel=, or, when the input names none, every
+// dataset.
+func (c *completer) fieldCompletions(input, word string) []string {
+	var sets []*datamodel.Dataset
+	for _, m := range datamodelRE.FindAllStringSubmatch(input, -1) {
+		if d, ok := c.cat.Lookup(m[1]); ok && !slices.Contains(sets, d) {
+			sets = append(sets, d)
+		}
+	}
+	if len(sets) == 0 {
+		sets = c.cat.Datasets()
+	}
+	var out []string
+	for _, d := range sets {
+		for _, f := range d.Fields {
+			if name := d.Name + "." + f.Name; strings.HasPrefix(name, word) {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
+}
+
+// prefixed returns the names starting with prefix, in their order.
+func prefixed(names []string, prefix string) []string {
+	var out []string
+	for _, n := range names {
+		if strings.HasPrefix(n, prefix) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// hasSuffixFold is strings.HasSuffix ignoring ASCII case.
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
+}

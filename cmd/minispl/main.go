@@ -1,0 +1,121 @@
+// Command minispl runs Splunk detection searches (SPL) offline over Sysmon
+// events, with the results Splunk Enterprise with the Sysmon add-on and CIM
+// would return.
+//
+// Usage:
+//
+//	minispl run [--data PATH]... [--macros PATH]... [--format F] (-f FILE | 'SPL')
+//	minispl check [--macros PATH]... [--ast] (-f FILE | 'SPL')
+//	minispl datamodels
+//	minispl repl [--data PATH]... [--macros PATH]...
+//
+// The pipeline is text -> macros (textual expansion) -> spl (AST) -> engine
+// (plan, Arrow operators over datamodel batches) -> render. This package is
+// only wiring: flags (kong), the session shared by run and repl, script
+// files, the REPL (liner when stdin and stdout are terminals, plain lines
+// otherwise) and its completion. See REPL.md for the REPL.
+//
+// Exit status: 0 on success, 1 when a search fails (or, with
+// --fail-on-empty, returns no rows), 2 for a usage error.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/alecthomas/kong"
+	"golang.org/x/term"
+)
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// env is what a command runs with: its standard streams and a context.
+type env struct {
+	ctx    context.Context
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// exitRequest is the panic value of kong's Exit hook (kong exits after
+// printing --help); run recovers it and returns its status.
+type exitRequest struct{ code int }
+
+// run is main with its arguments and streams passed in, for tests. It
+// returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) {
+	var cli CLI
+	parser, err := kong.New(&cli,
+		kong.Name("minispl"),
+		kong.Description("Run Splunk detection searches (SPL) offline over Sysmon events."),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(code int) { panic(exitRequest{code}) }),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+	)
+	if err != nil {
+		fmt.Fprintf(stderr, "minispl: %v\n", err)
+		return exitFail
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			req, ok := r.(exitRequest)
+			if !ok {
+				panic(r)
+			}
+			status = req.code
+		}
+	}()
+	kctx, err := parser.Parse(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "minispl: %v\n", err)
+		if errors.As(err, new(*kong.ParseError)) {
+			fmt.Fprintln(stderr, "run 'minispl --help' for usage")
+		}
+		return exitUsage
+	}
+	e := &env{ctx: context.Background(), stdin: stdin, stdout: stdout, stderr: stderr}
+	cmd, ok := kctx.Selected().Target.Addr().Interface().(command)
+	if !ok {
+		fmt.Fprintf(stderr, "minispl: no command %q\n", kctx.Command())
+		return exitUsage
+	}
+	return cmd.Run(e)
+}
+
+// command is implemented by every subcommand.
+type command interface {
+	// Run executes the command and returns the exit status.
+	Run(e *env) int
+}
+
+// terminalWidth returns the width of w when it is a terminal, else 0 (no
+// wrapping).
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return 0
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return width
+}
+
+// isTerminal reports whether v is an *os.File open on a terminal.
+func isTerminal(v any) bool {
+	f, ok := v.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

@@ -1,0 +1,514 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/peterh/liner"
+
+	"github.com/minispl/minispl/engine/render"
+)
+
+// Prompts of the terminal REPL. Without a terminal no prompt is printed.
+const (
+	prompt         = "minispl> "
+	continuePrompt = "    ...> "
+)
+
+// repl is the interactive shell. Its core, loop, reads lines through a
+// function, so that the terminal mode (liner) and the line mode (bufio,
+// for pipes and tests) share everything but the line editor.
+type repl struct {
+	s *session
+	// stdout gets messages and dot-command output; out gets results
+	// (stdout, or the file of .output); stderr gets errors and warnings.
+	stdout, out, stderr io.Writer
+	outFile             *os.File
+	outName             string
+	format              render.Format
+	timing              bool
+	// width is the terminal width for the table format, 0 for none.
+	width int
+	// now is the clock of .timing; tests replace it.
+	now func() time.Time
+	// pending holds the lines of a search being continued.
+	pending []string
+}
+
+// newREPL returns a REPL over s writing to stdout and stderr.
+func newREPL(s *session, stdout, stderr io.Writer) *repl {
+	return &repl{s: s, stdout: stdout, out: stdout, stderr: stderr, format: render.FormatTable, now: time.Now}
+}
+
+// historyPath returns the history file, os.UserConfigDir()/minispl/history.
+func historyPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "minispl", "history"), nil
+}
+
+// runTerminal runs the REPL on a terminal with liner: line editing, history
+// (kept in historyPath across sessions; errors reading or writing it are
+// reported once and otherwise ignored) and Tab completion.
+func (r *repl) runTerminal(ctx context.Context) int {
+	ln := liner.NewLiner()
+	defer ln.Close()
+	ln.SetCtrlCAborts(true)
+	ln.SetTabCompletionStyle(liner.TabPrints)
+	c := &completer{macros: r.s.macros, cat: r.s.cat, pending: func() string { return strings.Join(r.pending, "\n") }}
+	ln.SetWordCompleter(c.complete)
+	r.width = terminalWidth(r.stdout)
+
+	hist, herr := historyPath()
+	if herr == nil {
+		if f, err := os.Open(hist); err == nil {
+			_, herr = ln.ReadHistory(f)
+			f.Close()
+		}
+	}
+	if herr != nil {
+		fmt.Fprintf(r.stderr, "warning: history not loaded: %v\n", herr)
+	}
+	fmt.Fprintln(r.stdout, "minispl REPL: end a search with Enter (a line ending in | or \\ continues), .help for commands, Ctrl-D to quit")
+	status := r.loop(ctx, func(p string) (string, error) {
+		line, err := ln.Prompt(p)
+		if err == nil && strings.TrimSpace(line) != "" {
+			ln.AppendHistory(line)
+		}
+		return line, err
+	})
+	if hist != "" {
+		if err := saveHistory(ln, hist); err != nil {
+			fmt.Fprintf(r.stderr, "warning: history not saved: %v\n", err)
+		}
+	}
+	return status
+}
+
+// saveHistory writes the liner history to path, creating its folder.
+func saveHistory(ln *liner.State, path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := ln.WriteHistory(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// runLines runs the REPL over plain lines of in: no prompt, no escape
+// codes, no history. This is the mode of `minispl repl < file` and tests.
+func (r *repl) runLines(ctx context.Context, in io.Reader) int {
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
+	return r.loop(ctx, func(string) (string, error) {
+		if sc.Scan() {
+			return sc.Text(), nil
+		}
+		if err := sc.Err(); err != nil {
+			return "", err
+		}
+		return "", io.EOF
+	})
+}
+
+// loop reads lines until EOF or .quit and returns the exit status: 0, or 1
+// when input could not be read.
+//
+// Input rules: a line starting with '.' (outside a search) is a dot
+// command; a line starting with '#' is a comment; a line ending in '|' or
+// '\' continues on the next line (the '\' is dropped); a blank line or a
+// line ending in ';' (dropped) runs what was entered; any other line runs
+// at Enter. Ctrl-C at the prompt discards a search being continued.
+func (r *repl) loop(ctx context.Context, read func(prompt string) (string, error)) int {
+	defer r.closeOutput()
+	for {
+		p := prompt
+		if len(r.pending) > 0 {
+			p = continuePrompt
+		}
+		line, err := read(p)
+		switch {
+		case errors.Is(err, liner.ErrPromptAborted):
+			r.pending = nil
+			continue
+		case errors.Is(err, io.EOF):
+			if len(r.pending) > 0 {
+				r.runPending(ctx)
+			}
+			return exitOK
+		case err != nil:
+			fmt.Fprintf(r.stderr, "error: reading input: %v\n", err)
+			return exitFail
+		}
+		if r.handle(ctx, line) {
+			return exitOK
+		}
+	}
+}
+
+// handle processes one input line and reports whether the REPL should
+// quit.
+func (r *repl) handle(ctx context.Context, line string) (quit bool) {
+	line = strings.TrimSuffix(line, "\r")
+	trimmed := strings.TrimSpace(line)
+	if len(r.pending) == 0 {
+		switch {
+		case trimmed == "", strings.HasPrefix(trimmed, "#"):
+			return false
+		case strings.HasPrefix(trimmed, "."):
+			return r.dot(ctx, trimmed)
+		}
+	}
+	switch {
+	case trimmed == "":
+		r.runPending(ctx)
+	case strings.HasSuffix(trimmed, `\`):
+		r.pending = append(r.pending, strings.TrimSuffix(strings.TrimRight(line, " \t"), `\`))
+	case strings.HasSuffix(trimmed, "|"):
+		r.pending = append(r.pending, line)
+	case strings.HasSuffix(trimmed, ";"):
+		r.pending = append(r.pending, strings.TrimSuffix(strings.TrimRight(line, " \t"), ";"))
+		r.runPending(ctx)
+	default:
+		r.pending = append(r.pending, line)
+		r.runPending(ctx)
+	}
+	return false
+}
+
+// runPending runs the search entered so far.
+func (r *repl) runPending(ctx context.Context) {
+	text := strings.Join(r.pending, "\n")
+	r.pending = nil
+	if strings.TrimSpace(text) != "" {
+		r.search(ctx, text)
+	}
+}
+
+// search runs one search, Ctrl-C cancelling it, and prints its result.
+func (r *repl) search(ctx context.Context, text string) {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	start := r.now()
+	res, plan, err := r.s.run(ctx, text)
+	elapsed := r.now().Sub(start)
+	if plan != nil {
+		for _, w := range plan.Warnings() {
+			fmt.Fprintf(r.stderr, "warning: %s\n", w)
+		}
+	}
+	if errors.Is(err, errCancelled) {
+		fmt.Fprintln(r.stderr, "search cancelled")
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(r.stderr, formatError(err, nil))
+		return
+	}
+	defer res.Release()
+	width := 0
+	if r.outFile == nil {
+		width = r.width
+	}
+	if err := render.Write(r.out, res, r.format, render.Options{Width: width}); err != nil {
+		fmt.Fprintf(r.stderr, "error: %v\n", err)
+		return
+	}
+	if r.timing {
+		fmt.Fprintln(r.stdout, timingLine(res.NumRows(), elapsed))
+	}
+}
+
+// timingLine reports a search's row count, time and speed. The time is
+// that of expand, parse, plan and execute, not of printing.
+func timingLine(rows int, d time.Duration) string {
+	s := fmt.Sprintf("%s in %s", plural(rows, "row"), d.Round(time.Microsecond))
+	if d > 0 {
+		s += fmt.Sprintf(" (%s rows/s)", thousands(int(float64(rows)/d.Seconds())))
+	}
+	return s
+}
+
+// dotHelp is the text of .help.
+const dotHelp = `Enter a search and press Enter; a line ending in | or \ continues on the
+next line, a blank line or a line ending in ; runs it. Ctrl-C cancels a
+running search, Ctrl-D quits. Tab completes commands, macros, datamodel
+names and Dataset.field names.
+
+  .help                 this text
+  .data PATH            load more events (file or folder); prints counts per dataset
+  .macros [PATTERN]     list macros (PATTERN: substring, or glob with * ? [)
+  .macro NAME           show every definition of a macro, with its origin
+  .expand SEARCH        show SEARCH with its macros expanded
+  .plan SEARCH          show the plan of SEARCH
+  .datamodels           list the datasets
+  .fields DATASET       list the fields of a dataset (Endpoint.Registry or Registry)
+  .format [FORMAT]      show or set the output format: table, csv, json, markdown
+  .timing [on|off]      show or set timing: rows, elapsed time and rows/s after each search
+  .output [FILE]        send results to FILE; without FILE, back to the screen
+  .quit                 leave (also .exit)`
+
+// dot runs a dot command and reports whether the REPL should quit.
+func (r *repl) dot(ctx context.Context, line string) bool {
+	name, arg, _ := strings.Cut(line, " ")
+	arg = strings.TrimSpace(arg)
+	switch name {
+	case ".help":
+		fmt.Fprintln(r.stdout, dotHelp)
+	case ".quit", ".exit":
+		return true
+	case ".data":
+		r.dotData(arg)
+	case ".macros":
+		r.dotMacros(arg)
+	case ".macro":
+		r.dotMacro(arg)
+	case ".expand":
+		r.dotExpand(arg)
+	case ".plan":
+		r.dotPlan(arg)
+	case ".datamodels":
+		for _, d := range r.s.cat.Datasets() {
+			fmt.Fprintf(r.stdout, "%s  (%d fields; rows: %s)\n", d.FullName(), len(d.Fields)+len(inheritedFields), thousands(r.s.store.Stats().Used[d.FullName()]))
+		}
+	case ".fields":
+		r.dotFields(arg)
+	case ".format":
+		r.dotFormat(arg)
+	case ".timing":
+		switch arg {
+		case "":
+			fmt.Fprintf(r.stdout, "timing is %s\n", onOff(r.timing))
+		case "on", "off":
+			r.timing = arg == "on"
+			fmt.Fprintf(r.stdout, "timing is %s\n", arg)
+		default:
+			fmt.Fprintf(r.stderr, "error: .timing takes on or off, not %q\n", arg)
+		}
+	case ".output":
+		r.dotOutput(arg)
+	default:
+		msg := fmt.Sprintf("error: unknown command %s", name)
+		var near []string
+		for _, c := range dotCommands {
+			if strings.HasPrefix(c, name) || strings.HasPrefix(name, c) {
+				near = append(near, c)
+			}
+		}
+		if len(near) > 0 {
+			msg += " (did you mean " + strings.Join(near, " or ") + "?)"
+		}
+		fmt.Fprintln(r.stderr, msg+"; .help lists the commands")
+	}
+	return false
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func (r *repl) dotData(arg string) {
+	if arg == "" {
+		fmt.Fprintln(r.stderr, "error: .data needs a file or folder")
+		return
+	}
+	st, err := r.s.loadData([]string{arg})
+	fmt.Fprintln(r.stdout, summary(st))
+	for _, p := range problemLines(st) {
+		fmt.Fprintln(r.stdout, p)
+	}
+	if err != nil {
+		fmt.Fprintf(r.stderr, "error: %v\n", err)
+	}
+}
+
+// dotMacros lists macros whose name matches pattern: a glob when it holds
+// * ? or [, else a case-insensitive substring.
+func (r *repl) dotMacros(pattern string) {
+	glob := strings.ContainsAny(pattern, "*?[")
+	if glob {
+		if _, err := path.Match(pattern, ""); err != nil {
+			fmt.Fprintf(r.stderr, "error: bad pattern %q: %v\n", pattern, err)
+			return
+		}
+	}
+	t := &stringTable{fields: []string{"macro", "origin", "definition"}}
+	for _, m := range r.s.macros.Macros() {
+		ok := strings.Contains(strings.ToLower(m.Name), strings.ToLower(pattern))
+		if glob {
+			ok, _ = path.Match(pattern, m.Name)
+		}
+		if ok {
+			def := strings.Join(strings.Fields(m.Definition), " ")
+			if len([]rune(def)) > 60 {
+				def = string([]rune(def)[:57]) + "..."
+			}
+			t.rows = append(t.rows, []string{m.Key(), m.Origin, def})
+		}
+	}
+	if len(t.rows) == 0 {
+		fmt.Fprintf(r.stdout, "no macro matches %q\n", pattern)
+		return
+	}
+	if err := render.WriteTable(r.stdout, t, r.width); err != nil {
+		fmt.Fprintf(r.stderr, "error: %v\n", err)
+	}
+}
+
+// dotMacro prints every arity of a macro as macros.conf stanzas.
+func (r *repl) dotMacro(name string) {
+	name = strings.Trim(name, "`")
+	if name == "" {
+		fmt.Fprintln(r.stderr, "error: .macro needs a macro name")
+		return
+	}
+	found := false
+	for _, m := range r.s.macros.Macros() {
+		if m.Name != name {
+			continue
+		}
+		if found {
+			fmt.Fprintln(r.stdout)
+		}
+		found = true
+		fmt.Fprintf(r.stdout, "# %s\n", m.Origin)
+		if m.Description != "" {
+			fmt.Fprintf(r.stdout, "# %s\n", strings.Join(strings.Fields(m.Description), " "))
+		}
+		fmt.Fprintf(r.stdout, "[%s]\n", m.Key())
+		if len(m.Args) > 0 {
+			fmt.Fprintf(r.stdout, "args = %s\n", strings.Join(m.Args, ", "))
+		}
+		if m.IsEval {
+			fmt.Fprintln(r.stdout, "iseval = true")
+		}
+		fmt.Fprintf(r.stdout, "definition = %s\n", m.Definition)
+	}
+	if !found {
+		msg := fmt.Sprintf("error: no macro named %q", name)
+		if strings.HasSuffix(name, "_filter") {
+			msg += " (an undefined *_filter macro expands to `search *`)"
+		}
+		fmt.Fprintln(r.stderr, msg)
+	}
+}
+
+func (r *repl) dotExpand(text string) {
+	if text == "" {
+		fmt.Fprintln(r.stderr, "error: .expand needs a search")
+		return
+	}
+	x, err := r.s.expand(text)
+	if err != nil {
+		fmt.Fprintln(r.stderr, formatError(err, nil))
+		return
+	}
+	fmt.Fprintln(r.stdout, x.Text)
+}
+
+func (r *repl) dotPlan(text string) {
+	if text == "" {
+		fmt.Fprintln(r.stderr, "error: .plan needs a search")
+		return
+	}
+	plan, err := r.s.plan(text)
+	if err != nil {
+		fmt.Fprintln(r.stderr, formatError(err, nil))
+		return
+	}
+	fmt.Fprintln(r.stdout, strings.TrimRight(plan.String(), "\n"))
+	for _, w := range plan.Warnings() {
+		fmt.Fprintf(r.stderr, "warning: %s\n", w)
+	}
+}
+
+// dotFields lists the fields of a dataset named in full or by its dataset
+// name alone.
+func (r *repl) dotFields(name string) {
+	if name == "" {
+		fmt.Fprintln(r.stderr, "error: .fields needs a dataset, e.g. .fields Endpoint.Registry")
+		return
+	}
+	var names []string
+	for _, d := range r.s.cat.Datasets() {
+		names = append(names, d.FullName())
+		if d.FullName() == name || d.Name == name {
+			t := &stringTable{fields: []string{"field", "type", "notes"}}
+			for _, row := range datasetRows(nil, d) {
+				t.rows = append(t.rows, row[1:])
+			}
+			if err := render.WriteTable(r.stdout, t, r.width); err != nil {
+				fmt.Fprintf(r.stderr, "error: %v\n", err)
+			}
+			return
+		}
+	}
+	fmt.Fprintf(r.stderr, "error: no dataset %q (datasets: %s)\n", name, strings.Join(names, ", "))
+}
+
+func (r *repl) dotFormat(arg string) {
+	if arg == "" {
+		fmt.Fprintf(r.stdout, "format is %s\n", r.format)
+		return
+	}
+	f, err := render.ParseFormat(arg)
+	if err != nil {
+		fmt.Fprintf(r.stderr, "error: %v\n", err)
+		return
+	}
+	r.format = f
+	fmt.Fprintf(r.stdout, "format is %s\n", f)
+}
+
+// dotOutput sends results to a file (created or truncated), or back to
+// stdout without an argument.
+func (r *repl) dotOutput(name string) {
+	if name == "" {
+		if r.outFile == nil {
+			fmt.Fprintln(r.stdout, "results go to the screen")
+			return
+		}
+		prev := r.outName
+		r.closeOutput()
+		fmt.Fprintf(r.stdout, "results go to the screen (%s closed)\n", prev)
+		return
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		fmt.Fprintf(r.stderr, "error: .output: %v\n", err)
+		return
+	}
+	r.closeOutput()
+	r.outFile, r.outName, r.out = f, name, f
+	fmt.Fprintf(r.stdout, "results go to %s\n", name)
+}
+
+// closeOutput closes the .output file, if any, and sends results to stdout.
+func (r *repl) closeOutput() {
+	if r.outFile != nil {
+		if err := r.outFile.Close(); err != nil {
+			fmt.Fprintf(r.stderr, "error: .output %s: %v\n", r.outName, err)
+		}
+	}
+	r.outFile, r.outName, r.out = nil, "", r.stdout
+}

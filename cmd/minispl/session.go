@@ -1,0 +1,320 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/minispl/minispl/datamodel"
+	"github.com/minispl/minispl/engine"
+	"github.com/minispl/minispl/macros"
+	"github.com/minispl/minispl/spl"
+)
+
+// sampleXML is a small set of Sysmon events searched when no --data is
+// given, so that `minispl run '...'` works out of the box.
+//
+//go:embed sample/sysmon_sample.xml
+var sampleXML string
+
+// sampleName names the embedded sample in ingest problems.
+const sampleName = "embedded-sample.xml"
+
+// dataExts are the file name extensions read from a --data folder.
+var dataExts = []string{".log", ".txt", ".xml"}
+
+// maxProblems is how many ingest problems are printed after a summary.
+const maxProblems = 5
+
+// sessionOptions configure a session.
+type sessionOptions struct {
+	Macros    []string // macro files or folders, loaded after the built-ins
+	BatchSize int      // rows per batch (0: the packages' defaults)
+}
+
+// session holds what searches run against: the macro library, the data
+// model catalog, the event store and the engine. run and repl share it.
+type session struct {
+	macros *macros.Library
+	cat    *datamodel.Catalog
+	store  *datamodel.Store
+	eng    *engine.Engine
+}
+
+// newSession builds a session with the built-in macros plus opt.Macros and
+// an empty store.
+func newSession(opt sessionOptions) (*session, error) {
+	lib := macros.Default()
+	for _, p := range opt.Macros {
+		if err := lib.Load(p); err != nil {
+			return nil, fmt.Errorf("--macros %s: %w", p, err)
+		}
+	}
+	cat := datamodel.DefaultCatalog()
+	store := datamodel.NewStore(cat, datamodel.Options{BatchSize: opt.BatchSize})
+	eng := engine.New(cat, store, engine.Options{BatchSize: opt.BatchSize})
+	return &session{macros: lib, cat: cat, store: store, eng: eng}, nil
+}
+
+// loadData ingests every path (a file, or a folder searched recursively
+// for *.log, *.txt and *.xml files) and returns what this call added.
+func (s *session) loadData(paths []string) (datamodel.Stats, error) {
+	before := s.store.Stats()
+	for _, p := range paths {
+		files, err := dataFiles(p)
+		if err != nil {
+			return statsDelta(before, s.store.Stats()), err
+		}
+		for _, f := range files {
+			if err := s.ingestFile(f); err != nil {
+				return statsDelta(before, s.store.Stats()), err
+			}
+		}
+	}
+	return statsDelta(before, s.store.Stats()), nil
+}
+
+// loadSample ingests the embedded sample events.
+func (s *session) loadSample() (datamodel.Stats, error) {
+	before := s.store.Stats()
+	if err := s.store.Ingest(strings.NewReader(sampleXML), sampleName); err != nil {
+		return datamodel.Stats{}, fmt.Errorf("embedded sample: %w", err)
+	}
+	st := statsDelta(before, s.store.Stats())
+	st.Files++ // Ingest on a reader does not count files
+	return st, nil
+}
+
+func (s *session) ingestFile(path string) error {
+	if err := s.store.IngestFile(path); err != nil {
+		return fmt.Errorf("--data %s: %w", path, err)
+	}
+	return nil
+}
+
+// dataFiles returns the files to read for a --data path.
+func dataFiles(path string) ([]string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("--data: %w", err)
+	}
+	if !st.IsDir() {
+		return []string{path}, nil
+	}
+	var files []string
+	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && slices.Contains(dataExts, strings.ToLower(filepath.Ext(p))) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("--data: %w", err)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("--data %s: no %s files in this folder", path, strings.Join(dataExts, ", "))
+	}
+	return files, nil
+}
+
+// statsDelta returns what happened between two Stats of the same store.
+func statsDelta(before, after datamodel.Stats) datamodel.Stats {
+	d := datamodel.Stats{
+		Files:   after.Files - before.Files,
+		Bytes:   after.Bytes - before.Bytes,
+		Events:  after.Events - before.Events,
+		Used:    map[string]int{},
+		Skipped: map[string]int{},
+	}
+	for k, n := range after.Used {
+		if n -= before.Used[k]; n > 0 {
+			d.Used[k] = n
+		}
+	}
+	for k, n := range after.Skipped {
+		if n -= before.Skipped[k]; n > 0 {
+			d.Skipped[k] = n
+		}
+	}
+	if len(after.Problems) > len(before.Problems) {
+		d.Problems = after.Problems[len(before.Problems):]
+	}
+	return d
+}
+
+// summary formats ingest counts on one line:
+//
+//	ingested 2 files, 1,234 events: 1,100 Endpoint.Registry, 34 skipped (30 not a Sysmon event, 4 malformed)
+//
+// Datasets are in name order, skip reasons by count, most first.
+func summary(st datamodel.Stats) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "ingested %s, %s", plural(st.Files, "file"), plural(st.Events, "event"))
+	type kv struct {
+		k string
+		n int
+	}
+	sorted := func(m map[string]int, byCount bool) []kv {
+		var out []kv
+		for k, n := range m {
+			out = append(out, kv{k, n})
+		}
+		slices.SortFunc(out, func(a, b kv) int {
+			if byCount && a.n != b.n {
+				return cmp.Compare(b.n, a.n)
+			}
+			return strings.Compare(a.k, b.k)
+		})
+		return out
+	}
+	var parts []string
+	for _, u := range sorted(st.Used, false) {
+		parts = append(parts, thousands(u.n)+" "+u.k)
+	}
+	skipped := 0
+	var reasons []string
+	for _, r := range sorted(st.Skipped, true) {
+		skipped += r.n
+		reasons = append(reasons, thousands(r.n)+" "+r.k)
+	}
+	if skipped > 0 {
+		parts = append(parts, fmt.Sprintf("%s skipped (%s)", thousands(skipped), strings.Join(reasons, ", ")))
+	}
+	if len(parts) > 0 {
+		b.WriteString(": ")
+		b.WriteString(strings.Join(parts, ", "))
+	}
+	return b.String()
+}
+
+// problemLines returns the first ingest problems, indented, with a count of
+// the rest.
+func problemLines(st datamodel.Stats) []string {
+	var out []string
+	for i, p := range st.Problems {
+		if i == maxProblems {
+			out = append(out, fmt.Sprintf("  ... and %d more", len(st.Problems)-maxProblems))
+			break
+		}
+		out = append(out, "  "+p)
+	}
+	return out
+}
+
+// plural returns "1 file" or "1,234 files".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return thousands(n) + " " + word + "s"
+}
+
+// thousands formats n with comma thousands separators.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// expand expands the macros of text. Errors are *spl.Error values about
+// text.
+func (s *session) expand(text string) (*macros.Expansion, error) {
+	x, err := s.macros.Expand(text)
+	if err != nil {
+		return nil, withText(err, text)
+	}
+	return x, nil
+}
+
+// parse expands and parses text; errors are positioned in text.
+func (s *session) parse(text string) (*spl.Pipeline, *macros.Expansion, error) {
+	x, err := s.expand(text)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := spl.Parse(x.Text)
+	if err != nil {
+		return nil, x, relocate(x, err)
+	}
+	return p, x, nil
+}
+
+// plan expands, parses and plans text; errors are positioned in text.
+func (s *session) plan(text string) (*engine.Plan, error) {
+	p, x, err := s.parse(text)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := s.eng.Plan(p)
+	if err != nil {
+		return nil, relocate(x, err)
+	}
+	return plan, nil
+}
+
+// run does expand -> parse -> plan -> execute. Every error that has a place
+// is an *spl.Error positioned in text, the search as the user wrote it. The
+// caller releases the result.
+func (s *session) run(ctx context.Context, text string) (*engine.Result, *engine.Plan, error) {
+	plan, err := s.plan(text)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := s.eng.Execute(ctx, plan)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, plan, errCancelled
+		}
+		return nil, plan, fmt.Errorf("execute: %w", err)
+	}
+	return res, plan, nil
+}
+
+// errCancelled reports a search stopped by Ctrl-C.
+var errCancelled = errors.New("search cancelled")
+
+// relocate moves an error found in the expanded text x.Text to the place
+// in x.Original it came from. An *spl.Error without Text is taken to be
+// about x.Text (the engine leaves Text empty).
+func relocate(x *macros.Expansion, err error) error {
+	var se *spl.Error
+	if errors.As(err, &se) && se.Text == "" {
+		c := *se
+		c.Text = x.Text
+		err = &c
+	}
+	return withText(x.Relocate(err), x.Original)
+}
+
+// withText sets the Text of an *spl.Error that has none to text.
+func withText(err error, text string) error {
+	var se *spl.Error
+	if errors.As(err, &se) && se.Text == "" {
+		c := *se
+		c.Text = text
+		return &c
+	}
+	return err
+}
