@@ -47,9 +47,8 @@ type glob struct {
 func compileGlob(pattern string) *glob {
 	g := &glob{pattern: pattern, ascii: isASCII(pattern)}
 	parts := strings.Split(pattern, "*")
-	if len(parts) == 1 {
-		g.kind = globLiteral
-	} else {
+	literal := len(parts) == 1
+	if !literal {
 		g.anchoredStart = parts[0] != ""
 		g.anchoredEnd = parts[len(parts)-1] != ""
 	}
@@ -60,7 +59,7 @@ func compileGlob(pattern string) *glob {
 		}
 	}
 	g.segs = segs
-	if g.kind != globLiteral {
+	if !literal {
 		switch {
 		case len(segs) == 0:
 			g.kind = globAny

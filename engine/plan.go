@@ -126,10 +126,38 @@ func checkMacros(c spl.Command) error {
 			if o.Macro != nil {
 				return macroError(o.Macro, o.Pos)
 			}
+			if err := checkValueMacro(&o.Value); err != nil {
+				return err
+			}
 		}
 		return checkExprMacros(c.Where)
 	case *spl.Search:
 		return checkExprMacros(c.Expr)
+	case *spl.Rename:
+		for i := range c.Pairs {
+			if err := checkValueMacro(&c.Pairs[i].From, &c.Pairs[i].To); err != nil {
+				return err
+			}
+		}
+	case *spl.Convert:
+		if err := checkValueMacro(c.Timeformat); err != nil {
+			return err
+		}
+		for i := range c.Funcs {
+			if err := checkValueMacro(&c.Funcs[i].Field, c.Funcs[i].As); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkValueMacro reports a value that is an unexpanded macro call.
+func checkValueMacro(vs ...*spl.Value) error {
+	for _, v := range vs {
+		if v != nil && v.Macro != nil {
+			return macroError(v.Macro, v.Pos)
+		}
 	}
 	return nil
 }
@@ -150,6 +178,16 @@ func checkExprMacros(e spl.SearchExpr) error {
 		return checkExprMacros(e.Right)
 	case *spl.SearchNot:
 		return checkExprMacros(e.X)
+	case *spl.SearchCompare:
+		return checkValueMacro(&e.Value)
+	case *spl.SearchTerm:
+		return checkValueMacro(&e.Value)
+	case *spl.SearchIn:
+		for i := range e.Values {
+			if err := checkValueMacro(&e.Values[i]); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -343,6 +343,8 @@ func (c *predCompiler) compile(e spl.SearchExpr) (pred, error) {
 		return &predNot{x}, nil
 	case *spl.SearchMacro:
 		return nil, macroError(&e.Call, e.Pos)
+	case *spl.SearchSubsearch:
+		return nil, &spl.Error{Pos: e.Pos, Msg: "unsupported: subsearch [...]"}
 	case *spl.SearchTerm:
 		if c.mode == modeTstats {
 			return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("unsupported: bare search term %s in tstats WHERE; use field=value", splQuote(e.Value.Text))}
