@@ -42,7 +42,12 @@ type Command interface {
 type Value struct {
 	Text   string
 	Quoted bool
-	Pos    Span
+	// Macro is set when the value is an unexpanded macro call, as in
+	// `Processes.parent_process_name IN (`uacbypass_process_name`)`; Text
+	// then holds the call in canonical form. Expanded searches never have
+	// it.
+	Macro *MacroCall
+	Pos   Span
 }
 
 // MacroCall is a backtick macro reference, `name` or `name(arg, ...)`, left
@@ -231,24 +236,35 @@ type SearchTerm struct {
 	Pos   Span
 }
 
+// SearchSubsearch is a `[...]` subsearch standing as a term of a search
+// expression, as in `where [| inputlookup x.csv | table Processes.process]`.
+// Splunk runs the subsearch first and splices its results in as an OR of
+// field=value terms; the planner decides whether it supports that.
+type SearchSubsearch struct {
+	Pipeline *Pipeline
+	Pos      Span
+}
+
 // SearchMacro is an unexpanded macro call inside a search expression.
 type SearchMacro struct {
 	Call MacroCall
 	Pos  Span
 }
 
-func (*SearchAnd) searchExpr()     {}
-func (*SearchOr) searchExpr()      {}
-func (*SearchNot) searchExpr()     {}
-func (*SearchCompare) searchExpr() {}
-func (*SearchIn) searchExpr()      {}
-func (*SearchTerm) searchExpr()    {}
-func (*SearchMacro) searchExpr()   {}
+func (*SearchAnd) searchExpr()       {}
+func (*SearchOr) searchExpr()        {}
+func (*SearchNot) searchExpr()       {}
+func (*SearchCompare) searchExpr()   {}
+func (*SearchIn) searchExpr()        {}
+func (*SearchTerm) searchExpr()      {}
+func (*SearchMacro) searchExpr()     {}
+func (*SearchSubsearch) searchExpr() {}
 
-func (e *SearchAnd) Span() Span     { return e.Pos }
-func (e *SearchOr) Span() Span      { return e.Pos }
-func (e *SearchNot) Span() Span     { return e.Pos }
-func (e *SearchCompare) Span() Span { return e.Pos }
-func (e *SearchIn) Span() Span      { return e.Pos }
-func (e *SearchTerm) Span() Span    { return e.Pos }
-func (e *SearchMacro) Span() Span   { return e.Pos }
+func (e *SearchAnd) Span() Span       { return e.Pos }
+func (e *SearchOr) Span() Span        { return e.Pos }
+func (e *SearchNot) Span() Span       { return e.Pos }
+func (e *SearchCompare) Span() Span   { return e.Pos }
+func (e *SearchIn) Span() Span        { return e.Pos }
+func (e *SearchTerm) Span() Span      { return e.Pos }
+func (e *SearchMacro) Span() Span     { return e.Pos }
+func (e *SearchSubsearch) Span() Span { return e.Pos }

@@ -1,0 +1,350 @@
+package spl
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// lookahead is the participle lookahead: `field IN (` needs three tokens to
+// tell an IN list from a comparison or a bare term.
+const lookahead = 4
+
+// splParser is the compiled grammar; a participle Parser is immutable and
+// safe for concurrent use.
+var splParser = participle.MustBuild[pipelineNode](
+	participle.Lexer(splLexer),
+	commandUnion,
+	participle.CaseInsensitive("Word"),
+	participle.Map(boolOpMapper(splLexer.Symbols()["BoolOp"]), "Word"),
+	participle.UseLookahead(lookahead),
+)
+
+// Parse parses an SPL search into a Pipeline. Macro calls are kept as
+// MacroCall nodes (expand them first to run the search). Errors are *Error
+// values whose Text is the search text.
+func Parse(text string) (p *Pipeline, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p = nil
+			err = &Error{Pos: Span{0, len(text)}, Msg: fmt.Sprintf("internal parser error: %v", r), Text: text}
+		}
+	}()
+	if strings.TrimSpace(text) == "" {
+		return nil, Errorf(text, Span{len(text), len(text)}, "empty search")
+	}
+	tree, err := splParser.ParseString("", text)
+	if err != nil {
+		return nil, explain(text, err)
+	}
+	c := converter{text: text}
+	p = c.pipeline(tree)
+	if c.err != nil {
+		return nil, c.err
+	}
+	return p, nil
+}
+
+// converter turns the parse tree into the AST. It records the first error.
+type converter struct {
+	text string
+	err  *Error
+}
+
+func (c *converter) fail(span Span, format string, args ...any) {
+	if c.err == nil {
+		c.err = Errorf(c.text, span, format, args...)
+	}
+}
+
+// span returns [start, end) for a node running from pos to the token at
+// end, without the whitespace before that token.
+func (c *converter) span(pos, end lexer.Position) Span {
+	e := end.Offset
+	if e > len(c.text) {
+		e = len(c.text)
+	}
+	for e > pos.Offset && isSpace(c.text[e-1]) {
+		e--
+	}
+	return Span{pos.Offset, e}
+}
+
+func isSpace(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\v' || b == '\f'
+}
+
+func (c *converter) pipeline(n *pipelineNode) *Pipeline {
+	p := &Pipeline{Pos: c.span(n.Pos, n.EndPos)}
+	if n.Leading != nil {
+		p.LeadingPipe = true
+		p.Commands = append(p.Commands, c.command(n.Leading))
+	} else if n.Implicit != nil {
+		s := &Search{Implicit: !n.Implicit.Explicit, Pos: c.span(n.Implicit.Pos, n.Implicit.EndPos)}
+		switch {
+		case n.Implicit.Expr != nil:
+			s.Expr = c.and(n.Implicit.Expr)
+		case n.Implicit.ExplicitExpr != nil:
+			s.Expr = c.and(n.Implicit.ExplicitExpr)
+		}
+		p.Commands = append(p.Commands, s)
+	}
+	for _, cmd := range n.Rest {
+		p.Commands = append(p.Commands, c.command(cmd))
+	}
+	return p
+}
+
+func (c *converter) command(n cmdNode) Command {
+	switch n := n.(type) {
+	case *tstatsCmd:
+		return c.tstats(n)
+	case *renameCmd:
+		r := &Rename{Pos: c.span(n.Pos, n.EndPos)}
+		for _, pr := range n.Pairs {
+			r.Pairs = append(r.Pairs, RenamePair{From: c.value(pr.From), To: c.value(pr.To)})
+		}
+		return r
+	case *convertCmd:
+		cv := &Convert{Pos: c.span(n.Pos, n.EndPos)}
+		if n.Timeformat != nil {
+			v := c.value(n.Timeformat)
+			cv.Timeformat = &v
+		}
+		for _, f := range n.Funcs {
+			cf := ConvertFunc{Func: strings.ToLower(f.Func), Field: c.value(f.Field)}
+			if f.As != nil {
+				v := c.value(f.As)
+				cf.As = &v
+			}
+			cv.Funcs = append(cv.Funcs, cf)
+		}
+		return cv
+	case *searchCmd:
+		s := &Search{Pos: c.span(n.Pos, n.EndPos)}
+		if n.Expr != nil {
+			s.Expr = c.and(n.Expr)
+		}
+		return s
+	case *macroCmd:
+		call := c.macro(n.Call)
+		return &MacroCommand{Call: call, Pos: call.Pos}
+	case *genericCmd:
+		sp := c.span(n.Pos, n.EndPos)
+		args := ""
+		if start := n.Pos.Offset + len(n.Name); start < sp.End {
+			args = strings.TrimSpace(c.text[start:sp.End])
+		}
+		return &Generic{CommandName: strings.ToLower(n.Name), Args: args, Pos: sp}
+	}
+	panic(fmt.Sprintf("spl: unknown parse node %T", n))
+}
+
+func (c *converter) tstats(n *tstatsCmd) *Tstats {
+	t := &Tstats{Pos: c.span(n.Pos, n.EndPos)}
+	for _, o := range n.Pre {
+		t.Options = append(t.Options, c.option(o))
+	}
+	for _, a := range n.Aggs {
+		agg := Aggregate{Func: strings.ToLower(a.Func), Pos: c.span(a.Pos, a.EndPos)}
+		if a.Field != nil {
+			agg.Field = c.field(a.Field)
+		}
+		if a.Alias != nil {
+			agg.Alias = c.field(a.Alias)
+		}
+		t.Aggs = append(t.Aggs, agg)
+	}
+	if n.Datamodel != nil {
+		t.Datamodel = c.value(n.Datamodel).Text
+	}
+	if n.Where != nil {
+		t.Where = c.and(n.Where)
+	}
+	for _, b := range n.By {
+		switch {
+		case b.Field != nil:
+			t.By = append(t.By, c.field(b.Field))
+		case t.BySpan == "" && c.value(b.Span).Text != "":
+			t.BySpan = c.value(b.Span).Text
+		default:
+			v := c.value(b.Span)
+			t.Options = append(t.Options, Option{Key: "span", Value: v, Pos: v.Pos})
+		}
+	}
+	for _, o := range n.Post {
+		opt := c.option(o)
+		if opt.Key == "span" && n.HasBy && t.BySpan == "" && opt.Value.Text != "" {
+			t.BySpan = opt.Value.Text
+			continue
+		}
+		t.Options = append(t.Options, opt)
+	}
+	return t
+}
+
+func (c *converter) option(n *optionNode) Option {
+	sp := c.span(n.Pos, n.EndPos)
+	if n.Macro != nil {
+		call := c.macro(n.Macro)
+		return Option{Macro: &call, Pos: sp}
+	}
+	return Option{Key: strings.ToLower(n.Key), Value: c.value(n.Value), Pos: sp}
+}
+
+// value converts a literal, resolving escapes.
+func (c *converter) value(n *valueNode) Value {
+	switch {
+	case n.Str != nil:
+		return Value{Text: unescape((*n.Str)[1 : len(*n.Str)-1]), Quoted: true, Pos: Span{n.Pos.Offset, n.Pos.Offset + len(*n.Str)}}
+	case n.Word != nil:
+		return Value{Text: unescape(*n.Word), Pos: Span{n.Pos.Offset, n.Pos.Offset + len(*n.Word)}}
+	case n.SQuote != nil:
+		return Value{Text: unescape(*n.SQuote), Pos: Span{n.Pos.Offset, n.Pos.Offset + len(*n.SQuote)}}
+	case n.Macro != nil:
+		call := c.macro(n.Macro)
+		return Value{Text: call.String(), Macro: &call, Pos: call.Pos}
+	}
+	return Value{}
+}
+
+// field converts a field name (quotes removed, escapes resolved).
+func (c *converter) field(n *fieldNode) string {
+	switch {
+	case n.Str != nil:
+		return unescape((*n.Str)[1 : len(*n.Str)-1])
+	case n.Word != nil:
+		return unescape(*n.Word)
+	case n.SQuote != nil:
+		return unescape(*n.SQuote)
+	}
+	return ""
+}
+
+func (c *converter) fieldSpan(n *fieldNode) Span {
+	l := 0
+	switch {
+	case n.Str != nil:
+		l = len(*n.Str)
+	case n.Word != nil:
+		l = len(*n.Word)
+	case n.SQuote != nil:
+		l = len(*n.SQuote)
+	}
+	return Span{n.Pos.Offset, n.Pos.Offset + l}
+}
+
+// macro converts a backtick call, splitting its arguments.
+func (c *converter) macro(n *macroNode) MacroCall {
+	sp := Span{n.Pos.Offset, n.Pos.Offset + len(n.Body) + 2}
+	call, msg := parseMacroBody(n.Body)
+	if msg != "" {
+		c.fail(sp, "%s", msg)
+	}
+	call.Pos = sp
+	return call
+}
+
+// parseMacroBody splits the text between backticks into a name and
+// arguments. It returns a non-empty message when the call is malformed.
+func parseMacroBody(body string) (MacroCall, string) {
+	open := strings.IndexByte(body, '(')
+	if open < 0 {
+		name := strings.TrimSpace(body)
+		if name == "" {
+			return MacroCall{}, "empty macro call: expected a macro name between the backticks"
+		}
+		return MacroCall{MacroName: name}, ""
+	}
+	name := strings.TrimSpace(body[:open])
+	if name == "" {
+		return MacroCall{}, "macro call without a name: expected a name before \"(\""
+	}
+	rest := strings.TrimRightFunc(body[open+1:], func(r rune) bool { return r < 0x80 && isSpace(byte(r)) })
+	if !strings.HasSuffix(rest, ")") {
+		return MacroCall{MacroName: name}, fmt.Sprintf("macro call %q: expected \")\" after the arguments", name)
+	}
+	return MacroCall{MacroName: name, Args: splitMacroArgs(rest[:len(rest)-1]), HasParens: true}, ""
+}
+
+// splitMacroArgs splits macro arguments on commas outside double quotes and
+// parentheses, trimming each; an all-blank argument list is no argument.
+func splitMacroArgs(s string) []string {
+	args := []string{}
+	if strings.TrimSpace(s) == "" {
+		return args
+	}
+	depth, inQuote, start := 0, false, 0
+	for i := 0; i < len(s); i++ {
+		switch ch := s[i]; {
+		case inQuote && ch == '\\':
+			i++
+		case ch == '"':
+			inQuote = !inQuote
+		case inQuote:
+		case ch == '(':
+			depth++
+		case ch == ')':
+			depth--
+		case ch == ',' && depth == 0:
+			args = append(args, strings.TrimSpace(s[start:i]))
+			start = i + 1
+		}
+	}
+	return append(args, strings.TrimSpace(s[start:]))
+}
+
+// Search expressions.
+
+func (c *converter) and(n *sAnd) SearchExpr {
+	x := c.or(n.Left)
+	for _, r := range n.Rest {
+		y := c.or(r)
+		x = &SearchAnd{Left: x, Right: y, Pos: Span{x.Span().Start, y.Span().End}}
+	}
+	return x
+}
+
+func (c *converter) or(n *sOr) SearchExpr {
+	x := c.not(n.Left)
+	for _, r := range n.Rest {
+		y := c.not(r)
+		x = &SearchOr{Left: x, Right: y, Pos: Span{x.Span().Start, y.Span().End}}
+	}
+	return x
+}
+
+func (c *converter) not(n *sNot) SearchExpr {
+	if n.Not != nil {
+		x := c.not(n.Not)
+		return &SearchNot{X: x, Pos: Span{n.Pos.Offset, x.Span().End}}
+	}
+	return c.prim(n.Prim)
+}
+
+func (c *converter) prim(n *sPrim) SearchExpr {
+	sp := c.span(n.Pos, n.EndPos)
+	switch {
+	case n.Group != nil:
+		return c.and(n.Group)
+	case n.Sub != nil:
+		return &SearchSubsearch{Pipeline: c.pipeline(n.Sub), Pos: sp}
+	case n.Macro != nil:
+		call := c.macro(n.Macro)
+		return &SearchMacro{Call: call, Pos: sp}
+	case n.In != nil:
+		in := &SearchIn{Field: c.field(n.In.Field), Values: []Value{}, Pos: sp}
+		for _, v := range n.In.Values {
+			in.Values = append(in.Values, c.value(v))
+		}
+		return in
+	case n.Cmp != nil:
+		return &SearchCompare{Field: c.field(n.Cmp.Field), Op: CompareOp(n.Cmp.Op), Value: c.value(n.Cmp.Value), Pos: sp}
+	case n.Term != nil:
+		v := c.value(&valueNode{Pos: n.Term.Pos, Str: n.Term.Str, Word: n.Term.Word, SQuote: n.Term.SQuote})
+		return &SearchTerm{Value: v, Pos: sp}
+	}
+	panic("spl: empty search primary")
+}
