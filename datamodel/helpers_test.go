@@ -21,8 +21,8 @@ const selfClose = "\x00/"
 // evt describes a test event; zero fields take Sysmon defaults.
 type evt struct {
 	provider, channel, computer, keywords, userID string
-	eid                                          int
-	data                                         []kv
+	eid                                           int
+	data                                          []kv
 }
 
 // xml renders e as one XmlWinEventLog line (no line end), in the shape of

@@ -79,7 +79,7 @@ func TestParseEvent(t *testing.T) {
 func TestAttr(t *testing.T) {
 	tests := []struct {
 		attrs, name, want string
-		ok               bool
+		ok                bool
 	}{
 		{` Name='a' Guid='b'`, "Name", "a", true},
 		{` Guid="b" Name = "a b"`, "Name", "a b", true},

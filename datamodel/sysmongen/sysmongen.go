@@ -37,53 +37,64 @@ type Counts struct {
 	Registry, RMS, Process, Network, Security int
 }
 
-var hosts = []string{
-	"win-dc-6764986.attackrange.local", "win-host-623.attackrange.local",
-	"ar-win-2.attackrange.local", "DESKTOP-7Q1KF3L", "ws-fin-0042.corp.example.com",
-	"srv-sql-01.corp.example.com", "EC2AMAZ-CEMU0P7",
+// tables are the vocabularies events are drawn from.
+type tables struct {
+	hosts, users, images, sids, keys, valueNames, rmsValues []string
 }
 
-var users = []string{
-	"NT AUTHORITY\\SYSTEM", "NT AUTHORITY\\LOCAL SERVICE", "NT AUTHORITY\\NETWORK SERVICE",
-	"ATTACKRANGE\\Administrator", "CORP\\j.doe", "CORP\\svc_backup", "DESKTOP-7Q1KF3L\\alice",
-}
+// newTables returns the vocabularies; a function so that the package
+// holds no mutable global state.
+func newTables() tables {
+	return tables{
+		hosts: []string{
+			"win-dc-6764986.attackrange.local", "win-host-623.attackrange.local",
+			"ar-win-2.attackrange.local", "DESKTOP-7Q1KF3L", "ws-fin-0042.corp.example.com",
+			"srv-sql-01.corp.example.com", "EC2AMAZ-CEMU0P7",
+		},
 
-var images = []string{
-	`C:\Windows\system32\svchost.exe`, `C:\Windows\system32\lsass.exe`, `C:\Windows\regedit.exe`,
-	`C:\Windows\System32\reg.exe`, `C:\Windows\explorer.exe`,
-	`C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe`,
-	`C:\Program Files\Google\Chrome\Application\chrome.exe`,
-	`C:\Users\Public\Downloads\setup (1).exe`, `C:\Windows\system32\services.exe`,
-}
+		users: []string{
+			"NT AUTHORITY\\SYSTEM", "NT AUTHORITY\\LOCAL SERVICE", "NT AUTHORITY\\NETWORK SERVICE",
+			"ATTACKRANGE\\Administrator", "CORP\\j.doe", "CORP\\svc_backup", "DESKTOP-7Q1KF3L\\alice",
+		},
 
-var sids = []string{
-	"S-1-5-21-1854396824-2342670854-3736740652-1000",
-	"S-1-5-21-814534664-756003823-1488211838-500",
-	"S-1-5-18",
-}
+		images: []string{
+			`C:\Windows\system32\svchost.exe`, `C:\Windows\system32\lsass.exe`, `C:\Windows\regedit.exe`,
+			`C:\Windows\System32\reg.exe`, `C:\Windows\explorer.exe`,
+			`C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe`,
+			`C:\Program Files\Google\Chrome\Application\chrome.exe`,
+			`C:\Users\Public\Downloads\setup (1).exe`, `C:\Windows\system32\services.exe`,
+		},
 
-// keys are registry key paths; %s is replaced by a user SID.
-var keys = []string{
-	`HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Run`,
-	`HKU\%s\Software\Microsoft\Windows\CurrentVersion\Run`,
-	`HKU\%s\Software\Microsoft\Windows\CurrentVersion\RunOnce`,
-	`HKLM\System\CurrentControlSet\Services\W32Time\SecureTimeLimits`,
-	`HKLM\System\CurrentControlSet\Services\bam\State\UserSettings\%s`,
-	`HKLM\System\CurrentControlSet\Control\Lsa`,
-	`HKLM\SOFTWARE\Policies\Microsoft\Windows Defender\Real-Time Protection`,
-	`HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\Winlogon`,
-	`HKU\%s_Classes\exefile\shell\runas\command`,
-	`HKLM\System\CurrentControlSet\Services\SharedAccess\Parameters\FirewallPolicy\FirewallRules`,
-	`HKU\%s\Software\Microsoft\Windows\CurrentVersion\Explorer\UserAssist\{CEBFF5CD-ACE2-4F4F-9178-9926F41749EA}\Count`,
-}
+		sids: []string{
+			"S-1-5-21-1854396824-2342670854-3736740652-1000",
+			"S-1-5-21-814534664-756003823-1488211838-500",
+			"S-1-5-18",
+		},
 
-var valueNames = []string{
-	"Start", "SecureTimeHigh", "OneDrive", "Shell", "Userinit", "RunAsPPL",
-	"DisableRealtimeMonitoring", "(Default)", "Security Packages", "Updater.exe",
-	`{0D807408-8157-49B9-ACFC-0B5C15B1119E}`, "HUQRZCHCY_PBZ",
-}
+		// keys: registry key paths; %s is replaced by a user SID.
+		keys: []string{
+			`HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Run`,
+			`HKU\%s\Software\Microsoft\Windows\CurrentVersion\Run`,
+			`HKU\%s\Software\Microsoft\Windows\CurrentVersion\RunOnce`,
+			`HKLM\System\CurrentControlSet\Services\W32Time\SecureTimeLimits`,
+			`HKLM\System\CurrentControlSet\Services\bam\State\UserSettings\%s`,
+			`HKLM\System\CurrentControlSet\Control\Lsa`,
+			`HKLM\SOFTWARE\Policies\Microsoft\Windows Defender\Real-Time Protection`,
+			`HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\Winlogon`,
+			`HKU\%s_Classes\exefile\shell\runas\command`,
+			`HKLM\System\CurrentControlSet\Services\SharedAccess\Parameters\FirewallPolicy\FirewallRules`,
+			`HKU\%s\Software\Microsoft\Windows\CurrentVersion\Explorer\UserAssist\{CEBFF5CD-ACE2-4F4F-9178-9926F41749EA}\Count`,
+		},
 
-var rmsValues = []string{"Options", "FUSClientPath", "General", "Security", "Certificates", "InternetId"}
+		valueNames: []string{
+			"Start", "SecureTimeHigh", "OneDrive", "Shell", "Userinit", "RunAsPPL",
+			"DisableRealtimeMonitoring", "(Default)", "Security Packages", "Updater.exe",
+			`{0D807408-8157-49B9-ACFC-0B5C15B1119E}`, "HUQRZCHCY_PBZ",
+		},
+
+		rmsValues: []string{"Options", "FUSClientPath", "General", "Security", "Certificates", "InternetId"},
+	}
+}
 
 // Write writes n events generated from seed to w and reports what it wrote.
 func Write(w io.Writer, n int, seed int64) (Counts, error) {
@@ -91,10 +102,11 @@ func Write(w io.Writer, n int, seed int64) (Counts, error) {
 		return Counts{}, fmt.Errorf("sysmongen: negative event count %d", n)
 	}
 	g := &gen{
-		r:    rand.New(rand.NewPCG(uint64(seed), 0x5379736d6f6e)),
-		w:    bufio.NewWriterSize(w, 1<<16),
-		t:    time.Date(2024, 9, 30, 14, 0, 0, 0, time.UTC),
-		rec:  1000,
+		tables: newTables(),
+		r:      rand.New(rand.NewPCG(uint64(seed), 0x5379736d6f6e)),
+		w:      bufio.NewWriterSize(w, 1<<16),
+		t:      time.Date(2024, 9, 30, 14, 0, 0, 0, time.UTC),
+		rec:    1000,
 	}
 	for i := 0; i < n; i++ {
 		g.t = g.t.Add(time.Duration(1+g.r.IntN(2500)) * time.Millisecond)
@@ -131,12 +143,13 @@ func Write(w io.Writer, n int, seed int64) (Counts, error) {
 }
 
 type gen struct {
-	r    *rand.Rand
-	w    *bufio.Writer
-	t    time.Time
-	rec  int
-	c    Counts
-	err  error
+	tables
+	r   *rand.Rand
+	w   *bufio.Writer
+	t   time.Time
+	rec int
+	c   Counts
+	err error
 }
 
 func (g *gen) pick(v []string) string { return v[g.r.IntN(len(v))] }
@@ -164,9 +177,9 @@ func (g *gen) utc() string { return g.t.Format("2006-01-02 15:04:05.000") }
 
 // regEvent writes one registry event.
 func (g *gen) regEvent(eid int, eventType, target, details, newName string) {
-	host := g.pick(hosts)
+	host := g.pick(g.hosts)
 	g.system("Microsoft-Windows-Sysmon", sysmonGUID, eid, 2, sysmonChannel, host, "S-1-5-18")
-	image := g.pick(images)
+	image := g.pick(g.images)
 	g.printf("<EventData><Data Name='RuleName'>%s</Data><Data Name='EventType'>%s</Data><Data Name='UtcTime'>%s</Data><Data Name='ProcessGuid'>%s</Data><Data Name='ProcessId'>%d</Data><Data Name='Image'>%s</Data><Data Name='TargetObject'>%s</Data>",
 		g.pick([]string{"-", "T1060,RunKey", "", "technique_id=T1112,technique_name=Modify Registry"}), eventType, g.utc(), g.guid(), 4+g.r.IntN(30000), image, target)
 	switch eid {
@@ -177,7 +190,7 @@ func (g *gen) regEvent(eid int, eventType, target, details, newName string) {
 	}
 	// About a third of the events come from Sysmon before 13.30: no User.
 	if g.r.IntN(3) != 0 {
-		g.printf("<Data Name='User'>%s</Data>", g.pick(users))
+		g.printf("<Data Name='User'>%s</Data>", g.pick(g.users))
 	}
 	g.printf("</EventData></Event>\n")
 }
@@ -191,20 +204,20 @@ func (g *gen) details() string {
 	case 3:
 		return "Binary Data"
 	case 4:
-		return `"` + g.pick(images) + `" --background &amp; -s`
+		return `"` + g.pick(g.images) + `" --background &amp; -s`
 	default:
 		return g.pick([]string{"(Empty)", "C:\\Windows\\system32\\userinit.exe,", "Kerberos msv1_0 schannel", "v2.26|Action=Allow|Active=TRUE|Dir=In|"})
 	}
 }
 
 func (g *gen) registry() {
-	key := g.pick(keys)
+	key := g.pick(g.keys)
 	if strings.Contains(key, "%s") {
-		key = fmt.Sprintf(key, g.pick(sids))
+		key = fmt.Sprintf(key, g.pick(g.sids))
 	}
 	switch p := g.r.IntN(20); {
 	case p < 14:
-		g.regEvent(13, "SetValue", key+`\`+g.pick(valueNames), g.details(), "")
+		g.regEvent(13, "SetValue", key+`\`+g.pick(g.valueNames), g.details(), "")
 	case p < 18:
 		et := g.pick([]string{"CreateKey", "CreateKey", "DeleteKey", "DeleteValue"})
 		g.regEvent(12, et, key, "", "")
@@ -212,7 +225,7 @@ func (g *gen) registry() {
 		if g.r.IntN(2) == 0 {
 			g.regEvent(14, "RenameKey", key, "", key+"_old")
 		} else {
-			g.regEvent(14, "RenameValue", key+`\`+g.pick(valueNames), "", key+`\Renamed`)
+			g.regEvent(14, "RenameValue", key+`\`+g.pick(g.valueNames), "", key+`\Renamed`)
 		}
 	}
 }
@@ -223,26 +236,26 @@ func (g *gen) rms() {
 		g.regEvent(12, "CreateKey", base, "", "")
 		return
 	}
-	g.regEvent(13, "SetValue", base+`\`+g.pick(rmsValues), g.pick([]string{"Binary Data", "DWORD (0x00000001)", `C:\Windows\SysWOW64\rutserv.exe`}), "")
+	g.regEvent(13, "SetValue", base+`\`+g.pick(g.rmsValues), g.pick([]string{"Binary Data", "DWORD (0x00000001)", `C:\Windows\SysWOW64\rutserv.exe`}), "")
 }
 
 func (g *gen) process() {
-	host := g.pick(hosts)
+	host := g.pick(g.hosts)
 	g.system("Microsoft-Windows-Sysmon", sysmonGUID, 1, 5, sysmonChannel, host, "S-1-5-18")
-	image := g.pick(images)
+	image := g.pick(g.images)
 	g.printf("<EventData><Data Name='RuleName'>-</Data><Data Name='UtcTime'>%s</Data><Data Name='ProcessGuid'>%s</Data><Data Name='ProcessId'>%d</Data><Data Name='Image'>%s</Data><Data Name='CommandLine'>\"%s\" /c whoami &amp; exit</Data><Data Name='User'>%s</Data><Data Name='IntegrityLevel'>High</Data><Data Name='Hashes'>MD5=%032X</Data><Data Name='ParentImage'>C:\\Windows\\explorer.exe</Data></EventData></Event>\n",
-		g.utc(), g.guid(), 100+g.r.IntN(9000), image, image, g.pick(users), g.r.Uint64())
+		g.utc(), g.guid(), 100+g.r.IntN(9000), image, image, g.pick(g.users), g.r.Uint64())
 }
 
 func (g *gen) network() {
-	host := g.pick(hosts)
+	host := g.pick(g.hosts)
 	g.system("Microsoft-Windows-Sysmon", sysmonGUID, 3, 5, sysmonChannel, host, "S-1-5-18")
 	g.printf("<EventData><Data Name='RuleName'>-</Data><Data Name='UtcTime'>%s</Data><Data Name='ProcessGuid'>%s</Data><Data Name='ProcessId'>%d</Data><Data Name='Image'>%s</Data><Data Name='Protocol'>tcp</Data><Data Name='DestinationIp'>10.0.%d.%d</Data><Data Name='DestinationPort'>443</Data></EventData></Event>\n",
-		g.utc(), g.guid(), 100+g.r.IntN(9000), g.pick(images), g.r.IntN(255), g.r.IntN(255))
+		g.utc(), g.guid(), 100+g.r.IntN(9000), g.pick(g.images), g.r.IntN(255), g.r.IntN(255))
 }
 
 func (g *gen) security() {
-	host := g.pick(hosts)
+	host := g.pick(g.hosts)
 	g.printf("<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Security-Auditing' Guid='{54849625-5478-4994-A5BA-3E3B0328C30D}'/><EventID>4624</EventID><Version>2</Version><Level>0</Level><Task>12544</Task><Opcode>0</Opcode><Keywords>0x8020000000000000</Keywords><TimeCreated SystemTime='%s'/><EventRecordID>%d</EventRecordID><Correlation/><Execution ProcessID='640' ThreadID='4012'/><Channel>Security</Channel><Computer>%s</Computer><Security/></System><EventData><Data Name='SubjectUserSid'>S-1-5-18</Data><Data Name='TargetUserName'>%s</Data><Data Name='LogonType'>3</Data></EventData></Event>\n",
-		g.t.Format("2006-01-02T15:04:05.0000000Z"), g.rec, host, g.pick(users))
+		g.t.Format("2006-01-02T15:04:05.0000000Z"), g.rec, host, g.pick(g.users))
 }
