@@ -282,8 +282,11 @@ func (e *expander) call(body string, span spl.Span, c ctx) error {
 		}
 	}
 	e.work += len(def)
-	if len(def) > MaxSize || e.work > maxWork {
+	if len(def) > MaxSize {
 		return e.errAt(c, span, "macro expansion exceeds the size limit of %d bytes (4 MiB)", MaxSize)
+	}
+	if e.work > maxWork {
+		return e.errAt(c, span, "macro expansion exceeds the work limit of %d bytes of expanded definitions (64 MiB)", maxWork)
 	}
 	if m == nil {
 		return e.write(def, 0, inner)
@@ -420,7 +423,7 @@ func bindArgs(m *Macro, args []string) []string {
 				break
 			}
 		}
-		if idx < 0 || vals[idx] != "" || hasNamed(args[:i], k) {
+		if idx < 0 || hasNamed(args[:i], k) {
 			named = false
 			break
 		}
@@ -559,8 +562,9 @@ func (x *Expansion) Origin(off int) (span spl.Span, chain []string) {
 //
 //	in expansion of `security_content_summariesonly`: "...summariesonly=fals allow..."
 //
-// Other errors, and *spl.Error values about another text, are returned
-// unchanged.
+// An *spl.Error wrapped in another error is found with errors.As and
+// returned relocated, without the wrapping. Other errors, and *spl.Error
+// values about another text, are returned unchanged. err is not modified.
 func (x *Expansion) Relocate(err error) error {
 	var se *spl.Error
 	if !errors.As(err, &se) || se.Text != x.Text || se.Text == "" {

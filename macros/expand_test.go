@@ -293,6 +293,11 @@ func TestExpandLimits(t *testing.T) {
 		fmt.Fprintf(&conf, "[w%d(1)]\nargs = v\ndefinition = `comment($v$)` `w%d($v$$v$)`\n", i, i+1)
 	}
 	conf.WriteString("[w40(1)]\nargs = v\ndefinition = x\n")
+	// work: 2^11 calls of 64 KiB definitions that expand to nothing.
+	for i := 0; i < 11; i++ {
+		fmt.Fprintf(&conf, "[p%d]\ndefinition = `p%d``p%d`\n", i, i+1, i+1)
+	}
+	conf.WriteString("[p11]\ndefinition = `comment(" + strings.Repeat("y", 64<<10) + ")`\n")
 	conf.WriteString("[comment(1)]\nargs = text\ndefinition = \"\"\niseval = true\n")
 	l := testLibrary(t, conf.String())
 
@@ -301,7 +306,8 @@ func TestExpandLimits(t *testing.T) {
 	}{
 		{"depth", "`m0`", "1:1: macro calls nested more than 50 levels deep: `m0` -> `m1` -> `m2` -> `...` -> `m48` -> `m49` -> `m50`"},
 		{"size", "x `d0`", "1:3: macro expansion exceeds the size limit of 4194304 bytes (4 MiB)"},
-		{"work", "`w0(abcdefgh)`", "1:1: macro expansion exceeds the size limit of 4194304 bytes (4 MiB)"},
+		{"definition size", "`w0(abcdefgh)`", "1:1: macro expansion exceeds the size limit of 4194304 bytes (4 MiB)"},
+		{"work", "`p0`", "1:1: macro expansion exceeds the work limit of 67108864 bytes of expanded definitions (64 MiB)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -477,4 +483,44 @@ func BenchmarkExpandNoMacros(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func TestZeroLibrary(t *testing.T) {
+	var l Library
+	if _, err := l.Expand("`x_filter`"); err != nil {
+		t.Fatalf("zero Library Expand: %v", err)
+	}
+	if err := l.Add(&Macro{Name: "m", Definition: "d"}); err != nil {
+		t.Fatal(err)
+	}
+	if x, err := l.Expand("`m`"); err != nil || x.Text != "d" {
+		t.Errorf("Expand(`m`) on a zero Library = %v, %v; want d", x, err)
+	}
+}
+
+// FuzzExpand checks that Expand never panics, that its errors are
+// positioned in the input, and that the source map of a successful
+// expansion is exact for text copied from the input.
+func FuzzExpand(f *testing.F) {
+	for _, s := range []string{seed, "`a`", "`two(\"x,y\", z)`", "\"`b`\" `b`", "`one(`", "`cyc`", "`dollar($x$)`", "x `comment(\"\")`", "`lit`"} {
+		f.Add(s)
+	}
+	l := testLibrary(f, testConf+"[cyc]\ndefinition = `cyc`\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		x, err := l.Expand(in)
+		if err != nil {
+			var se *spl.Error
+			if !errors.As(err, &se) {
+				t.Fatalf("error %v is a %T, want *spl.Error", err, err)
+			}
+			if se.Text != in || se.Pos.Start < 0 || se.Pos.End > len(in) || se.Pos.Start > se.Pos.End {
+				t.Fatalf("error %v positioned at %v outside the %d-byte input", err, se.Pos, len(in))
+			}
+			return
+		}
+		checkLiteralMap(t, x)
+		if r := x.Relocate(spl.Errorf(x.Text, spl.Span{Start: 0, End: len(x.Text)}, "whole")); r.(*spl.Error).Text != in {
+			t.Fatalf("Relocate did not move the error onto the input")
+		}
+	})
 }

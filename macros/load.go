@@ -333,6 +333,9 @@ func parseYAML(name string, data []byte) ([]*Macro, error) {
 				}
 			}
 		}
+		if len(m.Args) == 0 {
+			m.Args = nil
+		}
 		if !hasName {
 			return nil, fmt.Errorf("%s:%d: macro has no name", name, root.Line)
 		}

@@ -40,7 +40,7 @@ func stanzaKey(name string, n int) string {
 
 // Library is a set of macros keyed by name and argument count: `name` and
 // `name(2)` are different macros, and the number of arguments in a call picks
-// the stanza. The zero value is not usable; call New or Default.
+// the stanza. The zero value is an empty library, as is New().
 //
 // A Library is not safe for concurrent modification; concurrent Expand,
 // Lookup and Macros calls are safe once loading is done.
@@ -65,6 +65,9 @@ func (l *Library) Add(m *Macro) error {
 }
 
 func (l *Library) add(m *Macro) {
+	if l.byName == nil {
+		l.byName = make(map[string]map[int]*Macro)
+	}
 	arities := l.byName[m.Name]
 	if arities == nil {
 		arities = make(map[int]*Macro, 1)
