@@ -118,7 +118,7 @@ func expectation(toks []lexer.Token, i int) string {
 		return "a datamodel name after \"datamodel=\""
 	case prev.Type == sym["Op"]:
 		return fmt.Sprintf("a value after %q", prev.Value)
-	case prev.Type == sym["BoolOp"]:
+	case prev.Type == sym["Word"] && isBoolOp(prev.Value):
 		return "a search term after " + prev.Value
 	case prev.Type == sym["Pipe"]:
 		return "a command name"
