@@ -118,8 +118,9 @@ type Stats struct {
 	Events int // events read (well-formed or not)
 	// Used maps a dataset's full name to the rows it received.
 	Used map[string]int
-	// Skipped maps a reason ("not a Sysmon event", "Sysmon EventID 3 is in
-	// no loaded dataset", "malformed XML: no </Event>") to a count.
+	// Skipped maps a reason ("not a Sysmon event (provider P)", "Sysmon
+	// EventID 3: not in any loaded dataset", "malformed: no </Event> before
+	// end of input", ...; see the package doc) to a count.
 	Skipped map[string]int
 	// Problems lists the first malformed events as "name:line: reason".
 	Problems []string
