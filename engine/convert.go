@@ -42,7 +42,7 @@ func (*convertNode) isNode()            {}
 func (n *convertNode) fields() []string { return n.out }
 func (n *convertNode) input() node      { return n.in }
 func (n *convertNode) describe() string {
-	return "Convert timeformat=" + splQuote(n.format) + " " + strings.Join(n.shown, " ")
+	return "Convert timeformat=" + splQuoteAlways(n.format) + " " + strings.Join(n.shown, " ")
 }
 
 // convertFuncs lists convert's functions; mktime needs strptime, which

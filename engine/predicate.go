@@ -412,6 +412,11 @@ func splQuote(s string) string {
 	if bare {
 		return s
 	}
+	return splQuoteAlways(s)
+}
+
+// splQuoteAlways renders s as an SPL double-quoted string.
+func splQuoteAlways(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 	return `"` + r.Replace(s) + `"`
 }
