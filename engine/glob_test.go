@@ -38,7 +38,7 @@ func TestGlobMatch(t *testing.T) {
 		{"*é*", "CAFÉ", true},
 		{"ÉTÉ", "été", true},
 		{"straße", "STRASSE", false},
-		{"k", "\u212a", true}, // Kelvin sign folds to k
+		{"k", "\u212a", true},  // Kelvin sign folds to k
 		{"*s", "\u017f", true}, // long s folds to s
 		{"a*ü", "AxÜ", true},
 		{"a*ü", "Axu", false},
