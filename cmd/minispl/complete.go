@@ -142,12 +142,13 @@ func (c *completer) datasetCompletions(prefix string) []string {
 			out = append(out, d.FullName())
 		}
 	}
+	slices.Sort(out)
 	return out
 }
 
-// fieldCompletions completes Dataset.field names. The datasets are those
-// the input names with datamodel=, or, when the input names none, every
-// dataset.
+// fieldCompletions completes Dataset.field names, sorted. The datasets are
+// those the input names with datamodel=, or, when the input names none,
+// every dataset.
 func (c *completer) fieldCompletions(input, word string) []string {
 	var sets []*datamodel.Dataset
 	for _, m := range datamodelRE.FindAllStringSubmatch(input, -1) {
@@ -166,7 +167,8 @@ func (c *completer) fieldCompletions(input, word string) []string {
 			}
 		}
 	}
-	return out
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // prefixed returns the names starting with prefix, in their order.
