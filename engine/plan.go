@@ -109,11 +109,30 @@ func (e *Engine) Plan(p *spl.Pipeline) (*Plan, error) {
 func firstCommandError(c spl.Command) error {
 	switch c := c.(type) {
 	case *spl.Search:
+		if t := leftmostTerm(c.Expr); c.Implicit && t != nil && strings.EqualFold(t.Value.Text, "tstats") && !t.Value.Quoted {
+			return &spl.Error{Pos: t.Pos, Msg: `tstats is a generating command and must be invoked with a leading pipe: "| tstats ..."`}
+		}
 		return &spl.Error{Pos: c.Pos, Msg: "unsupported: searching raw events; minispl searches start with | tstats ... FROM datamodel=..."}
 	case *spl.Generic:
 		return &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("unsupported command %q", c.CommandName)}
 	}
 	return &spl.Error{Pos: c.Span(), Msg: fmt.Sprintf("%s cannot start a search: the first command must be a generating command such as | tstats", c.Name())}
+}
+
+// leftmostTerm returns the first bare term of e, if e starts with one.
+func leftmostTerm(e spl.SearchExpr) *spl.SearchTerm {
+	for {
+		switch x := e.(type) {
+		case *spl.SearchAnd:
+			e = x.Left
+		case *spl.SearchOr:
+			e = x.Left
+		case *spl.SearchTerm:
+			return x
+		default:
+			return nil
+		}
+	}
 }
 
 // checkMacros reports the first unexpanded macro in c.

@@ -227,14 +227,14 @@ func (l *leaf) eval(st *evalState, b arrow.RecordBatch, out []bool) error {
 		if !ok {
 			return fmt.Errorf("field %s: unsupported list value type %s", l.field, c.ListValues().DataType())
 		}
-		offs := c.Offsets()
 		for i := range out {
-			if c.IsNull(i) || offs[i] == offs[i+1] {
+			start, end := c.ValueOffsets(i)
+			if c.IsNull(i) || start == end {
 				out[i] = false
 				continue
 			}
 			any := false
-			for j := offs[i]; j < offs[i+1] && !any; j++ {
+			for j := start; j < end && !any; j++ {
 				any = vals.IsValid(int(j)) && l.testStr(vals.Value(int(j)))
 			}
 			// Multivalue: = matches when any value matches; != when
