@@ -527,7 +527,8 @@ func evalStringLiteral(s string) (string, bool) {
 // produced by a macro maps to the span of the outermost macro call in
 // Original, with the chain of macro names from that call down to the macro
 // whose definition held the byte. off == len(Text) maps like the byte before
-// it, as an empty span at its end when it came from Original.
+// it, as an empty span at its end when it came from Original. When Text is
+// empty, the span is the whole of Original.
 func (x *Expansion) Origin(off int) (span spl.Span, chain []string) {
 	if off < 0 {
 		off = 0
@@ -535,7 +536,7 @@ func (x *Expansion) Origin(off int) (span spl.Span, chain []string) {
 	atEnd := off >= len(x.Text)
 	if atEnd {
 		if len(x.Text) == 0 {
-			return spl.Span{Start: len(x.Original), End: len(x.Original)}, nil
+			return spl.Span{Start: 0, End: len(x.Original)}, nil
 		}
 		off = len(x.Text) - 1
 	}
@@ -567,7 +568,7 @@ func (x *Expansion) Origin(off int) (span spl.Span, chain []string) {
 // values about another text, are returned unchanged. err is not modified.
 func (x *Expansion) Relocate(err error) error {
 	var se *spl.Error
-	if !errors.As(err, &se) || se.Text != x.Text || se.Text == "" {
+	if !errors.As(err, &se) || se.Text != x.Text || se.Text == "" && x.Original == "" {
 		return err
 	}
 	start, end := se.Pos.Start, se.Pos.End

@@ -375,6 +375,13 @@ func TestOrigin(t *testing.T) {
 	if span, chain := y.Origin(3); span != (spl.Span{Start: 3, End: 3}) || chain != nil {
 		t.Errorf("Origin(end of plain text) = %v %q, want 3:3", span, chain)
 	}
+	e, err := testLibrary(t, testConf).Expand("`empty`")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if span, chain := e.Origin(0); span != (spl.Span{Start: 0, End: 7}) || chain != nil || e.Text != "" {
+		t.Errorf("Origin(0) of an empty expansion = %v %q, want the whole original 0:7", span, chain)
+	}
 	z, err := Default().Expand("`summariesonly_config` x")
 	if err != nil {
 		t.Fatal(err)

@@ -337,3 +337,29 @@ func TestMacrosSortedAndAdd(t *testing.T) {
 		t.Errorf("Len() = %d, want 4", l.Len())
 	}
 }
+
+// FuzzParseConf checks that malformed macros.conf text gives errors naming
+// the file, never a panic, and that every macro parsed is valid.
+func FuzzParseConf(f *testing.F) {
+	data, err := os.ReadFile(filepath.Join("testdata", "basic.conf"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(string(data))
+	f.Add("[a(1)]\nargs = x\ndefinition = $x$ \\\n")
+	f.Add("[default]\n[a]\ndefinition=\n")
+	f.Fuzz(func(t *testing.T, conf string) {
+		ms, err := parseConf("f.conf", []byte(conf))
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "f.conf:") {
+				t.Fatalf("error %q does not start with the file name", err)
+			}
+			return
+		}
+		for _, m := range ms {
+			if err := validateMacro(m); err != nil {
+				t.Fatalf("parsed an invalid macro: %v", err)
+			}
+		}
+	})
+}
