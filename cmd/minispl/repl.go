@@ -333,7 +333,9 @@ func (r *repl) dotData(arg string) {
 		return
 	}
 	st, err := r.s.loadData([]string{arg})
-	fmt.Fprintln(r.stdout, summary(st))
+	if err == nil || st.Files > 0 {
+		fmt.Fprintln(r.stdout, summary(st))
+	}
 	for _, p := range problemLines(st) {
 		fmt.Fprintln(r.stdout, p)
 	}

@@ -95,7 +95,7 @@ func (s *session) loadSample() (datamodel.Stats, error) {
 
 func (s *session) ingestFile(path string) error {
 	if err := s.store.IngestFile(path); err != nil {
-		return fmt.Errorf("--data %s: %w", path, err)
+		return fmt.Errorf("load data: %w", err)
 	}
 	return nil
 }
@@ -104,7 +104,7 @@ func (s *session) ingestFile(path string) error {
 func dataFiles(path string) ([]string, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("--data: %w", err)
+		return nil, fmt.Errorf("load data: %w", err)
 	}
 	if !st.IsDir() {
 		return []string{path}, nil
@@ -120,10 +120,10 @@ func dataFiles(path string) ([]string, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("--data: %w", err)
+		return nil, fmt.Errorf("load data: %w", err)
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("--data %s: no %s files in this folder", path, strings.Join(dataExts, ", "))
+		return nil, fmt.Errorf("load data: no %s files in folder %s", strings.Join(dataExts, ", "), path)
 	}
 	return files, nil
 }
