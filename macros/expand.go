@@ -225,6 +225,10 @@ func chainString(chain []string) string {
 		if i > 0 {
 			b.WriteString(" -> ")
 		}
+		if n == "..." {
+			b.WriteString(n)
+			continue
+		}
 		b.WriteByte('`')
 		b.WriteString(n)
 		b.WriteByte('`')

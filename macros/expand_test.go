@@ -304,7 +304,7 @@ func TestExpandLimits(t *testing.T) {
 	tests := []struct {
 		name, in, want string
 	}{
-		{"depth", "`m0`", "1:1: macro calls nested more than 50 levels deep: `m0` -> `m1` -> `m2` -> `...` -> `m48` -> `m49` -> `m50`"},
+		{"depth", "`m0`", "1:1: macro calls nested more than 50 levels deep: `m0` -> `m1` -> `m2` -> ... -> `m48` -> `m49` -> `m50`"},
 		{"size", "x `d0`", "1:3: macro expansion exceeds the size limit of 4194304 bytes (4 MiB)"},
 		{"definition size", "`w0(abcdefgh)`", "1:1: macro expansion exceeds the size limit of 4194304 bytes (4 MiB)"},
 		{"work", "`p0`", "1:1: macro expansion exceeds the work limit of 67108864 bytes of expanded definitions (64 MiB)"},
