@@ -1,4 +1,90 @@
 // Package engine plans and executes minispl searches: a parsed,
 // macro-expanded spl.Pipeline becomes a Plan of operators that pull Arrow
-// record batches from the datamodel Store.
+// record batches from a datamodel.Store.
+//
+// # Operator model
+//
+// Engine.Plan checks the pipeline and builds a chain of immutable plan
+// nodes (tstats, rename, convert, search; one file each), whose output
+// field names are known at plan time. Plan.String prints the chain, last
+// command first. Engine.Execute instantiates one pull-based operator per
+// node (Open, Next returning io.EOF at the end, Close), in the shape of
+// Loki's Arrow engine, and checks the context between batches.
+//
+//   - tstats scans the dataset's batches, evaluates WHERE into a boolean
+//     mask per batch and aggregates the selected rows with a hash
+//     aggregation; its output is built once, sorted, and handed out in
+//     batches of Options.BatchSize rows.
+//   - rename only rewrites the schema; columns are shared, not copied.
+//   - convert builds a new utf8 column per converted field.
+//   - search evaluates the same predicate code as tstats WHERE and filters
+//     with compute.FilterRecordBatch (never per-column FilterArray, which is
+//     quadratic on strings in arrow-go v18.8.0).
+//
+// # Why hand-written predicates and aggregation
+//
+// arrow-go's compute package has no string kernels (no like, substring,
+// case folding) and no aggregate or hash group-by functions (arrow-go
+// issues #1296 and #1329), so both are written here. A `*` glob is
+// compiled once into literal, prefix, suffix, contains or general segments
+// with ASCII case folding (Unicode simple folding for non-ASCII text); on
+// dictionary columns it is evaluated once per dictionary entry, and the
+// per-row work is an index lookup. Group keys are tuples of per-column
+// codes interned once per dictionary entry; a tuple maps to a group id
+// through a slice (one key) or a map keyed by the tuple's bytes (the lookup
+// does not allocate). Aggregate state is kept in slices indexed by group.
+//
+// # Choices on points the reference marks uncertain
+//
+//   - Field resolution in tstats: "Registry.x" is column x of the dataset
+//     named Registry; _time, host, source and sourcetype are accepted bare
+//     or prefixed ("Registry.host"). A name that is not a field is null (as
+//     in Splunk) and Plan.Warnings reports it.
+//   - summariesonly, allow_old_summaries, include_reduced_buckets,
+//     chunk_size and local are accepted and ignored: the Store is treated as
+//     fully summarized. prestats=t and append=t are rejected.
+//   - fillnull_value=X replaces a null BY value by the string X ("null" is
+//     the literal string). Without it a row with any null BY value is
+//     dropped. An empty string is a value, not null.
+//   - Without BY, tstats returns one row even when nothing matched: count,
+//     count(f) and dc are 0; values, min, max, sum, avg, earliest and latest
+//     are null.
+//   - Row order: ascending by the BY values, compared as strings byte-wise
+//     (uppercase before lowercase), numeric-looking strings included
+//     ("10" < "9"); a _time key compares numerically.
+//   - Group keys and dc/values are case-sensitive on the string value.
+//   - min/max order numbers (numerically) before strings (byte-wise): min
+//     is the smallest number if any, max the greatest string if any. The
+//     column is float64 when every result is a number, else utf8 with
+//     numbers rendered by FormatNumber. min(_time)/max(_time) are epoch
+//     seconds with a millisecond fraction.
+//   - sum and avg ignore non-numeric values; null when a group has none.
+//   - earliest(f)/latest(f) take the value of f on the row with the least
+//     (greatest) _time among rows where f is not null; ties keep the first
+//     row in store order for earliest and the last for latest.
+//   - BY _time span=: s, m and h spans are aligned on the epoch; d and mon
+//     on midnight and the first of the month in Options.Location. The _time
+//     output is epoch seconds (float64). Without span, _time groups by the
+//     exact millisecond.
+//   - Time modifiers (earliest=, latest=) in WHERE and bare terms in tstats
+//     WHERE are positioned "unsupported" errors rather than silently
+//     matching nothing.
+//   - Comparisons: = and != are whole-value case-insensitive globs on the
+//     value as rendered (numbers via FormatNumber); <, <=, >, >= are numeric
+//     when both sides parse as numbers, else byte-wise lexicographic
+//     (case-sensitive). A null field fails every comparison, != included;
+//     NOT is the plain complement. On a multivalue field = matches when any
+//     value matches and != when no value does.
+//   - search: field names are case-sensitive; a bare term matches nothing
+//     (there is no _raw after tstats) except `*`, which keeps every row.
+//   - rename: a renamed column keeps the source's position; an existing
+//     target is dropped; `rename A as B` with A absent removes B. When
+//     several sources of one wildcard pair land on the same name, the
+//     rightmost wins. Both sides must have the same number of wildcards.
+//   - convert: ctime replaces the field in place, or with AS writes the
+//     named field (in place when it exists, else appended at the end). A
+//     non-numeric value is left unchanged; a missing field is ignored.
+//     Seconds are floored; the zone is Options.Location (UTC by default).
+//     auto leaves a field untouched unless every value converts; num nulls
+//     values that do not convert. mktime is an "unsupported" plan error.
 package engine
