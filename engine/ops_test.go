@@ -208,3 +208,26 @@ func TestPlanReusable(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanErrorsFromAST(t *testing.T) {
+	env := newTestEnv(t, fixture(), 4096, 4096)
+	tests := []struct {
+		p    *spl.Pipeline
+		want string
+		pos  int
+	}{
+		{&spl.Pipeline{LeadingPipe: true, Commands: []spl.Command{&spl.Tstats{
+			Aggs: []spl.Aggregate{{Func: "sum", Pos: spl.Span{Start: 9, End: 12}}}, Datamodel: "Endpoint.Registry", Pos: spl.Span{Start: 2, End: 40}}}},
+			"tstats function sum() needs a field", 9},
+		{&spl.Pipeline{LeadingPipe: true, Commands: []spl.Command{&spl.Generic{CommandName: "inputlookup", Pos: spl.Span{Start: 2, End: 20}}}},
+			`unsupported command "inputlookup"`, 2},
+		{&spl.Pipeline{}, "empty search", 0},
+	}
+	for _, tc := range tests {
+		_, err := env.eng.Plan(tc.p)
+		var se *spl.Error
+		if !errors.As(err, &se) || se.Msg != tc.want || se.Pos.Start != tc.pos {
+			t.Errorf("Plan error = %v, want %q at %d", err, tc.want, tc.pos)
+		}
+	}
+}
