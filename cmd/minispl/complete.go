@@ -101,7 +101,14 @@ func (c *completer) dotCompletions(head, word string) []string {
 		slices.Sort(names)
 		return prefixed(names, word)
 	case ".fields":
-		return c.datasetCompletions(word)
+		out := c.datasetCompletions(word)
+		for _, d := range c.cat.Datasets() {
+			if word != "" && strings.HasPrefix(d.Name, word) {
+				out = append(out, d.FullName())
+			}
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
 	case ".format":
 		var names []string
 		for _, f := range render.Formats() {

@@ -29,6 +29,7 @@ func TestComplete(t *testing.T) {
 		{name: "format argument", line: ".format j", pos: -1, head: ".format ", want: []string{"json"}},
 		{name: "timing argument", line: ".timing o", pos: -1, head: ".timing ", want: []string{"on", "off"}},
 		{name: "dataset argument of .fields", line: ".fields Endpoint.R", pos: -1, head: ".fields ", want: []string{"Endpoint.Registry"}},
+		{name: "dataset short name after .fields", line: ".fields Reg", pos: -1, head: ".fields ", want: []string{"Endpoint.Registry"}},
 		{name: "command at start", line: "ts", pos: -1, head: "", want: []string{"tstats"}},
 		{name: "command after pipe", line: "| tstats count | ren", pos: -1, head: "| tstats count | ", want: []string{"rename"}},
 		{name: "command is case-insensitive", line: "| TS", pos: -1, head: "| ", want: []string{"tstats"}},

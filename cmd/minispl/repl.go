@@ -86,6 +86,9 @@ func (r *repl) runTerminal(ctx context.Context) int {
 		if err == nil && strings.TrimSpace(line) != "" {
 			ln.AppendHistory(line)
 		}
+		if errors.Is(err, io.EOF) {
+			fmt.Fprintln(r.stdout) // leave the shell prompt on a line of its own
+		}
 		return line, err
 	})
 	if hist != "" {
