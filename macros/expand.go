@@ -82,23 +82,42 @@ type expander struct {
 	segs  []segment
 	stack []frame
 	work  int
-	links map[linkKey]*link
+	// links interns chain links: a short slice searched linearly (a search
+	// has few distinct chains), then a map once it grows.
+	links   []*link
+	linkMap map[linkKey]*link
 }
 
 // child returns the interned link for name called from parent.
 func (e *expander) child(parent *link, name string) *link {
-	k := linkKey{parent, name}
-	if l, ok := e.links[k]; ok {
-		return l
-	}
-	if e.links == nil {
-		e.links = make(map[linkKey]*link)
+	if e.linkMap != nil {
+		if l, ok := e.linkMap[linkKey{parent, name}]; ok {
+			return l
+		}
+	} else {
+		for _, l := range e.links {
+			if l.parent == parent && l.name == name {
+				return l
+			}
+		}
 	}
 	l := &link{name: name, parent: parent, depth: 1}
 	if parent != nil {
 		l.depth = parent.depth + 1
 	}
-	e.links[k] = l
+	switch {
+	case e.linkMap != nil:
+		e.linkMap[linkKey{parent, name}] = l
+	case len(e.links) < 32:
+		e.links = append(e.links, l)
+	default:
+		e.linkMap = make(map[linkKey]*link, 2*len(e.links))
+		for _, k := range e.links {
+			e.linkMap[linkKey{k.parent, k.name}] = k
+		}
+		e.linkMap[linkKey{parent, name}] = l
+		e.links = nil
+	}
 	return l
 }
 

@@ -531,3 +531,44 @@ func FuzzExpand(f *testing.F) {
 		}
 	})
 }
+
+// TestManyChains covers the interning of more distinct chains than the
+// linear table holds, calling each macro twice.
+func TestManyChains(t *testing.T) {
+	var conf, in, want strings.Builder
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&conf, "[n%d]\ndefinition = <`b`>\n", i)
+	}
+	for rep := 0; rep < 2; rep++ {
+		for i := 0; i < 40; i++ {
+			fmt.Fprintf(&in, "`n%d`.", i)
+			want.WriteString("<B>.")
+		}
+	}
+	conf.WriteString("[b]\ndefinition = B\n")
+	l := testLibrary(t, conf.String())
+	x, err := l.Expand(in.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Text != want.String() {
+		t.Fatalf("Expand = %q, want %q", x.Text, want.String())
+	}
+	checkLiteralMap(t, x)
+	for k := 0; k < 80; k++ {
+		i := k % 40
+		callText := fmt.Sprintf("`n%d`", i)
+		callStart := strings.Index(in.String()[k/40*len(in.String())/2:], callText) + k/40*len(in.String())/2
+		wantSpan := spl.Span{Start: callStart, End: callStart + len(callText)}
+		for off, wantChain := range map[int][]string{
+			4 * k:   {fmt.Sprintf("n%d", i)},
+			4*k + 1: {fmt.Sprintf("n%d", i), "b"},
+			4*k + 2: {fmt.Sprintf("n%d", i)},
+		} {
+			span, chain := x.Origin(off)
+			if span != wantSpan || !reflect.DeepEqual(chain, wantChain) {
+				t.Errorf("Origin(%d) = %v %q, want %v %q", off, span, chain, wantSpan, wantChain)
+			}
+		}
+	}
+}
