@@ -14,7 +14,7 @@
 // `[stanza]` headers, `key = value` settings, a trailing '\' continues the
 // value on the next line. Chosen where Splunk is not documented: the line
 // break is kept in the value in place of the backslash; a repeated stanza
-// merges into the earlier one; [default] is ignored; `validation` and
+// merges into the earlier one; [default] is ignored; `disabled = true` drops the stanza; `validation` and
 // `errormsg` are accepted but not enforced; unknown settings are errors, so
 // that a misspelt key is not silently dropped. Malformed files give errors
 // naming file:line.
@@ -33,7 +33,9 @@
 //   - [Uncertain] An argument wholly wrapped in double quotes loses that pair
 //     of quotes (Splunk's own `audit_searchlocal` and CIM's
 //     drop_dm_object_name("Web") calls rely on it). Escapes inside it, such
-//     as `\"`, are kept as written, not unescaped.
+//     as `\"`, are kept as written, not unescaped; an argument written
+//     \"Authentication\" (escaped quotes outside a string, seen once in
+//     ESCU) is passed as written.
 //   - [Uncertain] Named arguments, `name(a=1,b=2)`, bind by name only when
 //     every argument is written key=value and the keys are exactly the
 //     macro's argument names; otherwise arguments bind by position, so
@@ -45,7 +47,9 @@
 //     tracked per definition: a definition's quotes must balance on their
 //     own (Splunk rescans the whole text; ESCU definitions all balance).
 //   - A cycle is an error printing the chain (`a` -> `b` -> `a`). Nesting is
-//     bounded by MaxDepth and the expanded text by MaxSize.
+//     bounded by MaxDepth; the expanded text and each substituted
+//     definition by MaxSize; the total bytes of definitions expanded by
+//     16×MaxSize, so macros that expand to nothing cannot run long either.
 //   - An undefined macro is an error in the spirit of Splunk's: "macro 'foo'
 //     cannot be found (no definition for foo with 0 arguments; defined:
 //     foo(1))", which also covers a call with the wrong argument count.
