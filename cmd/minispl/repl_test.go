@@ -91,3 +91,29 @@ func TestREPLCommand(t *testing.T) {
 		t.Errorf("table output %q", table)
 	}
 }
+
+// TestREPLCancelled checks that a cancelled search prints "search
+// cancelled" and that the REPL goes on with the next line.
+func TestREPLCancelled(t *testing.T) {
+	s, err := newSession(sessionOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.loadData([]string{eventsFile}); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	r := newREPL(s, &out, &out)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r.search(ctx, byActionDest)
+	if out.String() != "search cancelled\n" {
+		t.Fatalf("cancelled search printed %q", out.String())
+	}
+	out.Reset()
+	r.format = "csv"
+	r.search(context.Background(), byActionDest)
+	if out.String() != byActionDestCSV {
+		t.Errorf("next search printed %q", out.String())
+	}
+}
