@@ -3,6 +3,7 @@ package datamodel
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -71,20 +72,90 @@ func calcText(f fieldSpec) string {
 	return ""
 }
 
-// String summarises the statistics on a few lines: files, bytes, events,
-// rows per dataset and skips per reason (both sorted by name), then the
-// problems.
+// String summarises the statistics on one line, as minispl prints them
+// after ingesting:
+//
+//	ingested 2 files, 1,234 events: 1,100 Endpoint.Registry, 34 skipped (30 not a Sysmon event, 4 malformed)
+//
+// Datasets are in name order and only those that received rows are shown;
+// skip reasons are sorted by count, most first. Problems are not included
+// (see Problems).
 func (s Stats) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d files, %d bytes, %d events\n", s.Files, s.Bytes, s.Events)
+	fmt.Fprintf(&b, "ingested %s, %s", Plural(s.Files, "file"), Plural(s.Events, "event"))
+	var parts []string
 	for _, k := range sortedKeys(s.Used) {
-		fmt.Fprintf(&b, "  used    %8d  %s\n", s.Used[k], k)
+		if s.Used[k] > 0 {
+			parts = append(parts, Thousands(s.Used[k])+" "+k)
+		}
 	}
-	for _, k := range sortedKeys(s.Skipped) {
-		fmt.Fprintf(&b, "  skipped %8d  %s\n", s.Skipped[k], k)
+	reasons := sortedKeys(s.Skipped)
+	sort.SliceStable(reasons, func(i, j int) bool { return s.Skipped[reasons[i]] > s.Skipped[reasons[j]] })
+	skipped := 0
+	var why []string
+	for _, r := range reasons {
+		skipped += s.Skipped[r]
+		why = append(why, Thousands(s.Skipped[r])+" "+r)
 	}
-	for _, p := range s.Problems {
-		fmt.Fprintf(&b, "  problem %s\n", p)
+	if skipped > 0 {
+		parts = append(parts, fmt.Sprintf("%s skipped (%s)", Thousands(skipped), strings.Join(why, ", ")))
+	}
+	if len(parts) > 0 {
+		b.WriteString(": ")
+		b.WriteString(strings.Join(parts, ", "))
+	}
+	return b.String()
+}
+
+// Since returns what happened between before and s, two Stats of the same
+// Store: the counts ingested in between and the problems found meanwhile.
+func (s Stats) Since(before Stats) Stats {
+	d := Stats{
+		Files:   s.Files - before.Files,
+		Bytes:   s.Bytes - before.Bytes,
+		Events:  s.Events - before.Events,
+		Used:    map[string]int{},
+		Skipped: map[string]int{},
+	}
+	for k, n := range s.Used {
+		if n -= before.Used[k]; n > 0 {
+			d.Used[k] = n
+		}
+	}
+	for k, n := range s.Skipped {
+		if n -= before.Skipped[k]; n > 0 {
+			d.Skipped[k] = n
+		}
+	}
+	if len(s.Problems) > len(before.Problems) {
+		d.Problems = s.Problems[len(before.Problems):]
+	}
+	return d
+}
+
+// Plural returns "1 file" or "1,234 files".
+func Plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return Thousands(n) + " " + word + "s"
+}
+
+// Thousands formats n with comma thousands separators: 1234567 gives
+// "1,234,567".
+func Thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
 	}
 	return b.String()
 }

@@ -24,16 +24,42 @@ func TestDescribe(t *testing.T) {
 }
 
 func TestStatsString(t *testing.T) {
-	st := Stats{Files: 1, Bytes: 10, Events: 3,
-		Used:     map[string]int{"Endpoint.Registry": 1},
-		Skipped:  map[string]int{"b": 1, "a": 1},
-		Problems: []string{"f:1: x"}}
-	want := "1 files, 10 bytes, 3 events\n" +
-		"  used           1  Endpoint.Registry\n" +
-		"  skipped        1  a\n" +
-		"  skipped        1  b\n" +
-		"  problem f:1: x\n"
-	if got := st.String(); got != want {
-		t.Errorf("got\n%s\nwant\n%s", got, want)
+	tests := []struct {
+		st   Stats
+		want string
+	}{
+		{Stats{Files: 1, Events: 1, Used: map[string]int{"Endpoint.Registry": 1}},
+			"ingested 1 file, 1 event: 1 Endpoint.Registry"},
+		{Stats{Files: 2, Events: 1237,
+			Used:     map[string]int{"Endpoint.Registry": 1200, "Endpoint.Processes": 3, "Endpoint.Filesystem": 0},
+			Skipped:  map[string]int{"b": 4, "a": 4, "c": 30},
+			Problems: []string{"f:1: x"}},
+			"ingested 2 files, 1,237 events: 3 Endpoint.Processes, 1,200 Endpoint.Registry, 38 skipped (30 c, 4 a, 4 b)"},
+		{Stats{}, "ingested 0 files, 0 events"},
+	}
+	for _, tt := range tests {
+		if got := tt.st.String(); got != tt.want {
+			t.Errorf("got\n%s\nwant\n%s", got, tt.want)
+		}
+	}
+}
+
+func TestStatsSince(t *testing.T) {
+	before := Stats{Files: 1, Events: 5, Used: map[string]int{"A": 5}, Problems: []string{"p1"}}
+	after := Stats{Files: 3, Events: 9, Used: map[string]int{"A": 7, "B": 1}, Skipped: map[string]int{"x": 1}, Problems: []string{"p1", "p2"}}
+	d := after.Since(before)
+	if got, want := d.String(), "ingested 2 files, 4 events: 2 A, 1 B, 1 skipped (1 x)"; got != want {
+		t.Errorf("Since: got %q, want %q", got, want)
+	}
+	if len(d.Problems) != 1 || d.Problems[0] != "p2" {
+		t.Errorf("Since problems: %v", d.Problems)
+	}
+}
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", -1234567: "-1,234,567"} {
+		if got := Thousands(n); got != want {
+			t.Errorf("Thousands(%d) = %q, want %q", n, got, want)
+		}
 	}
 }

@@ -91,7 +91,7 @@ func openSession(e *env, src sourceFlags) (*session, bool) {
 		st, err = s.loadData(src.Data)
 	}
 	if err == nil || st.Files > 0 {
-		fmt.Fprintln(e.stderr, summary(st)+note)
+		fmt.Fprintln(e.stderr, st.String()+note)
 	}
 	for _, p := range problemLines(st) {
 		fmt.Fprintln(e.stderr, p)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/peterh/liner"
 
+	"github.com/minispl/minispl/datamodel"
 	"github.com/minispl/minispl/engine/render"
 )
 
@@ -242,9 +243,9 @@ func (r *repl) search(ctx context.Context, text string) {
 // timingLine reports a search's row count, time and speed. The time is
 // that of expand, parse, plan and execute, not of printing.
 func timingLine(rows int, d time.Duration) string {
-	s := fmt.Sprintf("%s in %s", plural(rows, "row"), d.Round(time.Microsecond))
+	s := fmt.Sprintf("%s in %s", datamodel.Plural(rows, "row"), d.Round(time.Microsecond))
 	if d > 0 {
-		s += fmt.Sprintf(" (%s rows/s)", thousands(int(float64(rows)/d.Seconds())))
+		s += fmt.Sprintf(" (%s rows/s)", datamodel.Thousands(int(float64(rows)/d.Seconds())))
 	}
 	return s
 }
@@ -289,7 +290,7 @@ func (r *repl) dot(ctx context.Context, line string) bool {
 		r.dotPlan(arg)
 	case ".datamodels":
 		for _, d := range r.s.cat.Datasets() {
-			fmt.Fprintf(r.stdout, "%s  (%d fields; rows: %s)\n", d.FullName(), len(d.Fields)+len(inheritedFields), thousands(r.s.store.Stats().Used[d.FullName()]))
+			fmt.Fprintf(r.stdout, "%s  (%d fields; rows: %s)\n", d.FullName(), len(d.Fields)+len(inheritedFields), datamodel.Thousands(r.s.store.Stats().Used[d.FullName()]))
 		}
 	case ".fields":
 		r.dotFields(arg)
@@ -337,7 +338,7 @@ func (r *repl) dotData(arg string) {
 	}
 	st, err := r.s.loadData([]string{arg})
 	if err == nil || st.Files > 0 {
-		fmt.Fprintln(r.stdout, summary(st))
+		fmt.Fprintln(r.stdout, st.String())
 	}
 	for _, p := range problemLines(st) {
 		fmt.Fprintln(r.stdout, p)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	_ "embed"
 	"errors"
@@ -10,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/minispl/minispl/datamodel"
@@ -71,15 +69,15 @@ func (s *session) loadData(paths []string) (datamodel.Stats, error) {
 	for _, p := range paths {
 		files, err := dataFiles(p)
 		if err != nil {
-			return statsDelta(before, s.store.Stats()), err
+			return s.store.Stats().Since(before), err
 		}
 		for _, f := range files {
 			if err := s.ingestFile(f); err != nil {
-				return statsDelta(before, s.store.Stats()), err
+				return s.store.Stats().Since(before), err
 			}
 		}
 	}
-	return statsDelta(before, s.store.Stats()), nil
+	return s.store.Stats().Since(before), nil
 }
 
 // loadSample ingests the embedded sample events.
@@ -88,7 +86,7 @@ func (s *session) loadSample() (datamodel.Stats, error) {
 	if err := s.store.Ingest(strings.NewReader(sampleXML), sampleName); err != nil {
 		return datamodel.Stats{}, fmt.Errorf("embedded sample: %w", err)
 	}
-	st := statsDelta(before, s.store.Stats())
+	st := s.store.Stats().Since(before)
 	st.Files++ // Ingest on a reader does not count files
 	return st, nil
 }
@@ -128,76 +126,6 @@ func dataFiles(path string) ([]string, error) {
 	return files, nil
 }
 
-// statsDelta returns what happened between two Stats of the same store.
-func statsDelta(before, after datamodel.Stats) datamodel.Stats {
-	d := datamodel.Stats{
-		Files:   after.Files - before.Files,
-		Bytes:   after.Bytes - before.Bytes,
-		Events:  after.Events - before.Events,
-		Used:    map[string]int{},
-		Skipped: map[string]int{},
-	}
-	for k, n := range after.Used {
-		if n -= before.Used[k]; n > 0 {
-			d.Used[k] = n
-		}
-	}
-	for k, n := range after.Skipped {
-		if n -= before.Skipped[k]; n > 0 {
-			d.Skipped[k] = n
-		}
-	}
-	if len(after.Problems) > len(before.Problems) {
-		d.Problems = after.Problems[len(before.Problems):]
-	}
-	return d
-}
-
-// summary formats ingest counts on one line:
-//
-//	ingested 2 files, 1,234 events: 1,100 Endpoint.Registry, 34 skipped (30 not a Sysmon event, 4 malformed)
-//
-// Datasets are in name order, skip reasons by count, most first.
-func summary(st datamodel.Stats) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "ingested %s, %s", plural(st.Files, "file"), plural(st.Events, "event"))
-	type kv struct {
-		k string
-		n int
-	}
-	sorted := func(m map[string]int, byCount bool) []kv {
-		var out []kv
-		for k, n := range m {
-			out = append(out, kv{k, n})
-		}
-		slices.SortFunc(out, func(a, b kv) int {
-			if byCount && a.n != b.n {
-				return cmp.Compare(b.n, a.n)
-			}
-			return strings.Compare(a.k, b.k)
-		})
-		return out
-	}
-	var parts []string
-	for _, u := range sorted(st.Used, false) {
-		parts = append(parts, thousands(u.n)+" "+u.k)
-	}
-	skipped := 0
-	var reasons []string
-	for _, r := range sorted(st.Skipped, true) {
-		skipped += r.n
-		reasons = append(reasons, thousands(r.n)+" "+r.k)
-	}
-	if skipped > 0 {
-		parts = append(parts, fmt.Sprintf("%s skipped (%s)", thousands(skipped), strings.Join(reasons, ", ")))
-	}
-	if len(parts) > 0 {
-		b.WriteString(": ")
-		b.WriteString(strings.Join(parts, ", "))
-	}
-	return b.String()
-}
-
 // problemLines returns the first ingest problems, indented, with a count of
 // the rest.
 func problemLines(st datamodel.Stats) []string {
@@ -210,32 +138,6 @@ func problemLines(st datamodel.Stats) []string {
 		out = append(out, "  "+p)
 	}
 	return out
-}
-
-// plural returns "1 file" or "1,234 files".
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return thousands(n) + " " + word + "s"
-}
-
-// thousands formats n with comma thousands separators.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 // expand expands the macros of text. Errors are *spl.Error values about

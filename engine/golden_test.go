@@ -1,0 +1,292 @@
+package engine_test
+
+// The golden harness: text cases in ../testdata/golden/*.test, run end to end
+// (macros -> spl -> engine over datamodel stores) and compared with the
+// expected blocks. `go test ./engine -run TestGolden -update` rewrites the
+// expected blocks in place; review the diff by hand before committing.
+//
+// A case file is a sequence of commands separated by blank lines; '#' lines
+// are comments kept as written. Commands:
+//
+//	load FILE...          ingest testdata files into the store (cumulative)
+//	macros FILE           load a macros file (testdata-relative) on top of the defaults
+//	now TIME              reference time (RFC 3339) for the searches that follow
+//	stats                 ----  the ingest summary line
+//	run [format=F]        SPL lines, then ----, then the expected output:
+//	                      csv (default) or another render format, "0 results"
+//	                      for an empty result, or "error:" and the formatted
+//	                      error (caret display) for a failing search
+//	expand / plan         SPL, ----, the expanded search / the plan dump
+//
+// Every run is executed over stores built with batch sizes 1, 3 and the
+// default, and all three must print the same output (the promqltest
+// invariance idea): results must not depend on batching.
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/minispl/minispl/datamodel"
+	"github.com/minispl/minispl/engine"
+	"github.com/minispl/minispl/engine/render"
+	"github.com/minispl/minispl/macros"
+	"github.com/minispl/minispl/spl"
+)
+
+var update = flag.Bool("update", false, "rewrite the expected blocks of testdata/golden/*.test")
+
+var goldenBatchSizes = []int{1, 3, 0}
+
+// oneLineCommands take no input block.
+var oneLineCommands = map[string]bool{"load": true, "macros": true, "now": true}
+
+func TestGolden(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "golden", "*.test"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden files: %v", err)
+	}
+	for _, path := range files {
+		t.Run(filepath.Base(path), func(t *testing.T) { runGoldenFile(t, path) })
+	}
+}
+
+// block is one command of a case file with its input and expected output.
+type block struct {
+	line     int      // 1-based line of the command
+	command  string   // the command line
+	input    []string // lines between the command and ----
+	expected []string // lines after ----
+	hasSep   bool
+	comments []string // comment and blank lines before the command
+}
+
+func parseBlocks(t *testing.T, path string) (blocks []*block, trailer []string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	var pending []string
+	var cur *block
+	inExpected := false
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		switch {
+		case cur != nil && inExpected:
+			if line == "" {
+				blocks = append(blocks, cur)
+				cur, inExpected = nil, false
+				pending = append(pending, line)
+				continue
+			}
+			cur.expected = append(cur.expected, line)
+		case cur != nil:
+			if line == "----" {
+				cur.hasSep, inExpected = true, true
+				continue
+			}
+			if line == "" {
+				blocks = append(blocks, cur)
+				cur = nil
+				pending = append(pending, line)
+				continue
+			}
+			cur.input = append(cur.input, line)
+		case line == "" || strings.HasPrefix(line, "#"):
+			pending = append(pending, line)
+		default:
+			cur = &block{line: n, command: line, comments: pending}
+			pending = nil
+			if f := strings.Fields(line); len(f) > 0 && oneLineCommands[f[0]] {
+				blocks = append(blocks, cur)
+				cur = nil
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if cur != nil {
+		blocks = append(blocks, cur)
+	}
+	return blocks, pending
+}
+
+func writeBlocks(t *testing.T, path string, blocks []*block, trailer []string) {
+	t.Helper()
+	var b strings.Builder
+	for _, bl := range blocks {
+		for _, c := range bl.comments {
+			b.WriteString(c + "\n")
+		}
+		b.WriteString(bl.command + "\n")
+		for _, l := range bl.input {
+			b.WriteString(l + "\n")
+		}
+		if bl.hasSep {
+			b.WriteString("----\n")
+			for _, l := range bl.expected {
+				b.WriteString(l + "\n")
+			}
+		}
+	}
+	for _, c := range trailer {
+		b.WriteString(c + "\n")
+	}
+	out := strings.TrimRight(b.String(), "\n") + "\n"
+	if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// goldenState is what the commands of one file build up.
+type goldenState struct {
+	loads []string
+	lib   *macros.Library
+	now   time.Time
+}
+
+func runGoldenFile(t *testing.T, path string) {
+	blocks, trailer := parseBlocks(t, path)
+	st := &goldenState{lib: macros.Default(), now: time.Date(2024, 10, 1, 0, 0, 0, 0, time.UTC)}
+	changed := false
+	for _, bl := range blocks {
+		where := fmt.Sprintf("%s:%d", path, bl.line)
+		fields := strings.Fields(bl.command)
+		var got []string
+		switch fields[0] {
+		case "load":
+			for _, f := range fields[1:] {
+				st.loads = append(st.loads, filepath.Join("..", "testdata", f))
+			}
+			continue
+		case "macros":
+			if err := st.lib.Load(filepath.Join("..", "testdata", fields[1])); err != nil {
+				t.Fatalf("%s: %v", where, err)
+			}
+			continue
+		case "now":
+			tm, err := time.Parse(time.RFC3339, fields[1])
+			if err != nil {
+				t.Fatalf("%s: %v", where, err)
+			}
+			st.now = tm
+			continue
+		case "stats":
+			store := st.store(t, where, 0)
+			got = strings.Split(strings.TrimRight(store.Stats().String(), "\n"), "\n")
+		case "expand":
+			x, err := st.lib.Expand(strings.Join(bl.input, "\n"))
+			if err != nil {
+				got = errorLines(err, strings.Join(bl.input, "\n"))
+			} else {
+				got = strings.Split(x.Text, "\n")
+			}
+		case "run", "plan":
+			var outs [][]string
+			for _, bs := range goldenBatchSizes {
+				outs = append(outs, st.run(t, where, bl, bs))
+			}
+			for i := 1; i < len(outs); i++ {
+				if strings.Join(outs[i], "\n") != strings.Join(outs[0], "\n") {
+					t.Errorf("%s: output differs between batch sizes %d and %d:\n%s\n---- vs ----\n%s",
+						where, goldenBatchSizes[0], goldenBatchSizes[i], strings.Join(outs[0], "\n"), strings.Join(outs[i], "\n"))
+				}
+			}
+			got = outs[0]
+		default:
+			t.Fatalf("%s: unknown command %q", where, fields[0])
+		}
+		if strings.Join(got, "\n") != strings.Join(bl.expected, "\n") {
+			if *update {
+				bl.expected, bl.hasSep, changed = got, true, true
+				continue
+			}
+			t.Errorf("%s: %s\n--- got ---\n%s\n--- want ---\n%s", where, bl.command,
+				strings.Join(got, "\n"), strings.Join(bl.expected, "\n"))
+		}
+	}
+	if changed {
+		writeBlocks(t, path, blocks, trailer)
+	}
+}
+
+func (st *goldenState) store(t *testing.T, where string, batchSize int) *datamodel.Store {
+	t.Helper()
+	store := datamodel.NewStore(datamodel.DefaultCatalog(), datamodel.Options{BatchSize: batchSize})
+	for _, p := range st.loads {
+		if err := store.IngestFile(p); err != nil {
+			t.Fatalf("%s: %v", where, err)
+		}
+	}
+	return store
+}
+
+func (st *goldenState) run(t *testing.T, where string, bl *block, batchSize int) []string {
+	t.Helper()
+	text := strings.Join(bl.input, "\n")
+	format := "csv"
+	for _, f := range strings.Fields(bl.command)[1:] {
+		if v, ok := strings.CutPrefix(f, "format="); ok {
+			format = v
+		}
+	}
+	cat := datamodel.DefaultCatalog()
+	store := st.store(t, where, batchSize)
+	eng := engine.New(cat, store, engine.Options{Now: st.now, BatchSize: batchSize})
+	x, err := st.lib.Expand(text)
+	if err != nil {
+		return errorLines(err, text)
+	}
+	pipe, err := spl.Parse(x.Text)
+	if err != nil {
+		return errorLines(x.Relocate(err), text)
+	}
+	plan, err := eng.Plan(pipe)
+	if err != nil {
+		return errorLines(x.Relocate(err), text)
+	}
+	if strings.HasPrefix(bl.command, "plan") {
+		return strings.Split(strings.TrimRight(plan.String(), "\n"), "\n")
+	}
+	res, err := eng.Execute(context.Background(), plan)
+	if err != nil {
+		return errorLines(x.Relocate(err), text)
+	}
+	defer res.Release()
+	if res.NumRows() == 0 {
+		return []string{"0 results"}
+	}
+	f, err := render.ParseFormat(format)
+	if err != nil {
+		t.Fatalf("%s: %v", where, err)
+	}
+	var b strings.Builder
+	if err := render.Write(&b, res, f, render.Options{}); err != nil {
+		t.Fatalf("%s: render: %v", where, err)
+	}
+	return strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+}
+
+func errorLines(err error, text string) []string {
+	msg := err.Error()
+	if se, ok := err.(*spl.Error); ok {
+		if se.Text == "" {
+			se.Text = text
+		}
+		msg = se.Format()
+	}
+	return strings.Split("error: "+msg, "\n")
+}
