@@ -9,6 +9,9 @@ package engine_test
 // are comments kept as written. Commands:
 //
 //	load FILE...          ingest testdata files into the store (cumulative)
+//	load-shared PATH...   ingest files or folders under ../shared (beside the
+//	                      checkout); the whole case file is skipped when
+//	                      ../shared is absent, as on a user's fresh clone
 //	macros FILE           load a macros file (testdata-relative) on top of the defaults
 //	now TIME              reference time (RFC 3339) for the searches that follow
 //	stats                 ----  the ingest summary line
@@ -45,7 +48,10 @@ var update = flag.Bool("update", false, "rewrite the expected blocks of testdata
 var goldenBatchSizes = []int{1, 3, 0}
 
 // oneLineCommands take no input block.
-var oneLineCommands = map[string]bool{"load": true, "macros": true, "now": true}
+var oneLineCommands = map[string]bool{"load": true, "load-shared": true, "macros": true, "now": true}
+
+// sharedDir is ../shared beside the checkout, seen from this package.
+var sharedDir = filepath.Join("..", "..", "shared")
 
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("..", "testdata", "golden", "*.test"))
@@ -172,6 +178,15 @@ func runGoldenFile(t *testing.T, path string) {
 				st.loads = append(st.loads, filepath.Join("..", "testdata", f))
 			}
 			continue
+		case "load-shared":
+			for _, f := range fields[1:] {
+				p := filepath.Join(sharedDir, f)
+				if _, err := os.Stat(p); err != nil {
+					t.Skipf("%s: %s not available: %v", where, p, err)
+				}
+				st.loads = append(st.loads, p)
+			}
+			continue
 		case "macros":
 			if err := st.lib.Load(filepath.Join("..", "testdata", fields[1])); err != nil {
 				t.Fatalf("%s: %v", where, err)
@@ -227,7 +242,7 @@ func (st *goldenState) store(t *testing.T, where string, batchSize int) *datamod
 	t.Helper()
 	store := datamodel.NewStore(datamodel.DefaultCatalog(), datamodel.Options{BatchSize: batchSize})
 	for _, p := range st.loads {
-		if err := store.IngestFile(p); err != nil {
+		if err := ingestPath(store, p); err != nil {
 			t.Fatalf("%s: %v", where, err)
 		}
 	}
@@ -289,4 +304,15 @@ func errorLines(err error, text string) []string {
 		msg = se.Format()
 	}
 	return strings.Split("error: "+msg, "\n")
+}
+
+// ingestPath ingests a file, or every regular file under a folder in name
+// order.
+func ingestPath(store *datamodel.Store, path string) error {
+	return filepath.WalkDir(path, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		return store.IngestFile(p)
+	})
 }

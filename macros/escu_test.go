@@ -1,8 +1,6 @@
 package macros_test
 
 import (
-	"bufio"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,6 +8,7 @@ import (
 
 	"github.com/minispl/minispl/macros"
 	"github.com/minispl/minispl/spl"
+	"github.com/minispl/minispl/spl/escu"
 )
 
 // sharedDir returns ../shared next to the module root, skipping the test
@@ -37,34 +36,13 @@ func sharedDir(t testing.TB) string {
 	return shared
 }
 
-type detection struct {
-	Name   string `json:"name"`
-	Search string `json:"search"`
-}
-
-func readDetections(t testing.TB, path string) []detection {
+func readDetections(t testing.TB, path string) []escu.Detection {
 	t.Helper()
-	f, err := os.Open(path)
+	ds, err := escu.Read(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	var out []detection
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		var d detection
-		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-			t.Fatalf("%s:%d: %v", path, line, err)
-		}
-		out = append(out, d)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return out
+	return ds
 }
 
 // TestESCU expands every Endpoint detection search of the ESCU corpus with

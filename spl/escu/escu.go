@@ -1,0 +1,180 @@
+// Package escu reads Splunk Security Content (ESCU) detections: the
+// detection YAML files of splunk/security_content and the JSON-lines
+// extracts of them (one detection object a line, as in
+// ../shared/escu/detections_*.jsonl). It knows nothing of SPL semantics;
+// callers expand, parse and run the Search of each detection.
+package escu
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Detection is one ESCU detection: the fields minispl uses.
+type Detection struct {
+	Name   string `json:"name" yaml:"name"`
+	ID     string `json:"id" yaml:"id"`
+	Status string `json:"status" yaml:"status"`
+	Type   string `json:"type" yaml:"type"`
+	// Search is the literal SPL of the detection.
+	Search string `json:"search" yaml:"search"`
+	// AttackData lists the event files the detection's own test replays.
+	AttackData []AttackData `json:"attack_data" yaml:"-"`
+	// Observables are the risk objects of the contentctl 4.x schema
+	// (tags.observable); Victim fields must be non-null in a passing test.
+	Observables []Observable `json:"-" yaml:"-"`
+	// Origin is where the detection was read: "file:line".
+	Origin string `json:"-" yaml:"-"`
+}
+
+// AttackData is one test data file of a detection.
+type AttackData struct {
+	Data       string `json:"data" yaml:"data"`
+	Source     string `json:"source" yaml:"source"`
+	Sourcetype string `json:"sourcetype" yaml:"sourcetype"`
+}
+
+// Observable is a field named as a risk or threat object.
+type Observable struct {
+	Name string   `yaml:"name"`
+	Type string   `yaml:"type"`
+	Role []string `yaml:"role"`
+}
+
+// Read reads detections from a JSON-lines file (.jsonl), a detection YAML
+// file (.yml, .yaml) or a folder holding such files (walked recursively, in
+// name order).
+func Read(path string) ([]Detection, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("read detections: %w", err)
+	}
+	if !info.IsDir() {
+		return readFile(path)
+	}
+	var files []string
+	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		switch strings.ToLower(filepath.Ext(p)) {
+		case ".jsonl", ".yml", ".yaml":
+			if !d.IsDir() {
+				files = append(files, p)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read detections: %w", err)
+	}
+	sort.Strings(files)
+	var out []Detection
+	for _, f := range files {
+		ds, err := readFile(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ds...)
+	}
+	return out, nil
+}
+
+func readFile(path string) ([]Detection, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read detections: %w", err)
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".jsonl":
+		return ParseJSONL(path, data)
+	case ".yml", ".yaml":
+		d, err := ParseYAML(path, data)
+		if err != nil {
+			return nil, err
+		}
+		return []Detection{d}, nil
+	}
+	return nil, fmt.Errorf("read detections: %s: not a .jsonl, .yml or .yaml file", path)
+}
+
+// ParseJSONL parses JSON lines, one detection object a line; blank lines
+// are skipped. name is used in errors and origins.
+func ParseJSONL(name string, data []byte) ([]Detection, error) {
+	var out []Detection
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 1<<16), 64<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := bytes.TrimSpace(sc.Bytes())
+		if len(text) == 0 {
+			continue
+		}
+		var d Detection
+		if err := json.Unmarshal(text, &d); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+		}
+		if d.Search == "" {
+			return nil, fmt.Errorf("%s:%d: detection %q has no search", name, line, d.Name)
+		}
+		d.Origin = fmt.Sprintf("%s:%d", name, line)
+		out = append(out, d)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return out, nil
+}
+
+// yamlDetection is the YAML shape: attack data and observables sit under
+// tests and tags.
+type yamlDetection struct {
+	Detection `yaml:",inline"`
+	Tags      struct {
+		Observable []Observable `yaml:"observable"`
+	} `yaml:"tags"`
+	Tests []struct {
+		AttackData []AttackData `yaml:"attack_data"`
+	} `yaml:"tests"`
+}
+
+// ParseYAML parses one ESCU detection YAML document. The Origin is the line
+// of its search: key.
+func ParseYAML(name string, data []byte) (Detection, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return Detection{}, fmt.Errorf("%s: %w", name, err)
+	}
+	var y yamlDetection
+	if err := doc.Decode(&y); err != nil {
+		return Detection{}, fmt.Errorf("%s: not an ESCU detection: %w", name, err)
+	}
+	if y.Search == "" {
+		return Detection{}, fmt.Errorf("%s: no search: key (is this an ESCU detection YAML?)", name)
+	}
+	d := y.Detection
+	d.Observables = y.Tags.Observable
+	for _, t := range y.Tests {
+		d.AttackData = append(d.AttackData, t.AttackData...)
+	}
+	d.Origin = name
+	if len(doc.Content) > 0 {
+		m := doc.Content[0]
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Value == "search" {
+				d.Origin = fmt.Sprintf("%s:%d", name, m.Content[i+1].Line)
+			}
+		}
+	}
+	return d, nil
+}
