@@ -93,10 +93,14 @@ type Tstats struct {
 	// Datamodel is the text after `datamodel=`: "Endpoint.Registry" or
 	// "Endpoint"; empty when there is no FROM clause.
 	Datamodel string
+	// DatamodelPos is the span of the Datamodel text (zero when absent).
+	DatamodelPos Span
 	// Where is nil when there is no WHERE clause.
 	Where SearchExpr
 	By    []string
-	// Span is the text of span= after BY ("1h"); empty when absent.
+	// ByPos holds the span of each By field, in order.
+	ByPos []Span
+	// BySpan is the text of span= after BY ("1h"); empty when absent.
 	BySpan string
 	Pos    Span
 }
