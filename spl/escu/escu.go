@@ -34,6 +34,10 @@ type Detection struct {
 	Observables []Observable `json:"-" yaml:"-"`
 	// Origin is where the detection was read: "file:line".
 	Origin string `json:"-" yaml:"-"`
+	// Path and Line are Origin's parts: the file read and the line of the
+	// search: key (YAML) or of the detection's object (JSON lines).
+	Path string `json:"-" yaml:"-"`
+	Line int    `json:"-" yaml:"-"`
 }
 
 // AttackData is one test data file of a detection.
@@ -128,6 +132,7 @@ func ParseJSONL(name string, data []byte) ([]Detection, error) {
 			return nil, fmt.Errorf("%s:%d: detection %q has no search", name, line, d.Name)
 		}
 		d.Origin = fmt.Sprintf("%s:%d", name, line)
+		d.Path, d.Line = name, line
 		out = append(out, d)
 	}
 	if err := sc.Err(); err != nil {
@@ -148,33 +153,43 @@ type yamlDetection struct {
 	} `yaml:"tests"`
 }
 
-// ParseYAML parses one ESCU detection YAML document. The Origin is the line
-// of its search: key.
+// ParseYAML parses one ESCU detection YAML document. Origin and Line are
+// those of its search: key's value. Errors name the file, and the line
+// when there is one: a document that is not a mapping, a search: that is
+// missing, not a string, or blank.
 func ParseYAML(name string, data []byte) (Detection, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return Detection{}, fmt.Errorf("%s: %w", name, err)
 	}
-	var y yamlDetection
-	if err := doc.Decode(&y); err != nil {
-		return Detection{}, fmt.Errorf("%s: not an ESCU detection: %w", name, err)
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return Detection{}, fmt.Errorf("%s: not an ESCU detection (want a YAML mapping with a search: key)", name)
 	}
-	if y.Search == "" {
+	m := doc.Content[0]
+	var search *yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == "search" {
+			search = m.Content[i+1]
+		}
+	}
+	switch {
+	case search == nil:
 		return Detection{}, fmt.Errorf("%s: no search: key (is this an ESCU detection YAML?)", name)
+	case search.Kind != yaml.ScalarNode:
+		return Detection{}, fmt.Errorf("%s:%d: search: is not a string", name, search.Line)
+	case strings.TrimSpace(search.Value) == "":
+		return Detection{}, fmt.Errorf("%s:%d: empty search", name, search.Line)
+	}
+	var y yamlDetection
+	if err := m.Decode(&y); err != nil {
+		return Detection{}, fmt.Errorf("%s: not an ESCU detection: %w", name, err)
 	}
 	d := y.Detection
 	d.Observables = y.Tags.Observable
 	for _, t := range y.Tests {
 		d.AttackData = append(d.AttackData, t.AttackData...)
 	}
-	d.Origin = name
-	if len(doc.Content) > 0 {
-		m := doc.Content[0]
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			if m.Content[i].Value == "search" {
-				d.Origin = fmt.Sprintf("%s:%d", name, m.Content[i+1].Line)
-			}
-		}
-	}
+	d.Path, d.Line = name, search.Line
+	d.Origin = fmt.Sprintf("%s:%d", name, search.Line)
 	return d, nil
 }
