@@ -138,7 +138,7 @@ type Options struct {
 }
 
 // DefaultCatalog returns the built-in CIM data models (Endpoint.Registry,
-// Endpoint.Processes, Endpoint.Filesystem).
+// Endpoint.Processes, Endpoint.Filesystem, Network_Traffic.All_Traffic).
 func DefaultCatalog() *Catalog { return defaultCatalog() }
 
 // NewStore returns an empty Store for the datasets of cat.

@@ -6,12 +6,12 @@ import (
 
 // This file holds the one declarative table of the data models minispl
 // knows. Everything else (schemas, routing of events into datasets, the CIM
-// calculations) is derived from it: adding Network_Traffic.All_Traffic means
-// adding a datasetSpec here and its field derivations to sysmonFields
-// (sysmon.go), not a new code path.
+// calculations) is derived from it: Network_Traffic.All_Traffic was added as
+// a datasetSpec here (networkTraffic) and its field derivations in
+// sysmonFields (sysmon.go), not as a new code path.
 //
-// Field lists follow Splunk_SA_CIM 5.2.0 default/data/models/Endpoint.json as
-// quoted in the team reference sysmon-to-cim.md §5 and §6a.4: every declared
+// Endpoint field lists follow Splunk_SA_CIM 5.2.0
+// default/data/models/Endpoint.json as quoted in the team reference sysmon-to-cim.md §5 and §6a.4: every declared
 // field, then every calculated field in the order Endpoint.json lists the
 // calculations (the calculations run in that order, each seeing the output of
 // the previous one). Two deliberate omissions, both documented in doc.go:
@@ -21,8 +21,9 @@ import (
 //     puts first.
 //
 // The EventIDs of each dataset are those of Splunk_TA_microsoft_sysmon 4.0.0
-// eventtypes.conf (sysmon-to-cim.md §4): ms-sysmon-regmod, ms-sysmon-process
-// and ms-sysmon-filemod, whose tags match the datasets' base searches.
+// eventtypes.conf (sysmon-to-cim.md §4): ms-sysmon-regmod, ms-sysmon-process,
+// ms-sysmon-filemod and ms-sysmon-network, whose tags match the datasets'
+// base searches (Network_Traffic.All_Traffic: see networkTraffic).
 
 // calcKind is a CIM calculated-field expression.
 type calcKind int
@@ -45,6 +46,20 @@ const (
 	calcVendorProduct
 	// calcLower: lower(X), used by a base search eval.
 	calcLower
+	// calcNumberOrZero: if(isnum(X),X,0), as for Network_Traffic dest_port
+	// and src_port.
+	calcNumberOrZero
+	// calcFillUnknownLower: if(isnull(X) OR X="","unknown",lower(X)), as
+	// for Network_Traffic transport.
+	calcFillUnknownLower
+	// calcTotal: case(isnum(X),X,isnum(arg) AND isnum(arg2),arg+arg2,
+	// 1=1,null()), as for Network_Traffic bytes (arg bytes_in, arg2
+	// bytes_out).
+	calcTotal
+	// calcPart: case(isnum(X),X,isnum(arg) AND isnum(arg2),arg-arg2,
+	// 1=1,null()), as for Network_Traffic bytes_in (arg bytes, arg2
+	// bytes_out).
+	calcPart
 )
 
 // fieldSpec declares one dataset field.
@@ -52,8 +67,9 @@ type fieldSpec struct {
 	name string
 	typ  FieldType
 	calc calcKind
-	// arg is the other field a calculation reads (calcNameFromCommand).
-	arg string
+	// arg and arg2 are the other fields a calculation reads
+	// (calcNameFromCommand: arg; calcTotal, calcPart: both).
+	arg, arg2 string
 }
 
 // datasetSpec declares one root dataset of a data model.
@@ -78,6 +94,19 @@ func nameFrom(name, command string) fieldSpec {
 	return fieldSpec{name: name, calc: calcNameFromCommand, arg: command}
 }
 func vendorProduct() fieldSpec { return fieldSpec{name: "vendor_product", calc: calcVendorProduct} }
+func numberOrZero(name string, typ FieldType) fieldSpec {
+	return fieldSpec{name: name, typ: typ, calc: calcNumberOrZero}
+}
+
+// totalAndParts declares the CIM trio total = in + out, in = total - out,
+// out = total - in (Network_Traffic bytes and packets), in that order.
+func totalAndParts(total, in, out string) []fieldSpec {
+	return []fieldSpec{
+		{name: total, typ: Number, calc: calcTotal, arg: in, arg2: out},
+		{name: in, typ: Number, calc: calcPart, arg: total, arg2: out},
+		{name: out, typ: Number, calc: calcPart, arg: total, arg2: in},
+	}
+}
 
 // assetFields are the asset/identity enrichment fields CIM declares on every
 // Endpoint dataset; nothing in the Sysmon or Windows add-ons sets them, so
@@ -163,6 +192,63 @@ func catalogTable() []*datasetSpec {
 					vendorProduct(),
 				}),
 		},
+		networkTraffic(),
+	}
+}
+
+// networkTraffic declares Network_Traffic.All_Traffic, the root dataset of
+// CIM's Network_Traffic model (constraint tag=network tag=communicate,
+// which the add-on's eventtype ms-sysmon-network gives Sysmon EventID 3;
+// sysmon-to-cim §4, §5). Its children (Traffic_By_Action, Allowed_Traffic,
+// Blocked_Traffic) only filter on action and are not datasets here.
+//
+// [U] The reference quotes no field list for CIM 5.2.0 Network_Traffic.json;
+// the list and calculations below follow Splunk_SA_CIM's Network_Traffic.json
+// as published in github.com/aplura/splunk-sa-cim (CIM 6.x): declared fields
+// in file order, then the calculated fields in calculation order. Its
+// field types are kept as written there, including src_port "string"
+// beside dest_port "number". ESCU uses dest, dest_ip, dest_port, src and
+// process_id of this dataset, all present in both versions as far as the
+// ESCU searches show.
+func networkTraffic() *datasetSpec {
+	return &datasetSpec{
+		model: "Network_Traffic", name: "All_Traffic",
+		eventIDs: []int{3},
+		fields: concat(
+			[]fieldSpec{
+				declared("app"), number("channel"),
+				declared("dest_bunit"), declared("dest_category"), declared("dest_interface"),
+				declared("dest_ip"), declared("dest_mac"), declared("dest_priority"),
+				declared("dest_translated_ip"), number("dest_translated_port"), declared("dest_zone"),
+				declared("direction"), number("duration"), declared("dvc_ip"),
+				declared("dvc_bunit"), declared("dvc_category"), declared("dvc_mac"),
+				declared("dvc_priority"), declared("dvc_zone"), declared("flow_id"),
+				declared("icmp_code"), number("icmp_type"),
+				declared("process_guid"), declared("process_id"),
+				declared("protocol"), declared("protocol_version"), number("response_time"),
+				declared("rule_id"), declared("session_id"),
+				declared("src_bunit"), declared("src_category"), declared("src_interface"),
+				declared("src_ip"), declared("src_mac"), declared("src_priority"),
+				declared("src_translated_ip"), number("src_translated_port"), declared("src_zone"),
+				declared("ssid"), declared("tcp_flag"), declared("tos"), number("ttl"),
+				declared("user_bunit"), declared("user_category"), declared("user_priority"),
+				declared("vlan"), declared("wifi"), declared("vendor_account"), declared("cim_entity_zone"),
+				fillUnknown("action"),
+			},
+			totalAndParts("bytes", "bytes_in", "bytes_out"),
+			[]fieldSpec{
+				fillUnknown("dest"),
+				numberOrZero("dest_port", Number),
+				fillUnknown("dvc"),
+			},
+			totalAndParts("packets", "packets_in", "packets_out"),
+			[]fieldSpec{
+				fillUnknown("rule"), fillUnknown("src"),
+				numberOrZero("src_port", String),
+				{name: "transport", calc: calcFillUnknownLower},
+				fillUnknown("user"),
+				vendorProduct(),
+			}),
 	}
 }
 

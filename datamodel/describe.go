@@ -68,6 +68,16 @@ func calcText(f fieldSpec) string {
 		return fmt.Sprintf(`case(isnotnull(%s),%s,...,isnotnull(sourcetype),sourcetype,1=1,"unknown")`, x, x)
 	case calcLower:
 		return fmt.Sprintf(`lower(%s)`, x)
+	case calcNumberOrZero:
+		return fmt.Sprintf(`if(isnum(%s),%s,0)`, x, x)
+	case calcFillUnknownLower:
+		return fmt.Sprintf(`if(isnull(%s) OR %s="","unknown",lower(%s))`, x, x, x)
+	case calcTotal, calcPart:
+		op := "+"
+		if f.calc == calcPart {
+			op = "-"
+		}
+		return fmt.Sprintf(`case(isnum(%s),%s,isnum(%s) AND isnum(%s),%s%s%s,1=1,null())`, x, x, f.arg, f.arg2, f.arg, op, f.arg2)
 	}
 	return ""
 }

@@ -1,7 +1,8 @@
 // Package datamodel turns Sysmon events, as Splunk's XmlWinEventLog text,
-// into the CIM Endpoint datasets (Registry, Processes, Filesystem) stored as
-// Apache Arrow record batches, with the field mapping of Splunk's Sysmon
-// add-on 4.0 and the CIM 5.x calculations.
+// into CIM datasets (Endpoint.Registry, Endpoint.Processes,
+// Endpoint.Filesystem and Network_Traffic.All_Traffic) stored as Apache
+// Arrow record batches, with the field mapping of Splunk's Sysmon add-on
+// 4.0 and the CIM 5.x calculations.
 //
 // # Pipeline
 //
@@ -17,8 +18,11 @@
 //
 // The data models are ONE declarative table (catalogTable) and the add-on
 // mapping is ONE table of field -> EventIDs -> named derivation
-// (sysmonFields): a new dataset such as Network_Traffic.All_Traffic is a
-// table entry plus mapping rows.
+// (sysmonFields): a new dataset is a table entry plus mapping rows, as
+// Network_Traffic.All_Traffic (EventID 3) shows. The CIM calculations are a
+// small vocabulary of expression kinds (fill "unknown", name from command,
+// isnum or null, isnum or 0, fill with lower, total/part sums,
+// vendor_product, lower) that any dataset's table entry may use.
 //
 // # Why a hand-written scanner
 //
@@ -85,4 +89,11 @@
 //     therefore "not a Sysmon event".
 //   - WIN88's FIELDALIAS that may remove parent_process (§6a.5) is not
 //     applied: parent_process is ParentCommandLine.
+//   - Network_Traffic.All_Traffic's field list and calculations follow
+//     Splunk_SA_CIM's Network_Traffic.json as published (CIM 6.x); the
+//     reference quotes no CIM 5.2.0 list for it (catalog.go). EID 3's src
+//     falls back to SourceIp when SourceHostname is absent or "-", like
+//     dest; direction and protocol_version test Initiated and
+//     DestinationIsIpv6 for "true" (sysmon.go).
+//   - isnum() accepts decimal numbers only (no hex, Inf, NaN or spaces).
 package datamodel

@@ -70,7 +70,7 @@ func newStore(cat *Catalog, opt Options) *Store {
 	if host == "" {
 		host = defaultHost
 	}
-	im.consts = cimConsts{unknown: []byte("unknown"), sourcetype: []byte(sourcetypeValue)}
+	im.consts = cimConsts{unknown: []byte("unknown"), sourcetype: []byte(sourcetypeValue), zero: []byte("0")}
 	im.route = map[int]*datasetPlan{}
 	im.st = Stats{Used: map[string]int{}, Skipped: map[string]int{}}
 	if cat == nil {

@@ -21,7 +21,7 @@ func TestCatalog(t *testing.T) {
 	for _, d := range cat.Datasets() {
 		names = append(names, d.FullName())
 	}
-	if want := []string{"Endpoint.Registry", "Endpoint.Processes", "Endpoint.Filesystem"}; !reflect.DeepEqual(names, want) {
+	if want := []string{"Endpoint.Registry", "Endpoint.Processes", "Endpoint.Filesystem", "Network_Traffic.All_Traffic"}; !reflect.DeepEqual(names, want) {
 		t.Fatalf("datasets %v, want %v", names, want)
 	}
 	if _, ok := cat.Lookup("endpoint.registry"); ok {
@@ -121,9 +121,11 @@ func TestBatchBoundaries(t *testing.T) {
 		if st.Used["Endpoint.Processes"] != counts.Process {
 			t.Errorf("Processes used %d, want %d", st.Used["Endpoint.Processes"], counts.Process)
 		}
-		if st.Skipped["Sysmon EventID 3: not in any loaded dataset"] != counts.Network ||
-			st.Skipped["not a Sysmon event (provider Microsoft-Windows-Security-Auditing)"] != counts.Security {
-			t.Errorf("skipped %v, want %d EID 3 and %d Security", st.Skipped, counts.Network, counts.Security)
+		if st.Used["Network_Traffic.All_Traffic"] != counts.Network {
+			t.Errorf("Network_Traffic used %d, want %d", st.Used["Network_Traffic.All_Traffic"], counts.Network)
+		}
+		if st.Skipped["not a Sysmon event (provider Microsoft-Windows-Security-Auditing)"] != counts.Security || len(st.Skipped) != 1 {
+			t.Errorf("skipped %v, want only %d Security", st.Skipped, counts.Security)
 		}
 		s.Release()
 	}

@@ -247,6 +247,40 @@ func registryHive(e *event) []byte {
 	return nil
 }
 
+// orUnlessDash is EVAL-x = if(isnotnull(A) AND A!="-",A,B): A when it is
+// present and not "-", else B (Network_Traffic dest from
+// DestinationHostname/DestinationIp, src from SourceHostname/SourceIp).
+//
+// [U] sysmon-to-cim §6 gives dest as "DestinationHostname if not null and
+// not '-', else DestinationIp" and src as "SourceHostname if not '-', else
+// SourceIp" without the add-on's text; src is read like dest here, so an
+// absent SourceHostname also falls back to SourceIp.
+func orUnlessDash(a, b string) deriveFunc {
+	return func(e *event) []byte {
+		if v := e.data(a); v != nil && string(v) != "-" {
+			return v
+		}
+		return e.data(b)
+	}
+}
+
+// ifTrue is EVAL-x = if(Name=="true",yes,no): Sysmon writes the booleans
+// Initiated and DestinationIsIpv6 as "true"/"false". An absent Name gives
+// no: SPL's if() takes the else branch when the test is null.
+//
+// [U] sysmon-to-cim §6 says "direction = outbound if Initiated=="true",
+// else inbound" and "protocol_version ipv6/ipv4 from DestinationIsIpv6";
+// both are read as this if().
+func ifTrue(name, yes, no string) deriveFunc {
+	y, n := []byte(yes), []byte(no)
+	return func(e *event) []byte {
+		if string(e.data(name)) == "true" {
+			return y
+		}
+		return n
+	}
+}
+
 // nonEmpty returns nil for an empty value.
 func nonEmpty(b []byte) []byte {
 	if len(b) == 0 {
@@ -279,7 +313,7 @@ func sysmonFields() []taField {
 			{ids(7), constant("success")},
 		}},
 		// EVAL-dest l.33-35.
-		{"dest", []branch{{destIDs, computer}}},
+		{"dest", []branch{{destIDs, computer}, {ids(3), orUnlessDash("DestinationHostname", "DestinationIp")}}},
 		// EVAL-vendor_product l.95.
 		{"vendor_product", []branch{{allSysmonIDs(), constant("Microsoft Sysmon")}}},
 		// EVAL-os l.131.
@@ -340,6 +374,22 @@ func sysmonFields() []taField {
 		{"file_access_time", []branch{{ids(2, 26, 27, 28, 29), alias("UtcTime")}}},
 		{"file_path", []branch{{filePathIDs, noADSOf("TargetFilename")}}},
 		{"file_name", []branch{{filePathIDs, fileNameOf("TargetFilename")}}},
+		// Network_Traffic, EID 3 (sysmon-to-cim §6 "EID 3 → Network_Traffic").
+		// EID 3's process_guid, process_id, user, action and vendor_product
+		// come from the shared rows above.
+		{"src", []branch{{ids(3), orUnlessDash("SourceHostname", "SourceIp")}}},
+		{"src_ip", []branch{{ids(3), alias("SourceIp")}}},
+		{"dest_ip", []branch{{ids(3), alias("DestinationIp")}}},
+		{"src_port", []branch{{ids(3), alias("SourcePort")}}},
+		{"dest_port", []branch{{ids(3), alias("DestinationPort")}}},
+		{"transport", []branch{{ids(3), alias("Protocol")}}},
+		{"protocol", []branch{{ids(3), constant("ip")}}},
+		{"protocol_version", []branch{{ids(3), ifTrue("DestinationIsIpv6", "ipv6", "ipv4")}}},
+		{"direction", []branch{{ids(3), ifTrue("Initiated", "outbound", "inbound")}}},
+		{"app", []branch{{ids(3), alias("Image")}}},
+		// FIELDALIAS-dvc = Computer AS dvc (every event; WIN88 has the same).
+		{"dvc", []branch{{allSysmonIDs(), computer}}},
+		{"dvc_ip", []branch{{ids(3), alias("SourceIp")}}},
 	}
 }
 

@@ -101,7 +101,7 @@ func TestIngestFraming(t *testing.T) {
 	good := regEvt(13, "SetValue", `HKLM\SOFTWARE\A\B`, kv{"Details", "DWORD (0x00000001)"}).xml()
 	multi := strings.Replace(good, "<EventData>", "\n<EventData>\n", 1)
 	sec := evt{provider: "Microsoft-Windows-Security-Auditing", channel: "Security", eid: 4624}.xml()
-	eid3 := evt{eid: 3, data: []kv{{"UtcTime", "2021-01-01 00:00:00.000"}}}.xml()
+	eid22 := evt{eid: 22, data: []kv{{"UtcTime", "2021-01-01 00:00:00.000"}, {"QueryName", "example.com"}}}.xml()
 	badTime := regEvt(12, "CreateKey", `HKLM\X`)
 	badTime.data[2].v = "2021-13-01 00:00:00.000"
 	tests := []struct {
@@ -117,9 +117,9 @@ func TestIngestFraming(t *testing.T) {
 		{"multi-line event", multi + "\n" + good + "\n", 2, nil, nil},
 		{"multi-line CRLF", strings.ReplaceAll(multi, "\n", "\r\n") + "\r\n", 1, nil, nil},
 		{"two events on one line", good + good + "\n", 2, nil, nil},
-		{"other providers and EventIDs", sec + "\n" + eid3 + "\n" + good + "\n", 1, map[string]int{
+		{"other providers and EventIDs", sec + "\n" + eid22 + "\n" + good + "\n", 1, map[string]int{
 			"not a Sysmon event (provider Microsoft-Windows-Security-Auditing)": 1,
-			"Sysmon EventID 3: not in any loaded dataset":                       1,
+			"Sysmon EventID 22: not in any loaded dataset":                      1,
 		}, nil},
 		{"garbage lines", "hello\nworld\n\n" + good + "\nbye\n", 1, map[string]int{
 			"malformed: text outside an <Event> element": 2,
