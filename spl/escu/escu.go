@@ -9,6 +9,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -54,16 +55,31 @@ type Observable struct {
 	Role []string `yaml:"role"`
 }
 
+// ErrNotDetection marks a file that holds no detection: a YAML document
+// without a search: key (an ESCU macro, lookup or story), or JSON lines
+// whose first object has no search (macros.jsonl).
+var ErrNotDetection = errors.New("not an ESCU detection")
+
 // Read reads detections from a JSON-lines file (.jsonl), a detection YAML
 // file (.yml, .yaml) or a folder holding such files (walked recursively, in
-// name order).
+// name order). In a folder, files that hold no detection (see
+// ErrNotDetection) are skipped; ReadAll lists them.
 func Read(path string) ([]Detection, error) {
+	ds, _, err := ReadAll(path)
+	return ds, err
+}
+
+// ReadAll is Read that also returns the files of a folder it skipped as
+// holding no detection, each as "file: reason". A file named directly is
+// never skipped: one that holds no detection is an error.
+func ReadAll(path string) (detections []Detection, skipped []string, err error) {
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("read detections: %w", err)
+		return nil, nil, fmt.Errorf("read detections: %w", err)
 	}
 	if !info.IsDir() {
-		return readFile(path)
+		ds, err := readFile(path)
+		return ds, nil, err
 	}
 	var files []string
 	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
@@ -79,18 +95,21 @@ func Read(path string) ([]Detection, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read detections: %w", err)
+		return nil, nil, fmt.Errorf("read detections: %w", err)
 	}
 	sort.Strings(files)
-	var out []Detection
 	for _, f := range files {
 		ds, err := readFile(f)
-		if err != nil {
-			return nil, err
+		if errors.Is(err, ErrNotDetection) {
+			skipped = append(skipped, err.Error())
+			continue
 		}
-		out = append(out, ds...)
+		if err != nil {
+			return nil, nil, err
+		}
+		detections = append(detections, ds...)
 	}
-	return out, nil
+	return detections, skipped, nil
 }
 
 func readFile(path string) ([]Detection, error) {
@@ -129,6 +148,9 @@ func ParseJSONL(name string, data []byte) ([]Detection, error) {
 			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
 		}
 		if d.Search == "" {
+			if len(out) == 0 {
+				return nil, fmt.Errorf("%s:%d: %w: the object has no search", name, line, ErrNotDetection)
+			}
 			return nil, fmt.Errorf("%s:%d: detection %q has no search", name, line, d.Name)
 		}
 		d.Origin = fmt.Sprintf("%s:%d", name, line)
@@ -163,7 +185,7 @@ func ParseYAML(name string, data []byte) (Detection, error) {
 		return Detection{}, fmt.Errorf("%s: %w", name, err)
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return Detection{}, fmt.Errorf("%s: not an ESCU detection (want a YAML mapping with a search: key)", name)
+		return Detection{}, fmt.Errorf("%s: %w (want a YAML mapping with a search: key)", name, ErrNotDetection)
 	}
 	m := doc.Content[0]
 	var search *yaml.Node
@@ -174,7 +196,7 @@ func ParseYAML(name string, data []byte) (Detection, error) {
 	}
 	switch {
 	case search == nil:
-		return Detection{}, fmt.Errorf("%s: no search: key (is this an ESCU detection YAML?)", name)
+		return Detection{}, fmt.Errorf("%s: %w: no search: key", name, ErrNotDetection)
 	case search.Kind != yaml.ScalarNode:
 		return Detection{}, fmt.Errorf("%s:%d: search: is not a string", name, search.Line)
 	case strings.TrimSpace(search.Value) == "":

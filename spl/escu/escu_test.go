@@ -1,6 +1,7 @@
 package escu
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -25,8 +26,12 @@ func TestParseJSONL(t *testing.T) {
 		t.Fatalf("want an error at f.jsonl:2, got %v", err)
 	}
 	_, err = ParseJSONL("f.jsonl", []byte(`{"name": "A"}`))
-	if err == nil || !strings.Contains(err.Error(), `"A" has no search`) {
-		t.Fatalf("want a no-search error, got %v", err)
+	if !errors.Is(err, ErrNotDetection) || !strings.HasPrefix(err.Error(), "f.jsonl:1: ") {
+		t.Fatalf("want ErrNotDetection at f.jsonl:1, got %v", err)
+	}
+	_, err = ParseJSONL("f.jsonl", []byte("{\"name\": \"A\", \"search\": \"x\"}\n{\"name\": \"B\"}\n"))
+	if err == nil || errors.Is(err, ErrNotDetection) || !strings.Contains(err.Error(), `f.jsonl:2: detection "B" has no search`) {
+		t.Fatalf("want a no-search error for B, got %v", err)
 	}
 }
 
@@ -92,7 +97,7 @@ func TestParseYAMLCases(t *testing.T) {
 			yaml:     "name: L\nsearch: |-\n  | tstats count\n  | rename a as b\n",
 			wantName: "L", wantText: "| tstats count\n| rename a as b", wantLine: 2,
 		},
-		{name: "no search", yaml: "name: x\n", wantErr: "d.yml: no search: key"},
+		{name: "no search", yaml: "name: x\n", wantErr: "d.yml: not an ESCU detection: no search: key"},
 		{name: "not a mapping", yaml: "- a\n", wantErr: "d.yml: not an ESCU detection"},
 		{name: "empty document", yaml: "", wantErr: "d.yml: not an ESCU detection"},
 		{name: "search not a string", yaml: "name: x\nsearch: [a]\n", wantErr: "d.yml:2: search: is not a string"},
@@ -128,6 +133,8 @@ func TestReadFolder(t *testing.T) {
 		"notes.txt":      "not read",
 		"sub/README.md":  "not read",
 		"sub/z/skip.csv": "a,b",
+		"lookups/l.yml":  "name: l\nfilename: l.csv\n",
+		"macros.jsonl":   `{"name": "m", "definition": "x"}` + "\n",
 	}
 	for name, text := range files {
 		p := filepath.Join(dir, name)
@@ -138,9 +145,19 @@ func TestReadFolder(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ds, err := Read(dir)
+	ds, skipped, err := ReadAll(dir)
 	if err != nil {
 		t.Fatal(err)
+	}
+	wantSkipped := []string{
+		filepath.Join(dir, "lookups", "l.yml") + ": not an ESCU detection: no search: key",
+		filepath.Join(dir, "macros.jsonl") + ":1: not an ESCU detection: the object has no search",
+	}
+	if strings.Join(skipped, "\n") != strings.Join(wantSkipped, "\n") {
+		t.Errorf("skipped %q, want %q", skipped, wantSkipped)
+	}
+	if _, err := Read(filepath.Join(dir, "lookups", "l.yml")); !errors.Is(err, ErrNotDetection) {
+		t.Errorf("Read(lookup .yml) error = %v, want ErrNotDetection", err)
 	}
 	var got []string
 	for _, d := range ds {
