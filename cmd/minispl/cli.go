@@ -5,8 +5,10 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"time"
 
 	"github.com/minispl/minispl/datamodel"
+	"github.com/minispl/minispl/engine"
 	"github.com/minispl/minispl/engine/render"
 )
 
@@ -18,10 +20,12 @@ type CLI struct {
 	Repl       ReplCmd       `cmd:"" help:"Interactive shell (reads lines from stdin when it is not a terminal)."`
 }
 
-// sourceFlags are the inputs shared by run and repl.
+// sourceFlags are the inputs shared by run, check and repl.
 type sourceFlags struct {
-	Data   []string `short:"d" placeholder:"PATH" help:"Sysmon XmlWinEventLog file, or folder searched for *.log, *.txt and *.xml files (repeatable). Without it, a small embedded sample is searched."`
-	Macros []string `short:"m" placeholder:"PATH" help:"Macro definitions: macros.conf, ESCU macro .yml, macros.jsonl, or a folder of them (repeatable)."`
+	Data    []string  `short:"d" placeholder:"PATH" help:"Sysmon XmlWinEventLog file, or folder searched for *.log, *.txt and *.xml files (repeatable). Without it, a small embedded sample is searched."`
+	Macros  []string  `short:"m" placeholder:"PATH" help:"Macro definitions: macros.conf, ESCU macro .yml, macros.jsonl, or a folder of them (repeatable)."`
+	Lookups []string  `placeholder:"DIR" help:"Lookup folder in the ESCU layout: *.yml lookup definitions and their *.csv files (repeatable)."`
+	Time    timeFlags `embed:""`
 	// BatchSize is for tests and experiments: results must not depend on it.
 	BatchSize int `name:"batch-size" placeholder:"N" help:"Rows per Arrow record batch (0: default)."`
 }
@@ -30,17 +34,20 @@ type sourceFlags struct {
 type RunCmd struct {
 	Source      sourceFlags `embed:""`
 	Format      string      `enum:"table,csv,json,markdown" default:"table" help:"Output format: table, csv, json or markdown."`
-	File        string      `short:"f" placeholder:"FILE" help:"Run the searches of FILE: a script (searches separated by blank lines or ';', # comments, '# name: NAME' names the next search) or an ESCU detection .yml."`
+	File        string      `short:"f" placeholder:"FILE" help:"Run the searches of FILE: a script (searches separated by blank lines or ';', # comments, '# name: NAME' names the next search), an ESCU detection .yml or a detections .jsonl."`
 	FailOnEmpty bool        `name:"fail-on-empty" aliases:"expect-results" help:"Exit with status 1 when any search returns no rows (alias --expect-results: every search must return rows)."`
 	Search      []string    `arg:"" optional:"" name:"spl" help:"The search (quote it); several arguments are joined with spaces."`
 }
 
 // CheckCmd is `minispl check`.
 type CheckCmd struct {
-	Macros []string `short:"m" placeholder:"PATH" help:"Macro definitions (repeatable), as for run."`
-	AST    bool     `name:"ast" help:"Also print the parsed search in canonical SPL."`
-	File   string   `short:"f" placeholder:"FILE" help:"Check the searches of FILE (script or ESCU detection .yml)."`
-	Search []string `arg:"" optional:"" name:"spl" help:"The search (quote it)."`
+	Source  sourceFlags `embed:""`
+	ESCU    string      `name:"escu" placeholder:"PATH" help:"Check every ESCU detection of PATH (a detections .jsonl, a detection .yml or a folder of them): one FAIL line per failure, then totals per stage."`
+	Execute bool        `name:"run" help:"Also execute each search over the data (--data, default the embedded sample)."`
+	Verbose bool        `short:"v" help:"With --escu, also print one line per search that passed, with its row count."`
+	AST     bool        `name:"ast" help:"Also print the parsed search in canonical SPL (not with --escu)."`
+	File    string      `short:"f" placeholder:"FILE" help:"Check the searches of FILE (script, ESCU detection .yml or detections .jsonl)."`
+	Search  []string    `arg:"" optional:"" name:"spl" help:"The search (quote it)."`
 }
 
 // DatamodelsCmd is `minispl datamodels`.
@@ -74,21 +81,55 @@ func searches(e *env, file string, args []string) ([]script, int) {
 	return []script{{Text: strings.Join(args, " ")}}, exitOK
 }
 
-// openSession builds a session and loads its data, printing the ingest
-// summary on stderr.
-func openSession(e *env, src sourceFlags) (*session, bool) {
-	s, err := newSession(sessionOptions{Macros: src.Macros, BatchSize: src.BatchSize})
+// newSessionFrom builds a session from the flags, without data. The
+// status is exitOK, exitUsage for a bad time flag, or exitFail.
+func newSessionFrom(e *env, src sourceFlags) (*session, int) {
+	w, err := src.Time.resolve(time.Now())
+	if err != nil {
+		fmt.Fprintf(e.stderr, "minispl: %v\n", err)
+		return nil, exitUsage
+	}
+	s, err := newSession(sessionOptions{
+		Macros: src.Macros, BatchSize: src.BatchSize, Lookups: src.Lookups, Time: w,
+		Progress: e.stderr, ProgressMin: progressMinBytes,
+	})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "error: %v\n", err)
-		return nil, false
+		return nil, exitFail
 	}
-	var st datamodel.Stats
+	for _, w := range s.unappliedWarnings() {
+		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+	}
+	return s, exitOK
+}
+
+// openSession builds a session and loads its data, printing the ingest
+// summary on stderr. The status is as for newSessionFrom.
+func openSession(e *env, src sourceFlags) (*session, int) {
+	s, status := newSessionFrom(e, src)
+	if status != exitOK {
+		return nil, status
+	}
+	if err := loadSource(e, s, src.Data); err != nil {
+		return nil, exitFail
+	}
+	return s, exitOK
+}
+
+// loadSource loads the --data paths, or the embedded sample without any,
+// and prints the ingest summary and problems on stderr. A returned error
+// has already been printed.
+func loadSource(e *env, s *session, data []string) error {
+	var (
+		st  datamodel.Stats
+		err error
+	)
 	note := ""
-	if len(src.Data) == 0 {
+	if len(data) == 0 {
 		st, err = s.loadSample()
 		note = " (embedded sample; use --data for your own events)"
 	} else {
-		st, err = s.loadData(src.Data)
+		st, err = s.loadData(data)
 	}
 	if err == nil || st.Files > 0 {
 		fmt.Fprintln(e.stderr, st.String()+note)
@@ -98,9 +139,9 @@ func openSession(e *env, src sourceFlags) (*session, bool) {
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "error: %v\n", err)
-		return nil, false
+		return err
 	}
-	return s, true
+	return nil
 }
 
 // Run runs the searches.
@@ -109,9 +150,9 @@ func (c *RunCmd) Run(e *env) int {
 	if status != exitOK {
 		return status
 	}
-	s, ok := openSession(e, c.Source)
-	if !ok {
-		return exitFail
+	s, status := openSession(e, c.Source)
+	if status != exitOK {
+		return status
 	}
 	format := render.Format(c.Format)
 	width := terminalWidth(e.stdout)
@@ -162,17 +203,69 @@ func runOne(e *env, s *session, sc *script, format render.Format, width int) (in
 	return res.NumRows(), nil
 }
 
-// Run checks the searches.
+// Run checks the searches: each is expanded, parsed and planned (and with
+// --run executed). With --escu it checks a detection corpus (see
+// checkCorpus); otherwise it prints each expanded search, and each error
+// with its place.
 func (c *CheckCmd) Run(e *env) int {
-	scripts, status := searches(e, c.File, c.Search)
+	if c.ESCU != "" {
+		if c.File != "" || len(c.Search) > 0 {
+			fmt.Fprintln(e.stderr, "minispl: give one of --escu PATH, -f FILE or a search")
+			return exitUsage
+		}
+		if c.AST {
+			fmt.Fprintln(e.stderr, "minispl: --ast is not available with --escu")
+			return exitUsage
+		}
+	}
+	if len(c.Source.Data) > 0 && !c.Execute {
+		fmt.Fprintln(e.stderr, "minispl: --data is only read with --run")
+		return exitUsage
+	}
+	var scripts []script
+	if c.ESCU != "" {
+		var (
+			skipped []string
+			err     error
+		)
+		scripts, skipped, err = detectionScripts(c.ESCU)
+		if len(skipped) > 0 {
+			fmt.Fprintf(e.stderr, "note: skipped %s that hold no detection, e.g. %s\n", datamodel.Plural(len(skipped), "file"), skipped[0])
+		}
+		if err != nil {
+			fmt.Fprintf(e.stderr, "error: --escu: %v\n", err)
+			return exitFail
+		}
+	} else {
+		var status int
+		if scripts, status = searches(e, c.File, c.Search); status != exitOK {
+			return status
+		}
+	}
+	s, status := newSessionFrom(e, c.Source)
 	if status != exitOK {
 		return status
 	}
-	s, err := newSession(sessionOptions{Macros: c.Macros})
-	if err != nil {
-		fmt.Fprintf(e.stderr, "error: %v\n", err)
-		return exitFail
+	if c.Execute {
+		if err := loadSource(e, s, c.Source.Data); err != nil {
+			return exitFail
+		}
 	}
+	if c.ESCU != "" {
+		t := checkCorpus(e.ctx, s, scripts, checkOptions{Run: c.Execute, Verbose: c.Verbose}, e.stdout)
+		if t.failed() > 0 {
+			return exitFail
+		}
+		return exitOK
+	}
+	return c.checkEach(e, s, scripts)
+}
+
+// checkEach checks searches one by one, printing each expanded search (and
+// with --ast its canonical form, with --run its row count) on stdout and
+// errors with their place on stderr.
+func (c *CheckCmd) checkEach(e *env, s *session, scripts []script) int {
+	status := exitOK
 	for i := range scripts {
 		sc := &scripts[i]
 		if len(scripts) > 1 {
@@ -189,13 +282,19 @@ func (c *CheckCmd) Run(e *env) int {
 			}
 			// Planning needs no events: it finds unknown datasets,
 			// fields and commands.
-			var plan interface{ Warnings() []string }
+			var plan *engine.Plan
 			plan, err = s.eng.Plan(p)
 			if err != nil {
 				err = relocate(x, err)
 			} else {
 				for _, w := range plan.Warnings() {
 					fmt.Fprintf(e.stderr, "warning: %s\n", w)
+				}
+				if c.Execute {
+					var rows int
+					if rows, err = s.execute(e.ctx, plan); err == nil {
+						fmt.Fprintf(e.stdout, "rows: %d\n", rows)
+					}
 				}
 			}
 		}
@@ -218,9 +317,9 @@ func (c *DatamodelsCmd) Run(e *env) int {
 
 // Run starts the REPL.
 func (c *ReplCmd) Run(e *env) int {
-	s, ok := openSession(e, c.Source)
-	if !ok {
-		return exitFail
+	s, status := openSession(e, c.Source)
+	if status != exitOK {
+		return status
 	}
 	r := newREPL(s, e.stdout, e.stderr)
 	r.format = render.Format(c.Format)

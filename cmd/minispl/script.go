@@ -8,9 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/minispl/minispl/spl"
+	"github.com/minispl/minispl/spl/escu"
 )
 
 // script is one search of a script file.
@@ -26,20 +25,18 @@ type script struct {
 	LineMapped bool
 }
 
-// readScripts reads the searches of a file: an ESCU detection YAML (.yml,
-// .yaml: its `search:`) or a script file (see parseScript).
+// readScripts reads the searches of a file: ESCU detections (.yml, .yaml:
+// a detection's `search:`; .jsonl: one detection a line; read by package
+// spl/escu) or a script file (see parseScript).
 func readScripts(path string) ([]script, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".yml", ".yaml", ".jsonl":
+		s, _, err := detectionScripts(path) // a file is never skipped
+		return s, err
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
-	}
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".yml", ".yaml":
-		s, err := parseDetectionYAML(path, data)
-		if err != nil {
-			return nil, err
-		}
-		return []script{s}, nil
 	}
 	return parseScript(path, string(data))
 }
@@ -102,39 +99,26 @@ func parseScript(file, text string) ([]script, error) {
 	return out, nil
 }
 
-// parseDetectionYAML reads the name and search of an ESCU detection YAML.
-func parseDetectionYAML(file string, data []byte) (script, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return script{}, fmt.Errorf("%s: %w", file, err)
+// detectionScripts reads the detections of an ESCU file or folder (see
+// escu.ReadAll) as scripts, with the files of a folder skipped as holding
+// no detection. A detection without a name is named after its place.
+func detectionScripts(path string) ([]script, []string, error) {
+	ds, skipped, err := escu.ReadAll(path)
+	if err != nil {
+		return nil, nil, err
 	}
-	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return script{}, fmt.Errorf("%s: not an ESCU detection (want a YAML mapping with a search: key)", file)
+	if len(ds) == 0 {
+		return nil, skipped, fmt.Errorf("%s: no detection found (want .jsonl, .yml or .yaml files with a search)", path)
 	}
-	m := doc.Content[0]
-	s := script{File: file}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		k, v := m.Content[i], m.Content[i+1]
-		switch k.Value {
-		case "name":
-			s.Name = v.Value
-		case "search":
-			if v.Kind != yaml.ScalarNode {
-				return script{}, fmt.Errorf("%s:%d: search: is not a string", file, v.Line)
-			}
-			s.Text, s.Line = v.Value, v.Line
+	out := make([]script, 0, len(ds))
+	for _, d := range ds {
+		name := d.Name
+		if name == "" {
+			name = "search at " + d.Origin
 		}
+		out = append(out, script{Name: name, Text: d.Search, File: d.Path, Line: d.Line})
 	}
-	if s.Line == 0 {
-		return script{}, fmt.Errorf("%s: no search: key (is this an ESCU detection YAML?)", file)
-	}
-	if strings.TrimSpace(s.Text) == "" {
-		return script{}, fmt.Errorf("%s:%d: empty search", file, s.Line)
-	}
-	if s.Name == "" {
-		s.Name = fmt.Sprintf("search at %s:%d", file, s.Line)
-	}
-	return s, nil
+	return out, skipped, nil
 }
 
 // formatError renders err for stderr. An *spl.Error shows its place with a

@@ -69,44 +69,46 @@ func TestParseScript(t *testing.T) {
 	}
 }
 
-func TestParseDetectionYAML(t *testing.T) {
+// TestDetectionScripts checks the scripts made of ESCU detections (the
+// YAML and JSON-lines parsing itself is tested in spl/escu).
+func TestDetectionScripts(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	yml := write("d.yml", "name: Some Detection\nid: 1\nsearch: '| tstats count where Registry.registry_path=\"*\\\\SYSTEM*\"'\n")
+	jsonl := write("d.jsonl", `{"name": "J", "search": "| tstats count"}`+"\n\n"+`{"search": "| tstats count"}`+"\n")
 	tests := []struct {
-		name     string
-		yaml     string
-		wantName string
-		wantText string
-		wantLine int
-		wantErr  string
+		path    string
+		want    []script
+		wantErr string
 	}{
-		{
-			name:     "single-quoted search keeps backslashes",
-			yaml:     "name: Some Detection\nid: 1\nsearch: '| tstats count where Registry.registry_path=\"*\\\\SYSTEM*\"'\n",
-			wantName: "Some Detection", wantText: `| tstats count where Registry.registry_path="*\\SYSTEM*"`, wantLine: 3,
-		},
-		{
-			name:     "folded search",
-			yaml:     "search: >-\n  | tstats count\n  by x\nname: N\n",
-			wantName: "N", wantText: "| tstats count by x", wantLine: 1,
-		},
-		{name: "no search", yaml: "name: x\n", wantErr: "d.yml: no search: key"},
-		{name: "not a mapping", yaml: "- a\n", wantErr: "d.yml: not an ESCU detection"},
-		{name: "search not a string", yaml: "search: [a]\n", wantErr: "d.yml:1: search: is not a string"},
-		{name: "bad YAML", yaml: "search: 'x\n", wantErr: "d.yml: yaml:"},
+		{path: yml, want: []script{{Name: "Some Detection", Text: `| tstats count where Registry.registry_path="*\\SYSTEM*"`, File: yml, Line: 3}}},
+		{path: jsonl, want: []script{
+			{Name: "J", Text: "| tstats count", File: jsonl, Line: 1},
+			{Name: "search at " + jsonl + ":3", Text: "| tstats count", File: jsonl, Line: 3},
+		}},
+		{path: write("none.yml", "name: x\n"), wantErr: "none.yml: not an ESCU detection: no search: key"},
+		{path: filepath.Join(dir, "missing.yml"), wantErr: "missing.yml"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseDetectionYAML("d.yml", []byte(tt.yaml))
+		t.Run(filepath.Base(tt.path), func(t *testing.T) {
+			got, err := readScripts(tt.path)
 			if tt.wantErr != "" {
-				if err == nil || !strings.HasPrefix(err.Error(), tt.wantErr) {
-					t.Fatalf("error = %v, want prefix %q", err, tt.wantErr)
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error = %v, want one with %q", err, tt.wantErr)
 				}
 				return
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Name != tt.wantName || got.Text != tt.wantText || got.Line != tt.wantLine || got.LineMapped {
-				t.Errorf("got %+v, want name %q text %q line %d", got, tt.wantName, tt.wantText, tt.wantLine)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got  %+v\nwant %+v", got, tt.want)
 			}
 		})
 	}

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -36,6 +37,15 @@ const maxProblems = 5
 type sessionOptions struct {
 	Macros    []string // macro files or folders, loaded after the built-ins
 	BatchSize int      // rows per batch (0: the packages' defaults)
+	// Lookups are ESCU-style lookup folders (*.yml definitions and their
+	// *.csv files).
+	Lookups []string
+	// Time is the resolved --now, --tz, --earliest and --latest.
+	Time timeWindow
+	// Progress, when it is a terminal, gets a progress bar while inputs of
+	// ProgressMin bytes or more are ingested; nil means never.
+	Progress    io.Writer
+	ProgressMin int64
 }
 
 // session holds what searches run against: the macro library, the data
@@ -45,6 +55,12 @@ type session struct {
 	cat    *datamodel.Catalog
 	store  *datamodel.Store
 	eng    *engine.Engine
+	// lookups are the --lookups folders.
+	lookups []string
+	// window is the time window of searches.
+	window      timeWindow
+	progress    io.Writer
+	progressMin int64
 }
 
 // newSession builds a session with the built-in macros plus opt.Macros and
@@ -56,28 +72,79 @@ func newSession(opt sessionOptions) (*session, error) {
 			return nil, fmt.Errorf("--macros %s: %w", p, err)
 		}
 	}
+	for _, d := range opt.Lookups {
+		st, err := os.Stat(d)
+		if err != nil {
+			return nil, fmt.Errorf("--lookups %s: %w", d, err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("--lookups %s: not a folder (want a folder of lookup *.yml and *.csv files)", d)
+		}
+	}
 	cat := datamodel.DefaultCatalog()
 	store := datamodel.NewStore(cat, datamodel.Options{BatchSize: opt.BatchSize})
-	eng := engine.New(cat, store, engine.Options{BatchSize: opt.BatchSize})
-	return &session{macros: lib, cat: cat, store: store, eng: eng}, nil
+	eng := engine.New(cat, store, engineOptions(opt))
+	return &session{macros: lib, cat: cat, store: store, eng: eng, lookups: opt.Lookups, window: opt.Time,
+		progress: opt.Progress, progressMin: opt.ProgressMin}, nil
 }
 
 // loadData ingests every path (a file, or a folder searched recursively
-// for *.log, *.txt and *.xml files) and returns what this call added.
+// for *.log, *.txt and *.xml files) and returns what this call added. Every
+// path is resolved to files before any is read, so a bad path loads
+// nothing. A progress bar is shown when the session's progress writer is a
+// terminal and the files are large enough.
 func (s *session) loadData(paths []string) (datamodel.Stats, error) {
 	before := s.store.Stats()
+	var (
+		files []string
+		total int64
+	)
 	for _, p := range paths {
-		files, err := dataFiles(p)
+		fs, err := dataFiles(p)
 		if err != nil {
-			return s.store.Stats().Since(before), err
+			return datamodel.Stats{}, err
 		}
-		for _, f := range files {
-			if err := s.ingestFile(f); err != nil {
-				return s.store.Stats().Since(before), err
+		for _, f := range fs {
+			if st, err := os.Stat(f); err == nil {
+				total += st.Size()
 			}
 		}
+		files = append(files, fs...)
 	}
-	return s.store.Stats().Since(before), nil
+	prog := startProgress(s.progress, total, s.progressMin)
+	defer prog.finish()
+	viaReader := 0 // files ingested through Ingest, which does not count them
+	for _, f := range files {
+		var err error
+		if prog == nil {
+			err = s.ingestFile(f)
+		} else {
+			err = s.ingestWithProgress(f, prog)
+			viaReader++
+		}
+		if err != nil {
+			st := s.store.Stats().Since(before)
+			st.Files += viaReader
+			return st, err
+		}
+	}
+	st := s.store.Stats().Since(before)
+	st.Files += viaReader
+	return st, nil
+}
+
+// ingestWithProgress ingests one file through the progress bar's counting
+// reader.
+func (s *session) ingestWithProgress(path string, prog *ingestProgress) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("load data: %w", err)
+	}
+	defer f.Close()
+	if err := s.store.Ingest(prog.reader(f), path); err != nil {
+		return fmt.Errorf("load data: %s: %w", path, err)
+	}
+	return nil
 }
 
 // loadSample ingests the embedded sample events.
@@ -192,6 +259,19 @@ func (s *session) run(ctx context.Context, text string) (*engine.Result, *engine
 		return nil, plan, fmt.Errorf("execute: %w", err)
 	}
 	return res, plan, nil
+}
+
+// execute runs a plan, releases its result and returns its row count.
+func (s *session) execute(ctx context.Context, plan *engine.Plan) (int, error) {
+	res, err := s.eng.Execute(ctx, plan)
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, errCancelled
+		}
+		return 0, fmt.Errorf("execute: %w", err)
+	}
+	defer res.Release()
+	return res.NumRows(), nil
 }
 
 // errCancelled reports a search stopped by Ctrl-C.
