@@ -230,7 +230,7 @@ func (c *CheckCmd) Run(e *env) int {
 		)
 		scripts, skipped, err = detectionScripts(c.ESCU)
 		if len(skipped) > 0 {
-			fmt.Fprintf(e.stderr, "note: skipped %s that hold no detection, e.g. %s\n", datamodel.Plural(len(skipped), "file"), skipped[0])
+			fmt.Fprintf(e.stderr, "note: skipped %s holding no detection, e.g. %s\n", datamodel.Plural(len(skipped), "file"), skipped[0])
 		}
 		if err != nil {
 			fmt.Fprintf(e.stderr, "error: --escu: %v\n", err)
