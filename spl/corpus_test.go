@@ -54,14 +54,12 @@ func readSearches(t testing.TB, path string) (names, searches []string) {
 func TestCorpus(t *testing.T) {
 	dir := sharedDir(t, "escu")
 	// minShare is the share of searches that must parse and round-trip.
-	// The one known processes failure is an unquoted value holding
-	// parentheses, `Processes.process=*GetCurrent()*` (see doc.go).
 	for _, tc := range []struct {
 		file     string
 		minShare float64
 	}{
 		{"detections_registry.jsonl", 1},
-		{"detections_processes.jsonl", 0.99},
+		{"detections_processes.jsonl", 1},
 		{"detections_filesystem.jsonl", 1},
 	} {
 		file := tc.file

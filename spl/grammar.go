@@ -25,7 +25,11 @@ type cmdNode interface{ cmdNode() }
 // commandUnion lists the pipeline stages in the order participle tries them;
 // genericCmd, which accepts any other command name, must stay last.
 var commandUnion = participle.Union[cmdNode](
-	&tstatsCmd{}, &renameCmd{}, &convertCmd{}, &searchCmd{}, &macroCmd{}, &genericCmd{},
+	&tstatsCmd{}, &renameCmd{}, &convertCmd{}, &searchCmd{},
+	&whereCmd{}, &evalCmd{}, &statsCmd{}, &tableCmd{}, &fieldsCmd{}, &dedupCmd{},
+	&sortCmd{}, &headCmd{}, &fillnullCmd{}, &rexCmd{}, &regexCmd{}, &binCmd{},
+	&mvexpandCmd{}, &lookupCmd{}, &inputlookupCmd{}, &joinCmd{}, &appendCmd{},
+	&macroCmd{}, &genericCmd{},
 )
 
 // pipelineNode is a whole search. A text starting with '|' has a command
@@ -54,12 +58,13 @@ type macroNode struct {
 	Body string `parser:"MacroOpen @MacroBody? MacroClose"`
 }
 
-// valueNode is a literal in value position: a quoted string, a bare word,
-// a single-quoted word or a macro call.
+// valueNode is a literal in value position: a quoted string, a bare word
+// (which may carry touching balanced parentheses, see wordNode), a
+// single-quoted word or a macro call.
 type valueNode struct {
 	Pos    lexer.Position
 	Str    *string    `parser:"  @String"`
-	Word   *string    `parser:"| @Word"`
+	Word   *wordNode  `parser:"| @@"`
 	SQuote *string    `parser:"| @SQuote"`
 	Macro  *macroNode `parser:"| @@"`
 }
@@ -153,7 +158,7 @@ type macroCmd struct {
 // the next top-level '|' or a ']' closing the enclosing subsearch.
 type genericCmd struct {
 	Pos    lexer.Position
-	Name   string     `parser:"(?! 'tstats' | 'rename' | 'convert' | 'search') @Word"`
+	Name   string     `parser:"(?! 'tstats' | 'rename' | 'convert' | 'search' | 'where' | 'eval' | 'stats' | 'eventstats' | 'table' | 'fields' | 'dedup' | 'sort' | 'head' | 'fillnull' | 'rex' | 'regex' | 'bin' | 'bucket' | 'mvexpand' | 'lookup' | 'inputlookup' | 'join' | 'append') @Word"`
 	Args   []*rawItem `parser:"@@*"`
 	EndPos lexer.Position
 }

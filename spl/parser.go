@@ -131,6 +131,10 @@ func (c *converter) command(n cmdNode) Command {
 	case *macroCmd:
 		call := c.macro(n.Call)
 		return &MacroCommand{Call: call, Pos: call.Pos}
+	case *whereCmd, *evalCmd, *statsCmd, *tableCmd, *fieldsCmd, *dedupCmd, *sortCmd,
+		*headCmd, *fillnullCmd, *rexCmd, *regexCmd, *binCmd, *mvexpandCmd, *lookupCmd,
+		*inputlookupCmd, *joinCmd, *appendCmd:
+		return c.command2(n)
 	case *genericCmd:
 		sp := c.span(n.Pos, n.EndPos)
 		args := ""
@@ -158,7 +162,8 @@ func (c *converter) tstats(n *tstatsCmd) *Tstats {
 		t.Aggs = append(t.Aggs, agg)
 	}
 	if n.Datamodel != nil {
-		t.Datamodel = c.value(n.Datamodel).Text
+		v := c.value(n.Datamodel)
+		t.Datamodel, t.DatamodelPos = v.Text, v.Pos
 	}
 	if n.Where != nil {
 		t.Where = c.and(n.Where)
@@ -167,6 +172,7 @@ func (c *converter) tstats(n *tstatsCmd) *Tstats {
 		switch {
 		case b.Field != nil:
 			t.By = append(t.By, c.field(b.Field))
+			t.ByPos = append(t.ByPos, c.fieldSpan(b.Field))
 		case t.BySpan == "" && c.value(b.Span).Text != "":
 			t.BySpan = c.value(b.Span).Text
 		default:
@@ -200,7 +206,7 @@ func (c *converter) value(n *valueNode) Value {
 	case n.Str != nil:
 		return Value{Text: unescape((*n.Str)[1 : len(*n.Str)-1]), Quoted: true, Pos: Span{n.Pos.Offset, n.Pos.Offset + len(*n.Str)}}
 	case n.Word != nil:
-		return Value{Text: unescape(*n.Word), Pos: Span{n.Pos.Offset, n.Pos.Offset + len(*n.Word)}}
+		return Value{Text: unescape(n.Word.Raw), Pos: Span{n.Pos.Offset, n.Pos.Offset + len(n.Word.Raw)}}
 	case n.SQuote != nil:
 		return Value{Text: unescape(*n.SQuote), Pos: Span{n.Pos.Offset, n.Pos.Offset + len(*n.SQuote)}}
 	case n.Macro != nil:
@@ -343,7 +349,11 @@ func (c *converter) prim(n *sPrim) SearchExpr {
 	case n.Cmp != nil:
 		return &SearchCompare{Field: c.field(n.Cmp.Field), Op: CompareOp(n.Cmp.Op), Value: c.value(n.Cmp.Value), Pos: sp}
 	case n.Term != nil:
-		v := c.value(&valueNode{Pos: n.Term.Pos, Str: n.Term.Str, Word: n.Term.Word, SQuote: n.Term.SQuote})
+		var w *wordNode
+		if n.Term.Word != nil {
+			w = &wordNode{Pos: n.Term.Pos, Raw: *n.Term.Word}
+		}
+		v := c.value(&valueNode{Pos: n.Term.Pos, Str: n.Term.Str, Word: w, SQuote: n.Term.SQuote})
 		return &SearchTerm{Value: v, Pos: sp}
 	}
 	panic("spl: empty search primary")

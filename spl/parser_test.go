@@ -48,7 +48,7 @@ func TestParseCanonical(t *testing.T) {
 		{`| convert timeformat="%Y-%m-%dT%H:%M:%S" ctime(firstTime) CTIME(lastTime) as l`, `| convert timeformat="%Y-%m-%dT%H:%M:%S" ctime(firstTime) ctime(lastTime) AS l`},
 		// Generic commands keep their raw text; pipes inside quotes,
 		// backticks and brackets do not end them.
-		{"| EVAL x=if(a,\"|\",b)  | join type=left x [search y | stats count] | `m(\"a|b\")`", "| eval x=if(a,\"|\",b) | join type=left x [search y | stats count] | `m(\"a|b\")`"},
+		{"| EVAL x=if(a,\"|\",b)  | join type=left x [search y | stats count] | `m(\"a|b\")`", "| eval x=if(a, \"|\", b) | join type=left x [search y | stats count] | `m(\"a|b\")`"},
 		{"| stats count", "| stats count"},
 		// Macro arguments are split on top-level commas and trimmed.
 		{"| `m( a , \"x,y\" , f(b,c))` | `n()`", "| `m(a, \"x,y\", f(b,c))` | `n()`"},

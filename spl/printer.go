@@ -2,6 +2,7 @@ package spl
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -72,7 +73,13 @@ func (v Value) String() string {
 	if v.Quoted {
 		return quote(v.Text)
 	}
-	return fieldString(v.Text)
+	if w, ok := bare(v.Text); ok {
+		return w
+	}
+	if w := escapeMin(v.Text); w != "" && !isBoolOp(w) && gluedWord(w) {
+		return w
+	}
+	return quote(v.Text)
 }
 
 // String returns the call in canonical form, e.g. "`m(a, b)`".
@@ -333,3 +340,424 @@ func (e *SearchMacro) String() string { return e.Call.String() }
 
 // String returns "[pipeline]".
 func (e *SearchSubsearch) String() string { return "[" + e.Pipeline.String() + "]" }
+
+// Eval expressions print with one space around binary operators (so that
+// `a . b` stays a concatenation and not the dotted name a.b), keywords in
+// upper case, and parentheses only where the precedence of ast_commands.go
+// needs them.
+
+// exprPrec returns the binding strength of e (ePrecPrimary for leaves).
+func exprPrec(e Expr) int {
+	switch e := e.(type) {
+	case *Binary:
+		_, p := binaryOp(atom{kind: binaryKind(e.Op), text: e.Op})
+		if p == 0 {
+			return ePrecPrimary
+		}
+		return p
+	case *Unary:
+		if e.Op == "NOT" {
+			return ePrecNot
+		}
+		return ePrecUnary
+	case *InList:
+		return ePrecCmp
+	}
+	return ePrecPrimary
+}
+
+// binaryKind returns the atom kind a binary operator is read as.
+func binaryKind(op string) atomKind {
+	switch op {
+	case "+", "-", "*", "/", "%", ".":
+		return aArith
+	case "=", "==", "!=", "<", "<=", ">", ">=":
+		return aCmp
+	}
+	return aName
+}
+
+// operand prints e, in parentheses when it binds looser than min.
+func operand(e Expr, min int) string {
+	if e == nil {
+		return "<nil>"
+	}
+	s := e.String()
+	if exprPrec(e) < min {
+		return "(" + s + ")"
+	}
+	return s
+}
+
+// evalName reports whether s can be written as a bare field name in an eval
+// expression.
+func evalName(s string) bool {
+	a, err := splitWord(s, 0)
+	if err != nil || len(a) != 1 || a[0].kind != aName {
+		return false
+	}
+	switch strings.ToUpper(s) {
+	case "AND", "OR", "XOR", "NOT":
+		return false
+	}
+	return true
+}
+
+// String returns the literal: a number as written, a string in double
+// quotes with \ " and tab escaped.
+func (e *Literal) String() string {
+	if e.Kind == LitNumber {
+		return e.Text
+	}
+	return `"` + escapeEval(e.Text) + `"`
+}
+
+// String returns the name, in single quotes when it was written so or
+// cannot be written bare.
+func (e *FieldRef) String() string {
+	if !e.Quoted && evalName(e.Name) {
+		return e.Name
+	}
+	return "'" + escapeSQuote(e.Name) + "'"
+}
+
+// String returns "func(arg, ...)".
+func (e *Call) String() string {
+	parts := make([]string, len(e.Args))
+	for i, a := range e.Args {
+		parts[i] = operand(a, ePrecOr)
+	}
+	return e.Func + "(" + strings.Join(parts, ", ") + ")"
+}
+
+// String returns "NOT x" or "-x".
+func (e *Unary) String() string {
+	if e.Op == "NOT" {
+		return "NOT " + operand(e.X, ePrecNot)
+	}
+	if f, ok := e.X.(*FieldRef); ok && strings.HasPrefix(f.String(), "'") {
+		return "- " + f.String()
+	}
+	return e.Op + operand(e.X, ePrecUnary)
+}
+
+// String returns "L op R".
+func (e *Binary) String() string {
+	p := exprPrec(e)
+	return operand(e.Left, p) + " " + e.Op + " " + operand(e.Right, p+1)
+}
+
+// String returns "x IN (v1, v2)".
+func (e *InList) String() string {
+	parts := make([]string, len(e.Values))
+	for i, v := range e.Values {
+		parts[i] = operand(v, ePrecOr)
+	}
+	return operand(e.X, ePrecCmp) + " IN (" + strings.Join(parts, ", ") + ")"
+}
+
+// String returns "where expr".
+func (c *Where) String() string { return "where " + operand(c.Expr, ePrecOr) }
+
+// evalTargetString prints the field an eval assigns to.
+func evalTargetString(s string) string {
+	if w, ok := bare(s); ok && !strings.HasPrefix(w, "'") {
+		return w
+	}
+	return "'" + escapeSQuote(s) + "'"
+}
+
+// String returns "eval f1=expr1, f2=expr2".
+func (c *Eval) String() string {
+	parts := make([]string, len(c.Assignments))
+	for i, a := range c.Assignments {
+		parts[i] = evalTargetString(a.Field) + "=" + operand(a.Expr, ePrecOr)
+	}
+	return "eval " + strings.Join(parts, ", ")
+}
+
+// String returns "func(field) AS alias", "count(eval(expr)) AS alias".
+func (a StatsAgg) String() string {
+	s := a.funcText()
+	if a.Alias != "" {
+		s += " AS " + fieldString(a.Alias)
+	}
+	return s
+}
+
+// statsString prints stats and eventstats: options, functions, BY fields.
+func statsString(name string, opts []Option, aggs []StatsAgg, by []string) string {
+	var b strings.Builder
+	b.WriteString(name)
+	for _, o := range opts {
+		b.WriteByte(' ')
+		b.WriteString(o.String())
+	}
+	for _, a := range aggs {
+		b.WriteByte(' ')
+		b.WriteString(a.String())
+	}
+	if len(by) > 0 {
+		b.WriteString(" BY")
+		for _, f := range by {
+			b.WriteByte(' ')
+			b.WriteString(keywordSafe(f))
+		}
+	}
+	return b.String()
+}
+
+// String returns "stats options aggs BY fields".
+func (c *Stats) String() string { return statsString("stats", c.Options, c.Aggs, c.By) }
+
+// String returns "eventstats options aggs BY fields".
+func (c *Eventstats) String() string {
+	return statsString("eventstats", c.Options, c.Aggs, c.By)
+}
+
+func valuesString(vs []Value) string {
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = v.String()
+	}
+	return strings.Join(parts, " ")
+}
+
+// String returns "table f1 f2".
+func (c *Table) String() string { return "table " + valuesString(c.Fields) }
+
+// String returns "fields f1 f2" or "fields - f1 f2".
+func (c *Fields) String() string {
+	sign := ""
+	switch {
+	case c.Remove:
+		sign = "- "
+	case len(c.Fields) > 0 && !c.Fields[0].Quoted && (c.Fields[0].Text == "+" || c.Fields[0].Text == "-"):
+		sign = "+ "
+	}
+	return "fields " + sign + valuesString(c.Fields)
+}
+
+// sortFieldString prints the field of a sort key, quoted when bare text
+// would read back as a sign, a count or the desc flag.
+func sortFieldString(s string) string {
+	l := strings.ToLower(s)
+	if isUint(s) || l == "d" || l == "desc" || l == "sortby" || strings.HasPrefix(s, "-") || strings.HasPrefix(s, "+") {
+		return quote(s)
+	}
+	return keywordSafe(s)
+}
+
+// String returns "[-]field" or "[-]func(field)".
+func (k SortKey) String() string {
+	s := ""
+	if k.Desc {
+		s = "-"
+	}
+	if k.Func != "" {
+		return s + k.Func + "(" + fieldString(k.Field) + ")"
+	}
+	return s + sortFieldString(k.Field)
+}
+
+// String returns "dedup N fields options sortby keys".
+func (c *Dedup) String() string {
+	var b strings.Builder
+	b.WriteString("dedup")
+	if c.Count != 0 {
+		b.WriteString(" " + strconv.Itoa(c.Count))
+	}
+	for _, f := range c.Fields {
+		b.WriteString(" " + sortFieldString(f))
+	}
+	for _, o := range c.Options {
+		b.WriteString(" " + o.String())
+	}
+	if len(c.SortBy) > 0 {
+		b.WriteString(" sortby")
+		for _, k := range c.SortBy {
+			b.WriteString(" " + k.String())
+		}
+	}
+	return b.String()
+}
+
+// String returns "sort N keys desc".
+func (c *Sort) String() string {
+	var b strings.Builder
+	b.WriteString("sort")
+	if c.Limit != nil {
+		b.WriteString(" " + strconv.Itoa(*c.Limit))
+	}
+	for _, k := range c.Keys {
+		b.WriteString(" " + k.String())
+	}
+	if c.Reverse {
+		b.WriteString(" desc")
+	}
+	return b.String()
+}
+
+// String returns "head N options" or "head (expr) options".
+func (c *Head) String() string {
+	var b strings.Builder
+	b.WriteString("head")
+	switch {
+	case c.Expr != nil:
+		b.WriteString(" (" + c.Expr.String() + ")")
+	case c.Count != nil:
+		b.WriteString(" " + strconv.Itoa(*c.Count))
+	}
+	for _, o := range c.Options {
+		b.WriteString(" " + o.String())
+	}
+	return b.String()
+}
+
+// String returns "fillnull value=X fields".
+func (c *Fillnull) String() string {
+	var b strings.Builder
+	b.WriteString("fillnull")
+	if c.Value != nil {
+		b.WriteString(" value=" + c.Value.String())
+	}
+	for _, f := range c.Fields {
+		b.WriteString(" " + fieldString(f))
+	}
+	return b.String()
+}
+
+// String returns `rex options "regex"`.
+func (c *Rex) String() string {
+	var b strings.Builder
+	b.WriteString("rex")
+	for _, o := range c.Options {
+		b.WriteString(" " + o.String())
+	}
+	b.WriteString(" " + c.Regex.String())
+	return b.String()
+}
+
+// String returns `regex field="regex"` or `regex field!="regex"`.
+func (c *Regex) String() string {
+	if c.Field == "" {
+		return "regex " + c.Regex.String()
+	}
+	op := "="
+	if c.Negate {
+		op = "!="
+	}
+	return "regex " + fieldString(c.Field) + op + c.Regex.String()
+}
+
+// String returns "bin options field AS name".
+func (c *Bin) String() string {
+	var b strings.Builder
+	b.WriteString(c.CommandName)
+	for _, o := range c.Options {
+		b.WriteString(" " + o.String())
+	}
+	b.WriteString(" " + fieldString(c.Field))
+	if c.As != "" {
+		b.WriteString(" AS " + fieldString(c.As))
+	}
+	return b.String()
+}
+
+// String returns "mvexpand options field".
+func (c *Mvexpand) String() string {
+	var b strings.Builder
+	b.WriteString("mvexpand")
+	for _, o := range c.Options {
+		b.WriteString(" " + o.String())
+	}
+	b.WriteString(" " + fieldString(c.Field))
+	return b.String()
+}
+
+// String returns "field AS local".
+func (f LookupField) String() string {
+	s := lookupFieldString(f.Field)
+	if f.As != "" {
+		s += " AS " + fieldString(f.As)
+	}
+	return s
+}
+
+func lookupFieldString(s string) string {
+	switch strings.ToLower(s) {
+	case "output", "outputnew":
+		return quote(s)
+	}
+	return fieldString(s)
+}
+
+// String returns "lookup options table inputs OUTPUT outputs".
+func (c *Lookup) String() string {
+	var b strings.Builder
+	b.WriteString("lookup")
+	for _, o := range c.Options {
+		b.WriteString(" " + o.String())
+	}
+	b.WriteString(" " + fieldString(c.Table))
+	for _, f := range c.Inputs {
+		b.WriteString(" " + f.String())
+	}
+	if c.Mode != "" {
+		b.WriteString(" " + c.Mode)
+		for i, f := range c.Outputs {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(" " + f.String())
+		}
+	}
+	return b.String()
+}
+
+// String returns "inputlookup options table WHERE expr".
+func (c *Inputlookup) String() string {
+	var b strings.Builder
+	b.WriteString("inputlookup")
+	for _, o := range c.Options {
+		b.WriteString(" " + o.String())
+	}
+	b.WriteString(" " + fieldString(c.Table))
+	if c.Where != nil {
+		b.WriteString(" WHERE " + exprString(c.Where, 0))
+	}
+	return b.String()
+}
+
+// subsearchString prints "[pipeline]".
+func subsearchString(p *Pipeline) string {
+	if p == nil {
+		return "[]"
+	}
+	return "[" + p.String() + "]"
+}
+
+// String returns "join options fields [subsearch]".
+func (c *Join) String() string {
+	var b strings.Builder
+	b.WriteString("join")
+	for _, o := range c.Options {
+		b.WriteString(" " + o.String())
+	}
+	for _, f := range c.Fields {
+		b.WriteString(" " + fieldString(f))
+	}
+	b.WriteString(" " + subsearchString(c.Subsearch))
+	return b.String()
+}
+
+// String returns "append options [subsearch]".
+func (c *Append) String() string {
+	var b strings.Builder
+	b.WriteString("append")
+	for _, o := range c.Options {
+		b.WriteString(" " + o.String())
+	}
+	b.WriteString(" " + subsearchString(c.Subsearch))
+	return b.String()
+}
