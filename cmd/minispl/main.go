@@ -4,10 +4,23 @@
 //
 // Usage:
 //
-//	minispl run [--data PATH]... [--macros PATH]... [--format F] (-f FILE | 'SPL')
-//	minispl check [--macros PATH]... [--ast] (-f FILE | 'SPL')
+//	minispl run [SOURCE FLAGS] [--format F] (-f FILE | 'SPL')
+//	minispl check [SOURCE FLAGS] [--run] [--ast] (-f FILE | 'SPL')
+//	minispl check --escu FILE.jsonl|FILE.yml|FOLDER [SOURCE FLAGS] [--run] [-v]
 //	minispl datamodels
-//	minispl repl [--data PATH]... [--macros PATH]...
+//	minispl repl [SOURCE FLAGS]
+//
+// SOURCE FLAGS are --data PATH... (events; default an embedded sample),
+// --macros PATH..., --lookups DIR..., --earliest/--latest/--now TIME
+// (Splunk time modifiers, epoch seconds or ISO 8601) and --tz ZONE
+// (default UTC).
+//
+// check --escu reads detections with package spl/escu and takes each
+// through expand, parse, plan (and with --run, execute), printing one
+// "FAIL name (file:line): stage: reason" line per failure and totals per
+// stage. While large inputs (8 MB or more) are ingested, a progress bar
+// (progressbar/v3) is drawn on stderr when stderr is a terminal, never
+// otherwise.
 //
 // The pipeline is text -> macros (textual expansion) -> spl (AST) -> engine
 // (plan, Arrow operators over datamodel batches) -> render. This package is
@@ -25,6 +38,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	_ "time/tzdata" // --tz works without the system's zoneinfo files
 
 	"github.com/alecthomas/kong"
 	"golang.org/x/term"

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+func TestCountTags(t *testing.T) {
+	const ev = "<Event xmlns='x'><System><EventID>1</EventID></System><EventData/></Event>\n"
+	text := strings.Repeat(ev, 5) + "<Event><System/></Event>"
+	for _, chunk := range []int{1, 2, 3, 6, 7, 8, 100, len(text)} {
+		p := &ingestProgress{}
+		r := p.reader(strings.NewReader(text))
+		buf := make([]byte, chunk)
+		n, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{r}, buf)
+		if err != nil || n != int64(len(text)) {
+			t.Fatalf("chunk %d: copied %d, %v", chunk, n, err)
+		}
+		if p.events != 6 {
+			t.Errorf("chunk %d: %d events, want 6", chunk, p.events)
+		}
+	}
+	p := &ingestProgress{}
+	if _, err := io.ReadAll(p.reader(iotest.OneByteReader(strings.NewReader(text)))); err != nil || p.events != 6 {
+		t.Errorf("one byte reads: %d events, %v", p.events, err)
+	}
+}
+
+// TestProgressOffWhenNotTerminal checks that no bar is drawn on a writer
+// that is not a terminal, whatever the input size.
+func TestProgressOffWhenNotTerminal(t *testing.T) {
+	var buf bytes.Buffer
+	if p := startProgress(&buf, 1<<40, 0); p != nil {
+		t.Error("progress bar on a bytes.Buffer")
+	}
+	f, err := os.CreateTemp(t.TempDir(), "stderr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if p := startProgress(f, 1<<40, 0); p != nil {
+		t.Error("progress bar on a regular file")
+	}
+	if p := startProgress(nil, 1<<40, 0); p != nil {
+		t.Error("progress bar on no writer")
+	}
+	// Through a session with no size threshold: stderr gets nothing.
+	s, err := newSession(sessionOptions{Progress: &buf, ProgressMin: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.loadData([]string{eventsFile})
+	if err != nil || st.Files != 1 || st.Events != 17 {
+		t.Fatalf("loadData: %+v, %v", st, err)
+	}
+	if buf.Len() != 0 {
+		t.Errorf("progress output on a non-terminal: %q", buf.String())
+	}
+}
+
+// TestProgressBar draws the bar into a buffer (as on a terminal) and checks
+// that it counts the input's bytes and events, and that a session ingesting
+// through it counts files as IngestFile does.
+func TestProgressBar(t *testing.T) {
+	data, err := os.ReadFile(eventsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	p := newIngestProgress(&buf, int64(len(data)))
+	if _, err := io.Copy(io.Discard, p.reader(bytes.NewReader(data))); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.bar.State().CurrentNum; got != int64(len(data)) {
+		t.Errorf("bar at %d bytes, want %d", got, len(data))
+	}
+	if p.events != 17 {
+		t.Errorf("%d events, want 17", p.events)
+	}
+	if !strings.Contains(p.describe(p.start.Add(2e9)), "17 events (8/s)") {
+		t.Errorf("describe = %q", p.describe(p.start.Add(2e9)))
+	}
+	p.finish()
+	if buf.Len() == 0 {
+		t.Error("the bar drew nothing")
+	}
+
+	s, err := newSession(sessionOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog := newIngestProgress(io.Discard, int64(len(data)))
+	if err := s.ingestWithProgress(eventsFile, prog); err != nil {
+		t.Fatal(err)
+	}
+	if st := s.store.Stats(); st.Events != 17 || st.Used["Endpoint.Registry"] != 14 {
+		t.Errorf("ingest through the bar: %+v", st)
+	}
+	if err := s.ingestWithProgress("no/such.xml", prog); err == nil || !strings.Contains(err.Error(), "no/such.xml") {
+		t.Errorf("missing file: %v", err)
+	}
+}

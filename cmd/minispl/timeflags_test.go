@@ -1,0 +1,137 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestResolveTime(t *testing.T) {
+	wall := time.Date(2024, 9, 30, 14, 5, 9, 0, time.UTC)
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		spec    string
+		loc     *time.Location
+		want    time.Time
+		wantErr string
+	}{
+		{spec: "now", loc: time.UTC, want: wall},
+		{spec: " NOW ", loc: time.UTC, want: wall},
+		{spec: "1727705109", loc: time.UTC, want: time.Unix(1727705109, 0)},
+		{spec: "1727705109.5", loc: time.UTC, want: time.Unix(1727705109, 5e8)},
+		{spec: "2024-09-30T14:05:09Z", loc: paris, want: wall},
+		{spec: "2024-09-30T16:05:09+02:00", loc: time.UTC, want: wall},
+		{spec: "2024-09-30T14:05:09.250Z", loc: time.UTC, want: wall.Add(250 * time.Millisecond)},
+		{spec: "2024-09-30T14:05:09", loc: time.UTC, want: wall},
+		{spec: "2024-09-30 16:05:09", loc: paris, want: wall},
+		{spec: "2024-09-30", loc: time.UTC, want: time.Date(2024, 9, 30, 0, 0, 0, 0, time.UTC)},
+		{spec: "2024-09-30T14:05", loc: time.UTC, want: wall.Add(-9 * time.Second)},
+		{spec: "", wantErr: "empty time"},
+		{spec: "yesterday", loc: time.UTC, wantErr: "not a time"},
+		{spec: "2024-13-01", loc: time.UTC, wantErr: "not a time"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.spec, func(t *testing.T) {
+			got, err := resolveTime(tt.spec, wall, tt.loc)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.Equal(tt.want) {
+				t.Errorf("got %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestTimeFlagsResolve(t *testing.T) {
+	wall := time.Date(2024, 9, 30, 14, 5, 9, 0, time.UTC)
+	tests := []struct {
+		name    string
+		flags   timeFlags
+		want    timeWindow
+		wantErr string
+	}{
+		{name: "defaults", flags: timeFlags{TZ: "UTC"}, want: timeWindow{Location: time.UTC}},
+		{name: "empty tz is UTC", flags: timeFlags{}, want: timeWindow{Location: time.UTC}},
+		{
+			name:  "pinned now and a window",
+			flags: timeFlags{TZ: "UTC", Now: "2024-10-01T00:00:00Z", Earliest: "2024-09-30", Latest: "now"},
+			want: timeWindow{Location: time.UTC, Now: time.Date(2024, 10, 1, 0, 0, 0, 0, time.UTC),
+				Earliest: time.Date(2024, 9, 30, 0, 0, 0, 0, time.UTC), Latest: time.Date(2024, 10, 1, 0, 0, 0, 0, time.UTC)},
+		},
+		{
+			name:  "latest now is the wall clock without --now",
+			flags: timeFlags{TZ: "UTC", Latest: "now"},
+			want:  timeWindow{Location: time.UTC, Latest: wall},
+		},
+		{name: "bad tz", flags: timeFlags{TZ: "Mars/Olympus"}, wantErr: "--tz Mars/Olympus: "},
+		{name: "bad now", flags: timeFlags{TZ: "UTC", Now: "soon"}, wantErr: "--now soon: not a time"},
+		{name: "bad earliest", flags: timeFlags{TZ: "UTC", Earliest: "x"}, wantErr: "--earliest x: not a time"},
+		{name: "bad latest", flags: timeFlags{TZ: "UTC", Latest: "x"}, wantErr: "--latest x: not a time"},
+		{name: "empty window", flags: timeFlags{TZ: "UTC", Earliest: "2024-10-01", Latest: "2024-09-30"}, wantErr: "--earliest 2024-10-01 (2024-10-01T00:00:00Z) is not before --latest 2024-09-30"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.flags.resolve(wall)
+			if tt.wantErr != "" {
+				if err == nil || !strings.HasPrefix(err.Error(), tt.wantErr) {
+					t.Fatalf("error = %v, want prefix %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Location.String() != tt.want.Location.String() || !got.Now.Equal(tt.want.Now) || !got.Earliest.Equal(tt.want.Earliest) || !got.Latest.Equal(tt.want.Latest) {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestTimeAndLookupFlags checks the flags through the command line: bad
+// values are usage errors naming the flag, --tz reaches the engine (ctime
+// output), and options the engine cannot apply yet are warned about.
+func TestTimeAndLookupFlags(t *testing.T) {
+	const ctimeSearch = "| tstats min(_time) as t from datamodel=Endpoint.Registry where Registry.action=created | `security_content_ctime(t)`"
+	tests := []struct {
+		name       string
+		args       []string
+		wantStatus int
+		wantOut    string
+		wantErr    string
+	}{
+		{"bad tz", []string{"run", "--tz", "Nowhere/Town", byActionDest}, exitUsage, "", "minispl: --tz Nowhere/Town: "},
+		{"bad earliest", []string{"check", "--earliest", "soonish", byActionDest}, exitUsage, "", "minispl: --earliest soonish: not a time"},
+		{"empty window", []string{"repl", "--earliest", "2024-10-01", "--latest", "2024-09-01"}, exitUsage, "", "is not before --latest"},
+		{"missing lookups", []string{"run", "--lookups", "no/such/dir", byActionDest}, exitFail, "", "error: --lookups no/such/dir: "},
+		{"lookups not a folder", []string{"check", "--lookups", eventsFile, byActionDest}, exitFail, "", "not a folder"},
+		{"utc", []string{"run", "--data", eventsFile, "--format", "csv", ctimeSearch}, exitOK, "t\n2024-09-30T14:05:09\n", ""},
+		{"tz", []string{"run", "--data", eventsFile, "--format", "csv", "--tz", "Asia/Tokyo", ctimeSearch}, exitOK, "t\n2024-09-30T23:05:09\n", ""},
+		{"now", []string{"run", "--data", eventsFile, "--format", "csv", "--now", "1727705109", ctimeSearch}, exitOK, "t\n2024-09-30T14:05:09\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, stdout, stderr := invoke(t, "", tt.args...)
+			if status != tt.wantStatus || !strings.Contains(stderr, tt.wantErr) || (tt.wantOut != "" && stdout != tt.wantOut) {
+				t.Errorf("status %d, stdout %q, stderr %q; want %d, %q, %q", status, stdout, stderr, tt.wantStatus, tt.wantOut, tt.wantErr)
+			}
+		})
+	}
+	lookups := t.TempDir()
+	status, _, stderr := invoke(t, "", "check", "--lookups", lookups, "--earliest", "2024-09-30", byActionDest)
+	for _, w := range (&session{lookups: []string{lookups}, window: timeWindow{Earliest: time.Unix(1, 0)}}).unappliedWarnings() {
+		if !strings.Contains(stderr, "warning: "+w+"\n") {
+			t.Errorf("status %d, stderr %q lacks the warning %q", status, stderr, w)
+		}
+	}
+}
