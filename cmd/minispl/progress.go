@@ -15,13 +15,15 @@ import (
 // bar: smaller inputs load in well under a second.
 const progressMinBytes = 8 << 20
 
-// eventTags open an XmlWinEventLog event; <EventID> and <EventData> do not
-// match them.
-var eventTags = [][]byte{[]byte("<Event "), []byte("<Event>")}
+// eventEnd closes an XmlWinEventLog event (</EventID> and </EventData> do
+// not match it). Counting one tag is half the work of counting the two
+// opening forms (<Event xmlns=...> and <Event>).
+var eventEnd = []byte("</Event>")
 
 // ingestProgress draws a progress bar of bytes read, with the events seen
-// and their rate, while files are ingested. It counts events by their
-// opening tag in the bytes read, so it needs nothing from the store.
+// and their rate, while files are ingested. It counts events by their end
+// tag in the bytes read, so it needs nothing from the store (whose Stats
+// are not meant to be read in the middle of an Ingest).
 type ingestProgress struct {
 	bar    *progressbar.ProgressBar
 	start  time.Time
@@ -48,6 +50,7 @@ func newIngestProgress(w io.Writer, total int64) *ingestProgress {
 		progressbar.OptionSetDescription("ingesting"),
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionShowTotalBytes(true),
+		progressbar.OptionShowCount(),
 		progressbar.OptionSetWidth(20),
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
@@ -79,7 +82,7 @@ func (c *countingReader) Read(b []byte) (int, error) {
 // add counts chunk.
 func (p *ingestProgress) add(chunk []byte) {
 	p.events += int64(countTags(p.tail, chunk))
-	keep := len(eventTags[0]) - 1
+	keep := len(eventEnd) - 1
 	if len(chunk) >= keep {
 		p.tail = append(p.tail[:0], chunk[len(chunk)-keep:]...)
 	} else {
@@ -114,23 +117,20 @@ func (p *ingestProgress) finish() {
 	}
 }
 
-// countTags counts the event tags in chunk, including one that starts in
-// tail (the bytes read just before) and ends in chunk.
+// countTags counts the event end tags in chunk, including one that starts
+// in tail (the bytes read just before, shorter than the tag) and ends in
+// chunk.
 func countTags(tail, chunk []byte) int {
-	n := 0
-	for _, tag := range eventTags {
-		n += bytes.Count(chunk, tag)
-		if len(tail) == 0 {
-			continue
-		}
-		// A tag split across the reads starts in tail and ends in chunk.
-		var buf [16]byte
-		joined := append(buf[:0], tail...)
-		joined = append(joined, chunk[:min(len(chunk), len(tag)-1)]...)
-		for i := 0; i < len(tail); i++ {
-			if bytes.HasPrefix(joined[i:], tag) {
-				n++
-			}
+	n := bytes.Count(chunk, eventEnd)
+	if len(tail) == 0 {
+		return n
+	}
+	var buf [16]byte
+	joined := append(buf[:0], tail...)
+	joined = append(joined, chunk[:min(len(chunk), len(eventEnd)-1)]...)
+	for i := range tail {
+		if bytes.HasPrefix(joined[i:], eventEnd) {
+			n++
 		}
 	}
 	return n
