@@ -299,3 +299,23 @@ func schemaFor(d *Dataset) *arrow.Schema {
 	}
 	return arrow.NewSchema(fields, nil)
 }
+
+// ModelRoot returns the dataset a search names by its data model alone, as
+// in `tstats ... from datamodel=Network_Traffic` (with fields written
+// All_Traffic.dest_port): the model's only root dataset. It reports false
+// when the catalog holds no dataset of that model, or several (Endpoint
+// has Registry, Processes and Filesystem, so `datamodel=Endpoint` names
+// none of them). The match is case-sensitive, as Lookup's.
+func (c *Catalog) ModelRoot(model string) (*Dataset, bool) {
+	var found *Dataset
+	for _, d := range c.datasets {
+		if d.Model != model {
+			continue
+		}
+		if found != nil {
+			return nil, false
+		}
+		found = d
+	}
+	return found, found != nil
+}

@@ -203,3 +203,25 @@ func TestIsNum(t *testing.T) {
 		}
 	}
 }
+
+func TestModelRoot(t *testing.T) {
+	cat := DefaultCatalog()
+	tests := []struct {
+		model, want string // want "" for no dataset
+	}{
+		{"Network_Traffic", "Network_Traffic.All_Traffic"},
+		{"Endpoint", ""},
+		{"network_traffic", ""},
+		{"Web", ""},
+	}
+	for _, tc := range tests {
+		d, ok := cat.ModelRoot(tc.model)
+		got := ""
+		if ok {
+			got = d.FullName()
+		}
+		if got != tc.want {
+			t.Errorf("ModelRoot(%q) = %q, %v; want %q", tc.model, got, ok, tc.want)
+		}
+	}
+}
