@@ -23,6 +23,10 @@ func explain(text string, err error) *Error {
 	if errors.As(lexErr, &lerr) {
 		return Errorf(text, Span{lerr.Pos.Offset, lerr.Pos.Offset + 1}, "invalid text")
 	}
+	var xerr *exprError
+	if errors.As(err, &xerr) {
+		return Errorf(text, xerr.span, "%s", xerr.msg)
+	}
 	var perr participle.Error
 	if !errors.As(err, &perr) {
 		return Errorf(text, Span{}, "%v", err)
@@ -148,6 +152,37 @@ func expectation(toks []lexer.Token, i int) string {
 		return "a conversion such as ctime(field) [AS name]"
 	case "search":
 		return "a search term, a comparison such as field=value, or \"|\""
+	case "where":
+		if strings.EqualFold(prev.Value, "where") {
+			return "an eval expression such as count > 5"
+		}
+		return "an operator such as AND or >, or \"|\""
+	case "eval":
+		return "an assignment such as field=expression"
+	case "stats", "eventstats":
+		return "a function such as count or values(field), BY fields or \"|\""
+	case "table", "fields":
+		return "a field name"
+	case "dedup":
+		return "a field name, an option such as keepempty=true, or sortby"
+	case "sort":
+		return "a sort key such as -count or num(field)"
+	case "head":
+		return "a number of results, (expression) or an option such as limit=5"
+	case "fillnull":
+		return "value=X or a field name"
+	case "rex":
+		return "options such as field=name and a quoted regular expression"
+	case "regex":
+		return "field=\"regex\", field!=\"regex\" or \"regex\""
+	case "bin", "bucket", "mvexpand":
+		return "options such as span=1h and a field name"
+	case "lookup":
+		return "a lookup table, input fields and OUTPUT or OUTPUTNEW fields"
+	case "inputlookup":
+		return "a lookup table name and an optional WHERE clause"
+	case "join", "append":
+		return "options, fields and a subsearch in [...]"
 	}
 	return "\"|\" or the end of the search"
 }

@@ -240,7 +240,12 @@ func TestEqual(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{seedSearch, "a b OR c", "x IN (a, `m`)", "| rename \"a.*\" as *", `x="a\"b"`, "NOT (a OR b)", "[search x] y", "| convert ctime(x) as y", "'a b'=c", `a\|b`} {
+	for _, s := range []string{seedSearch, "a b OR c", "x IN (a, `m`)", "| rename \"a.*\" as *", `x="a\"b"`, "NOT (a OR b)", "[search x] y", "| convert ctime(x) as y", "'a b'=c", `a\|b`,
+		`| where a=1 AND NOT b OR c LIKE "x%" XOR d IN (1, "2")`, `| eval x=-1, y=a.b . "c" * (2 - 'q r')`,
+		`| stats count(eval(x="a")) dc(y) as n by z | sort 0 -n desc | dedup 2 z sortby -n`,
+		`| join type=left x [| tstats count by x] | append [search y] | head (a>1) limit=2`,
+		`| lookup t a AS b OUTPUT c | rex field=f "(?<x>\d+)" | regex f!="r" | bin span=1h _time`,
+		`x=*GetCurrent()* | fillnull value=0 a | mvexpand m | table a "b c" | fields - d | inputlookup t where a=1`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
