@@ -92,6 +92,10 @@ func (e *Engine) Plan(p *spl.Pipeline) (*Plan, error) {
 			cur, err = e.planConvert(c, cur)
 		case *spl.Search:
 			cur, err = planSearch(c, cur)
+		case *spl.Where:
+			cur, err = e.planWhere(c, cur)
+		case *spl.Eval:
+			cur, err = e.planEval(c, cur)
 		case *spl.Generic:
 			return nil, &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("unsupported command %q", c.CommandName)}
 		default:

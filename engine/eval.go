@@ -1,0 +1,675 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/minispl/minispl/spl"
+)
+
+// This file compiles eval expressions (spl.Expr) into trees of evaluators
+// that run columnar over one batch at a time: every node evaluates its
+// children into whole Vectors and then loops over the rows, so no value is
+// boxed per row. Nodes are immutable plan objects; their output Vectors live
+// in an evalCtx, one per execution, indexed by node id.
+
+// exprType is the static type of an expression, used to reject booleans
+// where a value is expected (eval f=a<b) and values where a boolean is
+// expected (where f, a AND f), as Splunk's typechecker does.
+type exprType uint8
+
+const (
+	typeAny   exprType = iota // not known at plan time: null(), if() with mixed branches
+	typeValue                 // a number, string or multivalue
+	typeBool                  // a boolean
+)
+
+// merge returns the static type of a value that is either a or b.
+func (a exprType) merge(b exprType) exprType {
+	switch {
+	case a == b:
+		return a
+	case a == typeAny:
+		return b
+	case b == typeAny:
+		return a
+	}
+	return typeAny
+}
+
+// evaluator is one compiled expression node.
+type evaluator interface {
+	// eval computes the node over the rows of c and returns its output,
+	// which the caller must not modify; it stays valid until the node is
+	// evaluated again.
+	eval(c *evalCtx) (*Vector, error)
+	typ() exprType
+	String() string
+}
+
+// evalCtx is the per-execution state of compiled expressions: the batch
+// being evaluated, the loaded field vectors, and one output Vector per node.
+type evalCtx struct {
+	n      int
+	batch  arrow.RecordBatch
+	fields []*Vector // loaded columns, by column index; nil until loaded
+	vecs   []Vector  // node outputs, by node id
+	args   [][]*Vector
+	now    time.Time
+	loc    *time.Location
+	// override binds a column to a given vector (mvfilter's per-value
+	// evaluation); -1 when unused.
+	override    int
+	overrideVec *Vector
+	// loaded lists the columns loaded for the current batch.
+	loaded []int
+	// nulls is the all-null vector of absent fields.
+	nulls *Vector
+}
+
+func newEvalCtx(nodes int, now time.Time, loc *time.Location) *evalCtx {
+	return &evalCtx{vecs: make([]Vector, nodes), args: make([][]*Vector, nodes), now: now, loc: loc, override: -1}
+}
+
+// setBatch points c at b; loaded field vectors are dropped.
+func (c *evalCtx) setBatch(b arrow.RecordBatch) {
+	c.batch = b
+	c.n = int(b.NumRows())
+	if cap(c.fields) < int(b.NumCols()) {
+		c.fields = make([]*Vector, b.NumCols())
+	}
+	c.fields = c.fields[:b.NumCols()]
+	for i := range c.fields {
+		if c.fields[i] != nil {
+			c.fields[i].Kinds = c.fields[i].Kinds[:0]
+		}
+	}
+	c.loaded = c.loaded[:0]
+}
+
+// field returns column col of the batch as a Vector, loading it once per
+// batch.
+func (c *evalCtx) field(col int) (*Vector, error) {
+	if col == c.override {
+		return c.overrideVec, nil
+	}
+	if col >= len(c.fields) {
+		return nil, fmt.Errorf("column %d out of range (%d columns)", col, len(c.fields))
+	}
+	v := c.fields[col]
+	if v == nil {
+		v = &Vector{}
+		c.fields[col] = v
+	}
+	if len(v.Kinds) != c.n || !c.isLoaded(col) {
+		rd, err := NewColumn(c.batch.Column(col))
+		if err != nil {
+			return nil, fmt.Errorf("field %s: %w", c.batch.Schema().Field(col).Name, err)
+		}
+		rd.Load(v)
+		c.loaded = append(c.loaded, col)
+	}
+	return v, nil
+}
+
+func (c *evalCtx) isLoaded(col int) bool {
+	for _, l := range c.loaded {
+		if l == col {
+			return true
+		}
+	}
+	return false
+}
+
+// out returns node id's output vector, reset to the batch length.
+func (c *evalCtx) out(id int) *Vector {
+	v := &c.vecs[id]
+	v.Reset(c.n)
+	return v
+}
+
+// compiler turns spl.Expr into evaluators. resolve maps a field name to a
+// column index (-1 when the field does not exist: it is then null).
+type compiler struct {
+	resolve func(name string) int
+	nodes   int
+	// fieldsSeen collects the fields referenced, for mvfilter's check.
+	fieldsSeen []string
+	funcs      map[string]*funcSpec
+}
+
+func (c *compiler) id() int {
+	c.nodes++
+	return c.nodes - 1
+}
+
+// compileBool compiles e where a boolean is required (where, if/case
+// conditions, AND/OR/NOT operands).
+func (c *compiler) compileBool(e spl.Expr, what string) (evaluator, error) {
+	ev, err := c.compile(e)
+	if err != nil {
+		return nil, err
+	}
+	if ev.typ() == typeValue {
+		return nil, &spl.Error{Pos: e.Span(), Msg: fmt.Sprintf("%s must be a boolean expression, not the value %s (compare it, e.g. isnotnull(%s))", what, e.String(), e.String())}
+	}
+	return ev, nil
+}
+
+// compileValue compiles e where a value is required (eval assignments,
+// arithmetic and comparison operands, function arguments that are values).
+func (c *compiler) compileValue(e spl.Expr) (evaluator, error) {
+	return c.compile(e)
+}
+
+func (c *compiler) compile(e spl.Expr) (evaluator, error) {
+	switch e := e.(type) {
+	case *spl.Literal:
+		return c.literal(e)
+	case *spl.FieldRef:
+		c.fieldsSeen = append(c.fieldsSeen, e.Name)
+		return &fieldNode{name: e.Name, col: c.resolve(e.Name), quoted: e.Quoted}, nil
+	case *spl.Unary:
+		switch strings.ToUpper(e.Op) {
+		case "NOT":
+			x, err := c.compileBool(e.X, "the operand of NOT")
+			if err != nil {
+				return nil, err
+			}
+			return &notNode{id: c.id(), x: x}, nil
+		case "-":
+			x, err := c.compileValue(e.X)
+			if err != nil {
+				return nil, err
+			}
+			return &negNode{id: c.id(), x: x}, nil
+		}
+		return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("unknown unary operator %q", e.Op)}
+	case *spl.Binary:
+		return c.binary(e)
+	case *spl.InList:
+		x, err := c.compileValue(e.X)
+		if err != nil {
+			return nil, err
+		}
+		n := &inNode{id: c.id(), x: x}
+		for _, v := range e.Values {
+			ve, err := c.compileValue(v)
+			if err != nil {
+				return nil, err
+			}
+			n.vals = append(n.vals, ve)
+		}
+		return n, nil
+	case *spl.Call:
+		return c.call(e)
+	case nil:
+		return nil, &spl.Error{Msg: "missing expression"}
+	}
+	return nil, &spl.Error{Pos: e.Span(), Msg: fmt.Sprintf("unsupported expression %s", e.String())}
+}
+
+func (c *compiler) literal(e *spl.Literal) (evaluator, error) {
+	n := &constNode{id: c.id(), text: e.String()}
+	switch e.Kind {
+	case spl.LitNumber:
+		f, ok := parseNumber(e.Text)
+		if !ok {
+			return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("invalid number %q", e.Text)}
+		}
+		n.kind, n.num = KindNumber, f
+	default:
+		n.kind, n.str = KindString, e.Text
+	}
+	return n, nil
+}
+
+func (c *compiler) binary(e *spl.Binary) (evaluator, error) {
+	op := strings.ToUpper(e.Op)
+	switch op {
+	case "AND", "OR", "XOR":
+		l, err := c.compileBool(e.Left, "the left operand of "+op)
+		if err != nil {
+			return nil, err
+		}
+		r, err := c.compileBool(e.Right, "the right operand of "+op)
+		if err != nil {
+			return nil, err
+		}
+		return &logicNode{id: c.id(), op: op, l: l, r: r}, nil
+	}
+	l, err := c.compileValue(e.Left)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.compileValue(e.Right)
+	if err != nil {
+		return nil, err
+	}
+	switch op {
+	case "=", "==", "!=", "<", "<=", ">", ">=":
+		if op == "==" {
+			op = "="
+		}
+		return &cmpNode{id: c.id(), op: op, l: l, r: r}, nil
+	case "+", "-", "*", "/", "%", ".":
+		return &arithNode{id: c.id(), op: op, l: l, r: r}, nil
+	case "LIKE":
+		return newLikeNode(c.id(), l, r, "LIKE"), nil
+	}
+	return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("unknown operator %q", e.Op)}
+}
+
+// constNode is a literal, repeated over the batch.
+type constNode struct {
+	id   int
+	kind Kind
+	num  float64
+	str  string
+	text string
+}
+
+func (n *constNode) typ() exprType  { return typeValue }
+func (n *constNode) String() string { return n.text }
+func (n *constNode) eval(c *evalCtx) (*Vector, error) {
+	out := c.out(n.id)
+	for i := range out.Kinds {
+		out.Kinds[i], out.Nums[i], out.Strs[i] = n.kind, n.num, n.str
+	}
+	return out, nil
+}
+
+// fieldNode is a field reference; an absent field is null.
+type fieldNode struct {
+	name   string
+	col    int
+	quoted bool
+}
+
+func (n *fieldNode) typ() exprType { return typeValue }
+func (n *fieldNode) String() string {
+	if n.quoted || !isBareFieldName(n.name) {
+		return "'" + n.name + "'"
+	}
+	return n.name
+}
+
+func (n *fieldNode) eval(c *evalCtx) (*Vector, error) {
+	if n.col < 0 {
+		return c.nullVector(), nil
+	}
+	return c.field(n.col)
+}
+
+// nullVector returns an all-null vector of the batch length.
+func (c *evalCtx) nullVector() *Vector {
+	if c.nulls == nil {
+		c.nulls = &Vector{}
+	}
+	if c.nulls.Len() != c.n {
+		c.nulls.Reset(c.n)
+	}
+	return c.nulls
+}
+
+// isBareFieldName reports whether name needs no single quotes in eval.
+func isBareFieldName(name string) bool {
+	if name == "" || (name[0] >= '0' && name[0] <= '9') {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		ch := name[i]
+		if !(ch == '_' || ch == '.' || ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// notNode is three-valued NOT: NOT null is null.
+type notNode struct {
+	id int
+	x  evaluator
+}
+
+func (n *notNode) typ() exprType  { return typeBool }
+func (n *notNode) String() string { return "NOT " + n.x.String() }
+func (n *notNode) eval(c *evalCtx) (*Vector, error) {
+	x, err := n.x.eval(c)
+	if err != nil {
+		return nil, err
+	}
+	out := c.out(n.id)
+	for i := range out.Kinds {
+		if b, ok := x.Bool(i); ok {
+			out.SetBool(i, !b)
+		}
+	}
+	return out, nil
+}
+
+// logicNode is AND, OR or XOR with Kleene three-valued logic: false AND
+// null is false, true OR null is true, anything else with a null is null.
+type logicNode struct {
+	id   int
+	op   string
+	l, r evaluator
+}
+
+func (n *logicNode) typ() exprType { return typeBool }
+func (n *logicNode) String() string {
+	return "(" + n.l.String() + " " + n.op + " " + n.r.String() + ")"
+}
+func (n *logicNode) eval(c *evalCtx) (*Vector, error) {
+	l, err := n.l.eval(c)
+	if err != nil {
+		return nil, err
+	}
+	r, err := n.r.eval(c)
+	if err != nil {
+		return nil, err
+	}
+	out := c.out(n.id)
+	for i := range out.Kinds {
+		lb, lok := l.Bool(i)
+		rb, rok := r.Bool(i)
+		switch n.op {
+		case "AND":
+			switch {
+			case lok && !lb, rok && !rb:
+				out.SetBool(i, false)
+			case lok && rok:
+				out.SetBool(i, true)
+			}
+		case "OR":
+			switch {
+			case lok && lb, rok && rb:
+				out.SetBool(i, true)
+			case lok && rok:
+				out.SetBool(i, false)
+			}
+		default: // XOR
+			if lok && rok {
+				out.SetBool(i, lb != rb)
+			}
+		}
+	}
+	return out, nil
+}
+
+// negNode is unary minus; a non-number is null.
+type negNode struct {
+	id int
+	x  evaluator
+}
+
+func (n *negNode) typ() exprType  { return typeValue }
+func (n *negNode) String() string { return "-" + n.x.String() }
+func (n *negNode) eval(c *evalCtx) (*Vector, error) {
+	x, err := n.x.eval(c)
+	if err != nil {
+		return nil, err
+	}
+	out := c.out(n.id)
+	for i := range out.Kinds {
+		if f, ok := x.Num(i); ok {
+			out.SetNum(i, -f)
+		}
+	}
+	return out, nil
+}
+
+// scalar is one single value taken out of a Vector row, or out of one value
+// of a multivalue row, for comparisons.
+type scalar struct {
+	kind Kind
+	num  float64
+	str  string // string form (for numbers only when text is set)
+	text bool
+}
+
+// textScalar types one value of a multivalue like a field value.
+func textScalar(s string) scalar {
+	if f, ok := parseNumber(s); ok {
+		return scalar{kind: KindNumber, num: f, str: s, text: true}
+	}
+	return scalar{kind: KindString, str: s}
+}
+
+func (v *Vector) scalar(i int) scalar {
+	switch v.Kinds[i] {
+	case KindNumber:
+		return scalar{kind: KindNumber, num: v.Nums[i], str: v.Strs[i], text: v.Strs[i] != ""}
+	case KindString:
+		return scalar{kind: KindString, str: v.Strs[i]}
+	case KindBool:
+		s, _ := v.Str(i)
+		return scalar{kind: KindString, str: s}
+	}
+	return scalar{kind: KindNull}
+}
+
+func (s scalar) string() string {
+	if s.kind == KindNumber && !s.text {
+		return FormatNumber(s.num)
+	}
+	return s.str
+}
+
+// compareScalars compares two non-null values: numerically when both are
+// numbers, else byte-wise on their string forms (case-sensitive).
+func compareScalars(a, b scalar) int {
+	if a.kind == KindNumber && b.kind == KindNumber {
+		return compareFloat(a.num, b.num)
+	}
+	return strings.Compare(a.string(), b.string())
+}
+
+func cmpResult(op string, c int) bool {
+	switch op {
+	case "=":
+		return c == 0
+	case "!=":
+		return c != 0
+	case "<":
+		return c < 0
+	case "<=":
+		return c <= 0
+	case ">":
+		return c > 0
+	}
+	return c >= 0
+}
+
+// cmpNode is = != < <= > >=. A comparison with a null side is null. On a
+// multivalue side the comparison is true when it holds for any value (so
+// mv != "a" is true when some value differs from "a").
+type cmpNode struct {
+	id   int
+	op   string
+	l, r evaluator
+}
+
+func (n *cmpNode) typ() exprType { return typeBool }
+func (n *cmpNode) String() string {
+	return n.l.String() + n.op + n.r.String()
+}
+func (n *cmpNode) eval(c *evalCtx) (*Vector, error) {
+	l, err := n.l.eval(c)
+	if err != nil {
+		return nil, err
+	}
+	r, err := n.r.eval(c)
+	if err != nil {
+		return nil, err
+	}
+	out := c.out(n.id)
+	for i := range out.Kinds {
+		lk, rk := l.Kinds[i], r.Kinds[i]
+		if lk == KindNull || rk == KindNull {
+			continue
+		}
+		if lk == KindNumber && rk == KindNumber {
+			out.SetBool(i, cmpResult(n.op, compareFloat(l.Nums[i], r.Nums[i])))
+			continue
+		}
+		if lk == KindString && rk == KindString {
+			out.SetBool(i, cmpResult(n.op, strings.Compare(l.Strs[i], r.Strs[i])))
+			continue
+		}
+		out.SetBool(i, anyPair(l, r, i, func(a, b scalar) bool { return cmpResult(n.op, compareScalars(a, b)) }))
+	}
+	return out, nil
+}
+
+// anyPair reports whether test holds for any pair of values of row i of l
+// and r (each side one value, or every value of a multivalue).
+func anyPair(l, r *Vector, i int, test func(a, b scalar) bool) bool {
+	ls := valuesOf(l, i)
+	rs := valuesOf(r, i)
+	for _, a := range ls {
+		for _, b := range rs {
+			if test(a, b) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// valuesOf returns the values of row i as scalars.
+func valuesOf(v *Vector, i int) []scalar {
+	if v.Kinds[i] != KindMulti {
+		return []scalar{v.scalar(i)}
+	}
+	out := make([]scalar, len(v.Multi[i]))
+	for j, s := range v.Multi[i] {
+		out[j] = textScalar(s)
+	}
+	return out
+}
+
+// arithNode is + - * / % and the . concatenation. + adds two numbers or
+// concatenates two strings; a number and a string give null. - * / % take
+// numbers (else null); division or modulo by zero is null. . concatenates
+// the string forms of any two values (numbers via FormatNumber or their
+// field text). Any null operand gives null. A multivalue operand takes its
+// first value.
+type arithNode struct {
+	id   int
+	op   string
+	l, r evaluator
+}
+
+func (n *arithNode) typ() exprType { return typeValue }
+func (n *arithNode) String() string {
+	return "(" + n.l.String() + " " + n.op + " " + n.r.String() + ")"
+}
+func (n *arithNode) eval(c *evalCtx) (*Vector, error) {
+	l, err := n.l.eval(c)
+	if err != nil {
+		return nil, err
+	}
+	r, err := n.r.eval(c)
+	if err != nil {
+		return nil, err
+	}
+	out := c.out(n.id)
+	switch n.op {
+	case ".":
+		for i := range out.Kinds {
+			a, aok := l.Str(i)
+			b, bok := r.Str(i)
+			if aok && bok {
+				out.SetStr(i, a+b)
+			}
+		}
+		return out, nil
+	case "+":
+		for i := range out.Kinds {
+			lk, rk := l.Kinds[i], r.Kinds[i]
+			switch {
+			case lk == KindNumber && rk == KindNumber:
+				out.SetNum(i, l.Nums[i]+r.Nums[i])
+			case lk == KindNull || rk == KindNull || lk == KindNumber || rk == KindNumber:
+			default:
+				a, _ := l.Str(i)
+				b, _ := r.Str(i)
+				out.SetStr(i, a+b)
+			}
+		}
+		return out, nil
+	}
+	for i := range out.Kinds {
+		if l.Kinds[i] != KindNumber || r.Kinds[i] != KindNumber {
+			continue
+		}
+		a, b := l.Nums[i], r.Nums[i]
+		switch n.op {
+		case "-":
+			out.SetNum(i, a-b)
+		case "*":
+			out.SetNum(i, a*b)
+		case "/":
+			if b != 0 {
+				out.SetNum(i, a/b)
+			}
+		case "%":
+			if b != 0 {
+				out.SetNum(i, math.Mod(a, b))
+			}
+		}
+	}
+	return out, nil
+}
+
+// inNode is `x IN (v1, ...)` and in(x, v1, ...): true when x equals (as =
+// does) any listed value, with no wildcards; null when x is null.
+type inNode struct {
+	id   int
+	x    evaluator
+	vals []evaluator
+}
+
+func (n *inNode) typ() exprType { return typeBool }
+func (n *inNode) String() string {
+	vs := make([]string, len(n.vals))
+	for i, v := range n.vals {
+		vs[i] = v.String()
+	}
+	return n.x.String() + " IN (" + strings.Join(vs, ", ") + ")"
+}
+func (n *inNode) eval(c *evalCtx) (*Vector, error) {
+	x, err := n.x.eval(c)
+	if err != nil {
+		return nil, err
+	}
+	vals := c.args[n.id][:0]
+	for _, v := range n.vals {
+		vv, err := v.eval(c)
+		if err != nil {
+			return nil, err
+		}
+		vals = append(vals, vv)
+	}
+	c.args[n.id] = vals
+	out := c.out(n.id)
+	eq := func(a, b scalar) bool { return compareScalars(a, b) == 0 }
+	for i := range out.Kinds {
+		if x.Kinds[i] == KindNull {
+			continue
+		}
+		hit := false
+		for _, v := range vals {
+			if v.Kinds[i] != KindNull && anyPair(x, v, i, eq) {
+				hit = true
+				break
+			}
+		}
+		out.SetBool(i, hit)
+	}
+	return out, nil
+}

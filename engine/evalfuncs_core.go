@@ -1,0 +1,641 @@
+package engine
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/minispl/minispl/spl"
+)
+
+// batchFn computes a function over a whole batch: a holds the argument
+// vectors (all c.n rows long) and out is reset and c.n rows long.
+type batchFn func(c *evalCtx, a []*Vector, out *Vector)
+
+// perRow lifts a row function to a batchFn.
+func perRow(f func(a []*Vector, i int, out *Vector)) batchFn {
+	return func(c *evalCtx, a []*Vector, out *Vector) {
+		for i := 0; i < c.n; i++ {
+			f(a, i, out)
+		}
+	}
+}
+
+// funcSpec describes one eval function.
+type funcSpec struct {
+	min, max int // argument counts; max < 0 means no limit
+	ret      exprType
+	// cond reports whether argument i (of n) is a boolean condition.
+	cond func(i, n int) bool
+	// build checks the arguments and returns the implementation.
+	build func(fc *funcCall) (batchFn, error)
+}
+
+// funcCall is a call being compiled.
+type funcCall struct {
+	call *spl.Call
+	args []evaluator
+	c    *compiler
+	ret  exprType
+}
+
+// literal returns the text of argument i when it is a literal.
+func (fc *funcCall) literal(i int) (string, bool) {
+	if i >= len(fc.call.Args) {
+		return "", false
+	}
+	if l, ok := fc.call.Args[i].(*spl.Literal); ok {
+		return l.Text, true
+	}
+	return "", false
+}
+
+// errorf returns a plan error at argument i (or the call when i < 0).
+func (fc *funcCall) errorf(i int, format string, args ...any) error {
+	pos := fc.call.Pos
+	if i >= 0 && i < len(fc.call.Args) {
+		pos = fc.call.Args[i].Span()
+	}
+	return &spl.Error{Pos: pos, Msg: fc.call.Func + ": " + fmt.Sprintf(format, args...)}
+}
+
+// funcTable returns the eval functions. It is built per compile so that
+// no package-level mutable state exists.
+func funcTable() map[string]*funcSpec {
+	m := map[string]*funcSpec{}
+	addCondFuncs(m)
+	addStringFuncs(m)
+	addMVFuncs(m)
+	addMathFuncs(m)
+	addTimeFuncs(m)
+	return m
+}
+
+// unsupportedFuncs are Splunk eval functions minispl knows by name but does
+// not implement; they get an "unsupported" error instead of suggestions.
+var unsupportedFuncs = []string{
+	"searchmatch", "printf", "spath", "commands", "sigfig", "random", "json_object",
+	"json_extract", "json_array", "mvrange", "mvmap", "tojson", "ipmask", "lookup",
+	"isbool", "exact", "acos", "asin", "atan", "atan2", "cos", "sin", "tan", "hypot",
+	"relative_time_modifier", "bitand", "bitor", "bitxor", "bitnot", "bit_shift_left", "bit_shift_right",
+}
+
+// callNode is a compiled function call.
+type callNode struct {
+	id   int
+	name string
+	args []evaluator
+	ret  exprType
+	fn   batchFn
+}
+
+func (n *callNode) typ() exprType { return n.ret }
+func (n *callNode) String() string {
+	as := make([]string, len(n.args))
+	for i, a := range n.args {
+		as[i] = a.String()
+	}
+	return n.name + "(" + strings.Join(as, ", ") + ")"
+}
+func (n *callNode) eval(c *evalCtx) (*Vector, error) {
+	vs := c.args[n.id][:0]
+	for _, a := range n.args {
+		v, err := a.eval(c)
+		if err != nil {
+			return nil, err
+		}
+		vs = append(vs, v)
+	}
+	c.args[n.id] = vs
+	out := c.out(n.id)
+	n.fn(c, vs, out)
+	return out, nil
+}
+
+func (c *compiler) call(e *spl.Call) (evaluator, error) {
+	name := strings.ToLower(e.Func)
+	if c.funcs == nil {
+		c.funcs = funcTable()
+	}
+	spec, ok := c.funcs[name]
+	if !ok {
+		for _, u := range unsupportedFuncs {
+			if u == name {
+				return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("unsupported eval function %s()", name)}
+			}
+		}
+		msg := fmt.Sprintf("unknown eval function %s()", name)
+		if close := closeNames(name, c.funcs); len(close) > 0 {
+			msg += "; did you mean " + strings.Join(close, ", ") + "?"
+		}
+		return nil, &spl.Error{Pos: e.Pos, Msg: msg}
+	}
+	n := len(e.Args)
+	if n < spec.min || (spec.max >= 0 && n > spec.max) {
+		want := fmt.Sprintf("%d", spec.min)
+		switch {
+		case spec.max < 0:
+			want = fmt.Sprintf("at least %d", spec.min)
+		case spec.max != spec.min:
+			want = fmt.Sprintf("%d to %d", spec.min, spec.max)
+		}
+		return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("%s() takes %s argument%s, got %d", name, want, plural(spec.min, spec.max), n)}
+	}
+	fc := &funcCall{call: e, c: c, ret: spec.ret}
+	if name == "mvfilter" {
+		return c.mvfilter(e)
+	}
+	for i, a := range e.Args {
+		var ev evaluator
+		var err error
+		if spec.cond != nil && spec.cond(i, n) {
+			ev, err = c.compileBool(a, fmt.Sprintf("argument %d of %s()", i+1, name))
+		} else {
+			ev, err = c.compileValue(a)
+		}
+		if err != nil {
+			return nil, err
+		}
+		fc.args = append(fc.args, ev)
+	}
+	fn, err := spec.build(fc)
+	if err != nil {
+		return nil, err
+	}
+	return &callNode{id: c.id(), name: name, args: fc.args, ret: fc.ret, fn: fn}, nil
+}
+
+func plural(lo, hi int) string {
+	if lo == 1 && hi == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// closeNames lists the function names within edit distance 2 of name, or
+// sharing its first three letters, sorted.
+func closeNames(name string, funcs map[string]*funcSpec) []string {
+	var out []string
+	for f := range funcs {
+		if editDistance(name, f) <= 2 || (len(name) >= 3 && strings.HasPrefix(f, name[:3])) {
+			out = append(out, f+"()")
+		}
+	}
+	sort.Strings(out)
+	if len(out) > 6 {
+		out = out[:6]
+	}
+	return out
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// addCondFuncs registers the comparison and conditional functions.
+func addCondFuncs(m map[string]*funcSpec) {
+	m["if"] = &funcSpec{min: 3, max: 3, cond: func(i, _ int) bool { return i == 0 },
+		build: func(fc *funcCall) (batchFn, error) {
+			fc.ret = fc.args[1].typ().merge(fc.args[2].typ())
+			return perRow(func(a []*Vector, i int, out *Vector) {
+				if b, ok := a[0].Bool(i); ok && b {
+					out.CopyRow(i, a[1], i)
+				} else {
+					out.CopyRow(i, a[2], i)
+				}
+			}), nil
+		}}
+	m["case"] = &funcSpec{min: 2, max: -1, cond: func(i, _ int) bool { return i%2 == 0 },
+		build: func(fc *funcCall) (batchFn, error) {
+			if len(fc.args)%2 != 0 {
+				return nil, fc.errorf(-1, "takes condition, value pairs; got %d arguments", len(fc.args))
+			}
+			fc.ret = typeAny
+			for k := 1; k < len(fc.args); k += 2 {
+				if k == 1 {
+					fc.ret = fc.args[k].typ()
+				} else {
+					fc.ret = fc.ret.merge(fc.args[k].typ())
+				}
+			}
+			return perRow(func(a []*Vector, i int, out *Vector) {
+				for k := 0; k < len(a); k += 2 {
+					if b, ok := a[k].Bool(i); ok && b {
+						out.CopyRow(i, a[k+1], i)
+						return
+					}
+				}
+			}), nil
+		}}
+	coalesce := &funcSpec{min: 1, max: -1, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
+		fc.ret = typeAny
+		for k, a := range fc.args {
+			if k == 0 {
+				fc.ret = a.typ()
+			} else {
+				fc.ret = fc.ret.merge(a.typ())
+			}
+		}
+		return perRow(func(a []*Vector, i int, out *Vector) {
+			for _, v := range a {
+				if !v.IsNull(i) {
+					out.CopyRow(i, v, i)
+					return
+				}
+			}
+		}), nil
+	}}
+	m["coalesce"] = coalesce
+	m["ifnull"] = coalesce
+	m["nullif"] = &funcSpec{min: 2, max: 2, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
+		return perRow(func(a []*Vector, i int, out *Vector) {
+			if a[0].IsNull(i) {
+				return
+			}
+			if !a[1].IsNull(i) && anyPair(a[0], a[1], i, func(x, y scalar) bool { return compareScalars(x, y) == 0 }) {
+				return
+			}
+			out.CopyRow(i, a[0], i)
+		}), nil
+	}}
+	kindTest := func(test func(v *Vector, i int) bool) *funcSpec {
+		return &funcSpec{min: 1, max: 1, ret: typeBool, build: func(fc *funcCall) (batchFn, error) {
+			return perRow(func(a []*Vector, i int, out *Vector) { out.SetBool(i, test(a[0], i)) }), nil
+		}}
+	}
+	m["isnull"] = kindTest(func(v *Vector, i int) bool { return v.IsNull(i) })
+	m["isnotnull"] = kindTest(func(v *Vector, i int) bool { return !v.IsNull(i) })
+	m["isnum"] = kindTest(func(v *Vector, i int) bool { return v.Kinds[i] == KindNumber })
+	m["isstr"] = kindTest(func(v *Vector, i int) bool { return v.Kinds[i] == KindString })
+	m["isint"] = kindTest(func(v *Vector, i int) bool {
+		return v.Kinds[i] == KindNumber && v.Nums[i] == float64(int64(v.Nums[i]))
+	})
+	constFn := func(ret exprType, set func(out *Vector, i int)) *funcSpec {
+		return &funcSpec{min: 0, max: 0, ret: ret, build: func(fc *funcCall) (batchFn, error) {
+			return perRow(func(_ []*Vector, i int, out *Vector) { set(out, i) }), nil
+		}}
+	}
+	m["true"] = constFn(typeBool, func(out *Vector, i int) { out.SetBool(i, true) })
+	m["false"] = constFn(typeBool, func(out *Vector, i int) { out.SetBool(i, false) })
+	m["null"] = constFn(typeAny, func(*Vector, int) {})
+	m["typeof"] = &funcSpec{min: 1, max: 1, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
+		return perRow(func(a []*Vector, i int, out *Vector) { out.SetStr(i, a[0].Kinds[i].String()) }), nil
+	}}
+	m["in"] = &funcSpec{min: 2, max: -1, ret: typeBool, build: func(fc *funcCall) (batchFn, error) {
+		return func(c *evalCtx, a []*Vector, out *Vector) {
+			eq := func(x, y scalar) bool { return compareScalars(x, y) == 0 }
+			for i := 0; i < c.n; i++ {
+				if a[0].IsNull(i) {
+					continue
+				}
+				hit := false
+				for _, v := range a[1:] {
+					if !v.IsNull(i) && anyPair(a[0], v, i, eq) {
+						hit = true
+						break
+					}
+				}
+				out.SetBool(i, hit)
+			}
+		}, nil
+	}}
+	m["validate"] = &funcSpec{min: 2, max: -1, ret: typeValue, cond: func(i, _ int) bool { return i%2 == 0 },
+		build: func(fc *funcCall) (batchFn, error) {
+			if len(fc.args)%2 != 0 {
+				return nil, fc.errorf(-1, "takes condition, message pairs; got %d arguments", len(fc.args))
+			}
+			return perRow(func(a []*Vector, i int, out *Vector) {
+				for k := 0; k < len(a); k += 2 {
+					if b, ok := a[k].Bool(i); !ok || !b {
+						out.CopyRow(i, a[k+1], i)
+						return
+					}
+				}
+			}), nil
+		}}
+	m["like"] = &funcSpec{min: 2, max: 2, ret: typeBool, build: func(fc *funcCall) (batchFn, error) {
+		n := newLikeNode(0, fc.args[0], fc.args[1], "like")
+		return func(c *evalCtx, a []*Vector, out *Vector) { n.apply(a[0], a[1], out) }, nil
+	}}
+	m["match"] = &funcSpec{min: 2, max: 2, ret: typeBool, build: func(fc *funcCall) (batchFn, error) {
+		re, err := fc.regexArg(1)
+		if err != nil {
+			return nil, err
+		}
+		return perRow(func(a []*Vector, i int, out *Vector) {
+			r := re
+			if r == nil {
+				r = rowRegex(a[1], i)
+				if r == nil {
+					return
+				}
+			}
+			switch a[0].Kinds[i] {
+			case KindNull:
+			case KindMulti:
+				hit := false
+				for _, s := range a[0].Multi[i] {
+					if r.MatchString(s) {
+						hit = true
+						break
+					}
+				}
+				out.SetBool(i, hit)
+			default:
+				s, _ := a[0].Str(i)
+				out.SetBool(i, r.MatchString(s))
+			}
+		}), nil
+	}}
+	m["cidrmatch"] = &funcSpec{min: 2, max: 2, ret: typeBool, build: buildCidrmatch}
+}
+
+// likeNode is `x LIKE pattern` and like(x, pattern): an anchored,
+// case-sensitive match where % matches any run of characters and _ exactly
+// one; there is no escape character. A null side is null; on a multivalue x
+// it is true when any value matches.
+type likeNode struct {
+	id   int
+	x, p evaluator
+	op   string
+	// lit is set when the pattern is a literal; kind then says how to match.
+	lit  bool
+	kind likeKind
+	pat  string // the pattern, or its literal part for the fast kinds
+}
+
+type likeKind uint8
+
+const (
+	likeGeneral likeKind = iota
+	likeExact
+	likePrefix
+	likeSuffix
+	likeContains
+	likeAll
+)
+
+func newLikeNode(id int, x, p evaluator, op string) *likeNode {
+	n := &likeNode{id: id, x: x, p: p, op: op}
+	if k, ok := p.(*constNode); ok && k.kind == KindString {
+		n.lit = true
+		n.kind, n.pat = classifyLike(k.str)
+	}
+	return n
+}
+
+// classifyLike recognises the patterns that need no backtracking.
+func classifyLike(p string) (likeKind, string) {
+	if strings.ContainsRune(p, '_') {
+		return likeGeneral, p
+	}
+	inner := strings.Trim(p, "%")
+	if strings.Contains(inner, "%") {
+		return likeGeneral, p
+	}
+	lead, trail := strings.HasPrefix(p, "%"), strings.HasSuffix(p, "%") && len(p) > 0
+	switch {
+	case inner == "" && p != "":
+		return likeAll, ""
+	case lead && trail:
+		return likeContains, inner
+	case lead:
+		return likeSuffix, inner
+	case trail:
+		return likePrefix, inner
+	}
+	return likeExact, p
+}
+
+func (n *likeNode) typ() exprType { return typeBool }
+func (n *likeNode) String() string {
+	if n.op == "LIKE" {
+		return n.x.String() + " LIKE " + n.p.String()
+	}
+	return "like(" + n.x.String() + ", " + n.p.String() + ")"
+}
+func (n *likeNode) eval(c *evalCtx) (*Vector, error) {
+	x, err := n.x.eval(c)
+	if err != nil {
+		return nil, err
+	}
+	p, err := n.p.eval(c)
+	if err != nil {
+		return nil, err
+	}
+	out := c.out(n.id)
+	n.apply(x, p, out)
+	return out, nil
+}
+
+func (n *likeNode) test(s, p string) bool {
+	if !n.lit {
+		return likeMatch(s, p)
+	}
+	switch n.kind {
+	case likeExact:
+		return s == n.pat
+	case likePrefix:
+		return strings.HasPrefix(s, n.pat)
+	case likeSuffix:
+		return strings.HasSuffix(s, n.pat)
+	case likeContains:
+		return strings.Contains(s, n.pat)
+	case likeAll:
+		return true
+	}
+	return likeMatch(s, n.pat)
+}
+
+func (n *likeNode) apply(x, p *Vector, out *Vector) {
+	for i := range out.Kinds {
+		if x.Kinds[i] == KindNull || p.Kinds[i] == KindNull {
+			continue
+		}
+		pat, _ := p.Str(i)
+		if x.Kinds[i] == KindString {
+			out.SetBool(i, n.test(x.Strs[i], pat))
+			continue
+		}
+		if x.Kinds[i] == KindMulti {
+			hit := false
+			for _, s := range x.Multi[i] {
+				if n.test(s, pat) {
+					hit = true
+					break
+				}
+			}
+			out.SetBool(i, hit)
+			continue
+		}
+		s, _ := x.Str(i)
+		out.SetBool(i, n.test(s, pat))
+	}
+}
+
+// likeMatch matches s against a LIKE pattern (% any run, _ one rune),
+// anchored at both ends, backtracking only to the last %.
+func likeMatch(s, p string) bool {
+	si, pi := 0, 0
+	starP, starS := -1, 0
+	for si < len(s) {
+		switch {
+		case pi < len(p) && p[pi] == '%':
+			starP, starS = pi, si
+			pi++
+			continue
+		case pi < len(p) && p[pi] == '_':
+			_, w := utf8.DecodeRuneInString(s[si:])
+			si += w
+			pi++
+			continue
+		case pi < len(p) && p[pi] == s[si]:
+			si++
+			pi++
+			continue
+		case starP >= 0:
+			_, w := utf8.DecodeRuneInString(s[starS:])
+			starS += w
+			si, pi = starS, starP+1
+			continue
+		}
+		return false
+	}
+	for pi < len(p) && p[pi] == '%' {
+		pi++
+	}
+	return pi == len(p)
+}
+
+// regexArg compiles argument i as a regex when it is a literal (nil
+// otherwise: the pattern is then compiled per row).
+func (fc *funcCall) regexArg(i int) (*regexp.Regexp, error) {
+	pat, ok := fc.literal(i)
+	if !ok {
+		return nil, nil
+	}
+	re, err := compileRegex(pat)
+	if err != nil {
+		return nil, fc.errorf(i, "%v", err)
+	}
+	return re, nil
+}
+
+// rowRegex compiles the pattern of row i; nil when null or invalid.
+func rowRegex(v *Vector, i int) *regexp.Regexp {
+	s, ok := v.Str(i)
+	if !ok {
+		return nil
+	}
+	re, err := compileRegex(s)
+	if err != nil {
+		return nil
+	}
+	return re
+}
+
+// compileRegex compiles a Splunk (PCRE) regex with Go's RE2. Named groups
+// (?<name>...) become (?P<name>...). PCRE-only constructs that RE2 lacks
+// are reported by name and offset rather than left to a generic error.
+func compileRegex(pat string) (*regexp.Regexp, error) {
+	if err := checkPCRE(pat); err != nil {
+		return nil, err
+	}
+	re, err := regexp.Compile(strings.ReplaceAll(pat, "(?<", "(?P<"))
+	if err != nil {
+		return nil, fmt.Errorf("invalid regex %q: %w", pat, err)
+	}
+	return re, nil
+}
+
+// checkPCRE reports the first PCRE construct of pat that RE2 does not
+// support: lookaround, atomic groups, possessive quantifiers, \K,
+// backreferences, recursion and conditionals.
+func checkPCRE(pat string) error {
+	inClass := false
+	prevQuant := false
+	for i := 0; i < len(pat); i++ {
+		ch := pat[i]
+		if ch == '\\' && i+1 < len(pat) {
+			nx := pat[i+1]
+			if !inClass {
+				switch {
+				case nx == 'K':
+					return fmt.Errorf("regex %q uses \\K (keep-out) at offset %d, which Go's RE2 does not support", pat, i)
+				case nx == 'G':
+					return fmt.Errorf("regex %q uses \\G at offset %d, which Go's RE2 does not support", pat, i)
+				case nx >= '1' && nx <= '9':
+					return fmt.Errorf("regex %q uses the backreference \\%c at offset %d, which Go's RE2 does not support", pat, nx, i)
+				}
+			}
+			i++
+			prevQuant = false
+			continue
+		}
+		if inClass {
+			if ch == ']' {
+				inClass = false
+			}
+			continue
+		}
+		switch ch {
+		case '[':
+			inClass = true
+			// A ']' right after '[' or '[^' is literal.
+			if i+1 < len(pat) && pat[i+1] == '^' {
+				i++
+			}
+			if i+1 < len(pat) && pat[i+1] == ']' {
+				i++
+			}
+			prevQuant = false
+			continue
+		case '(':
+			rest := pat[i+1:]
+			for _, c := range []struct{ pre, name string }{
+				{"?<=", "lookbehind (?<=...)"}, {"?<!", "negative lookbehind (?<!...)"},
+				{"?=", "lookahead (?=...)"}, {"?!", "negative lookahead (?!...)"},
+				{"?>", "atomic group (?>...)"}, {"?|", "branch reset (?|...)"},
+				{"?(", "conditional (?(...)...)"}, {"?R", "recursion (?R)"},
+			} {
+				if strings.HasPrefix(rest, c.pre) {
+					return fmt.Errorf("regex %q uses a %s at offset %d, which Go's RE2 does not support", pat, c.name, i)
+				}
+			}
+			if len(rest) > 1 && rest[0] == '?' && (rest[1] >= '0' && rest[1] <= '9' || rest[1] == '+' || rest[1] == '&') {
+				return fmt.Errorf("regex %q uses recursion at offset %d, which Go's RE2 does not support", pat, i)
+			}
+			prevQuant = false
+			if strings.HasPrefix(rest, "?") {
+				i++ // the ? of a group flag is not a quantifier
+			}
+			continue
+		case '*', '+', '?', '}':
+			if prevQuant && ch == '+' {
+				return fmt.Errorf("regex %q uses a possessive quantifier at offset %d, which Go's RE2 does not support", pat, i-1)
+			}
+			prevQuant = ch != '?' || !prevQuant
+			continue
+		}
+		prevQuant = false
+	}
+	return nil
+}

@@ -1,0 +1,211 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/minispl/minispl/spl"
+)
+
+// whereNode is `where <expr>`: rows where expr is true are kept; false and
+// null (a comparison with a missing field, a failed evaluation) drop the
+// row.
+type whereNode struct {
+	in    node
+	pred  evaluator
+	nodes int
+	loc   *time.Location
+}
+
+func (*whereNode) isNode()            {}
+func (n *whereNode) fields() []string { return n.in.fields() }
+func (n *whereNode) input() node      { return n.in }
+func (n *whereNode) describe() string { return "Where " + n.pred.String() }
+
+// planWhere compiles the expression against the input's fields. It must be
+// boolean: `where f` for a value f is a plan error, as in Splunk.
+func (e *Engine) planWhere(w *spl.Where, in node) (node, error) {
+	fields := in.fields()
+	c := &compiler{resolve: func(f string) int { return fieldIndex(fields, f) }}
+	if w.Expr == nil {
+		return nil, &spl.Error{Pos: w.Pos, Msg: "where needs an expression"}
+	}
+	p, err := c.compileBool(w.Expr, "the where expression")
+	if err != nil {
+		return nil, err
+	}
+	return &whereNode{in: in, pred: p, nodes: c.nodes, loc: e.opt.Location}, nil
+}
+
+type whereOp struct {
+	n    *whereNode
+	in   operator
+	ctx  *evalCtx
+	mask []bool
+	mem  memory.Allocator
+}
+
+func (n *whereNode) newOperator(env *execEnv, in operator) operator {
+	return &whereOp{n: n, in: in, ctx: newEvalCtx(n.nodes, env.eng.now(), n.loc), mem: env.mem}
+}
+
+func (o *whereOp) Open(ctx context.Context) error { return o.in.Open(ctx) }
+func (o *whereOp) Close()                         { o.in.Close() }
+
+func (o *whereOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	for {
+		b, err := o.in.Next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		rows := int(b.NumRows())
+		o.ctx.setBatch(b)
+		v, err := o.n.pred.eval(o.ctx)
+		if err != nil {
+			b.Release()
+			return nil, fmt.Errorf("where: %w", err)
+		}
+		if cap(o.mask) < rows {
+			o.mask = make([]bool, rows)
+		}
+		mask := o.mask[:rows]
+		kept := 0
+		for i := range mask {
+			t, ok := v.Bool(i)
+			mask[i] = ok && t && v.Kinds[i] == KindBool
+			if mask[i] {
+				kept++
+			}
+		}
+		out, err := filterBatch(ctx, o.mem, b, mask, kept)
+		if err != nil {
+			return nil, fmt.Errorf("where: %w", err)
+		}
+		if out != nil {
+			return out, nil
+		}
+	}
+}
+
+// filterBatch keeps the rows of b where mask is true (kept of them) and
+// releases b. It returns nil when no row is kept, b itself when all are.
+func filterBatch(ctx context.Context, mem memory.Allocator, b arrow.RecordBatch, mask []bool, kept int) (arrow.RecordBatch, error) {
+	switch kept {
+	case len(mask):
+		return b, nil
+	case 0:
+		b.Release()
+		return nil, nil
+	}
+	bld := array.NewBooleanBuilder(mem)
+	bld.AppendValues(mask, nil)
+	m := bld.NewArray()
+	bld.Release()
+	out, err := compute.FilterRecordBatch(compute.WithAllocator(ctx, mem), b, m, compute.DefaultFilterOptions())
+	m.Release()
+	b.Release()
+	if err != nil {
+		return nil, fmt.Errorf("filter: %w", err)
+	}
+	return out, nil
+}
+
+// evalNode is `eval f1=e1, f2=e2 ...`: assignments run left to right, each
+// seeing the fields the earlier ones wrote. A field that exists is replaced
+// in place; a new one is appended at the end. A row where an expression
+// fails (null) gets a null field, erasing any earlier value.
+type evalNode struct {
+	in      node
+	assigns []evalAssign
+	out     []string
+	nodes   int
+	loc     *time.Location
+}
+
+type evalAssign struct {
+	field string
+	expr  evaluator
+}
+
+func (*evalNode) isNode()            {}
+func (n *evalNode) fields() []string { return n.out }
+func (n *evalNode) input() node      { return n.in }
+func (n *evalNode) describe() string {
+	parts := make([]string, len(n.assigns))
+	for i, a := range n.assigns {
+		parts[i] = a.field + "=" + a.expr.String()
+	}
+	return "Eval " + strings.Join(parts, ", ")
+}
+
+// planEval compiles each assignment against the fields as they are after
+// the assignments before it. A boolean expression cannot be assigned.
+func (e *Engine) planEval(ev *spl.Eval, in node) (node, error) {
+	cur := append([]string(nil), in.fields()...)
+	c := &compiler{resolve: func(f string) int { return fieldIndex(cur, f) }}
+	n := &evalNode{in: in, loc: e.opt.Location}
+	if len(ev.Assignments) == 0 {
+		return nil, &spl.Error{Pos: ev.Pos, Msg: "eval needs at least one field=expression"}
+	}
+	for _, a := range ev.Assignments {
+		x, err := c.compileValue(a.Expr)
+		if err != nil {
+			return nil, err
+		}
+		if x.typ() == typeBool {
+			return nil, &spl.Error{Pos: a.Expr.Span(), Msg: fmt.Sprintf("eval cannot assign the boolean %s to %s; use if(%s, ..., ...)", a.Expr.String(), a.Field, a.Expr.String())}
+		}
+		if a.Field == "" {
+			return nil, &spl.Error{Pos: ev.Pos, Msg: "eval: missing field name before ="}
+		}
+		n.assigns = append(n.assigns, evalAssign{field: a.Field, expr: x})
+		if fieldIndex(cur, a.Field) < 0 {
+			cur = append(cur, a.Field)
+		}
+	}
+	n.out = cur
+	n.nodes = c.nodes
+	return n, nil
+}
+
+type evalOp struct {
+	n   *evalNode
+	in  operator
+	ctx *evalCtx
+	mem memory.Allocator
+}
+
+func (n *evalNode) newOperator(env *execEnv, in operator) operator {
+	return &evalOp{n: n, in: in, ctx: newEvalCtx(n.nodes, env.eng.now(), n.loc), mem: env.mem}
+}
+
+func (o *evalOp) Open(ctx context.Context) error { return o.in.Open(ctx) }
+func (o *evalOp) Close()                         { o.in.Close() }
+
+func (o *evalOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	b, err := o.in.Next(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cur := b
+	for _, a := range o.n.assigns {
+		o.ctx.setBatch(cur)
+		v, err := a.expr.eval(o.ctx)
+		if err != nil {
+			cur.Release()
+			return nil, fmt.Errorf("eval %s: %w", a.field, err)
+		}
+		col := v.Build(o.mem)
+		next := SetColumn(cur, a.field, col)
+		col.Release()
+		cur.Release()
+		cur = next
+	}
+	return cur, nil
+}
