@@ -275,6 +275,10 @@ func TestEvalExpressions(t *testing.T) {
 		{`strptime("01 May 2024", "%d %b %Y")`, "1714521600 | 1714521600"},
 		{`strptime("2024-02-30", "%Y-%m-%d")`, "<null> | <null>"},
 		{`strptime("junk", "%Y")`, "<null> | <null>"},
+		{`relative_time(now(), "-1d@d")`, "1714435200 | 1714435200"},
+		{`relative_time(1714564800.5, "-1h")`, "1714561200.5 | 1714561200.5"},
+		{`relative_time(now(), "@mon")`, "1714521600 | 1714521600"},
+		{`relative_time(nul, "-1d")`, "<null> | <null>"},
 		{`strptime(strftime(1714564800, "%F %T"), "%F %T")`, "1714564800 | 1714564800"},
 	}
 	for _, tc := range tests {
@@ -316,7 +320,7 @@ func TestEvalPlanErrors(t *testing.T) {
 		{`cidrmatch("10.0.0.0/33", ip)`, "cidrmatch"},
 		{`mvfilter(s = n)`, "exactly one field"},
 		{`s AND true()`, "the left operand of AND must be a boolean expression"},
-		{`relative_time(now(), "-1d@d")`, "relative_time: time modifiers not available"},
+		{`relative_time(now(), "-1x")`, "relative_time: invalid time modifier"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.expr, func(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/minispl/minispl/spl/timemod"
 )
 
 func addTimeFuncs(m map[string]*funcSpec) {
@@ -48,9 +50,36 @@ func addTimeFuncs(m map[string]*funcSpec) {
 			}
 		}, nil
 	}}
-	m["relative_time"] = &funcSpec{min: 2, max: 2, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return nil, fc.errorf(-1, "time modifiers not available")
-	}}
+	m["relative_time"] = &funcSpec{min: 2, max: 2, ret: typeValue, build: buildRelativeTime}
+}
+
+// buildRelativeTime is relative_time(t, spec): spec (a time modifier such
+// as "-1d@d", see package timemod) applied to the epoch seconds t, with
+// snapping on the wall clock of Options.Location. The result keeps t's
+// sub-second part unless a snap removes it. A literal spec that does not
+// parse is a plan error; a bad one from a field gives null.
+func buildRelativeTime(fc *funcCall) (batchFn, error) {
+	if spec, ok := fc.literal(1); ok {
+		if _, err := timemod.Resolve(spec, time.Unix(0, 0), time.UTC); err != nil {
+			return nil, fc.errorf(1, "%v", err)
+		}
+	}
+	return func(c *evalCtx, a []*Vector, out *Vector) {
+		for i := range out.Kinds {
+			t, ok := a[0].Num(i)
+			spec, ok2 := a[1].Str(i)
+			if !ok || !ok2 || math.IsNaN(t) || math.IsInf(t, 0) {
+				continue
+			}
+			sec, frac := math.Modf(t)
+			now := time.Unix(int64(sec), int64(math.Round(frac*1e9))).In(c.loc)
+			r, err := timemod.Resolve(spec, now, c.loc)
+			if err != nil {
+				continue
+			}
+			out.SetNum(i, float64(r.Unix())+float64(r.Nanosecond())/1e9)
+		}
+	}, nil
 }
 
 // strptime parses s with the time format variables strftime writes (see

@@ -1,0 +1,121 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/minispl/minispl/datamodel"
+	"github.com/minispl/minispl/spl"
+)
+
+func TestWhereEval(t *testing.T) {
+	// fixture() by dest: Host2 1, Zed 1, apple 1, host1 3.
+	const base = `| tstats count` + from + ` by Registry.dest | rename Registry.dest as dest`
+	tests := []struct {
+		name, q string
+		want    []string
+	}{
+		{"where is case-sensitive", base + ` | where dest="HOST1"`, []string{"dest | count"}},
+		{"search is not", base + ` | search dest="HOST1"`, []string{"dest | count", "host1 | 3"}},
+		{"where compares numbers", base + ` | where count > 1`, []string{"dest | count", "host1 | 3"}},
+		{"where compares two fields", base + ` | eval c2=count | where c2 = count AND dest != "Zed"`, []string{
+			"dest | count | c2", "Host2 | 1 | 1", "apple | 1 | 1", "host1 | 3 | 3"}},
+		{"like is case-sensitive", base + ` | where like(dest, "%o%")`, []string{"dest | count", "Host2 | 1", "host1 | 3"}},
+		{"match is unanchored", base + ` | where match(dest, "\d")`, []string{"dest | count", "Host2 | 1", "host1 | 3"}},
+		{"null drops the row, NOT included", base + ` | where NOT nosuch = "x"`, []string{"dest | count"}},
+		{"isnull keeps", base + ` | where isnull(nosuch) AND count < 2`, []string{"dest | count", "Host2 | 1", "Zed | 1", "apple | 1"}},
+		{"eval in place, appends, sees earlier", base + ` | eval n=count*2, dest=upper(dest), m=n+1`, []string{
+			"dest | count | n | m", "HOST2 | 1 | 2 | 3", "ZED | 1 | 2 | 3", "APPLE | 1 | 2 | 3", "HOST1 | 3 | 6 | 7"}},
+		{"failed evaluation erases the field", base + ` | eval count=if(count > 1, count, null()), x=dest + 1`, []string{
+			"dest | count | x", "Host2 | <null> | <null>", "Zed | <null> | <null>", "apple | <null> | <null>", "host1 | 3 | <null>"}},
+		{"eval of an absent field is null", base + ` | eval y=nosuch`, []string{
+			"dest | count | y", "Host2 | 1 | <null>", "Zed | 1 | <null>", "apple | 1 | <null>", "host1 | 3 | <null>"}},
+		{"multivalue through eval", base + ` | eval mv=split(dest, "o"), k=mvcount(mv) | where k > 1`, []string{
+			"dest | count | mv | k", "Host2 | 1 | H;st2 | 2", "host1 | 3 | h;st1 | 2"}},
+		{"case and strings", base + ` | eval kind=case(count > 2, "many", dest LIKE "%e%", "e", true(), "other") | where kind != "other"`, []string{
+			"dest | count | kind", "Zed | 1 | e", "apple | 1 | e", "host1 | 3 | many"}},
+	}
+	for _, tc := range tests {
+		for _, shape := range batchShapes {
+			t.Run(fmt.Sprintf("%s/%dx%d", tc.name, shape[0], shape[1]), func(t *testing.T) {
+				env := newTestEnv(t, fixture(), shape[0], shape[1])
+				equalLines(t, tc.q, env.run(t, tc.q), tc.want)
+			})
+		}
+	}
+}
+
+func TestWhereEvalPlanErrors(t *testing.T) {
+	const base = `| tstats count` + from + ` by Registry.dest`
+	tests := []struct {
+		q    string
+		want string // message and the text under the caret
+		at   string
+	}{
+		{base + ` | eval x=count > 1`, "eval cannot assign the boolean", "count > 1"},
+		{base + ` | where count`, "the where expression must be a boolean expression", "count"},
+		{base + ` | where match(count, "(?<=a)b")`, "lookbehind", `"(?<=a)b"`},
+		{base + ` | eval x=lenght(count)`, "did you mean len()", "lenght(count)"},
+		{base + ` | eval x=tonumber("seven")`, `"seven" is not a number`, `"seven"`},
+	}
+	for _, tc := range tests {
+		env := newTestEnv(t, fixture(), 3, 3)
+		_, err := env.eng.Plan(parse(t, tc.q))
+		se, ok := err.(*spl.Error)
+		if !ok {
+			t.Errorf("%s: error %v is not an *spl.Error", tc.q, err)
+			continue
+		}
+		if !strings.Contains(se.Msg, tc.want) {
+			t.Errorf("%s: error %q does not contain %q", tc.q, se.Msg, tc.want)
+		}
+		if got := tc.q[se.Pos.Start:se.Pos.End]; got != tc.at {
+			t.Errorf("%s: error at %q, want %q", tc.q, got, tc.at)
+		}
+	}
+}
+
+// BenchmarkEvalWhere runs where like(...) | eval len(...) over 1M distinct
+// tstats rows (every generated event has its own registry path).
+func BenchmarkEvalWhere(b *testing.B) {
+	const rows = 1_000_000
+	cat := datamodel.DefaultCatalog()
+	ds, _ := cat.Lookup("Endpoint.Registry")
+	mem := memory.NewGoAllocator()
+	store := datamodel.NewStore(cat, datamodel.Options{})
+	defer store.Release()
+	recs := make([]row, 0, 4096)
+	for i := 0; i < rows; i++ {
+		path := fmt.Sprintf(`HKLM\SOFTWARE\Vendor%d\Key%d`, i%97, i)
+		if i%3 == 0 {
+			path = fmt.Sprintf(`HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Run\Item%d`, i)
+		}
+		recs = append(recs, row{"_time": base + int64(i), "dest": fmt.Sprintf("host%d", i%50), "registry_path": path, "action": "modified"})
+		if len(recs) == cap(recs) || i == rows-1 {
+			batch := buildBatch(b, mem, ds, recs)
+			store.AddBatch(ds, batch)
+			batch.Release()
+			recs = recs[:0]
+		}
+	}
+	eng := New(cat, store, Options{})
+	q := `| tstats count from datamodel=Endpoint.Registry by Registry.registry_path Registry.dest | rename Registry.* as * | where like(registry_path, "%Run%") | eval n=len(registry_path)`
+	pl, err := eng.Plan(parse(b, q))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := eng.Execute(b.Context(), pl)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.NumRows() != (rows+2)/3 {
+			b.Fatalf("%d rows, want %d", res.NumRows(), (rows+2)/3)
+		}
+		res.Release()
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
