@@ -12,17 +12,40 @@ import (
 )
 
 // commandNames are the SPL commands completed at the start of a pipeline
-// stage.
-var commandNames = []string{"convert", "rename", "search", "tstats"}
+// stage, sorted.
+var commandNames = []string{
+	"append", "bin", "bucket", "convert", "dedup", "eval", "eventstats", "fields", "fillnull",
+	"head", "inputlookup", "join", "lookup", "mvexpand", "regex", "rename", "rex", "search",
+	"sort", "stats", "table", "tstats", "where",
+}
+
+// evalFunctions are the eval functions completed in eval and where
+// stages, sorted. The engine does not export its function table, so this
+// list mirrors the functions engine/evalfuncs_*.go implement.
+var evalFunctions = []string{
+	"abs", "case", "ceil", "ceiling", "cidrmatch", "coalesce", "exact", "exp", "false", "floor",
+	"if", "ifnull", "in", "isint", "isnotnull", "isnull", "isnum", "isstr", "len", "like", "ln",
+	"log", "lower", "ltrim", "match", "max", "md5", "min", "mvappend", "mvcount", "mvdedup",
+	"mvfilter", "mvfind", "mvindex", "mvjoin", "mvsort", "mvzip", "now", "null", "nullif", "pi",
+	"pow", "relative_time", "replace", "round", "rtrim", "sha1", "sha256", "split", "sqrt",
+	"strftime", "strptime", "substr", "time", "tonumber", "tostring", "trim", "true", "typeof",
+	"upper", "urldecode", "validate",
+}
 
 // completer completes REPL input: dot commands, SPL command names, macro
-// names, datamodel names after datamodel= and Dataset.field names.
+// names, datamodel names after datamodel=, eval function names in eval and
+// where, the fields of the pipeline before the cursor's stage, and
+// Dataset.field names.
 type completer struct {
 	macros *macros.Library
 	cat    *datamodel.Catalog
 	// pending returns the lines of a search being continued, so that a
 	// datamodel= on an earlier line counts; nil means none.
 	pending func() string
+	// fields returns the fields of the result of a pipeline, or false when
+	// it does not plan; nil means no pipeline fields. Planning runs no
+	// search, so it is cheap enough for each Tab.
+	fields func(pipeline string) ([]string, bool)
 }
 
 // datamodelRE finds the datasets a search names.
@@ -71,16 +94,90 @@ func (c *completer) complete(line string, pos int) (head string, completions []s
 	if (pending == "" && trimmed == "") || strings.HasSuffix(trimmed, "|") {
 		return head, prefixed(commandNames, strings.ToLower(word)), tail
 	}
+	input := head
+	if pending != "" {
+		input = pending + "\n" + head
+	}
+	prev, stage := splitLastStage(input)
 	var out []string
-	if word != "" && strings.HasPrefix("datamodel=", strings.ToLower(word)) {
+	if word != "" && strings.HasPrefix("datamodel=", strings.ToLower(word)) && strings.EqualFold(firstWord(stage), "tstats") {
 		out = append(out, "datamodel=")
 	}
-	out = append(out, c.fieldCompletions(pending+"\n"+line, word)...)
+	if fields, ok := c.pipelineFields(prev); ok {
+		out = append(out, sortedPrefixed(fields, word)...)
+	} else {
+		out = append(out, c.fieldCompletions(pending+"\n"+line, word)...)
+	}
+	switch strings.ToLower(firstWord(stage)) {
+	case "eval", "where":
+		for _, f := range prefixed(evalFunctions, strings.ToLower(word)) {
+			out = append(out, f+"(")
+		}
+	}
 	return head, out, tail
 }
 
+// pipelineFields returns the fields of the result of the pipeline prev,
+// the stages before the one being completed; false when there is none or
+// it does not plan.
+func (c *completer) pipelineFields(prev string) ([]string, bool) {
+	if c.fields == nil || strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(prev), "|")) == "" {
+		return nil, false
+	}
+	return c.fields(prev)
+}
+
+// splitLastStage splits text at its last pipe outside quotes, backticks
+// and brackets: prev is the pipeline before it, stage the text after it.
+// Without such a pipe, prev is empty and stage is the whole text.
+func splitLastStage(text string) (prev, stage string) {
+	last := -1
+	depth := 0
+	var quote byte
+	for i := 0; i < len(text); i++ {
+		ch := text[i]
+		switch {
+		case quote != 0:
+			if ch == '\\' && quote == '"' {
+				i++
+			} else if ch == quote {
+				quote = 0
+			}
+		case ch == '"' || ch == '`':
+			quote = ch
+		case ch == '[':
+			depth++
+		case ch == ']' && depth > 0:
+			depth--
+		case ch == '|' && depth == 0:
+			last = i
+		}
+	}
+	if last < 0 {
+		return "", text
+	}
+	return text[:last], text[last+1:]
+}
+
+// firstWord returns the first word of s.
+func firstWord(s string) string {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+// sortedPrefixed returns the names starting with prefix, sorted, without
+// duplicates.
+func sortedPrefixed(names []string, prefix string) []string {
+	out := prefixed(names, prefix)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // dotCommands are the REPL's dot commands in help order.
-var dotCommands = []string{".help", ".data", ".macros", ".macro", ".expand", ".plan", ".datamodels", ".fields", ".format", ".timing", ".output", ".quit"}
+var dotCommands = []string{".help", ".data", ".macros", ".macro", ".expand", ".plan", ".datamodels", ".fields", ".lookups", ".format", ".timing", ".output", ".quit"}
 
 // dotCompletions completes a dot command name, or its argument: a macro
 // name after .macro, a dataset after .fields, a format after .format, on or

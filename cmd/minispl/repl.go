@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/peterh/liner"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/minispl/minispl/datamodel"
 	"github.com/minispl/minispl/engine/render"
@@ -67,7 +68,7 @@ func (r *repl) runTerminal(ctx context.Context) int {
 	defer ln.Close()
 	ln.SetCtrlCAborts(true)
 	ln.SetTabCompletionStyle(liner.TabPrints)
-	c := &completer{macros: r.s.macros, cat: r.s.cat, pending: func() string { return strings.Join(r.pending, "\n") }}
+	c := r.completer()
 	ln.SetWordCompleter(c.complete)
 	r.width = terminalWidth(r.stdout)
 
@@ -98,6 +99,23 @@ func (r *repl) runTerminal(ctx context.Context) int {
 		}
 	}
 	return status
+}
+
+// completer returns the Tab completer of the REPL: it sees the search
+// being continued and plans the stages before the cursor for their fields.
+func (r *repl) completer() *completer {
+	return &completer{
+		macros:  r.s.macros,
+		cat:     r.s.cat,
+		pending: func() string { return strings.Join(r.pending, "\n") },
+		fields: func(pipeline string) ([]string, bool) {
+			plan, err := r.s.plan(pipeline)
+			if err != nil {
+				return nil, false
+			}
+			return plan.Fields(), true
+		},
+	}
 }
 
 // saveHistory writes the liner history to path, creating its folder.
@@ -254,7 +272,8 @@ func timingLine(rows int, d time.Duration) string {
 const dotHelp = `Enter a search and press Enter; a line ending in | or \ continues on the
 next line, a blank line or a line ending in ; runs it. Ctrl-C cancels a
 running search, Ctrl-D quits. Tab completes commands, macros, datamodel
-names and Dataset.field names.
+names, Dataset.field names, eval functions in eval and where, and the
+fields of the pipeline before the cursor.
 
   .help                 this text
   .data PATH            load more events (file or folder); prints counts per dataset
@@ -264,6 +283,7 @@ names and Dataset.field names.
   .plan SEARCH          show the plan of SEARCH
   .datamodels           list the datasets
   .fields DATASET       list the fields of a dataset (Endpoint.Registry or Registry)
+  .lookups              list the lookup folders (--lookups) and their definitions
   .format [FORMAT]      show or set the output format: table, csv, json, markdown
   .timing [on|off]      show or set timing: rows, elapsed time and rows/s after each search
   .output [FILE]        send results to FILE; without FILE, back to the screen
@@ -294,6 +314,8 @@ func (r *repl) dot(ctx context.Context, line string) bool {
 		}
 	case ".fields":
 		r.dotFields(arg)
+	case ".lookups":
+		r.dotLookups()
 	case ".format":
 		r.dotFormat(arg)
 	case ".timing":
@@ -470,6 +492,65 @@ func (r *repl) dotFields(name string) {
 		}
 	}
 	fmt.Fprintf(r.stderr, "error: no dataset %q (datasets: %s)\n", name, strings.Join(names, ", "))
+}
+
+// dotLookups lists the lookup definitions (*.yml: name and filename) of
+// the --lookups folders and whether their file is there. The engine does
+// not expose the lookups it loaded, so this lists what the folders hold.
+func (r *repl) dotLookups() {
+	if len(r.s.lookups) == 0 {
+		fmt.Fprintln(r.stdout, "no lookup folder (start minispl with --lookups DIR)")
+		return
+	}
+	t := &stringTable{fields: []string{"lookup", "file", "folder"}}
+	for _, dir := range r.s.lookups {
+		defs, err := filepath.Glob(filepath.Join(dir, "*.yml"))
+		if err != nil {
+			fmt.Fprintf(r.stderr, "error: .lookups %s: %v\n", dir, err)
+			return
+		}
+		for _, d := range defs {
+			name, file, err := lookupDefinition(d)
+			if err != nil {
+				fmt.Fprintf(r.stderr, "warning: %v\n", err)
+				continue
+			}
+			if file == "" {
+				continue // an ML model or KV store definition: no file
+			}
+			if _, err := os.Stat(filepath.Join(dir, file)); err != nil {
+				file += " (missing)"
+			}
+			t.rows = append(t.rows, []string{name, file, dir})
+		}
+	}
+	if len(t.rows) == 0 {
+		fmt.Fprintf(r.stdout, "no lookup definition (*.yml with a filename:) in %s\n", strings.Join(r.s.lookups, ", "))
+		return
+	}
+	if err := render.WriteTable(r.stdout, t, r.width); err != nil {
+		fmt.Fprintf(r.stderr, "error: %v\n", err)
+	}
+}
+
+// lookupDefinition reads the name and filename of an ESCU lookup
+// definition; the name defaults to the file's base name.
+func lookupDefinition(path string) (name, file string, err error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", "", err
+	}
+	var def struct {
+		Name     string `yaml:"name"`
+		Filename string `yaml:"filename"`
+	}
+	if err := yaml.Unmarshal(data, &def); err != nil {
+		return "", "", fmt.Errorf("%s: %w", path, err)
+	}
+	if def.Name == "" {
+		def.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	}
+	return def.Name, def.Filename, nil
 }
 
 func (r *repl) dotFormat(arg string) {
