@@ -2,9 +2,9 @@ package main
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/minispl/minispl/spl/timemod"
 )
 
 // timeFlags are the time window flags of run, check and repl.
@@ -23,8 +23,9 @@ type timeWindow struct {
 	Earliest, Latest time.Time
 }
 
-// resolve resolves the flags against the clock reading wall (the current
-// time). Errors name the flag.
+// resolve resolves the flags with timemod.Resolve: --now against the clock
+// reading wall (the current time), --earliest and --latest against --now,
+// zone-less times and snapping in --tz. Errors name the flag.
 func (f timeFlags) resolve(wall time.Time) (timeWindow, error) {
 	var w timeWindow
 	tz := f.TZ
@@ -38,18 +39,18 @@ func (f timeFlags) resolve(wall time.Time) (timeWindow, error) {
 	w.Location = loc
 	ref := wall
 	if f.Now != "" {
-		if ref, err = resolveTime(f.Now, wall, loc); err != nil {
+		if ref, err = timemod.Resolve(f.Now, wall, loc); err != nil {
 			return w, fmt.Errorf("--now %s: %w", f.Now, err)
 		}
 		w.Now = ref
 	}
 	if f.Earliest != "" {
-		if w.Earliest, err = resolveTime(f.Earliest, ref, loc); err != nil {
+		if w.Earliest, err = timemod.Resolve(f.Earliest, ref, loc); err != nil {
 			return w, fmt.Errorf("--earliest %s: %w", f.Earliest, err)
 		}
 	}
 	if f.Latest != "" {
-		if w.Latest, err = resolveTime(f.Latest, ref, loc); err != nil {
+		if w.Latest, err = timemod.Resolve(f.Latest, ref, loc); err != nil {
 			return w, fmt.Errorf("--latest %s: %w", f.Latest, err)
 		}
 	}
@@ -58,44 +59,4 @@ func (f timeFlags) resolve(wall time.Time) (timeWindow, error) {
 			f.Earliest, w.Earliest.In(loc).Format(time.RFC3339), f.Latest, w.Latest.In(loc).Format(time.RFC3339))
 	}
 	return w, nil
-}
-
-// isoLayouts are the absolute time forms accepted besides RFC 3339; a time
-// without a zone is in the --tz zone.
-var isoLayouts = []string{
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02T15:04:05",
-	"2006-01-02 15:04:05",
-	"2006-01-02T15:04",
-	"2006-01-02",
-}
-
-// resolveTime turns one time flag value into a time: "now", epoch seconds
-// (with an optional fraction), RFC 3339, ISO 8601 without a zone (in loc),
-// or a Splunk relative modifier (-70m@m, @w0, +1d) resolved against now in
-// loc.
-func resolveTime(spec string, now time.Time, loc *time.Location) (time.Time, error) {
-	s := strings.TrimSpace(spec)
-	switch {
-	case s == "":
-		return time.Time{}, fmt.Errorf("empty time")
-	case strings.EqualFold(s, "now"):
-		return now, nil
-	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil && s[0] != '+' && s[0] != '-' {
-		sec := int64(f)
-		return time.Unix(sec, int64((f-float64(sec))*1e9)).UTC(), nil
-	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, nil
-	}
-	for _, layout := range isoLayouts {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return t, nil
-		}
-	}
-	if strings.ContainsAny(s[:1], "+-@") {
-		return relativeTime(s, now, loc)
-	}
-	return time.Time{}, fmt.Errorf("not a time: want now, epoch seconds, an ISO 8601 time (2024-09-30T14:05:09Z) or a modifier such as -70m@m")
 }

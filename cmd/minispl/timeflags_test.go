@@ -6,52 +6,6 @@ import (
 	"time"
 )
 
-func TestResolveTime(t *testing.T) {
-	wall := time.Date(2024, 9, 30, 14, 5, 9, 0, time.UTC)
-	paris, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		spec    string
-		loc     *time.Location
-		want    time.Time
-		wantErr string
-	}{
-		{spec: "now", loc: time.UTC, want: wall},
-		{spec: " NOW ", loc: time.UTC, want: wall},
-		{spec: "1727705109", loc: time.UTC, want: time.Unix(1727705109, 0)},
-		{spec: "1727705109.5", loc: time.UTC, want: time.Unix(1727705109, 5e8)},
-		{spec: "2024-09-30T14:05:09Z", loc: paris, want: wall},
-		{spec: "2024-09-30T16:05:09+02:00", loc: time.UTC, want: wall},
-		{spec: "2024-09-30T14:05:09.250Z", loc: time.UTC, want: wall.Add(250 * time.Millisecond)},
-		{spec: "2024-09-30T14:05:09", loc: time.UTC, want: wall},
-		{spec: "2024-09-30 16:05:09", loc: paris, want: wall},
-		{spec: "2024-09-30", loc: time.UTC, want: time.Date(2024, 9, 30, 0, 0, 0, 0, time.UTC)},
-		{spec: "2024-09-30T14:05", loc: time.UTC, want: wall.Add(-9 * time.Second)},
-		{spec: "", wantErr: "empty time"},
-		{spec: "yesterday", loc: time.UTC, wantErr: "not a time"},
-		{spec: "2024-13-01", loc: time.UTC, wantErr: "not a time"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.spec, func(t *testing.T) {
-			got, err := resolveTime(tt.spec, wall, tt.loc)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("error = %v, want %q", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !got.Equal(tt.want) {
-				t.Errorf("got %s, want %s", got, tt.want)
-			}
-		})
-	}
-}
-
 func TestTimeFlagsResolve(t *testing.T) {
 	wall := time.Date(2024, 9, 30, 14, 5, 9, 0, time.UTC)
 	tests := []struct {
@@ -73,10 +27,29 @@ func TestTimeFlagsResolve(t *testing.T) {
 			flags: timeFlags{TZ: "UTC", Latest: "now"},
 			want:  timeWindow{Location: time.UTC, Latest: wall},
 		},
+		{
+			name:  "relative modifiers against --now",
+			flags: timeFlags{TZ: "UTC", Now: "2024-09-30T14:05:09Z", Earliest: "-70m@m", Latest: "@d+1d"},
+			want: timeWindow{Location: time.UTC, Now: wall,
+				Earliest: time.Date(2024, 9, 30, 12, 55, 0, 0, time.UTC), Latest: time.Date(2024, 10, 1, 0, 0, 0, 0, time.UTC)},
+		},
+		{
+			name:  "relative modifiers against the wall clock",
+			flags: timeFlags{TZ: "UTC", Earliest: "-1d@d"},
+			want:  timeWindow{Location: time.UTC, Earliest: time.Date(2024, 9, 29, 0, 0, 0, 0, time.UTC)},
+		},
+		{
+			name:  "snapping and zone-less times in --tz",
+			flags: timeFlags{TZ: "Asia/Tokyo", Now: "1727705109", Earliest: "@d", Latest: "2024-10-01 00:00:00"},
+			want: timeWindow{Location: time.UTC, Now: wall,
+				// now is 23:05:09 in Tokyo: @d is that day's midnight there.
+				Earliest: time.Date(2024, 9, 29, 15, 0, 0, 0, time.UTC), Latest: time.Date(2024, 9, 30, 15, 0, 0, 0, time.UTC)},
+			// Location is compared by name below: Asia/Tokyo.
+		},
 		{name: "bad tz", flags: timeFlags{TZ: "Mars/Olympus"}, wantErr: "--tz Mars/Olympus: "},
-		{name: "bad now", flags: timeFlags{TZ: "UTC", Now: "soon"}, wantErr: "--now soon: not a time"},
-		{name: "bad earliest", flags: timeFlags{TZ: "UTC", Earliest: "x"}, wantErr: "--earliest x: not a time"},
-		{name: "bad latest", flags: timeFlags{TZ: "UTC", Latest: "x"}, wantErr: "--latest x: not a time"},
+		{name: "bad now", flags: timeFlags{TZ: "UTC", Now: "soon"}, wantErr: "--now soon: invalid time modifier"},
+		{name: "bad earliest", flags: timeFlags{TZ: "UTC", Earliest: "-5x"}, wantErr: "--earliest -5x: invalid time modifier"},
+		{name: "bad latest", flags: timeFlags{TZ: "UTC", Latest: "x"}, wantErr: "--latest x: invalid time modifier"},
 		{name: "empty window", flags: timeFlags{TZ: "UTC", Earliest: "2024-10-01", Latest: "2024-09-30"}, wantErr: "--earliest 2024-10-01 (2024-10-01T00:00:00Z) is not before --latest 2024-09-30"},
 	}
 	for _, tt := range tests {
@@ -91,7 +64,11 @@ func TestTimeFlagsResolve(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Location.String() != tt.want.Location.String() || !got.Now.Equal(tt.want.Now) || !got.Earliest.Equal(tt.want.Earliest) || !got.Latest.Equal(tt.want.Latest) {
+			wantLoc := tt.want.Location.String()
+			if tt.flags.TZ != "" {
+				wantLoc = tt.flags.TZ
+			}
+			if got.Location.String() != wantLoc || !got.Now.Equal(tt.want.Now) || !got.Earliest.Equal(tt.want.Earliest) || !got.Latest.Equal(tt.want.Latest) {
 				t.Errorf("got %+v, want %+v", got, tt.want)
 			}
 		})
@@ -111,7 +88,7 @@ func TestTimeAndLookupFlags(t *testing.T) {
 		wantErr    string
 	}{
 		{"bad tz", []string{"run", "--tz", "Nowhere/Town", byActionDest}, exitUsage, "", "minispl: --tz Nowhere/Town: "},
-		{"bad earliest", []string{"check", "--earliest", "soonish", byActionDest}, exitUsage, "", "minispl: --earliest soonish: not a time"},
+		{"bad earliest", []string{"check", "--earliest", "soonish", byActionDest}, exitUsage, "", "minispl: --earliest soonish: invalid time modifier"},
 		{"empty window", []string{"repl", "--earliest", "2024-10-01", "--latest", "2024-09-01"}, exitUsage, "", "is not before --latest"},
 		{"missing lookups", []string{"run", "--lookups", "no/such/dir", byActionDest}, exitFail, "", "error: --lookups no/such/dir: "},
 		{"lookups not a folder", []string{"check", "--lookups", eventsFile, byActionDest}, exitFail, "", "not a folder"},
