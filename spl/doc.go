@@ -38,9 +38,49 @@
 //   - Only `count` may stand without parentheses as an aggregate, so a typo
 //     such as `frm` is reported where it is written.
 //   - Any command without a typed node parses as Generic with its raw
-//     argument text; the planner, not the parser, rejects it.
+//     argument text; the planner, not the parser, rejects it. Typed:
+//     tstats, search, rename, convert, where, eval, stats, eventstats,
+//     table, fields, dedup, sort, head, fillnull, rex, regex, bin/bucket,
+//     mvexpand, lookup, inputlookup, join and append (subsearches parse
+//     recursively into a *Pipeline).
+//   - A bare value may hold balanced parentheses written without whitespace
+//     (`Processes.process=*GetCurrent()*`): a "(" touching the word starts
+//     a group running to its matching ")" with no whitespace inside, and a
+//     word touching the ")" continues the value. `x=f (g)` stays x=f AND g.
 //
-// Known gap: an unquoted value holding parentheses, such as
-// `Processes.process=*GetCurrent()*` (one ESCU detection), is a syntax
-// error here.
+// # Eval expressions (where, eval, stats' eval(), head (expr))
+//
+// They are parsed by a hand-written Pratt parser (expr_parser.go) plugged
+// into participle as a Parseable, because the search lexer reads
+// `avg+stdev*4` or `-1` as one Word and participle has no left recursion.
+// Precedence, loosest first: OR XOR, AND, NOT, comparisons (= == != < <= >
+// >= LIKE IN), + - ., * / %, unary minus; binary operators associate to the
+// left. Choices on uncertain points:
+//
+//   - The keywords AND OR NOT XOR LIKE IN match in any case in eval
+//     expressions (ESCU writes `where a > 10 or b > 10` and
+//     `where isnull(x) and ...`; Splunk documents upper case for search
+//     only). A keyword followed by "(" in operand position is a function
+//     call: like(x, "a%"), in(x, 1, 2). To name a field "and", quote it.
+//   - Bare field names are [A-Za-z_][A-Za-z0-9_]* parts joined by dots, so
+//     Registry.dest is one field. [Uncertain] Splunk documents that names
+//     with non-alphanumeric characters need single quotes, and ESCU's
+//     `eval process=RTLO_command_1.RTLO_command_2` means concatenation;
+//     here it is the dotted field name. Write `a . b` (with spaces) or
+//     quote names to be unambiguous; the printer always puts spaces around
+//     the "." operator.
+//   - In double-quoted eval strings `\\` is a backslash, `\"` a quote and
+//     `\t` a tab (spl-semantics §6.3); every other backslash pair, `\n`
+//     included, stays as written, so regexes such as "\d+" keep `\d`.
+//     Single-quoted field names resolve `\\` and `\'`.
+//   - Numbers are digits with an optional fraction and exponent (42, 2.5,
+//     1e3); -1 is Unary("-", 1). `=` and `==` are both kept as written.
+//   - StatsAgg.Text, which names the stats column when there is no AS, is
+//     the printer's canonical text of the function: lower-case name, the
+//     field bare when possible, eval expressions canonically spaced
+//     (count(eval(status = "404"))).
+//   - sort: a leading whole number is the limit and a trailing d or desc
+//     the reverse flag when more keys follow; dedup: a leading whole
+//     number is the count. The printer quotes fields that would read back
+//     as those.
 package spl

@@ -25,11 +25,11 @@ type cmdNode interface{ cmdNode() }
 // commandUnion lists the pipeline stages in the order participle tries them;
 // genericCmd, which accepts any other command name, must stay last.
 var commandUnion = participle.Union[cmdNode](
-	&tstatsCmd{}, &renameCmd{}, &convertCmd{}, &searchCmd{},
+	&tstatsCmd{}, &renameCmd{}, &convertCmd{}, &searchCmd{}, &macroCmd{},
 	&whereCmd{}, &evalCmd{}, &statsCmd{}, &tableCmd{}, &fieldsCmd{}, &dedupCmd{},
 	&sortCmd{}, &headCmd{}, &fillnullCmd{}, &rexCmd{}, &regexCmd{}, &binCmd{},
 	&mvexpandCmd{}, &lookupCmd{}, &inputlookupCmd{}, &joinCmd{}, &appendCmd{},
-	&macroCmd{}, &genericCmd{},
+	&genericCmd{},
 )
 
 // pipelineNode is a whole search. A text starting with '|' has a command
