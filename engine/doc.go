@@ -82,9 +82,16 @@
 //     on midnight and the first of the month in Options.Location. The _time
 //     output is epoch seconds (float64). Without span, _time groups by the
 //     exact millisecond.
-//   - Time modifiers (earliest=, latest=) in WHERE and bare terms in tstats
-//     WHERE are positioned "unsupported" errors rather than silently
-//     matching nothing.
+//   - Time window (timerange.go): Options.Earliest/Latest bound every
+//     tstats scan as [earliest, latest) on _time. earliest=/latest= in a
+//     tstats WHERE clause, resolved with spl/timemod against Options.Now,
+//     override them for that tstats only (not for subsearches); they must
+//     be top-level conjuncts (inside OR/NOT, twice, or with an operator
+//     other than = they are positioned errors), earliest=0 is unbounded.
+//     Other time modifiers (_index_earliest, starttime...), time modifiers
+//     after the first command, and bare terms in tstats WHERE are
+//     positioned "unsupported" errors rather than silently matching
+//     nothing.
 //   - Comparisons: = and != are whole-value case-insensitive globs on the
 //     value as rendered (numbers via FormatNumber); <, <=, >, >= are numeric
 //     when both sides parse as numbers, else byte-wise lexicographic

@@ -25,6 +25,14 @@ type Options struct {
 	// Allocator allocates the Arrow buffers of results; nil means
 	// memory.DefaultAllocator. Tests pass a checked allocator.
 	Allocator memory.Allocator
+	// Earliest and Latest bound the search's time window [Earliest,
+	// Latest) on _time; a zero time is unbounded. earliest= and latest=
+	// in a tstats WHERE clause override them for that tstats.
+	Earliest, Latest time.Time
+	// LookupDirs are the folders searched for lookup tables, in order:
+	// ESCU-style *.yml definitions (name, filename, match_type, ...) and
+	// bare *.csv files (see lookup.go).
+	LookupDirs []string
 }
 
 // Engine plans and runs searches over the datasets of a Store. An Engine is

@@ -14,6 +14,12 @@ package engine_test
 //	                      ../shared is absent, as on a user's fresh clone
 //	macros FILE           load a macros file (testdata-relative) on top of the defaults
 //	now TIME              reference time (RFC 3339) for the searches that follow
+//	earliest [TIME]       time window start (a time modifier such as -70m@m,
+//	latest [TIME]         resolved with spl/timemod against now when each
+//	                      search runs) for the searches that follow; without
+//	                      TIME the bound is unbounded again
+//	lookups DIR...        lookup folders (testdata-relative) for the searches
+//	                      that follow (engine.Options.LookupDirs)
 //	stats                 ----  the ingest summary line
 //	run [format=F]        SPL lines, then ----, then the expected output:
 //	                      csv (default) or another render format, "0 results"
@@ -41,6 +47,7 @@ import (
 	"github.com/minispl/minispl/engine/render"
 	"github.com/minispl/minispl/macros"
 	"github.com/minispl/minispl/spl"
+	"github.com/minispl/minispl/spl/timemod"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected blocks of testdata/golden/*.test")
@@ -48,7 +55,8 @@ var update = flag.Bool("update", false, "rewrite the expected blocks of testdata
 var goldenBatchSizes = []int{1, 3, 0}
 
 // oneLineCommands take no input block.
-var oneLineCommands = map[string]bool{"load": true, "load-shared": true, "macros": true, "now": true}
+var oneLineCommands = map[string]bool{"load": true, "load-shared": true, "macros": true, "now": true,
+	"earliest": true, "latest": true, "lookups": true}
 
 // sharedDir is ../shared beside the checkout, seen from this package.
 var sharedDir = filepath.Join("..", "..", "shared")
@@ -162,6 +170,9 @@ type goldenState struct {
 	loads []string
 	lib   *macros.Library
 	now   time.Time
+	// earliest and latest are time modifiers, resolved at each run.
+	earliest, latest string
+	lookups          []string
 }
 
 func runGoldenFile(t *testing.T, path string) {
@@ -198,6 +209,25 @@ func runGoldenFile(t *testing.T, path string) {
 				t.Fatalf("%s: %v", where, err)
 			}
 			st.now = tm
+			continue
+		case "earliest", "latest":
+			spec := strings.TrimSpace(strings.TrimPrefix(bl.command, fields[0]))
+			if spec != "" {
+				if _, err := timemod.Resolve(spec, st.now, time.UTC); err != nil {
+					t.Fatalf("%s: %v", where, err)
+				}
+			}
+			if fields[0] == "earliest" {
+				st.earliest = spec
+			} else {
+				st.latest = spec
+			}
+			continue
+		case "lookups":
+			st.lookups = nil
+			for _, f := range fields[1:] {
+				st.lookups = append(st.lookups, filepath.Join("..", "testdata", f))
+			}
 			continue
 		case "stats":
 			store := st.store(t, where, 0)
@@ -260,7 +290,21 @@ func (st *goldenState) run(t *testing.T, where string, bl *block, batchSize int)
 	}
 	cat := datamodel.DefaultCatalog()
 	store := st.store(t, where, batchSize)
-	eng := engine.New(cat, store, engine.Options{Now: st.now, BatchSize: batchSize})
+	opt := engine.Options{Now: st.now, BatchSize: batchSize, LookupDirs: st.lookups}
+	for _, b := range []struct {
+		spec string
+		dst  *time.Time
+	}{{st.earliest, &opt.Earliest}, {st.latest, &opt.Latest}} {
+		if b.spec == "" {
+			continue
+		}
+		tm, err := timemod.Resolve(b.spec, st.now, time.UTC)
+		if err != nil {
+			t.Fatalf("%s: %v", where, err)
+		}
+		*b.dst = tm
+	}
+	eng := engine.New(cat, store, opt)
 	x, err := st.lib.Expand(text)
 	if err != nil {
 		return errorLines(err, text)

@@ -396,7 +396,7 @@ func (c *predCompiler) compile(e spl.SearchExpr) (pred, error) {
 func (c *predCompiler) checkTimeModifier(field string, pos spl.Span) error {
 	switch strings.ToLower(field) {
 	case "earliest", "latest", "_index_earliest", "_index_latest", "index_earliest", "index_latest", "starttime", "endtime":
-		return &spl.Error{Pos: pos, Msg: fmt.Sprintf("unsupported: time modifier %s= (minispl searches all time)", field)}
+		return &spl.Error{Pos: pos, Msg: fmt.Sprintf("unsupported: time modifier %s= here; write it in the tstats WHERE clause (or use Options.Earliest/Latest)", field)}
 	}
 	return nil
 }

@@ -27,6 +27,7 @@ type tstatsNode struct {
 	fill    *string // fillnull_value
 	ignored []string
 	timeCol int // column of _time in the dataset schema
+	window  timeRange
 	out     []string
 }
 
@@ -78,6 +79,9 @@ func (n *tstatsNode) describe() string {
 	}
 	if len(n.ignored) > 0 {
 		b.WriteString(" ignored=[" + strings.Join(n.ignored, " ") + "]")
+	}
+	if n.window.bounded() {
+		b.WriteString(" " + n.window.String())
 	}
 	return b.String()
 }
@@ -203,9 +207,14 @@ func (e *Engine) planTstats(ts *spl.Tstats, pl *Plan) (node, error) {
 		}
 		n.aggs = append(n.aggs, spec)
 	}
-	if ts.Where != nil {
+	where, window, err := extractTimeRange(ts.Where, timeRange{e.opt.Earliest, e.opt.Latest}, e.now(), e.opt.Location)
+	if err != nil {
+		return nil, err
+	}
+	n.window = window
+	if where != nil {
 		pc := &predCompiler{mode: modeTstats, resolve: func(f string) int { return resolveField(ds, schema, f, pl).col }}
-		w, err := pc.compile(ts.Where)
+		w, err := pc.compile(where)
 		if err != nil {
 			return nil, err
 		}
@@ -380,6 +389,10 @@ func (o *tstatsOp) run(ctx context.Context) ([]arrow.RecordBatch, error) {
 			for i := 0; i < rows; i++ {
 				sel = append(sel, int32(i))
 			}
+		}
+		var err error
+		if sel, err = n.window.filterTime(b, n.timeCol, sel); err != nil {
+			return nil, fmt.Errorf("tstats: %w", err)
 		}
 		if len(sel) == 0 {
 			continue
