@@ -22,18 +22,15 @@ import (
 
 // Token types of splLexer, looked up once.
 var (
-	tokWord       = splLexer.Symbols()["Word"]
-	tokBoolOp     = splLexer.Symbols()["BoolOp"]
-	tokString     = splLexer.Symbols()["String"]
-	tokSQuote     = splLexer.Symbols()["SQuote"]
-	tokOp         = splLexer.Symbols()["Op"]
-	tokLParen     = splLexer.Symbols()["LParen"]
-	tokRParen     = splLexer.Symbols()["RParen"]
-	tokComma      = splLexer.Symbols()["Comma"]
-	tokOther      = splLexer.Symbols()["Other"]
-	tokMacroOpen  = splLexer.Symbols()["MacroOpen"]
-	tokMacroClose = splLexer.Symbols()["MacroClose"]
-	tokMacroBody  = splLexer.Symbols()["MacroBody"]
+	tokWord   = splLexer.Symbols()["Word"]
+	tokBoolOp = splLexer.Symbols()["BoolOp"]
+	tokString = splLexer.Symbols()["String"]
+	tokSQuote = splLexer.Symbols()["SQuote"]
+	tokOp     = splLexer.Symbols()["Op"]
+	tokLParen = splLexer.Symbols()["LParen"]
+	tokRParen = splLexer.Symbols()["RParen"]
+	tokComma  = splLexer.Symbols()["Comma"]
+	tokOther  = splLexer.Symbols()["Other"]
 )
 
 // Precedence levels of eval expressions, loosest first (ast_commands.go).

@@ -234,6 +234,23 @@ func TestEqual(t *testing.T) {
 	if Equal(a, c) {
 		t.Error("different terms: want false")
 	}
+	for _, pair := range [][2]string{
+		{"| where a = 1", "| where a == 1"},
+		{"| eval x=a.b", "| eval x=a . b"},
+		{"| eval x='a'", "| eval x=a"},
+		{"| sort 1 x", "| sort 2 x"},
+		{"| stats count(eval(x=1))", "| stats count(eval(x=2))"},
+		{"| join a [search b]", "| join a [search c]"},
+	} {
+		x, err1 := Parse(pair[0])
+		y, err2 := Parse(pair[1])
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if Equal(x, y) {
+			t.Errorf("Equal(%q, %q) = true", pair[0], pair[1])
+		}
+	}
 	if Equal(a, nil) {
 		t.Error("nil: want false")
 	}
