@@ -62,13 +62,12 @@
 //     `where isnull(x) and ...`; Splunk documents upper case for search
 //     only). A keyword followed by "(" in operand position is a function
 //     call: like(x, "a%"), in(x, 1, 2). To name a field "and", quote it.
-//   - Bare field names are [A-Za-z_][A-Za-z0-9_]* parts joined by dots, so
-//     Registry.dest is one field. [Uncertain] Splunk documents that names
-//     with non-alphanumeric characters need single quotes, and ESCU's
-//     `eval process=RTLO_command_1.RTLO_command_2` means concatenation;
-//     here it is the dotted field name. Write `a . b` (with spaces) or
-//     quote names to be unambiguous; the printer always puts spaces around
-//     the "." operator.
+//   - Bare field names in eval/where are [A-Za-z_][A-Za-z0-9_]*; an
+//     unquoted "." is the concatenation operator, so `a.b` is a . b and
+//     Registry.dest must be written 'Registry.dest' (spl-semantics §2.4:
+//     names with non-alphanumeric characters need single quotes). ESCU's
+//     `eval process=RTLO_command_1.RTLO_command_2` relies on this. The
+//     printer puts spaces around the "." operator.
 //   - In double-quoted eval strings `\\` is a backslash, `\"` a quote and
 //     `\t` a tab (spl-semantics §6.3); every other backslash pair, `\n`
 //     included, stays as written, so regexes such as "\d+" keep `\d`.

@@ -408,13 +408,10 @@ func splitWord(w string, off int) ([]atom, error) {
 		case isNameStart(c):
 			i++
 			for i < len(w) {
-				if isNameChar(w[i]) {
-					i++
-				} else if w[i] == '.' && i+1 < len(w) && isNameChar(w[i+1]) {
-					i += 2
-				} else {
+				if !isNameChar(w[i]) {
 					break
 				}
+				i++
 			}
 			out = append(out, atom{kind: aName, text: w[start:i], start: off + start, end: off + i})
 		case isDigit(c):

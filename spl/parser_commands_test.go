@@ -18,7 +18,7 @@ func TestParseCommands(t *testing.T) {
 		{`| where NOT LIKE(first_cmdline,"%\\windows\\system32\\%")`, `| where NOT like(first_cmdline, "%\windows\system32\%")`},
 		{`| where maxlen > ((threshold*stdevperhost) + avgperhost)`, `| where maxlen > threshold * stdevperhost + avgperhost`},
 		{`| where NOT match(process_name, "(?i)".original_file_name)`, `| where NOT match(process_name, "(?i)" . original_file_name)`},
-		{`| where 'Registry.dest'="x" AND Registry.user=_time`, `| where 'Registry.dest' = "x" AND Registry.user = _time`},
+		{`| where 'Registry.dest'="x" AND Registry.user=_time`, `| where 'Registry.dest' = "x" AND Registry . user = _time`},
 		{`| eval x=-1, y = 2.5*-x, z=(a-b)-(c-d)`, `| eval x=-1, y=2.5 * -x, z=a - b - (c - d)`},
 		{"| eval num=(mvcount(split(process,\"`\"))-1) + (mvcount(split(process, \"^\"))-1)", "| eval num=mvcount(split(process, \"`\")) - 1 + (mvcount(split(process, \"^\")) - 1)"},
 		{`| EVAL a=if(x, true(), null()) b=case(a=1,"one",true(),"other")`, `| eval a=if(x, true(), null()), b=case(a = 1, "one", true(), "other")`},
@@ -153,8 +153,11 @@ func TestExprPrecedence(t *testing.T) {
 		{"a < b == c", "((a < b) == c)"},
 		{`x LIKE "a%" AND y IN (1, "b", z)`, "((x LIKE s:a%) AND (y IN [n:1 s:b z]))"},
 		{`in(x, 1) AND like(y, "%")`, "(in[x n:1] AND like[y s:%])"},
-		{"RTLO_command_1.RTLO_command_2", "RTLO_command_1.RTLO_command_2"},
-		{"Registry.dest . _time", "(Registry.dest . _time)"},
+		// An unquoted dot is concatenation (Splunk: names with dots need
+		// single quotes in eval/where), as ESCU's RTLO detections rely on.
+		{"RTLO_command_1.RTLO_command_2", "(RTLO_command_1 . RTLO_command_2)"},
+		{"Registry.dest . _time", "((Registry . dest) . _time)"},
+		{"'Registry.dest' . _time", "(q:Registry.dest . _time)"},
 		{"'Registry.dest'", "q:Registry.dest"},
 		{`if(a, "x", 'y z')`, "if[a s:x q:y z]"},
 		{"f()", "f[]"},

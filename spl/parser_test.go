@@ -236,7 +236,7 @@ func TestEqual(t *testing.T) {
 	}
 	for _, pair := range [][2]string{
 		{"| where a = 1", "| where a == 1"},
-		{"| eval x=a.b", "| eval x=a . b"},
+		{"| eval x=a.b", "| eval x='a.b'"},
 		{"| eval x='a'", "| eval x=a"},
 		{"| sort 1 x", "| sort 2 x"},
 		{"| stats count(eval(x=1))", "| stats count(eval(x=2))"},
