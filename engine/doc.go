@@ -110,4 +110,36 @@
 //     Seconds are floored; the zone is Options.Location (UTC by default).
 //     auto leaves a field untouched unless every value converts; num nulls
 //     values that do not convert. mktime is an "unsupported" plan error.
+//   - eval and where (eval.go, evalfuncs_*.go, where.go): an expression
+//     is compiled once into typed evaluator nodes that run over whole
+//     Vectors per batch. Comparisons are case-sensitive, numeric when both
+//     sides are numbers, else byte-wise on the string forms. A field value
+//     that parses as a number is a number; a quoted string literal is
+//     always a string ("10"+"5" is "105", n > "8" compares as strings).
+//     The + operator adds two numbers or joins two strings; a number plus
+//     a string is null. - * / % on a non-number, and division or modulo by zero, are
+//     null. Null propagates through arithmetic, . and comparisons.
+//   - AND, OR and XOR are Kleene three-valued: false AND null is false,
+//     true OR null is true, NOT null is null; where keeps only true rows.
+//     A value where a boolean is required (where f, if(f, ...), f AND x)
+//     and a boolean assigned by eval are plan errors, as Splunk's
+//     typechecker gives.
+//   - On a multivalue field a comparison, LIKE, IN and match() are true
+//     when any value matches; arithmetic takes the first value.
+//   - LIKE and like() are anchored and case-sensitive, % any run, _ one
+//     character, with no escape character.
+//   - match(), replace() and mvfind() use Go's RE2: (?<name>) is
+//     accepted; lookaround, atomic groups, possessive quantifiers, \K,
+//     \G, backreferences, recursion and conditionals are plan errors
+//     naming the construct and its offset. replace() turns \1 into ${1}.
+//   - round() rounds half away from zero on the shortest decimal text:
+//     round(2.555, 2) = 2.56, round(-2.5) = -3. tostring(x, "commas")
+//     rounds to two decimals and drops trailing zeros; "duration" floors to
+//     whole seconds and prints D+HH:MM:SS past a day; "hex" truncates.
+//   - strptime reads the variables strftime writes; unset fields default to
+//     1970-01-01 00:00:00 in Options.Location; trailing text is ignored.
+//     now() is Engine now (Options.Now) fixed per execution; time() is the
+//     wall clock. relative_time uses spl/timemod.
+//   - x IN (...) and in() with a null x, nullif, and cidrmatch with a bad
+//     address: IN gives null, cidrmatch false.
 package engine
