@@ -96,6 +96,30 @@ func (e *Engine) Plan(p *spl.Pipeline) (*Plan, error) {
 			cur, err = e.planWhere(c, cur)
 		case *spl.Eval:
 			cur, err = e.planEval(c, cur)
+		case *spl.Stats:
+			cur, err = planStats(c, cur)
+		case *spl.Eventstats:
+			cur, err = planEventstats(c, cur)
+		case *spl.Table:
+			cur, err = planTable(c, cur)
+		case *spl.Fields:
+			cur, err = planFields(c, cur)
+		case *spl.Dedup:
+			cur, err = planDedup(c, cur)
+		case *spl.Sort:
+			cur, err = planSort(c, cur)
+		case *spl.Head:
+			cur, err = planHead(c, cur)
+		case *spl.Fillnull:
+			cur, err = planFillnull(c, cur)
+		case *spl.Rex:
+			cur, err = planRex(c, cur)
+		case *spl.Regex:
+			cur, err = planRegex(c, cur)
+		case *spl.Bin:
+			cur, err = e.planBin(c, cur)
+		case *spl.Mvexpand:
+			cur, err = planMvexpand(c, cur)
 		case *spl.Generic:
 			return nil, &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("unsupported command %q", c.CommandName)}
 		default:
