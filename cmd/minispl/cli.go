@@ -97,9 +97,6 @@ func newSessionFrom(e *env, src sourceFlags) (*session, int) {
 		fmt.Fprintf(e.stderr, "error: %v\n", err)
 		return nil, exitFail
 	}
-	for _, w := range s.unappliedWarnings() {
-		fmt.Fprintf(e.stderr, "warning: %s\n", w)
-	}
 	return s, exitOK
 }
 

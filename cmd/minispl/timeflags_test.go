@@ -89,6 +89,8 @@ func TestTimeAndLookupFlags(t *testing.T) {
 	}{
 		{"bad tz", []string{"run", "--tz", "Nowhere/Town", byActionDest}, exitUsage, "", "minispl: --tz Nowhere/Town: "},
 		{"bad earliest", []string{"check", "--earliest", "soonish", byActionDest}, exitUsage, "", "minispl: --earliest soonish: invalid time modifier"},
+		{"missing time", []string{"check", byActionDest, "--latest"}, exitUsage, "", "--latest needs a time"},
+		{"flag instead of a time", []string{"check", "--latest", "--tz", "UTC", byActionDest}, exitUsage, "", "--latest needs a time"},
 		{"empty window", []string{"repl", "--earliest", "2024-10-01", "--latest", "2024-09-01"}, exitUsage, "", "is not before --latest"},
 		{"missing lookups", []string{"run", "--lookups", "no/such/dir", byActionDest}, exitFail, "", "error: --lookups no/such/dir: "},
 		{"lookups not a folder", []string{"check", "--lookups", eventsFile, byActionDest}, exitFail, "", "not a folder"},
@@ -104,11 +106,29 @@ func TestTimeAndLookupFlags(t *testing.T) {
 			}
 		})
 	}
-	lookups := t.TempDir()
-	status, _, stderr := invoke(t, "", "check", "--lookups", lookups, "--earliest", "2024-09-30", byActionDest)
-	for _, w := range (&session{lookups: []string{lookups}, window: timeWindow{Earliest: time.Unix(1, 0)}}).unappliedWarnings() {
-		if !strings.Contains(stderr, "warning: "+w+"\n") {
-			t.Errorf("status %d, stderr %q lacks the warning %q", status, stderr, w)
+	// The window reaches the engine: the 14 RMS registry events are on
+	// 2024-09-30, 6 between 14:05:09 and 14:07:42 UTC, 8 between 15:20 and
+	// 15:42 (15:20, 15:25:30 twice, 15:30, 15:31, 15:40, 15:41, 15:42).
+	window := []struct {
+		args []string
+		want string
+	}{
+		{nil, "count\n14\n"},
+		{[]string{"--earliest", "2024-09-30T15:00:00Z"}, "count\n8\n"},
+		{[]string{"--latest", "2024-09-30T15:00:00Z"}, "count\n6\n"},
+		{[]string{"--now", "2024-09-30T16:00:00Z", "--earliest", "-1h@h"}, "count\n8\n"},
+		{[]string{"--now", "2024-10-01T16:00:00Z", "--earliest", "-1d@d"}, "count\n14\n"},
+		{[]string{"--now", "2024-10-02T16:00:00Z", "--earliest=-1d@d"}, "count\n0\n"},
+		{[]string{"--now=2024-09-30T16:00:00Z", "--earliest", "-31m", "--latest", "now"}, "count\n5\n"},
+		// Latest is exclusive: the event at 15:30:00 is out.
+		{[]string{"--latest", "2024-09-30T15:30:00Z"}, "count\n9\n"},
+		{[]string{"--earliest", "2024-09-30T15:30:00Z"}, "count\n5\n"},
+	}
+	for _, w := range window {
+		args := append([]string{"run", "--data", eventsFile, "--format", "csv"}, w.args...)
+		status, stdout, stderr := invoke(t, "", append(args, "| tstats count from datamodel=Endpoint.Registry")...)
+		if status != exitOK || stdout != w.want {
+			t.Errorf("%v: status %d, stdout %q, want %q; stderr %s", w.args, status, stdout, w.want, stderr)
 		}
 	}
 }
