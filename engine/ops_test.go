@@ -143,7 +143,7 @@ func TestPlanErrors(t *testing.T) {
 		{`| tstats count` + from + ` by Registry.dest span=1h`, `tstats`, `span= needs _time`},
 		{`| tstats prestats=t count` + from, `prestats`, `unsupported tstats option prestats=t`},
 		{`| tstats bogus=1 count` + from, `bogus`, `unknown tstats option`},
-		{`| tstats count` + from + ` where earliest=-24h`, `earliest`, `time modifier`},
+		{`| tstats count` + from + ` where Registry.dest=a OR earliest=-24h`, `earliest`, `time modifier`},
 		{`search foo`, `search`, `searching raw events`},
 		{`| tstats count`, `tstats`, `without FROM`},
 	}

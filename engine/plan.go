@@ -41,13 +41,7 @@ func (p *Plan) Fields() []string { return p.root.fields() }
 // root (last command) first and each input indented under its consumer.
 func (p *Plan) String() string {
 	var b strings.Builder
-	depth := 0
-	for n := p.root; n != nil; n = n.input() {
-		b.WriteString(strings.Repeat("  ", depth))
-		b.WriteString(n.describe())
-		b.WriteByte('\n')
-		depth++
-	}
+	writePlan(&b, p.root, 0)
 	return b.String()
 }
 
@@ -59,6 +53,16 @@ func (e *Engine) Plan(p *spl.Pipeline) (*Plan, error) {
 		return nil, &spl.Error{Msg: "empty search"}
 	}
 	pl := &Plan{}
+	root, err := e.planPipeline(p, pl)
+	if err != nil {
+		return nil, err
+	}
+	pl.root = root
+	return pl, nil
+}
+
+// planPipeline plans one pipeline, the search or a subsearch (subsearch.go).
+func (e *Engine) planPipeline(p *spl.Pipeline, pl *Plan) (node, error) {
 	// Unexpanded macros are reported first, wherever they are, since they
 	// make the rest of the pipeline meaningless.
 	for _, c := range p.Commands {
@@ -70,15 +74,7 @@ func (e *Engine) Plan(p *spl.Pipeline) (*Plan, error) {
 	for i, c := range p.Commands {
 		var err error
 		if i == 0 {
-			ts, ok := c.(*spl.Tstats)
-			if !ok {
-				return nil, firstCommandError(c)
-			}
-			if !p.LeadingPipe {
-				return nil, &spl.Error{Pos: ts.Pos, Msg: `tstats is a generating command and must be invoked with a leading pipe: "| tstats ..."`}
-			}
-			cur, err = e.planTstats(ts, pl)
-			if err != nil {
+			if cur, err = e.planFirst(c, p, pl); err != nil {
 				return nil, err
 			}
 			continue
@@ -96,6 +92,14 @@ func (e *Engine) Plan(p *spl.Pipeline) (*Plan, error) {
 			cur, err = e.planWhere(c, cur)
 		case *spl.Eval:
 			cur, err = e.planEval(c, cur)
+		case *spl.Lookup:
+			cur, err = e.planLookup(c, cur)
+		case *spl.Join:
+			cur, err = e.planJoin(c, cur, pl)
+		case *spl.Append:
+			cur, err = e.planAppend(c, cur, pl)
+		case *spl.Inputlookup:
+			return nil, &spl.Error{Pos: c.Pos, Msg: "inputlookup must be the first command of a search or subsearch (append=t is not supported)"}
 		case *spl.Stats:
 			cur, err = planStats(c, cur)
 		case *spl.Eventstats:
@@ -129,8 +133,7 @@ func (e *Engine) Plan(p *spl.Pipeline) (*Plan, error) {
 			return nil, err
 		}
 	}
-	pl.root = cur
-	return pl, nil
+	return cur, nil
 }
 
 // firstCommandError explains why c cannot start a search.
