@@ -25,7 +25,9 @@ import (
 //   - min/max: numbers before strings, as tstats (aggstate.go).
 //   - sum, avg, range, var, varp, stdev, stdevp, median, perc, sumsq use
 //     the numeric values only, and are null when a group has none. var and
-//     stdev (sample) are null with fewer than two values.
+//     stdev (sample) are null with fewer than two values. The variances
+//     are computed in two passes over the kept values (mean first), which
+//     is exact where a running sum of squares loses digits.
 //   - median of an even number of values is the higher of the two middle
 //     values (Splunk's stats page: the median of an even count "is
 //     approximated to the higher of the two values").
@@ -110,8 +112,6 @@ type statsAcc struct {
 	n      int64 // counted values (count, numeric n)
 	sum    float64
 	sumsq  float64
-	mean   float64 // Welford
-	m2     float64
 	hasNum bool
 	num    float64 // min or max number
 	hasStr bool
@@ -174,9 +174,9 @@ func (a *statsAcc) add(k statsFuncKind, s string, f float64, isNum bool) {
 		a.n++
 		a.sum += f
 		a.sumsq += f * f
-		d := f - a.mean
-		a.mean += d / float64(a.n)
-		a.m2 += d * (f - a.mean)
+		if k != fnSum && k != fnAvg && k != fnSumsq {
+			a.nums = append(a.nums, f)
+		}
 	case fnMedian, fnPerc:
 		if isNum {
 			a.nums = append(a.nums, f)
@@ -224,16 +224,20 @@ func (a *statsAcc) result(k statsFuncKind, pct float64, out *Vector, r int) {
 			out.SetNum(r, a.sumsq)
 		case fnRange:
 			out.SetNum(r, a.hi-a.lo)
-		case fnVarp:
-			out.SetNum(r, a.m2/n)
-		case fnStdevp:
-			out.SetNum(r, math.Sqrt(a.m2/n))
-		case fnVar, fnStdev:
-			if a.n < 2 {
+		case fnVar, fnVarp, fnStdev, fnStdevp:
+			sample := k == fnVar || k == fnStdev
+			if sample && a.n < 2 {
 				return
 			}
-			v := a.m2 / (n - 1)
-			if k == fnStdev {
+			mean, m2 := a.sum/n, 0.0
+			for _, x := range a.nums {
+				m2 += (x - mean) * (x - mean)
+			}
+			if sample {
+				n--
+			}
+			v := m2 / n
+			if k == fnStdev || k == fnStdevp {
 				v = math.Sqrt(v)
 			}
 			out.SetNum(r, v)
