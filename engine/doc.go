@@ -92,6 +92,12 @@
 //     after the first command, and bare terms in tstats WHERE are
 //     positioned "unsupported" errors rather than silently matching
 //     nothing.
+//   - lookup, inputlookup (lookup.go, lookup_table.go), join and append
+//     (join.go, subsearch.go): the semantics chosen where the reference is
+//     silent are in the doc comments of lookupNode, joinNode and
+//     subsearch.go. A subsearch is planned as its own pipeline; the plan
+//     is then a tree and Plan.String indents each subsearch under its
+//     consumer.
 //   - Comparisons: = and != are whole-value case-insensitive globs on the
 //     value as rendered (numbers via FormatNumber); <, <=, >, >= are numeric
 //     when both sides parse as numbers, else byte-wise lexicographic

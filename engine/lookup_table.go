@@ -26,7 +26,10 @@ import (
 // case_sensitive_match=true, max_matches=100, min_matches=0, no
 // default_match, every field matched exactly. CSV files are read with
 // encoding/csv (RFC 4180, a header row naming the columns); an empty cell
-// is null.
+// is null. A match_type naming a column the file lacks is ignored. Exact
+// inputs are matched through a hash index built once per plan; WILDCARD
+// and CIDR inputs scan the table's rows (precompiled globs and prefixes),
+// which is fine for ESCU's tables (at most a few thousand rows).
 
 // lookupTable is a loaded, indexed lookup.
 type lookupTable struct {
@@ -53,14 +56,14 @@ const (
 
 // lookupDef is one *.yml lookup definition.
 type lookupDef struct {
-	Name               string `yaml:"name"`
-	Filename           string `yaml:"filename"`
-	MatchType          string `yaml:"match_type"`
-	CaseSensitiveMatch string `yaml:"case_sensitive_match"`
-	MinMatches         string `yaml:"min_matches"`
-	MaxMatches         string `yaml:"max_matches"`
+	Name               string  `yaml:"name"`
+	Filename           string  `yaml:"filename"`
+	MatchType          string  `yaml:"match_type"`
+	CaseSensitiveMatch string  `yaml:"case_sensitive_match"`
+	MinMatches         string  `yaml:"min_matches"`
+	MaxMatches         string  `yaml:"max_matches"`
 	DefaultMatch       *string `yaml:"default_match"`
-	Collection         string `yaml:"collection"`
+	Collection         string  `yaml:"collection"`
 	dir, file          string
 }
 
@@ -239,11 +242,11 @@ func (t *lookupTable) load(kinds map[string]matchKind) error {
 	t.columns = header
 	t.kinds = make([]matchKind, len(header))
 	for name, k := range kinds {
-		i := fieldIndex(header, name)
-		if i < 0 {
-			return fmt.Errorf("%s: match_type names %s, which is not a column (columns: %s)", t.path, name, strings.Join(header, ", "))
+		// A match_type naming a column the file lacks is ignored, as
+		// Splunk does (four ESCU definitions have one).
+		if i := fieldIndex(header, name); i >= 0 {
+			t.kinds[i] = k
 		}
-		t.kinds[i] = k
 	}
 	for {
 		rec, err := r.Read()
