@@ -76,6 +76,10 @@ func searches(e *env, file string, args []string) ([]script, int) {
 		return scripts, exitOK
 	case len(args) == 0:
 		fmt.Fprintln(e.stderr, "minispl: no search given (pass it as an argument or use -f FILE)")
+		if e.usage != nil {
+			fmt.Fprintln(e.stderr)
+			e.usage()
+		}
 		return nil, exitUsage
 	}
 	return []script{{Text: strings.Join(args, " ")}}, exitOK
@@ -141,15 +145,33 @@ func loadSource(e *env, s *session, data []string) error {
 	return nil
 }
 
-// Run runs the searches.
+// Run runs the searches. Every search is expanded, parsed and planned
+// before any event is read, since planning needs the data model but no
+// events: a typo fails at once instead of after a long ingest, and when no
+// search plans, no data is loaded at all. The searches that plan then run
+// in file order, each under its header, with the errors of the others
+// printed in their place.
 func (c *RunCmd) Run(e *env) int {
 	scripts, status := searches(e, c.File, c.Search)
 	if status != exitOK {
 		return status
 	}
-	s, status := openSession(e, c.Source)
+	s, status := newSessionFrom(e, c.Source)
 	if status != exitOK {
 		return status
+	}
+	plans := make([]*engine.Plan, len(scripts))
+	errs := make([]error, len(scripts))
+	planned := 0
+	for i := range scripts {
+		if plans[i], errs[i] = s.plan(scripts[i].Text); errs[i] == nil {
+			planned++
+		}
+	}
+	if planned > 0 {
+		if err := loadSource(e, s, c.Source.Data); err != nil {
+			return exitFail
+		}
 	}
 	format := render.Format(c.Format)
 	width := terminalWidth(e.stdout)
@@ -162,12 +184,15 @@ func (c *RunCmd) Run(e *env) int {
 			}
 			fmt.Fprintf(e.stdout, "# %s\n", sc.Name)
 		}
-		rows, err := runOne(e, s, sc, format, width)
+		err, n := errs[i], 0
+		if err == nil {
+			n, err = runPlan(e, s, plans[i], format, width)
+		}
 		switch {
 		case err != nil:
 			fmt.Fprintln(e.stderr, formatError(err, sc))
 			status = exitFail
-		case rows == 0 && c.FailOnEmpty:
+		case n == 0 && c.FailOnEmpty:
 			if sc.Name != "" {
 				fmt.Fprintf(e.stderr, "error: %s returned no results (--fail-on-empty)\n", sc.Name)
 			} else {
@@ -179,17 +204,16 @@ func (c *RunCmd) Run(e *env) int {
 	return status
 }
 
-// runOne runs one search with Ctrl-C cancelling it, prints plan warnings on
-// stderr and the result on stdout, and returns the number of rows.
-func runOne(e *env, s *session, sc *script, format render.Format, width int) (int, error) {
+// runPlan runs a planned search with Ctrl-C cancelling it, prints its
+// warnings on stderr and its result on stdout, and returns the number of
+// rows.
+func runPlan(e *env, s *session, plan *engine.Plan, format render.Format, width int) (int, error) {
+	for _, w := range plan.Warnings() {
+		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+	}
 	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt)
 	defer stop()
-	res, plan, err := s.run(ctx, sc.Text)
-	if plan != nil {
-		for _, w := range plan.Warnings() {
-			fmt.Fprintf(e.stderr, "warning: %s\n", w)
-		}
-	}
+	res, err := s.executePlan(ctx, plan)
 	if err != nil {
 		return 0, err
 	}

@@ -61,6 +61,9 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// usage prints the usage of the selected command on stderr; nil
+	// prints nothing.
+	usage func()
 }
 
 // exitRequest is the panic value of kong's Exit hook (kong exits after
@@ -100,6 +103,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) 
 		return exitUsage
 	}
 	e := &env{ctx: context.Background(), stdin: stdin, stdout: stdout, stderr: stderr}
+	e.usage = func() {
+		// kong prints help on its Stdout; a usage error's help goes to
+		// stderr.
+		k := kctx.Kong
+		saved := k.Stdout
+		k.Stdout = stderr
+		defer func() { k.Stdout = saved }()
+		_ = kctx.PrintUsage(false) // help on a failing stderr cannot be reported
+	}
 	cmd, ok := kctx.Selected().Target.Addr().Interface().(command)
 	if !ok {
 		fmt.Fprintf(stderr, "minispl: no command %q\n", kctx.Command())

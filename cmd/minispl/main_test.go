@@ -40,6 +40,10 @@ func invoke(t *testing.T, stdin string, args ...string) (status int, stdout, std
 }
 
 func TestRunUsage(t *testing.T) {
+	emptyDir, evtxDir := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(evtxDir, "a.evtx"), []byte("ElfFile\x00"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name       string
 		args       []string
@@ -53,13 +57,22 @@ func TestRunUsage(t *testing.T) {
 		{"bad format", []string{"run", "--format", "xml", "x"}, exitUsage, `--format must be one of`},
 		{"bad batch size", []string{"run", "--batch-size", "many", "x"}, exitUsage, "--batch-size"},
 		{"check without search", []string{"check"}, exitUsage, "no search given"},
-		{"missing data", []string{"run", "--data", "no/such/file.xml", "x"}, exitFail, "no/such/file.xml"},
+		{"missing data", []string{"run", "--data", "no/such/file.xml", byActionDest}, exitFail, "error: load data: no/such/file.xml: no such file or folder\n"},
+		{"folder without event files", []string{"run", "--data", emptyDir, byActionDest}, exitFail, "error: load data: " + emptyDir + ": no .log, .txt, .xml file in the folder or below it\n"},
+		{"folder of evtx files", []string{"run", "--data", evtxDir, byActionDest}, exitFail, "below it (it holds 1 .evtx file: binary .evtx files are not read; export the events as XmlWinEventLog text"},
+		{"evtx file", []string{"run", "--data", filepath.Join(evtxDir, "a.evtx"), byActionDest}, exitFail, "a.evtx: binary .evtx files are not read"},
 		{"missing macros", []string{"run", "--macros", "no/such.conf", "x"}, exitFail, "--macros no/such.conf"},
 		{"missing script", []string{"run", "-f", "no/such.spl"}, exitFail, "no/such.spl"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			status, _, stderr := invoke(t, "", tt.args...)
+			status, stdout, stderr := invoke(t, "", tt.args...)
+			if status == exitUsage && strings.Contains(stderr, "no search given") && !strings.Contains(stderr, "Usage: minispl ") {
+				t.Errorf("no search: stderr %q does not show the usage", stderr)
+			}
+			if stdout != "" {
+				t.Errorf("stdout %q, want nothing", stdout)
+			}
 			if status != tt.wantStatus || !strings.Contains(stderr, tt.wantErr) {
 				t.Errorf("status %d, stderr %q; want %d and %q", status, stderr, tt.wantStatus, tt.wantErr)
 			}
@@ -158,11 +171,12 @@ func TestRunErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// A search that does not plan fails before any event is
+			// read: no ingest summary.
 			args := append(append([]string{"run", "--data", eventsFile}, tt.args...), tt.search)
 			status, stdout, stderr := invoke(t, "", args...)
-			_, rest, _ := strings.Cut(stderr, "\n")
-			if status != exitFail || stdout != "" || rest != tt.want {
-				t.Errorf("status %d, stdout %q, stderr after summary:\n%s\nwant\n%s", status, stdout, rest, tt.want)
+			if status != exitFail || stdout != "" || stderr != tt.want {
+				t.Errorf("status %d, stdout %q, stderr:\n%s\nwant\n%s", status, stdout, stderr, tt.want)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"os"
 	"strings"
@@ -94,13 +95,13 @@ func TestProgressBar(t *testing.T) {
 		t.Fatal(err)
 	}
 	prog := newIngestProgress(io.Discard, int64(len(data)))
-	if err := s.ingestWithProgress(eventsFile, prog); err != nil {
+	if err := s.ingestFile(context.Background(), eventsFile, prog); err != nil {
 		t.Fatal(err)
 	}
 	if st := s.store.Stats(); st.Events != 17 || st.Used["Endpoint.Registry"] != 14 {
 		t.Errorf("ingest through the bar: %+v", st)
 	}
-	if err := s.ingestWithProgress("no/such.xml", prog); err == nil || !strings.Contains(err.Error(), "no/such.xml") {
+	if err := s.ingestFile(context.Background(), "no/such.xml", prog); err == nil || !strings.Contains(err.Error(), "no/such.xml") {
 		t.Errorf("missing file: %v", err)
 	}
 }

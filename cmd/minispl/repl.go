@@ -44,6 +44,9 @@ type repl struct {
 	now func() time.Time
 	// pending holds the lines of a search being continued.
 	pending []string
+	// history, when set, records each entry as it runs: a dot command, or
+	// a whole search as one line (see historyEntry).
+	history func(entry string)
 }
 
 // newREPL returns a REPL over s writing to stdout and stderr.
@@ -62,8 +65,25 @@ func historyPath() (string, error) {
 
 // runTerminal runs the REPL on a terminal with liner: line editing, history
 // (kept in historyPath across sessions; errors reading or writing it are
-// reported once and otherwise ignored) and Tab completion.
+// reported once and otherwise ignored) and Tab completion. A search
+// entered over several lines is one history entry (see historyEntry), so
+// that Up recalls the whole search, ready to run again.
+//
+// SIGINT is caught for the whole session: Ctrl-C cancels the running
+// search or .data, and at any other moment (printing a result) it is
+// ignored rather than ending the session; at the prompt liner reads it as
+// a key.
 func (r *repl) runTerminal(ctx context.Context) int {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt)
+	go func() {
+		for range sigs { // drained; searches have their own NotifyContext
+		}
+	}()
+	defer func() {
+		signal.Stop(sigs)
+		close(sigs)
+	}()
 	ln := liner.NewLiner()
 	defer ln.Close()
 	ln.SetCtrlCAborts(true)
@@ -83,11 +103,9 @@ func (r *repl) runTerminal(ctx context.Context) int {
 		fmt.Fprintf(r.stderr, "warning: history not loaded: %v\n", herr)
 	}
 	fmt.Fprintln(r.stdout, "minispl REPL: end a search with Enter (a line ending in | or \\ continues), .help for commands, Ctrl-D to quit")
+	r.history = ln.AppendHistory
 	status := r.loop(ctx, func(p string) (string, error) {
 		line, err := ln.Prompt(p)
-		if err == nil && strings.TrimSpace(line) != "" {
-			ln.AppendHistory(line)
-		}
 		if errors.Is(err, io.EOF) {
 			fmt.Fprintln(r.stdout) // leave the shell prompt on a line of its own
 		}
@@ -190,15 +208,20 @@ func (r *repl) loop(ctx context.Context, read func(prompt string) (string, error
 func (r *repl) handle(ctx context.Context, line string) (quit bool) {
 	line = strings.TrimSuffix(line, "\r")
 	trimmed := strings.TrimSpace(line)
-	if len(r.pending) == 0 {
-		switch {
-		case trimmed == "", strings.HasPrefix(trimmed, "#"):
-			return false
-		case strings.HasPrefix(trimmed, "."):
-			return r.dot(ctx, trimmed)
+	if len(r.pending) == 0 && strings.HasPrefix(trimmed, ".") {
+		if r.history != nil {
+			r.history(trimmed)
 		}
+		return r.dot(ctx, trimmed)
 	}
 	switch {
+	case strings.HasPrefix(trimmed, "#"):
+		// A comment, also between the lines of a search, as in script
+		// files; there it stays an empty line, so that error places keep
+		// the line numbers typed.
+		if len(r.pending) > 0 {
+			r.pending = append(r.pending, "")
+		}
 	case trimmed == "":
 		r.runPending(ctx)
 	case strings.HasSuffix(trimmed, `\`):
@@ -218,10 +241,28 @@ func (r *repl) handle(ctx context.Context, line string) (quit bool) {
 // runPending runs the search entered so far.
 func (r *repl) runPending(ctx context.Context) {
 	text := strings.Join(r.pending, "\n")
+	if r.history != nil && strings.TrimSpace(text) != "" {
+		r.history(historyEntry(r.pending))
+	}
 	r.pending = nil
 	if strings.TrimSpace(text) != "" {
 		r.search(ctx, text)
 	}
+}
+
+// historyEntry is the history line of a search entered as lines: the lines
+// trimmed and joined with one space. Recalled, it is one line that runs as
+// it stands (a continued line ended in '|', kept, or '\', dropped, so the
+// joined line is the same search). A newline inside a quoted string
+// becomes a space, the one place where the recalled search differs.
+func historyEntry(lines []string) string {
+	parts := make([]string, 0, len(lines))
+	for _, l := range lines {
+		if t := strings.TrimSpace(l); t != "" {
+			parts = append(parts, t)
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // search runs one search, Ctrl-C cancelling it, and prints its result.
@@ -299,7 +340,7 @@ func (r *repl) dot(ctx context.Context, line string) bool {
 	case ".quit", ".exit":
 		return true
 	case ".data":
-		r.dotData(arg)
+		r.dotData(ctx, arg)
 	case ".macros":
 		r.dotMacros(arg)
 	case ".macro":
@@ -353,12 +394,16 @@ func onOff(b bool) string {
 	return "off"
 }
 
-func (r *repl) dotData(arg string) {
+// dotData loads more events; Ctrl-C stops the loading, keeping the events
+// read so far.
+func (r *repl) dotData(ctx context.Context, arg string) {
 	if arg == "" {
 		fmt.Fprintln(r.stderr, "error: .data needs a file or folder")
 		return
 	}
-	st, err := r.s.loadData([]string{arg})
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	st, err := r.s.loadDataCtx(ctx, []string{arg})
 	if err == nil || st.Files > 0 {
 		fmt.Fprintln(r.stdout, st.String())
 	}

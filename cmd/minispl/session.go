@@ -94,6 +94,14 @@ func newSession(opt sessionOptions) (*session, error) {
 // nothing. A progress bar is shown when the session's progress writer is a
 // terminal and the files are large enough.
 func (s *session) loadData(paths []string) (datamodel.Stats, error) {
+	return s.loadDataCtx(context.Background(), paths)
+}
+
+// loadDataCtx is loadData stopped by ctx (Ctrl-C during the REPL's
+// .data): reading stops at once, the events read so far stay loaded (an
+// event cut in the middle counts as malformed), and the error is
+// errIngestCancelled.
+func (s *session) loadDataCtx(ctx context.Context, paths []string) (datamodel.Stats, error) {
 	before := s.store.Stats()
 	var (
 		files []string
@@ -102,7 +110,7 @@ func (s *session) loadData(paths []string) (datamodel.Stats, error) {
 	for _, p := range paths {
 		fs, err := dataFiles(p)
 		if err != nil {
-			return datamodel.Stats{}, err
+			return datamodel.Stats{}, fmt.Errorf("load data: %w", err)
 		}
 		for _, f := range fs {
 			if st, err := os.Stat(f); err == nil {
@@ -113,39 +121,59 @@ func (s *session) loadData(paths []string) (datamodel.Stats, error) {
 	}
 	prog := startProgress(s.progress, total, s.progressMin)
 	defer prog.finish()
-	viaReader := 0 // files ingested through Ingest, which does not count them
+	read := 0 // files ingested through Ingest, which does not count them
+	var err error
 	for _, f := range files {
-		var err error
-		if prog == nil {
-			err = s.ingestFile(f)
-		} else {
-			err = s.ingestWithProgress(f, prog)
-			viaReader++
-		}
-		if err != nil {
-			st := s.store.Stats().Since(before)
-			st.Files += viaReader
-			return st, err
+		read++
+		if err = s.ingestFile(ctx, f, prog); err != nil {
+			break
 		}
 	}
 	st := s.store.Stats().Since(before)
-	st.Files += viaReader
-	return st, nil
+	st.Files += read
+	return st, err
 }
 
-// ingestWithProgress ingests one file through the progress bar's counting
-// reader.
-func (s *session) ingestWithProgress(path string, prog *ingestProgress) error {
+// ingestFile ingests one file, through the progress bar's counting reader
+// when there is a bar, stopping when ctx is done.
+func (s *session) ingestFile(ctx context.Context, path string, prog *ingestProgress) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("load data: %w", err)
 	}
 	defer f.Close()
-	if err := s.store.Ingest(prog.reader(f), path); err != nil {
+	var r io.Reader = f
+	if ctx.Done() != nil {
+		r = &ctxReader{ctx: ctx, r: r}
+	}
+	if prog != nil {
+		r = prog.reader(r)
+	}
+	if err := s.store.Ingest(r, path); err != nil {
+		if ctx.Err() != nil {
+			return errIngestCancelled
+		}
 		return fmt.Errorf("load data: %s: %w", path, err)
 	}
 	return nil
 }
+
+// ctxReader fails its reads once ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+// Read implements io.Reader.
+func (c *ctxReader) Read(b []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(b)
+}
+
+// errIngestCancelled reports an ingest stopped by Ctrl-C.
+var errIngestCancelled = errors.New("loading cancelled; the events read before it are kept")
 
 // loadSample ingests the embedded sample events.
 func (s *session) loadSample() (datamodel.Stats, error) {
@@ -158,40 +186,59 @@ func (s *session) loadSample() (datamodel.Stats, error) {
 	return st, nil
 }
 
-func (s *session) ingestFile(path string) error {
-	if err := s.store.IngestFile(path); err != nil {
-		return fmt.Errorf("load data: %w", err)
-	}
-	return nil
-}
-
-// dataFiles returns the files to read for a --data path.
+// dataFiles returns the files to read for a --data path. Errors name the
+// path and say what was wanted: a missing path, a binary .evtx file (only
+// Splunk's XmlWinEventLog text is read) and a folder holding no event file
+// (saying when it holds .evtx files) are each a clear error rather than an
+// empty result.
 func dataFiles(path string) ([]string, error) {
 	st, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: no such file or folder", path)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("load data: %w", err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if !st.IsDir() {
+		if strings.EqualFold(filepath.Ext(path), ".evtx") {
+			return nil, fmt.Errorf("%s: %s", path, evtxNote)
+		}
 		return []string{path}, nil
 	}
-	var files []string
+	var (
+		files []string
+		evtx  int
+	)
 	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && slices.Contains(dataExts, strings.ToLower(filepath.Ext(p))) {
+		if d.IsDir() {
+			return nil
+		}
+		switch ext := strings.ToLower(filepath.Ext(p)); {
+		case slices.Contains(dataExts, ext):
 			files = append(files, p)
+		case ext == ".evtx":
+			evtx++
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("load data: %w", err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("load data: no %s files in folder %s", strings.Join(dataExts, ", "), path)
+		msg := fmt.Sprintf("%s: no %s file in the folder or below it", path, strings.Join(dataExts, ", "))
+		if evtx > 0 {
+			msg += fmt.Sprintf(" (it holds %s: %s)", datamodel.Plural(evtx, ".evtx file"), evtxNote)
+		}
+		return nil, errors.New(msg)
 	}
 	return files, nil
 }
+
+// evtxNote explains why .evtx files are not read.
+const evtxNote = "binary .evtx files are not read; export the events as XmlWinEventLog text (one <Event> element per event, as Splunk indexes them)"
 
 // problemLines returns the first ingest problems, indented, with a count of
 // the rest.
@@ -251,24 +298,31 @@ func (s *session) run(ctx context.Context, text string) (*engine.Result, *engine
 	if err != nil {
 		return nil, nil, err
 	}
-	res, err := s.eng.Execute(ctx, plan)
+	res, err := s.executePlan(ctx, plan)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, plan, errCancelled
-		}
-		return nil, plan, fmt.Errorf("execute: %w", err)
+		return nil, plan, err
 	}
 	return res, plan, nil
 }
 
-// execute runs a plan, releases its result and returns its row count.
-func (s *session) execute(ctx context.Context, plan *engine.Plan) (int, error) {
+// executePlan runs a plan; a search stopped by ctx (Ctrl-C) is
+// errCancelled. The caller releases the result.
+func (s *session) executePlan(ctx context.Context, plan *engine.Plan) (*engine.Result, error) {
 	res, err := s.eng.Execute(ctx, plan)
 	if err != nil {
 		if ctx.Err() != nil {
-			return 0, errCancelled
+			return nil, errCancelled
 		}
-		return 0, fmt.Errorf("execute: %w", err)
+		return nil, fmt.Errorf("execute: %w", err)
+	}
+	return res, nil
+}
+
+// execute runs a plan, releases its result and returns its row count.
+func (s *session) execute(ctx context.Context, plan *engine.Plan) (int, error) {
+	res, err := s.executePlan(ctx, plan)
+	if err != nil {
+		return 0, err
 	}
 	defer res.Release()
 	return res.NumRows(), nil
