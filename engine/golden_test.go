@@ -13,6 +13,9 @@ package engine_test
 //	                      checkout); the whole case file is skipped when
 //	                      ../shared is absent, as on a user's fresh clone
 //	macros FILE           load a macros file (testdata-relative) on top of the defaults
+//	macros-shared PATH    the same for a file under ../shared (e.g.
+//	                      escu/macros.jsonl, loaded as ESCU's build does);
+//	                      the whole case file is skipped when it is absent
 //	now TIME              reference time (RFC 3339) for the searches that follow
 //	earliest [TIME]       time window start (a time modifier such as -70m@m,
 //	latest [TIME]         resolved with spl/timemod against now when each
@@ -26,6 +29,17 @@ package engine_test
 //	                      for an empty result, or "error:" and the formatted
 //	                      error (caret display) for a failing search
 //	expand / plan         SPL, ----, the expanded search / the plan dump
+//	require-nonnull F...  ESCU's pass rule (escu-content §5) on the result of
+//	                      the run before it: fails unless that run returned
+//	                      at least one row and every listed field is a
+//	                      column that is neither null nor "null" in any row
+//	                      (skipped when that run was skipped)
+//	skip REASON           do not execute the next run or plan block (its
+//	                      expected output is kept as written, also under
+//	                      -update); the other blocks still run, and the
+//	                      file is reported skipped with REASON when nothing
+//	                      failed. For a known engine bug: the block keeps
+//	                      the correct output and the reason names the bug
 //
 // Every run is executed over stores built with batch sizes 1, 3 and the
 // default, and all three must print the same output (the promqltest
@@ -55,8 +69,9 @@ var update = flag.Bool("update", false, "rewrite the expected blocks of testdata
 var goldenBatchSizes = []int{1, 3, 0}
 
 // oneLineCommands take no input block.
-var oneLineCommands = map[string]bool{"load": true, "load-shared": true, "macros": true, "now": true,
-	"earliest": true, "latest": true, "lookups": true}
+var oneLineCommands = map[string]bool{"load": true, "load-shared": true, "macros": true,
+	"macros-shared": true, "now": true, "earliest": true, "latest": true, "lookups": true,
+	"require-nonnull": true, "skip": true}
 
 // sharedDir is ../shared beside the checkout, seen from this package.
 var sharedDir = filepath.Join("..", "..", "shared")
@@ -173,12 +188,58 @@ type goldenState struct {
 	// earliest and latest are time modifiers, resolved at each run.
 	earliest, latest string
 	lookups          []string
+	// last is the result of the latest run block, for require-nonnull;
+	// nil before any run or when that run failed.
+	last *resultSnapshot
+	// skipNext is the reason given by a skip command for the next run or
+	// plan block, "" when none is pending; lastSkipped says the latest run
+	// was skipped, so a require-nonnull after it is skipped too.
+	skipNext    string
+	lastSkipped bool
+}
+
+// resultSnapshot keeps the cells of a run's result after its batches are
+// released.
+type resultSnapshot struct {
+	fields []string
+	rows   [][][]string // rows[row][col]: nil for null, else the values
+}
+
+// checkNonNull applies ESCU's risk-object rule to a result: at least one
+// row, and each field present and neither null nor "null" in every row. It
+// returns one message per violation.
+func checkNonNull(r *resultSnapshot, fields []string) []string {
+	if r == nil || len(r.rows) == 0 {
+		return []string{"the previous run returned no results"}
+	}
+	var bad []string
+	for _, f := range fields {
+		col := -1
+		for i, name := range r.fields {
+			if name == f {
+				col = i
+				break
+			}
+		}
+		if col < 0 {
+			bad = append(bad, fmt.Sprintf("field %s is not a column of the result (%s)", f, strings.Join(r.fields, ",")))
+			continue
+		}
+		for i, row := range r.rows {
+			v := row[col]
+			if len(v) == 0 || (len(v) == 1 && v[0] == "null") {
+				bad = append(bad, fmt.Sprintf("field %s is null in result row %d", f, i+1))
+			}
+		}
+	}
+	return bad
 }
 
 func runGoldenFile(t *testing.T, path string) {
 	blocks, trailer := parseBlocks(t, path)
 	st := &goldenState{lib: macros.Default(), now: time.Date(2024, 10, 1, 0, 0, 0, 0, time.UTC)}
 	changed := false
+	var skipped []string
 	for _, bl := range blocks {
 		where := fmt.Sprintf("%s:%d", path, bl.line)
 		fields := strings.Fields(bl.command)
@@ -202,6 +263,34 @@ func runGoldenFile(t *testing.T, path string) {
 			if err := st.lib.Load(filepath.Join("..", "testdata", fields[1])); err != nil {
 				t.Fatalf("%s: %v", where, err)
 			}
+			continue
+		case "macros-shared":
+			p := filepath.Join(sharedDir, fields[1])
+			if _, err := os.Stat(p); err != nil {
+				t.Skipf("%s: %s not available: %v", where, p, err)
+			}
+			if err := st.lib.Load(p); err != nil {
+				t.Fatalf("%s: %v", where, err)
+			}
+			continue
+		case "require-nonnull":
+			if len(fields) < 2 {
+				t.Fatalf("%s: require-nonnull needs at least one field", where)
+			}
+			if st.lastSkipped {
+				skipped = append(skipped, fmt.Sprintf("%s: require-nonnull after a skipped run", where))
+				continue
+			}
+			for _, msg := range checkNonNull(st.last, fields[1:]) {
+				t.Errorf("%s: require-nonnull: %s", where, msg)
+			}
+			continue
+		case "skip":
+			reason := strings.TrimSpace(strings.TrimPrefix(bl.command, "skip"))
+			if reason == "" {
+				t.Fatalf("%s: skip needs a reason", where)
+			}
+			st.skipNext = reason
 			continue
 		case "now":
 			tm, err := time.Parse(time.RFC3339, fields[1])
@@ -240,6 +329,12 @@ func runGoldenFile(t *testing.T, path string) {
 				got = strings.Split(x.Text, "\n")
 			}
 		case "run", "plan":
+			if st.skipNext != "" {
+				skipped = append(skipped, fmt.Sprintf("%s: %s", where, st.skipNext))
+				st.skipNext, st.last, st.lastSkipped = "", nil, true
+				continue
+			}
+			st.last, st.lastSkipped = nil, false
 			var outs [][]string
 			for _, bs := range goldenBatchSizes {
 				outs = append(outs, st.run(t, where, bl, bs))
@@ -265,6 +360,12 @@ func runGoldenFile(t *testing.T, path string) {
 	}
 	if changed {
 		writeBlocks(t, path, blocks, trailer)
+	}
+	if st.skipNext != "" {
+		t.Errorf("%s: skip %q is not followed by a run or plan block", path, st.skipNext)
+	}
+	if len(skipped) > 0 && !t.Failed() {
+		t.Skipf("skipped blocks:\n%s", strings.Join(skipped, "\n"))
 	}
 }
 
@@ -325,6 +426,7 @@ func (st *goldenState) run(t *testing.T, where string, bl *block, batchSize int)
 		return errorLines(x.Relocate(err), text)
 	}
 	defer res.Release()
+	st.last = snapshot(res)
 	if res.NumRows() == 0 {
 		return []string{"0 results"}
 	}
@@ -337,6 +439,19 @@ func (st *goldenState) run(t *testing.T, where string, bl *block, batchSize int)
 		t.Fatalf("%s: render: %v", where, err)
 	}
 	return strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+}
+
+// snapshot copies the cells of a result.
+func snapshot(res *engine.Result) *resultSnapshot {
+	r := &resultSnapshot{fields: append([]string(nil), res.Fields()...)}
+	for i := 0; i < res.NumRows(); i++ {
+		row := make([][]string, len(r.fields))
+		for j := range r.fields {
+			row[j] = res.Cell(i, j)
+		}
+		r.rows = append(r.rows, row)
+	}
+	return r
 }
 
 func errorLines(err error, text string) []string {
@@ -359,4 +474,38 @@ func ingestPath(store *datamodel.Store, path string) error {
 		}
 		return store.IngestFile(p)
 	})
+}
+
+func TestCheckNonNull(t *testing.T) {
+	res := &resultSnapshot{
+		fields: []string{"dest", "user", "guid"},
+		rows: [][][]string{
+			{{"h1"}, {"unknown"}, {"null"}},
+			{{"h2"}, nil, {"g"}},
+		},
+	}
+	for _, tc := range []struct {
+		name   string
+		r      *resultSnapshot
+		fields []string
+		want   []string
+	}{
+		{"non-null and unknown pass", res, []string{"dest"}, nil},
+		{"no run", nil, []string{"dest"}, []string{"the previous run returned no results"}},
+		{"no rows", &resultSnapshot{fields: []string{"dest"}}, []string{"dest"},
+			[]string{"the previous run returned no results"}},
+		{"null cell", res, []string{"user"}, []string{"field user is null in result row 2"}},
+		{"string null", res, []string{"guid"}, []string{"field guid is null in result row 1"}},
+		{"absent column", res, []string{"dest", "src"},
+			[]string{"field src is not a column of the result (dest,user,guid)"}},
+		{"multivalue is a value", &resultSnapshot{fields: []string{"f"}, rows: [][][]string{{{"null", "x"}}}},
+			[]string{"f"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := checkNonNull(tc.r, tc.fields)
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("checkNonNull(%v) = %q, want %q", tc.fields, got, tc.want)
+			}
+		})
+	}
 }
