@@ -2,63 +2,65 @@ package engine
 
 import (
 	"fmt"
-	"slices"
-	"strings"
+	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// aggregator is tstats' hash aggregation. Group keys are tuples of per-key
-// global codes: each BY column interns its strings once per dictionary
-// entry (not per row), rows map to codes through the dictionary indices,
-// and a code tuple maps to a group id through a slice (one key) or a map
-// keyed by the tuple's bytes (several keys; the lookup does not allocate).
-// Aggregate states are slices indexed by group id.
+// aggregator is tstats' hash aggregation: the group table and function
+// states that stats uses (groupkey.go, aggstate.go), fed from the store's
+// dictionary columns. Each BY column maps a batch's dictionary entries to
+// key codes once per dictionary (not per row), and a row's key code is a
+// lookup by its dictionary index; argument values likewise are parsed and
+// interned once per dictionary entry.
 type aggregator struct {
 	n       *tstatsNode
-	keys    []*keyCol
-	ngroups int
-	gkeys   []int32 // ngroups × len(keys) codes
-	gmap    map[string]int32
-	direct  []int32 // one key: code → group id + 1 (0 = none yet)
-	keybuf  []byte
+	keys    []*tstatsKey
+	groups  *groupTable
 	codes   [][]int32 // per key, per selected row
-	gids    []int32   // per selected row; -1 = dropped (null key)
-	times   []int64   // per selected row _time in ms, when needed
-	aggs    []aggState
+	tuple   []int32
+	gids    []int32 // per selected row; -1 = dropped (null key)
+	readers []*argReader
+	states  []aggState
+	batch   aggBatch
 	needT   bool
 }
 
 func newAggregator(n *tstatsNode) *aggregator {
-	a := &aggregator{n: n, gmap: map[string]int32{}}
-	for _, k := range n.keys {
-		kc := &keyCol{ref: k, fill: n.fill, intern: map[string]int32{}, tintern: map[int64]int32{}}
+	a := &aggregator{n: n}
+	kcs := make([]*keyCol, len(n.keys))
+	for i, k := range n.keys {
+		kcs[i] = newKeyCol()
+		tk := &tstatsKey{ref: k, kc: kcs[i], fill: n.fill}
 		if k.isTime {
-			kc.span = n.span
+			tk.span = n.span
 		}
-		a.keys = append(a.keys, kc)
+		a.keys = append(a.keys, tk)
 	}
+	a.groups = newGroupTable(kcs)
 	a.codes = make([][]int32, len(a.keys))
+	a.tuple = make([]int32, len(a.keys))
 	for _, s := range n.aggs {
-		st := newAggState(s)
-		a.needT = a.needT || s.fn == "earliest" || s.fn == "latest"
-		a.aggs = append(a.aggs, st)
-	}
-	if len(a.keys) == 0 {
-		// No BY clause: exactly one group, even when nothing matches.
-		a.ngroups = 1
-		for _, s := range a.aggs {
-			s.grow(1)
+		var r *argReader
+		if !s.bare {
+			r = newArgReader(s.kind)
 		}
+		a.readers = append(a.readers, r)
+		a.states = append(a.states, newAggState(s.kind, s.pct, r))
+		a.needT = a.needT || s.kind == fnEarliest || s.kind == fnLatest
+	}
+	for _, s := range a.states {
+		s.grow(a.groups.len())
 	}
 	return a
 }
 
 // consume adds the selected rows of b.
 func (a *aggregator) consume(b arrow.RecordBatch, sel []int32) error {
-	for k, kc := range a.keys {
-		c, err := kc.codesFor(b, sel, a.codes[k][:0])
+	for k, tk := range a.keys {
+		c, err := tk.codesFor(b, sel, a.codes[k][:0])
 		if err != nil {
 			return err
 		}
@@ -72,71 +74,64 @@ func (a *aggregator) consume(b arrow.RecordBatch, sel []int32) error {
 		}
 	case 1:
 		for _, c := range a.codes[0] {
-			if c < 0 {
-				a.gids = append(a.gids, -1)
-				continue
+			g := int32(-1)
+			if c >= 0 {
+				g = a.groups.one(c)
 			}
-			for int(c) >= len(a.direct) {
-				a.direct = append(a.direct, 0)
-			}
-			g := a.direct[c] - 1
-			if g < 0 {
-				g = a.newGroup([]int32{c})
-				a.direct[c] = g + 1
+			a.gids = append(a.gids, g)
+		}
+	case 2:
+		c0, c1 := a.codes[0], a.codes[1]
+		for j := range sel {
+			g := int32(-1)
+			if c0[j] >= 0 && c1[j] >= 0 {
+				g = a.groups.two(c0[j], c1[j])
 			}
 			a.gids = append(a.gids, g)
 		}
 	default:
-		nk := len(a.keys)
-		if cap(a.keybuf) < 4*nk {
-			a.keybuf = make([]byte, 4*nk)
-		}
-		buf := a.keybuf[:4*nk]
-		tuple := make([]int32, nk)
 	rows:
 		for j := range sel {
-			for k := 0; k < nk; k++ {
+			for k := range a.keys {
 				c := a.codes[k][j]
 				if c < 0 {
 					a.gids = append(a.gids, -1)
 					continue rows
 				}
-				tuple[k] = c
-				buf[4*k], buf[4*k+1], buf[4*k+2], buf[4*k+3] = byte(c), byte(c>>8), byte(c>>16), byte(c>>24)
+				a.tuple[k] = c
 			}
-			g, ok := a.gmap[string(buf)]
-			if !ok {
-				g = a.newGroup(tuple)
-				a.gmap[string(buf)] = g
-			}
-			a.gids = append(a.gids, g)
+			a.gids = append(a.gids, a.groups.id(a.tuple))
 		}
 	}
-	for _, s := range a.aggs {
-		s.grow(a.ngroups)
+	for _, s := range a.states {
+		s.grow(a.groups.len())
+	}
+	for i, r := range a.readers {
+		if r == nil {
+			continue
+		}
+		arg := a.n.aggs[i].arg
+		if arg.col < 0 {
+			r.loadNull(len(sel))
+			continue
+		}
+		if err := r.loadArrow(b.Column(arg.col), sel); err != nil {
+			return fmt.Errorf("%s: %w", arg.name, err)
+		}
 	}
 	if a.needT {
 		if err := a.loadTimes(b, sel); err != nil {
 			return err
 		}
 	}
-	for _, s := range a.aggs {
-		if err := s.consume(b, sel, a.gids, a.times); err != nil {
-			return err
-		}
+	for _, s := range a.states {
+		s.add(&a.batch, nil, a.gids)
 	}
 	return nil
 }
 
-func (a *aggregator) newGroup(tuple []int32) int32 {
-	g := int32(a.ngroups)
-	a.ngroups++
-	a.gkeys = append(a.gkeys, tuple...)
-	return g
-}
-
 func (a *aggregator) loadTimes(b arrow.RecordBatch, sel []int32) error {
-	a.times = a.times[:0]
+	a.batch.times = a.batch.times[:0]
 	if a.n.timeCol < 0 {
 		return fmt.Errorf("dataset %s has no _time column", a.n.ds.FullName())
 	}
@@ -147,93 +142,104 @@ func (a *aggregator) loadTimes(b arrow.RecordBatch, sel []int32) error {
 	toMs := timestampToMs(ts.DataType().(*arrow.TimestampType).Unit)
 	vals := ts.TimestampValues()
 	for _, r := range sel {
-		a.times = append(a.times, toMs(int64(vals[r])))
+		t := math.NaN()
+		if ts.IsValid(int(r)) {
+			t = float64(toMs(int64(vals[r]))) / 1000
+		}
+		a.batch.times = append(a.batch.times, t)
 	}
 	return nil
 }
 
 // finish sorts the groups by their BY values and builds the output batches.
+// count and dc give int64 columns, values a list<utf8> column; the other
+// functions the narrowest column of their results (Vector.Build).
 func (a *aggregator) finish(env *execEnv) ([]arrow.RecordBatch, error) {
-	order := make([]int32, a.ngroups)
-	for i := range order {
-		order[i] = int32(i)
-	}
-	nk := len(a.keys)
-	slices.SortStableFunc(order, func(x, y int32) int {
-		for k, kc := range a.keys {
-			cx, cy := a.gkeys[int(x)*nk+k], a.gkeys[int(y)*nk+k]
-			if cx == cy {
-				continue
-			}
-			if kc.ref.isTime {
-				return compareInt(kc.times[cx], kc.times[cy])
-			}
-			return strings.Compare(kc.strs[cx], kc.strs[cy])
-		}
-		return 0
-	})
+	order := a.groups.order()
 	mem := env.mem
 	var cols []arrow.Array
-	release := func() {
-		for _, c := range cols {
-			c.Release()
-		}
-	}
-	for k, kc := range a.keys {
-		if kc.ref.isTime {
+	for k, tk := range a.keys {
+		if tk.ref.isTime {
 			bld := array.NewFloat64Builder(mem)
+			bld.Reserve(len(order))
 			for _, g := range order {
-				bld.Append(float64(kc.times[a.gkeys[int(g)*nk+k]]) / 1000)
+				bld.UnsafeAppend(float64(tk.kc.times[a.groups.key(g, k)]) / 1000)
 			}
 			cols = append(cols, bld.NewArray())
 			bld.Release()
 			continue
 		}
 		bld := array.NewStringBuilder(mem)
+		bld.Reserve(len(order))
+		size := 0
+		for _, s := range tk.kc.strs {
+			size += len(s)
+		}
+		bld.ReserveData(size)
 		for _, g := range order {
-			bld.Append(kc.strs[a.gkeys[int(g)*nk+k]])
+			bld.Append(tk.kc.strs[a.groups.key(g, k)])
 		}
 		cols = append(cols, bld.NewArray())
 		bld.Release()
 	}
-	for _, s := range a.aggs {
-		cols = append(cols, s.build(mem, order))
+	var v Vector
+	for i, s := range a.states {
+		v.Reset(len(order))
+		for j, g := range order {
+			s.result(g, &v, j)
+		}
+		switch a.n.aggs[i].kind {
+		case fnCount, fnDC:
+			bld := array.NewInt64Builder(mem)
+			bld.Reserve(len(order))
+			for j := range order {
+				bld.UnsafeAppend(int64(v.Nums[j]))
+			}
+			cols = append(cols, bld.NewArray())
+			bld.Release()
+		case fnValues:
+			cols = append(cols, buildList(mem, &v))
+		default:
+			cols = append(cols, v.Build(mem))
+		}
 	}
-	fields := make([]arrow.Field, len(cols))
-	for i, c := range cols {
-		fields[i] = arrow.Field{Name: a.n.out[i], Type: c.DataType(), Nullable: true}
-	}
-	rec := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(a.ngroups))
-	release()
+	n := len(order)
+	rec := newBatch(a.n.out, cols, n)
 	defer rec.Release()
 	var out []arrow.RecordBatch
-	for i := 0; i < a.ngroups; i += env.batchSize {
-		out = append(out, rec.NewSlice(int64(i), int64(min(i+env.batchSize, a.ngroups))))
+	for i := 0; i < n; i += env.batchSize {
+		out = append(out, rec.NewSlice(int64(i), int64(min(i+env.batchSize, n))))
 	}
 	return out, nil
 }
 
-func compareInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
+// buildList builds a list<utf8> column of v's values (a single value is a
+// list of one).
+func buildList(mem memory.Allocator, v *Vector) arrow.Array {
+	bld := array.NewListBuilder(mem, arrow.BinaryTypes.String)
+	defer bld.Release()
+	vb := bld.ValueBuilder().(*array.StringBuilder)
+	var tmp []string
+	for i := range v.Len() {
+		if v.IsNull(i) {
+			bld.AppendNull()
+			continue
+		}
+		bld.Append(true)
+		tmp = v.Values(i, tmp[:0])
+		for _, s := range tmp {
+			vb.Append(s)
+		}
 	}
-	return 0
+	return bld.NewArray()
 }
 
-// keyCol interns the values of one BY field.
-type keyCol struct {
+// tstatsKey reads the key codes of one tstats BY field.
+type tstatsKey struct {
 	ref  fieldRef
+	kc   *keyCol
 	fill *string
 	span *timeSpan
-	// String keys: code → value.
-	intern map[string]int32
-	strs   []string
-	// Time keys: code → bucket start in ms.
-	tintern map[int64]int32
-	times   []int64
 	// Dictionary cache: codes of the entries of the last dictionary seen.
 	dict     arrow.ArrayData
 	dictCode []int32
@@ -241,29 +247,19 @@ type keyCol struct {
 	hasFill  bool
 }
 
-func (k *keyCol) internStr(s string) int32 {
-	c, ok := k.intern[s]
-	if !ok {
-		c = int32(len(k.strs))
-		k.strs = append(k.strs, s)
-		k.intern[s] = c
-	}
-	return c
-}
-
 // nullCode is the code for a null key: the fillnull_value, or -1 (drop).
-func (k *keyCol) nullCode() int32 {
+func (k *tstatsKey) nullCode() int32 {
 	if k.fill == nil {
 		return -1
 	}
 	if !k.hasFill {
-		k.fillCode, k.hasFill = k.internStr(*k.fill), true
+		k.fillCode, k.hasFill = k.kc.code(*k.fill), true
 	}
 	return k.fillCode
 }
 
 // codesFor appends the code of every selected row to out.
-func (k *keyCol) codesFor(b arrow.RecordBatch, sel []int32, out []int32) ([]int32, error) {
+func (k *tstatsKey) codesFor(b arrow.RecordBatch, sel []int32, out []int32) ([]int32, error) {
 	if k.ref.col < 0 {
 		nc := k.nullCode()
 		for range sel {
@@ -277,17 +273,15 @@ func (k *keyCol) codesFor(b arrow.RecordBatch, sel []int32, out []int32) ([]int3
 		toMs := timestampToMs(c.DataType().(*arrow.TimestampType).Unit)
 		vals := c.TimestampValues()
 		for _, r := range sel {
+			if c.IsNull(int(r)) {
+				out = append(out, -1)
+				continue
+			}
 			ms := toMs(int64(vals[r]))
 			if k.span != nil {
 				ms = k.span.bucket(ms)
 			}
-			code, ok := k.tintern[ms]
-			if !ok {
-				code = int32(len(k.times))
-				k.times = append(k.times, ms)
-				k.tintern[ms] = code
-			}
-			out = append(out, code)
+			out = append(out, k.kc.timeCode(ms))
 		}
 	case *array.Dictionary:
 		dict, ok := c.Dictionary().(*array.String)
@@ -301,7 +295,7 @@ func (k *keyCol) codesFor(b arrow.RecordBatch, sel []int32, out []int32) ([]int3
 				if dict.IsNull(i) {
 					k.dictCode = append(k.dictCode, k.nullCode())
 				} else {
-					k.dictCode = append(k.dictCode, k.internStr(dict.Value(i)))
+					k.dictCode = append(k.dictCode, k.kc.code(dict.Value(i)))
 				}
 			}
 		}
@@ -329,7 +323,7 @@ func (k *keyCol) codesFor(b arrow.RecordBatch, sel []int32, out []int32) ([]int3
 		nc := k.nullCode()
 		for _, r := range sel {
 			if c.IsValid(int(r)) {
-				out = append(out, k.internStr(c.Value(int(r))))
+				out = append(out, k.kc.code(c.Value(int(r))))
 			} else {
 				out = append(out, nc)
 			}

@@ -2,283 +2,419 @@ package engine
 
 import (
 	"fmt"
+	"math"
 	"slices"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// aggState is the per-group state of one aggregate function.
-type aggState interface {
-	// grow makes room for n groups.
-	grow(n int)
-	// consume adds the selected rows of b; gids[j] is the group of row
-	// sel[j] (-1: dropped); times[j] its _time in ms when loaded.
-	consume(b arrow.RecordBatch, sel, gids []int32, times []int64) error
-	// build returns the output column, one value per group in order.
-	build(mem memory.Allocator, order []int32) arrow.Array
-}
+// This file holds the aggregate function states shared by tstats, stats
+// and eventstats (statsfuncs.go names the functions and lists the choices
+// made on their semantics).
+//
+// A function's argument is read per batch by an argReader, which maps each
+// input row to the entries of its values: a dictionary column (tstats'
+// store columns) gives one entry per dictionary entry, so number parsing
+// and string interning run once per distinct value and the per-row work is
+// an index copy; a Vector (the columns other operators produce) gives one
+// entry per value. States keep their data in slices indexed by group id
+// and consume a batch at a time: pairs of (row, group) from the group
+// table, rows nil meaning row i for pair i.
 
-func newAggState(s aggSpec) aggState {
-	vr := &valReader{ref: s.arg}
-	switch s.fn {
-	case "count":
-		return &countState{bare: s.bare, vr: vr}
-	case "dc", "values":
-		vr.needCode = true
-		return &distinctState{values: s.fn == "values", vr: vr, seen: map[uint64]struct{}{}}
-	case "min", "max":
-		vr.needNum = true
-		return &minMaxState{max: s.fn == "max", vr: vr}
-	case "sum", "avg":
-		vr.needNum = true
-		return &sumState{avg: s.fn == "avg", vr: vr}
-	default: // earliest, latest
-		return &extremeState{latest: s.fn == "latest", vr: vr}
-	}
-}
-
-// valEntry describes one distinct value of an aggregated field: a
-// dictionary entry, or a single row for non-dictionary columns.
+// valEntry is one value of an aggregated argument.
 type valEntry struct {
-	s     string
+	s     string // text; "" for a computed number until rendered
 	num   float64
 	isNum bool
-	code  int32 // interned code, when needCode
+	// computed marks a number without text of its own (a time, an eval
+	// result): results keep it a number.
+	computed bool
+	code     int32 // interned code, when the reader interns
 }
 
-// valReader maps the selected rows of a batch to value entries, computing
-// the per-value work (number parsing, interning) once per dictionary entry.
-type valReader struct {
-	ref      fieldRef
+// argReader maps the rows of a batch to the value entries of one
+// function's argument. Row j's values are idx[j] (one value, -1 = null)
+// or, when off is set, idx[off[j]:off[j+1]].
+type argReader struct {
 	needNum  bool
 	needCode bool
-	dict     arrow.ArrayData
-	ents     []valEntry
-	idx      []int32 // per selected row: entry, -1 = null
 	intern   map[string]int32
-	strs     []string
+	strs     []string // code → value
+	dict     arrow.ArrayData
+	dictEnts []valEntry
+	ents     []valEntry
+	idx      []int32
+	off      []int32
 }
 
-func (v *valReader) entry(s string) valEntry {
-	e := valEntry{s: s}
-	if v.needNum {
-		e.num, e.isNum = parseNumber(s)
+func newArgReader(k statsFuncKind) *argReader {
+	r := &argReader{}
+	switch k {
+	case fnCount:
+	case fnMin, fnMax, fnSum, fnAvg, fnRange, fnVar, fnVarp, fnStdev, fnStdevp, fnSumsq, fnMedian, fnPerc:
+		r.needNum = true
+	default:
+		r.needCode = true
 	}
-	if v.needCode {
-		if v.intern == nil {
-			v.intern = map[string]int32{}
-		}
-		c, ok := v.intern[s]
-		if !ok {
-			c = int32(len(v.strs))
-			v.strs = append(v.strs, s)
-			v.intern[s] = c
-		}
-		e.code = c
+	if r.needCode {
+		r.intern = map[string]int32{}
 	}
-	return e
+	return r
 }
 
-// load fills v.idx (and v.ents) for the selected rows of b.
-func (v *valReader) load(b arrow.RecordBatch, sel []int32) error {
-	v.idx = v.idx[:0]
-	if v.ref.col < 0 {
-		for range sel {
-			v.idx = append(v.idx, -1)
-		}
+// values returns the entries of row j.
+func (r *argReader) values(j int) []int32 {
+	if r.off != nil {
+		return r.idx[r.off[j]:r.off[j+1]]
+	}
+	if r.idx[j] < 0 {
 		return nil
 	}
-	col := b.Column(v.ref.col)
-	switch c := col.(type) {
-	case *array.Dictionary:
-		dict, ok := c.Dictionary().(*array.String)
-		if !ok {
-			return fmt.Errorf("%s: unsupported dictionary value type %s", v.ref.name, c.Dictionary().DataType())
-		}
-		if v.dict != dict.Data() {
-			v.dict = dict.Data()
-			v.ents = v.ents[:0]
-			for i := 0; i < dict.Len(); i++ {
-				v.ents = append(v.ents, v.entry(dict.Value(i)))
-			}
-		}
-		for _, r := range sel {
-			if c.IsNull(int(r)) || dict.IsNull(c.GetValueIndex(int(r))) {
-				v.idx = append(v.idx, -1)
-			} else {
-				v.idx = append(v.idx, int32(c.GetValueIndex(int(r))))
-			}
-		}
-	case *array.Timestamp:
-		// _time: one entry per row, numeric epoch seconds.
-		v.dict = nil
-		v.ents = v.ents[:0]
-		toMs := timestampToMs(c.DataType().(*arrow.TimestampType).Unit)
-		vals := c.TimestampValues()
-		for j, r := range sel {
-			if c.IsNull(int(r)) {
-				v.idx = append(v.idx, -1)
-				continue
-			}
-			f := float64(toMs(int64(vals[r]))) / 1000
-			e := valEntry{num: f, isNum: true}
-			if v.needCode {
-				e = v.entry(FormatNumber(f))
-				e.num, e.isNum = f, true
-			} else {
-				e.s = "" // rendered lazily by users that need text
-			}
-			v.ents = append(v.ents, e)
-			v.idx = append(v.idx, int32(j))
-		}
-	case *array.String:
-		v.dict = nil
-		v.ents = v.ents[:0]
-		for _, r := range sel {
-			if c.IsNull(int(r)) {
-				v.idx = append(v.idx, -1)
-				continue
-			}
-			v.ents = append(v.ents, v.entry(c.Value(int(r))))
-			v.idx = append(v.idx, int32(len(v.ents)-1))
-		}
-	default:
-		return fmt.Errorf("%s: unsupported column type %s", v.ref.name, col.DataType())
-	}
-	return nil
+	return r.idx[j : j+1]
 }
 
-// text returns the display text of an entry (numbers of _time rendered).
-func (v *valReader) text(e valEntry) string {
-	if v.ref.isTime {
+// text returns the display text of entry e.
+func (r *argReader) text(e *valEntry) string {
+	if e.s == "" && e.computed {
 		return FormatNumber(e.num)
 	}
 	return e.s
 }
 
-// countState is count (rows) or count(f) (non-null values).
-type countState struct {
-	bare   bool
-	vr     *valReader
-	counts []int64
+// code interns s.
+func (r *argReader) code(s string) int32 {
+	c, ok := r.intern[s]
+	if !ok {
+		c = int32(len(r.strs))
+		s = strings.Clone(s)
+		r.strs = append(r.strs, s)
+		r.intern[s] = c
+	}
+	return c
 }
 
-func (s *countState) grow(n int) {
-	for len(s.counts) < n {
-		s.counts = append(s.counts, 0)
+// finish completes entry e as the reader's functions need: the number
+// its text parses as (when parse is set; a Vector value's kind is already
+// decided) and its interned code.
+func (r *argReader) finish(e valEntry, parse bool) valEntry {
+	if r.needNum && parse {
+		e.num, e.isNum = parseNumber(e.s)
+	}
+	if r.needCode {
+		e.code = r.code(r.text(&e))
+	}
+	return e
+}
+
+// loadNull makes every one of n rows null.
+func (r *argReader) loadNull(n int) {
+	r.off = nil
+	r.idx = slices.Grow(r.idx[:0], n)[:n]
+	for j := range r.idx {
+		r.idx[j] = -1
 	}
 }
 
-func (s *countState) consume(b arrow.RecordBatch, sel, gids []int32, _ []int64) error {
-	if s.bare {
-		for _, g := range gids {
-			if g >= 0 {
-				s.counts[g]++
+// loadArrow reads the rows sel of a store column (tstats): a dictionary
+// of strings, a timestamp (epoch seconds, a computed number) or strings.
+func (r *argReader) loadArrow(col arrow.Array, sel []int32) error {
+	r.off = nil
+	r.idx = r.idx[:0]
+	switch c := col.(type) {
+	case *array.Dictionary:
+		dict, ok := c.Dictionary().(*array.String)
+		if !ok {
+			return fmt.Errorf("unsupported dictionary value type %s", c.Dictionary().DataType())
+		}
+		if r.dict != dict.Data() {
+			r.dict = dict.Data()
+			r.dictEnts = r.dictEnts[:0]
+			for i := 0; i < dict.Len(); i++ {
+				r.dictEnts = append(r.dictEnts, r.finish(valEntry{s: dict.Value(i)}, true))
 			}
 		}
-		return nil
-	}
-	if s.vr.ref.col < 0 {
-		return nil
-	}
-	col := b.Column(s.vr.ref.col)
-	for j, g := range gids {
-		if g >= 0 && col.IsValid(int(sel[j])) {
-			s.counts[g]++
+		r.ents = r.dictEnts
+		nulls := c.NullN() > 0 || dict.NullN() > 0
+		if ix, ok := c.Indices().(*array.Int32); ok && !nulls {
+			vals := ix.Int32Values()
+			for _, j := range sel {
+				r.idx = append(r.idx, vals[j])
+			}
+			return nil
 		}
+		for _, j := range sel {
+			if c.IsNull(int(j)) || dict.IsNull(c.GetValueIndex(int(j))) {
+				r.idx = append(r.idx, -1)
+			} else {
+				r.idx = append(r.idx, int32(c.GetValueIndex(int(j))))
+			}
+		}
+	case *array.Timestamp:
+		r.dict, r.ents = nil, r.ents[:0]
+		toMs := timestampToMs(c.DataType().(*arrow.TimestampType).Unit)
+		vals := c.TimestampValues()
+		for _, j := range sel {
+			if c.IsNull(int(j)) {
+				r.idx = append(r.idx, -1)
+				continue
+			}
+			f := float64(toMs(int64(vals[j]))) / 1000
+			r.ents = append(r.ents, r.finish(valEntry{num: f, isNum: true, computed: true}, false))
+			r.idx = append(r.idx, int32(len(r.ents)-1))
+		}
+	case *array.String:
+		r.dict, r.ents = nil, r.ents[:0]
+		for _, j := range sel {
+			if c.IsNull(int(j)) {
+				r.idx = append(r.idx, -1)
+				continue
+			}
+			r.ents = append(r.ents, r.finish(valEntry{s: c.Value(int(j))}, true))
+			r.idx = append(r.idx, int32(len(r.ents)-1))
+		}
+	default:
+		return fmt.Errorf("unsupported column type %s", col.DataType())
 	}
 	return nil
 }
 
-func (s *countState) build(mem memory.Allocator, order []int32) arrow.Array {
-	bld := array.NewInt64Builder(mem)
-	defer bld.Release()
-	for _, g := range order {
-		bld.Append(s.counts[g])
+// loadVector reads every row of v (stats, eventstats). Each value of a
+// multivalue row is an entry.
+func (r *argReader) loadVector(v *Vector) {
+	n := v.Len()
+	r.dict, r.ents, r.idx = nil, r.ents[:0], r.idx[:0]
+	r.off = nil
+	multi := slices.Contains(v.Kinds, KindMulti)
+	if multi {
+		r.off = append(r.off[:0], 0)
 	}
-	return bld.NewArray()
+	for j := 0; j < n; j++ {
+		switch v.Kinds[j] {
+		case KindNull:
+			if !multi {
+				r.idx = append(r.idx, -1)
+			}
+		case KindMulti:
+			for _, x := range v.Multi[j] {
+				r.ents = append(r.ents, r.finish(valEntry{s: x}, true))
+				r.idx = append(r.idx, int32(len(r.ents)-1))
+			}
+		default:
+			e := valEntry{}
+			if f, ok := v.Num(j); ok {
+				e.num, e.isNum = f, true
+				e.s = v.Strs[j]
+				e.computed = e.s == ""
+			} else {
+				e.s, _ = v.Str(j)
+			}
+			r.ents = append(r.ents, r.finish(e, false))
+			r.idx = append(r.idx, int32(len(r.ents)-1))
+		}
+		if multi {
+			r.off = append(r.off, int32(len(r.idx)))
+		}
+	}
 }
+
+// aggBatch is what every state of one batch shares: the _time of each row
+// in epoch seconds (NaN when absent), loaded when a function needs it.
+type aggBatch struct {
+	times []float64
+}
+
+// aggState is the per-group state of one aggregate function.
+type aggState interface {
+	// grow makes room for n groups.
+	grow(n int)
+	// add feeds pair i: row rows[i] (i when rows is nil) of the batch to
+	// group gids[i]; a negative group is skipped.
+	add(b *aggBatch, rows, gids []int32)
+	// result writes group g's result into row i of out (left null when
+	// there is none).
+	result(g int32, out *Vector, i int)
+}
+
+// newAggState returns the state of function k (percentile pct) reading
+// its argument through r (nil for a bare count).
+func newAggState(k statsFuncKind, pct float64, r *argReader) aggState {
+	switch k {
+	case fnCount:
+		return &countState{r: r}
+	case fnDC, fnValues:
+		return &distinctState{r: r, values: k == fnValues, seen: map[uint64]struct{}{}}
+	case fnList:
+		return &listState{r: r}
+	case fnMin, fnMax:
+		return &minMaxState{r: r, max: k == fnMax}
+	case fnMedian, fnPerc:
+		return &percState{r: r, median: k == fnMedian, pct: pct}
+	case fnMode:
+		return &modeState{r: r, counts: map[uint64]int64{}}
+	case fnFirst, fnLast, fnEarliest, fnLatest:
+		return &rowState{r: r, k: k}
+	default:
+		return &numState{r: r, k: k}
+	}
+}
+
+func rowOf(rows []int32, i int) int {
+	if rows == nil {
+		return i
+	}
+	return int(rows[i])
+}
+
+func growTo[T any](s []T, n int) []T {
+	if len(s) >= n {
+		return s
+	}
+	return append(s, make([]T, n-len(s))...)
+}
+
+// countState is count (rows; r nil), count(f) (values of f: a multivalue
+// row counts once per value) and count(eval(cond)) (rows where cond is
+// true; cond is set per batch).
+type countState struct {
+	r    *argReader
+	cond *Vector
+	n    []int64
+}
+
+func (s *countState) grow(n int) { s.n = growTo(s.n, n) }
+
+func (s *countState) add(_ *aggBatch, rows, gids []int32) {
+	switch {
+	case s.cond != nil:
+		for i, g := range gids {
+			if g >= 0 {
+				if t, ok := s.cond.Bool(rowOf(rows, i)); ok && t {
+					s.n[g]++
+				}
+			}
+		}
+	case s.r == nil:
+		for _, g := range gids {
+			if g >= 0 {
+				s.n[g]++
+			}
+		}
+	case s.r.off == nil:
+		for i, g := range gids {
+			if g >= 0 && s.r.idx[rowOf(rows, i)] >= 0 {
+				s.n[g]++
+			}
+		}
+	default:
+		for i, g := range gids {
+			if g >= 0 {
+				s.n[g] += int64(len(s.r.values(rowOf(rows, i))))
+			}
+		}
+	}
+}
+
+func (s *countState) result(g int32, out *Vector, i int) { out.SetNum(i, float64(s.n[g])) }
 
 // distinctState is dc(f) and values(f): the set of (group, value code).
 type distinctState struct {
+	r      *argReader
 	values bool
-	vr     *valReader
 	seen   map[uint64]struct{}
-	counts []int64
+	n      []int64
 	lists  [][]int32
 }
 
 func (s *distinctState) grow(n int) {
-	for len(s.counts) < n {
-		s.counts = append(s.counts, 0)
-		if s.values {
-			s.lists = append(s.lists, nil)
+	s.n = growTo(s.n, n)
+	if s.values {
+		s.lists = growTo(s.lists, n)
+	}
+}
+
+func (s *distinctState) add(_ *aggBatch, rows, gids []int32) {
+	for i, g := range gids {
+		if g < 0 {
+			continue
+		}
+		for _, e := range s.r.values(rowOf(rows, i)) {
+			code := s.r.ents[e].code
+			key := uint64(g)<<32 | uint64(uint32(code))
+			if _, ok := s.seen[key]; ok {
+				continue
+			}
+			s.seen[key] = struct{}{}
+			s.n[g]++
+			if s.values {
+				s.lists[g] = append(s.lists[g], code)
+			}
 		}
 	}
 }
 
-func (s *distinctState) consume(b arrow.RecordBatch, sel, gids []int32, _ []int64) error {
-	if err := s.vr.load(b, sel); err != nil {
-		return err
-	}
-	for j, g := range gids {
-		e := s.vr.idx[j]
-		if g < 0 || e < 0 {
-			continue
-		}
-		code := s.vr.ents[e].code
-		key := uint64(g)<<32 | uint64(uint32(code))
-		if _, ok := s.seen[key]; ok {
-			continue
-		}
-		s.seen[key] = struct{}{}
-		s.counts[g]++
-		if s.values {
-			s.lists[g] = append(s.lists[g], code)
-		}
-	}
-	return nil
-}
-
-func (s *distinctState) build(mem memory.Allocator, order []int32) arrow.Array {
+func (s *distinctState) result(g int32, out *Vector, i int) {
 	if !s.values {
-		bld := array.NewInt64Builder(mem)
-		defer bld.Release()
-		for _, g := range order {
-			bld.Append(s.counts[g])
-		}
-		return bld.NewArray()
+		out.SetNum(i, float64(s.n[g]))
+		return
 	}
-	bld := array.NewListBuilder(mem, arrow.BinaryTypes.String)
-	defer bld.Release()
-	vb := bld.ValueBuilder().(*array.StringBuilder)
-	var vals []string
-	for _, g := range order {
-		if len(s.lists[g]) == 0 {
-			bld.AppendNull()
+	if len(s.lists[g]) == 0 {
+		return
+	}
+	vals := make([]string, len(s.lists[g]))
+	for k, c := range s.lists[g] {
+		vals[k] = s.r.strs[c]
+	}
+	slices.Sort(vals) // byte-wise, Splunk's lexicographic order
+	out.SetValues(i, vals)
+}
+
+// listCap is list()'s value limit.
+const listCap = 100
+
+// listState is list(f): every value in input order, the first listCap.
+type listState struct {
+	r     *argReader
+	lists [][]int32
+}
+
+func (s *listState) grow(n int) { s.lists = growTo(s.lists, n) }
+
+func (s *listState) add(_ *aggBatch, rows, gids []int32) {
+	for i, g := range gids {
+		if g < 0 {
 			continue
 		}
-		vals = vals[:0]
-		for _, c := range s.lists[g] {
-			vals = append(vals, s.vr.strs[c])
-		}
-		slices.Sort(vals) // byte-wise, as Splunk's lexicographic order
-		bld.Append(true)
-		for _, v := range vals {
-			vb.Append(v)
+		for _, e := range s.r.values(rowOf(rows, i)) {
+			if len(s.lists[g]) < listCap {
+				s.lists[g] = append(s.lists[g], s.r.ents[e].code)
+			}
 		}
 	}
-	return bld.NewArray()
+}
+
+func (s *listState) result(g int32, out *Vector, i int) {
+	out.SetValues(i, codeStrings(s.r, s.lists[g]))
+}
+
+func codeStrings(r *argReader, codes []int32) []string {
+	if len(codes) == 0 {
+		return nil
+	}
+	vals := make([]string, len(codes))
+	for k, c := range codes {
+		vals[k] = r.strs[c]
+	}
+	return vals
 }
 
 // minMaxState is min(f) and max(f) under Splunk's order: numbers (compared
 // numerically) before strings (compared byte-wise). So min is the smallest
 // number when there is any, max the greatest string when there is any.
 type minMaxState struct {
+	r      *argReader
 	max    bool
-	vr     *valReader
 	hasNum []bool
 	num    []float64
 	hasStr []bool
@@ -286,187 +422,270 @@ type minMaxState struct {
 }
 
 func (s *minMaxState) grow(n int) {
-	for len(s.hasNum) < n {
-		s.hasNum = append(s.hasNum, false)
-		s.num = append(s.num, 0)
-		s.hasStr = append(s.hasStr, false)
-		s.str = append(s.str, "")
-	}
+	s.hasNum, s.num = growTo(s.hasNum, n), growTo(s.num, n)
+	s.hasStr, s.str = growTo(s.hasStr, n), growTo(s.str, n)
 }
 
-func (s *minMaxState) consume(b arrow.RecordBatch, sel, gids []int32, _ []int64) error {
-	if err := s.vr.load(b, sel); err != nil {
-		return err
-	}
-	for j, g := range gids {
-		ei := s.vr.idx[j]
-		if g < 0 || ei < 0 {
+func (s *minMaxState) add(_ *aggBatch, rows, gids []int32) {
+	for i, g := range gids {
+		if g < 0 {
 			continue
 		}
-		e := &s.vr.ents[ei]
-		if e.isNum {
-			if !s.hasNum[g] || (s.max && e.num > s.num[g]) || (!s.max && e.num < s.num[g]) {
-				s.hasNum[g], s.num[g] = true, e.num
+		for _, ei := range s.r.values(rowOf(rows, i)) {
+			e := &s.r.ents[ei]
+			if e.isNum {
+				if !s.hasNum[g] || (s.max && e.num > s.num[g]) || (!s.max && e.num < s.num[g]) {
+					s.hasNum[g], s.num[g] = true, e.num
+				}
+				continue
 			}
-			continue
-		}
-		if !s.hasStr[g] || (s.max && e.s > s.str[g]) || (!s.max && e.s < s.str[g]) {
-			s.hasStr[g], s.str[g] = true, e.s
-		}
-	}
-	return nil
-}
-
-func (s *minMaxState) build(mem memory.Allocator, order []int32) arrow.Array {
-	// The result is numeric for a group when min finds a number or max
-	// finds no string.
-	numeric := func(g int32) bool {
-		if s.max {
-			return !s.hasStr[g]
-		}
-		return s.hasNum[g]
-	}
-	allNum := true
-	for _, g := range order {
-		if (s.hasNum[g] || s.hasStr[g]) && !numeric(g) {
-			allNum = false
-		}
-	}
-	if allNum {
-		bld := array.NewFloat64Builder(mem)
-		defer bld.Release()
-		for _, g := range order {
-			if s.hasNum[g] {
-				bld.Append(s.num[g])
-			} else {
-				bld.AppendNull()
+			if !s.hasStr[g] || (s.max && e.s > s.str[g]) || (!s.max && e.s < s.str[g]) {
+				s.hasStr[g], s.str[g] = true, strings.Clone(e.s)
 			}
 		}
-		return bld.NewArray()
-	}
-	bld := array.NewStringBuilder(mem)
-	defer bld.Release()
-	for _, g := range order {
-		switch {
-		case !s.hasNum[g] && !s.hasStr[g]:
-			bld.AppendNull()
-		case numeric(g):
-			bld.Append(FormatNumber(s.num[g]))
-		default:
-			bld.Append(s.str[g])
-		}
-	}
-	return bld.NewArray()
-}
-
-// sumState is sum(f) and avg(f) over the numeric values of f; non-numeric
-// values are ignored and a group without numbers gives null.
-type sumState struct {
-	avg bool
-	vr  *valReader
-	sum []float64
-	n   []int64
-}
-
-func (s *sumState) grow(n int) {
-	for len(s.sum) < n {
-		s.sum = append(s.sum, 0)
-		s.n = append(s.n, 0)
 	}
 }
 
-func (s *sumState) consume(b arrow.RecordBatch, sel, gids []int32, _ []int64) error {
-	if err := s.vr.load(b, sel); err != nil {
-		return err
+func (s *minMaxState) result(g int32, out *Vector, i int) {
+	switch {
+	case !s.max && s.hasNum[g], s.max && s.hasNum[g] && !s.hasStr[g]:
+		out.SetNum(i, s.num[g])
+	case s.hasStr[g]:
+		out.SetStr(i, s.str[g])
 	}
-	for j, g := range gids {
-		ei := s.vr.idx[j]
-		if g < 0 || ei < 0 || !s.vr.ents[ei].isNum {
+}
+
+// numState is sum, avg, sumsq, range, var, varp, stdev and stdevp over the
+// numeric values; non-numeric values are ignored and a group without
+// numbers gives null. The variances keep the values and are computed in
+// two passes (mean first).
+type numState struct {
+	r      *argReader
+	k      statsFuncKind
+	n      []int64
+	sum    []float64
+	sumsq  []float64
+	lo, hi []float64
+	nums   [][]float64
+}
+
+func (s *numState) keepsValues() bool {
+	return s.k == fnVar || s.k == fnVarp || s.k == fnStdev || s.k == fnStdevp
+}
+
+func (s *numState) grow(n int) {
+	s.n, s.sum, s.sumsq = growTo(s.n, n), growTo(s.sum, n), growTo(s.sumsq, n)
+	s.lo, s.hi = growTo(s.lo, n), growTo(s.hi, n)
+	if s.keepsValues() {
+		s.nums = growTo(s.nums, n)
+	}
+}
+
+func (s *numState) add(_ *aggBatch, rows, gids []int32) {
+	keep := s.keepsValues()
+	for i, g := range gids {
+		if g < 0 {
 			continue
 		}
-		s.sum[g] += s.vr.ents[ei].num
-		s.n[g]++
-	}
-	return nil
-}
-
-func (s *sumState) build(mem memory.Allocator, order []int32) arrow.Array {
-	bld := array.NewFloat64Builder(mem)
-	defer bld.Release()
-	for _, g := range order {
-		switch {
-		case s.n[g] == 0:
-			bld.AppendNull()
-		case s.avg:
-			bld.Append(s.sum[g] / float64(s.n[g]))
-		default:
-			bld.Append(s.sum[g])
+		for _, ei := range s.r.values(rowOf(rows, i)) {
+			e := &s.r.ents[ei]
+			if !e.isNum {
+				continue
+			}
+			f := e.num
+			if s.n[g] == 0 || f < s.lo[g] {
+				s.lo[g] = f
+			}
+			if s.n[g] == 0 || f > s.hi[g] {
+				s.hi[g] = f
+			}
+			s.n[g]++
+			s.sum[g] += f
+			s.sumsq[g] += f * f
+			if keep {
+				s.nums[g] = append(s.nums[g], f)
+			}
 		}
 	}
-	return bld.NewArray()
 }
 
-// extremeState is earliest(f) and latest(f): the value of f on the row with
-// the smallest (largest) _time among rows where f is not null. Ties keep the
-// first row in store order for earliest and the last for latest.
-type extremeState struct {
-	latest bool
-	vr     *valReader
-	has    []bool
-	t      []int64
-	val    []string
-	num    []float64
-}
-
-func (s *extremeState) grow(n int) {
-	for len(s.has) < n {
-		s.has = append(s.has, false)
-		s.t = append(s.t, 0)
-		s.val = append(s.val, "")
-		s.num = append(s.num, 0)
+func (s *numState) result(g int32, out *Vector, i int) {
+	if s.n[g] == 0 {
+		return
+	}
+	n := float64(s.n[g])
+	switch s.k {
+	case fnSum:
+		out.SetNum(i, s.sum[g])
+	case fnAvg:
+		out.SetNum(i, s.sum[g]/n)
+	case fnSumsq:
+		out.SetNum(i, s.sumsq[g])
+	case fnRange:
+		out.SetNum(i, s.hi[g]-s.lo[g])
+	default: // var, varp, stdev, stdevp
+		sample := s.k == fnVar || s.k == fnStdev
+		if sample && s.n[g] < 2 {
+			return
+		}
+		mean, m2 := s.sum[g]/n, 0.0
+		for _, x := range s.nums[g] {
+			m2 += (x - mean) * (x - mean)
+		}
+		if sample {
+			n--
+		}
+		v := m2 / n
+		if s.k == fnStdev || s.k == fnStdevp {
+			v = math.Sqrt(v)
+		}
+		out.SetNum(i, v)
 	}
 }
 
-func (s *extremeState) consume(b arrow.RecordBatch, sel, gids []int32, times []int64) error {
-	if err := s.vr.load(b, sel); err != nil {
-		return err
-	}
-	for j, g := range gids {
-		ei := s.vr.idx[j]
-		if g < 0 || ei < 0 {
+// percState is median(f) and percN(f) over the numeric values.
+type percState struct {
+	r      *argReader
+	median bool
+	pct    float64
+	nums   [][]float64
+}
+
+func (s *percState) grow(n int) { s.nums = growTo(s.nums, n) }
+
+func (s *percState) add(_ *aggBatch, rows, gids []int32) {
+	for i, g := range gids {
+		if g < 0 {
 			continue
 		}
-		t := times[j]
-		if s.has[g] && ((s.latest && t < s.t[g]) || (!s.latest && t >= s.t[g])) {
-			continue
+		for _, ei := range s.r.values(rowOf(rows, i)) {
+			if e := &s.r.ents[ei]; e.isNum {
+				s.nums[g] = append(s.nums[g], e.num)
+			}
 		}
-		e := &s.vr.ents[ei]
-		s.has[g], s.t[g], s.val[g], s.num[g] = true, t, e.s, e.num
 	}
-	return nil
 }
 
-func (s *extremeState) build(mem memory.Allocator, order []int32) arrow.Array {
-	if s.vr.ref.isTime {
-		bld := array.NewFloat64Builder(mem)
-		defer bld.Release()
-		for _, g := range order {
+func (s *percState) result(g int32, out *Vector, i int) {
+	xs := s.nums[g]
+	if len(xs) == 0 {
+		return
+	}
+	slices.Sort(xs)
+	if s.median {
+		out.SetNum(i, xs[len(xs)/2])
+		return
+	}
+	out.SetNum(i, percentile(xs, s.pct))
+}
+
+// percentile interpolates linearly at rank p/100*(n-1) of sorted xs.
+func percentile(xs []float64, p float64) float64 {
+	rank := p / 100 * float64(len(xs)-1)
+	lo := int(math.Floor(rank))
+	hi := min(lo+1, len(xs)-1)
+	return xs[lo] + (rank-float64(lo))*(xs[hi]-xs[lo])
+}
+
+// modeState is mode(f): the most frequent value as text, ties to the value
+// seen first.
+type modeState struct {
+	r      *argReader
+	counts map[uint64]int64 // (group, code) → count
+	order  [][]int32        // per group: codes in first-seen order
+}
+
+func (s *modeState) grow(n int) { s.order = growTo(s.order, n) }
+
+func (s *modeState) add(_ *aggBatch, rows, gids []int32) {
+	for i, g := range gids {
+		if g < 0 {
+			continue
+		}
+		for _, ei := range s.r.values(rowOf(rows, i)) {
+			code := s.r.ents[ei].code
+			key := uint64(g)<<32 | uint64(uint32(code))
+			c := s.counts[key]
+			if c == 0 {
+				s.order[g] = append(s.order[g], code)
+			}
+			s.counts[key] = c + 1
+		}
+	}
+}
+
+func (s *modeState) result(g int32, out *Vector, i int) {
+	best, bc := int32(-1), int64(0)
+	for _, c := range s.order[g] {
+		if n := s.counts[uint64(g)<<32|uint64(uint32(c))]; n > bc {
+			best, bc = c, n
+		}
+	}
+	if best >= 0 {
+		out.SetText(i, s.r.strs[best])
+	}
+}
+
+// rowState is first, last, earliest and latest: the values of one row
+// (every value of a multivalue). first/last take the first/last row with a
+// value in input order; earliest/latest the row with the least/greatest
+// _time (ties: the first row for earliest, the last for latest), rows
+// without _time being skipped. A kept number without text of its own (a
+// time) stays a number.
+type rowState struct {
+	r        *argReader
+	k        statsFuncKind
+	has      []bool
+	t        []float64
+	vals     [][]int32
+	num      []float64
+	computed []bool
+}
+
+func (s *rowState) grow(n int) {
+	s.has, s.t, s.vals = growTo(s.has, n), growTo(s.t, n), growTo(s.vals, n)
+	s.num, s.computed = growTo(s.num, n), growTo(s.computed, n)
+}
+
+func (s *rowState) add(b *aggBatch, rows, gids []int32) {
+	for i, g := range gids {
+		if g < 0 {
+			continue
+		}
+		j := rowOf(rows, i)
+		es := s.r.values(j)
+		if len(es) == 0 {
+			continue
+		}
+		var t float64
+		switch s.k {
+		case fnFirst:
 			if s.has[g] {
-				bld.Append(s.num[g])
-			} else {
-				bld.AppendNull()
+				continue
+			}
+		case fnEarliest, fnLatest:
+			t = b.times[j]
+			if math.IsNaN(t) || (s.has[g] && ((s.k == fnEarliest && t >= s.t[g]) || (s.k == fnLatest && t < s.t[g]))) {
+				continue
 			}
 		}
-		return bld.NewArray()
-	}
-	bld := array.NewStringBuilder(mem)
-	defer bld.Release()
-	for _, g := range order {
-		if s.has[g] {
-			bld.Append(s.val[g])
-		} else {
-			bld.AppendNull()
+		s.has[g], s.t[g] = true, t
+		s.vals[g] = s.vals[g][:0]
+		for _, ei := range es {
+			s.vals[g] = append(s.vals[g], s.r.ents[ei].code)
 		}
+		e := &s.r.ents[es[0]]
+		s.computed[g] = len(es) == 1 && e.computed
+		s.num[g] = e.num
 	}
-	return bld.NewArray()
+}
+
+func (s *rowState) result(g int32, out *Vector, i int) {
+	switch {
+	case !s.has[g]:
+	case s.computed[g]:
+		out.SetNum(i, s.num[g])
+	default:
+		out.SetValues(i, codeStrings(s.r, s.vals[g]))
+	}
 }

@@ -14,7 +14,7 @@ import (
 // name is already a field replaces it in place; new ones are appended. A
 // row with a null BY value belongs to no group and gets null results; a row
 // whose BY field is multivalue gets the results of the group of its first
-// value (it still counts in the group of every value).
+// value(s) (it still counts in the group of every value).
 func planEventstats(c *spl.Eventstats, in node) (node, error) {
 	return planStatsCommon("eventstats", c.Options, c.Aggs, c.By, c.Pos, in, true)
 }
@@ -31,13 +31,7 @@ func (n *statsNode) newEventstatsOperator(env *execEnv, in operator) operator {
 			}
 		}
 		// Results once per group, then copied to the rows.
-		res := make([]Vector, len(n.aggs))
-		for k, a := range n.aggs {
-			res[k].Reset(run.groups.len())
-			for g := range run.groups.len() {
-				run.accs[k][g].result(a.kind, a.pct, &res[k], g)
-			}
-		}
+		res := run.results()
 		var out []arrow.RecordBatch
 		var v Vector
 		row := 0

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -12,18 +13,26 @@ import (
 
 // statsNode is `stats aggs [BY fields]` (and, with events set, eventstats).
 //
-// It is a hash aggregation over the input rows read through the value
-// model: BY values are interned into group ids by a groupInterner, and
-// every function keeps one statsAcc per group (statsfuncs.go lists the
-// functions and the choices made on their open points). tstats keeps its
-// own dictionary-specialised aggregator (aggregate.go), which reads store
-// columns by dictionary entry rather than by row; stats reads the columns
-// that other operators produce, whose types vary by batch.
+// It is the hash aggregation tstats uses (groupkey.go, aggstate.go) over
+// the input rows read through the value model: BY values are interned
+// into codes per field and code tuples into group ids by a groupTable,
+// and every function keeps its per-group state in slices (statsfuncs.go
+// lists the functions and the choices made on their open points).
 //
 //   - BY: a row with a null or absent BY field is dropped (spl-semantics
 //     §6.1); a multivalue BY field puts the row in one group per value (the
 //     cross product over several multivalue fields); wildcards are a plan
 //     error.
+//   - Wildcard functions: func(pattern) with `*` in the field applies the
+//     function to every input field the pattern matches (case-sensitive,
+//     in input field order) that is not a BY field; `*` does not match
+//     fields beginning with "_" (_time, _raw: Splunk's wildcards leave
+//     internal fields out; the reference does not say, so this is a
+//     choice). `AS` with the same number of wildcards names each result by
+//     substituting what they matched (`latest(*) as *` keeps the names,
+//     `values(*) as v_*` prefixes them); without AS a result is named
+//     func(field). An AS without wildcards, or with a different number, is
+//     a plan error. A name produced twice keeps the first function.
 //   - Output: BY columns (named as written) then the functions (named by
 //     AS, else by the function as written, e.g. "count(eval(x=1))"), rows
 //     ascending by the BY values as tstats orders them: byte-wise, except
@@ -91,6 +100,10 @@ func planStatsCommon(cmd string, opts []spl.Option, aggs []spl.StatsAgg, by []st
 	fields := in.fields()
 	n := &statsNode{in: in, events: events, timeCol: fieldIndex(fields, "_time")}
 	comp := &compiler{resolve: func(f string) int { return fieldIndex(fields, f) }}
+	isBy := map[string]bool{}
+	for _, b := range by {
+		isBy[b] = true
+	}
 	for _, a := range aggs {
 		kind, pct, err := lookupStatsFunc(a.Func)
 		if err != nil {
@@ -113,7 +126,16 @@ func planStatsCommon(cmd string, opts []spl.Option, aggs []spl.StatsAgg, by []st
 			}
 			f.bare = true
 		case strings.Contains(a.Field, "*"):
-			return nil, &spl.Error{Pos: a.Pos, Msg: fmt.Sprintf("%s: wildcards in function fields are not supported: %s", cmd, a.Field)}
+			fs, err := expandStatsWildcard(cmd, a, f, fields, isBy)
+			if err != nil {
+				return nil, err
+			}
+			for _, x := range fs {
+				if !slices.ContainsFunc(n.aggs, func(y statsFn) bool { return y.name == x.name }) {
+					n.aggs = append(n.aggs, x)
+				}
+			}
+			continue
 		default:
 			f.col = fieldIndex(fields, a.Field)
 		}
@@ -155,42 +177,85 @@ func planStatsCommon(cmd string, opts []spl.Option, aggs []spl.StatsAgg, by []st
 	return n, nil
 }
 
+// expandStatsWildcard returns one function per input field that a.Field
+// (holding `*`) matches, named by substituting the matched text into the
+// alias (statsNode's doc gives the rules).
+func expandStatsWildcard(cmd string, a spl.StatsAgg, f statsFn, fields []string, isBy map[string]bool) ([]statsFn, error) {
+	nw := strings.Count(a.Field, "*")
+	if a.Alias != "" && strings.Count(a.Alias, "*") != nw {
+		return nil, &spl.Error{Pos: a.Pos, Msg: fmt.Sprintf("%s: %s(%s) AS %s: the AS name needs as many wildcards as the field (%d)", cmd, a.Func, a.Field, a.Alias, nw)}
+	}
+	var out []statsFn
+	for i, name := range fields {
+		if isBy[name] || (strings.HasPrefix(name, "_") && !strings.HasPrefix(a.Field, "_")) {
+			continue
+		}
+		caps, ok := matchName(a.Field, name)
+		if !ok {
+			continue
+		}
+		g := f
+		g.col = i
+		written := a.Func + "(" + name + ")"
+		g.name, g.shown = written, written
+		if a.Alias != "" {
+			g.name = substituteName(a.Alias, caps)
+			g.shown = written + " AS " + g.name
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
 // statsRun is the aggregation state of one execution.
 type statsRun struct {
-	n      *statsNode
-	groups *groupInterner
-	accs   [][]statsAcc // [agg][group]
-	ec     *evalCtx
-	byVecs []Vector
-	argVec []Vector
-	tVec   Vector
-	tuple  []string
-	vals   [][]string
-	tmp    []string
-	// rowGroup is, for eventstats, each input row's first group (-1: none).
+	n       *statsNode
+	keys    []*keyCol
+	groups  *groupTable
+	readers []*argReader // per function; nil for a bare or conditional count
+	states  []aggState
+	ec      *evalCtx
+	byVecs  []Vector
+	argVecs []Vector
+	tVec    Vector
+	batch   aggBatch
+	needT   bool
+	// Pairs of (row, group) of the current batch.
+	rows, gids []int32
+	tuple      []int32
+	vals       [][]int32 // per key: codes of the row's values
+	tmp        []string
+	rowGids    []int32
+	// rowGroup is, for eventstats, each input row's group: that of its
+	// first value(s) (-1: none).
 	rowGroup []int32
 }
 
 func newStatsRun(n *statsNode, env *execEnv) *statsRun {
-	r := &statsRun{n: n, groups: newGroupInterner(), accs: make([][]statsAcc, len(n.aggs)),
-		byVecs: make([]Vector, len(n.byCols)), argVec: make([]Vector, len(n.aggs)),
-		tuple: make([]string, len(n.byCols)), vals: make([][]string, len(n.byCols))}
+	r := &statsRun{n: n, byVecs: make([]Vector, len(n.byCols)), argVecs: make([]Vector, len(n.aggs)),
+		tuple: make([]int32, len(n.byCols)), vals: make([][]int32, len(n.byCols))}
+	for _, b := range n.by {
+		kc := newKeyCol()
+		kc.numeric = b == "_time"
+		r.keys = append(r.keys, kc)
+	}
+	r.groups = newGroupTable(r.keys)
+	for _, a := range n.aggs {
+		var rd *argReader
+		if !a.bare && !a.cond {
+			rd = newArgReader(a.kind)
+		}
+		r.readers = append(r.readers, rd)
+		r.states = append(r.states, newAggState(a.kind, a.pct, rd))
+		r.needT = r.needT || a.kind == fnEarliest || a.kind == fnLatest
+	}
 	if n.nodes > 0 {
 		r.ec = newEvalCtx(n.nodes, env.eng.now(), env.eng.opt.Location)
 	}
-	if len(n.byCols) == 0 {
-		r.groups.id(nil)
-		r.grow()
+	for _, s := range r.states {
+		s.grow(r.groups.len())
 	}
 	return r
-}
-
-func (s *statsRun) grow() {
-	for k := range s.accs {
-		for len(s.accs[k]) < s.groups.len() {
-			s.accs[k] = append(s.accs[k], statsAcc{})
-		}
-	}
 }
 
 // loadCol loads column col of b into v (all null when col < 0).
@@ -219,145 +284,121 @@ func (s *statsRun) consume(b arrow.RecordBatch) error {
 	if s.ec != nil {
 		s.ec.setBatch(b)
 	}
-	args := make([]*Vector, len(n.aggs))
 	for k, a := range n.aggs {
+		var v *Vector
 		switch {
 		case a.eval != nil:
-			v, err := a.eval.eval(s.ec)
-			if err != nil {
+			var err error
+			if v, err = a.eval.eval(s.ec); err != nil {
 				return err
 			}
-			args[k] = v
 		case !a.bare:
-			if err := loadCol(b, a.col, &s.argVec[k]); err != nil {
+			if err := loadCol(b, a.col, &s.argVecs[k]); err != nil {
 				return err
 			}
-			args[k] = &s.argVec[k]
+			v = &s.argVecs[k]
+		}
+		switch {
+		case a.cond:
+			s.states[k].(*countState).cond = v
+		case s.readers[k] != nil:
+			s.readers[k].loadVector(v)
 		}
 	}
-	needT := false
-	for _, a := range n.aggs {
-		needT = needT || a.kind == fnEarliest || a.kind == fnLatest
-	}
-	if needT {
+	if s.needT {
 		if err := loadCol(b, n.timeCol, &s.tVec); err != nil {
 			return err
 		}
-	}
-	var gids []int32
-	for r := 0; r < rows; r++ {
-		gids = s.rowGroups(r, gids[:0])
-		if n.events {
-			g := int32(-1)
-			if len(gids) > 0 {
-				g = gids[0]
+		s.batch.times = s.batch.times[:0]
+		for j := 0; j < rows; j++ {
+			t, ok := s.tVec.Num(j)
+			if !ok {
+				t = math.NaN()
 			}
+			s.batch.times = append(s.batch.times, t)
+		}
+	}
+	s.rows, s.gids = s.rows[:0], s.gids[:0]
+	for j := 0; j < rows; j++ {
+		g := s.rowGroups(j)
+		if n.events {
 			s.rowGroup = append(s.rowGroup, g)
 		}
-		if len(gids) == 0 {
-			continue
-		}
-		s.grow()
-		for k, a := range n.aggs {
-			s.addRow(k, a, args[k], r, gids)
-		}
+	}
+	for _, st := range s.states {
+		st.grow(s.groups.len())
+	}
+	for _, st := range s.states {
+		st.add(&s.batch, s.rows, s.gids)
 	}
 	return nil
 }
 
-// rowGroups appends the groups of row r: none when a BY value is null, one
-// per combination of values otherwise.
-func (s *statsRun) rowGroups(r int, out []int32) []int32 {
-	if len(s.byVecs) == 0 {
-		return append(out, 0)
+// rowGroups appends the pairs of row j: none when a BY value is null, one
+// per distinct combination of values otherwise. It returns the group of
+// the combination of the first values (-1 when none).
+func (s *statsRun) rowGroups(j int) int32 {
+	if len(s.keys) == 0 {
+		s.rows, s.gids = append(s.rows, int32(j)), append(s.gids, 0)
+		return 0
 	}
-	for k := range s.byVecs {
-		s.vals[k] = s.byVecs[k].Values(r, s.vals[k][:0])
-		if len(s.vals[k]) == 0 {
-			return out
+	multi := false
+	for k := range s.keys {
+		switch s.byVecs[k].Kinds[j] {
+		case KindNull:
+			return -1
+		case KindMulti:
+			multi = true
 		}
 	}
+	if !multi {
+		for k, kc := range s.keys {
+			str, _ := s.byVecs[k].Str(j)
+			s.tuple[k] = kc.code(str)
+		}
+		g := s.groups.id(s.tuple)
+		s.rows, s.gids = append(s.rows, int32(j)), append(s.gids, g)
+		return g
+	}
+	for k, kc := range s.keys {
+		s.tmp = s.byVecs[k].Values(j, s.tmp[:0])
+		s.vals[k] = s.vals[k][:0]
+		for _, v := range s.tmp {
+			s.vals[k] = append(s.vals[k], kc.code(v))
+		}
+	}
+	s.rowGids = s.rowGids[:0]
 	var rec func(k int)
 	rec = func(k int) {
 		if k == len(s.vals) {
-			out = append(out, s.groups.id(s.tuple))
+			s.rowGids = append(s.rowGids, s.groups.id(s.tuple))
 			return
 		}
-		for _, v := range s.vals[k] {
-			s.tuple[k] = v
+		for _, c := range s.vals[k] {
+			s.tuple[k] = c
 			rec(k + 1)
 		}
 	}
 	rec(0)
-	if len(out) > 1 {
-		// Duplicate values of a multivalue BY field give the group once.
-		slices.Sort(out)
-		out = slices.Compact(out)
+	first := s.rowGids[0]
+	// Duplicate values of a multivalue BY field give the group once.
+	slices.Sort(s.rowGids)
+	for _, g := range slices.Compact(s.rowGids) {
+		s.rows, s.gids = append(s.rows, int32(j)), append(s.gids, g)
 	}
-	return out
+	return first
 }
 
-// addRow feeds row r of function k's argument to the groups gids.
-func (s *statsRun) addRow(k int, a statsFn, v *Vector, r int, gids []int32) {
-	accs := s.accs[k]
-	if a.bare {
-		for _, g := range gids {
-			accs[g].n++
+// results returns each function's result per group, indexed by group id.
+func (s *statsRun) results() []Vector {
+	res := make([]Vector, len(s.states))
+	for k, st := range s.states {
+		res[k].Reset(s.groups.len())
+		for g := range s.groups.len() {
+			st.result(int32(g), &res[k], g)
 		}
-		return
 	}
-	if a.cond {
-		if t, ok := v.Bool(r); ok && t {
-			for _, g := range gids {
-				accs[g].n++
-			}
-		}
-		return
-	}
-	if v.IsNull(r) {
-		return
-	}
-	if a.kind.rowLevel() {
-		s.tmp = v.Values(r, s.tmp[:0])
-		t, hasT := 0.0, false
-		if a.kind == fnEarliest || a.kind == fnLatest {
-			t, hasT = s.tVec.Num(r)
-		}
-		for _, g := range gids {
-			accs[g].addRow(a.kind, s.tmp, t, hasT)
-		}
-		return
-	}
-	if v.Kinds[r] == KindMulti {
-		for _, x := range v.Multi[r] {
-			f, isNum := parseNumber(x)
-			for _, g := range gids {
-				accs[g].add(a.kind, x, f, isNum)
-			}
-		}
-		return
-	}
-	str, _ := v.Str(r)
-	f, isNum := v.Num(r)
-	for _, g := range gids {
-		accs[g].add(a.kind, str, f, isNum)
-	}
-}
-
-// order returns the group ids sorted by their BY values.
-func (s *statsRun) order() []int32 {
-	ord := make([]int32, s.groups.len())
-	for i := range ord {
-		ord[i] = int32(i)
-	}
-	numeric := make([]bool, len(s.n.by))
-	for i, b := range s.n.by {
-		numeric[i] = b == "_time"
-	}
-	slices.SortStableFunc(ord, func(x, y int32) int {
-		return compareGroupKeys(s.groups.keys[x], s.groups.keys[y], numeric)
-	})
-	return ord
+	return res
 }
 
 func (n *statsNode) newOperator(env *execEnv, in operator) operator {
@@ -374,23 +415,23 @@ func (n *statsNode) newOperator(env *execEnv, in operator) operator {
 				return nil, fmt.Errorf("stats: %w", err)
 			}
 		}
-		ord := run.order()
+		ord := run.groups.order()
 		var out []arrow.RecordBatch
 		var v Vector
 		for start := 0; start < len(ord); start += env.batchSize {
 			part := ord[start:min(start+env.batchSize, len(ord))]
 			var cols []arrow.Array
-			for k := range n.by {
+			for k, kc := range run.keys {
 				v.Reset(len(part))
 				for i, g := range part {
-					v.SetText(i, run.groups.keys[g][k])
+					v.SetText(i, kc.strs[run.groups.key(g, k)])
 				}
 				cols = append(cols, v.Build(env.mem))
 			}
-			for k, a := range n.aggs {
+			for _, st := range run.states {
 				v.Reset(len(part))
 				for i, g := range part {
-					run.accs[k][g].result(a.kind, a.pct, &v, i)
+					st.result(g, &v, i)
 				}
 				cols = append(cols, v.Build(env.mem))
 			}

@@ -40,7 +40,8 @@ type fieldRef struct {
 
 // aggSpec is one aggregate of tstats.
 type aggSpec struct {
-	fn    string // canonical function: count, dc, values, min, max, ...
+	kind  statsFuncKind
+	pct   float64 // percentile rank of perc functions
 	arg   fieldRef
 	bare  bool   // count without a field
 	name  string // output column name
@@ -86,25 +87,19 @@ func (n *tstatsNode) describe() string {
 	return b.String()
 }
 
-// tstatsFuncs classifies every function name tstats accepts; true means
-// minispl implements it. The canonical name is in tstatsCanon.
-var tstatsFuncs = map[string]bool{
-	"count": true, "dc": true, "distinct_count": true, "values": true,
-	"min": true, "max": true, "sum": true, "avg": true,
-	"earliest": true, "latest": true,
-	"estdc": false, "median": false, "mode": false, "range": false,
-	"stdev": false, "stdevp": false, "sumsq": false, "var": false, "varp": false,
-	"first": false, "last": false, "earliest_time": false, "latest_time": false, "rate": false,
-}
-
-var percFunc = regexp.MustCompile(`^(exactperc|upperperc|perc|p)[0-9]+$`)
-
-func tstatsCanon(fn string) string {
-	if fn == "distinct_count" {
-		return "dc"
+// tstatsExcluded are the stats functions tstats does not take
+// (spl-semantics §1.4: list() is not in the tstats list), and
+// tstatsUnimplemented the tstats functions minispl rejects. The shared
+// states (aggstate.go) compute all but the last three; they stay
+// rejected in tstats until goldens check them there.
+var (
+	tstatsExcluded      = map[string]bool{"list": true, "mean": true, "c": true}
+	tstatsUnimplemented = map[string]bool{
+		"estdc": true, "median": true, "mode": true, "range": true,
+		"stdev": true, "stdevp": true, "sumsq": true, "var": true, "varp": true,
+		"first": true, "last": true, "earliest_time": true, "latest_time": true, "rate": true,
 	}
-	return fn
-}
+)
 
 // resolveField maps a field as written in tstats to a dataset column:
 // "Registry.x" is column x of dataset Registry; _time, host, source and
@@ -181,20 +176,24 @@ func (e *Engine) planTstats(ts *spl.Tstats, pl *Plan) (node, error) {
 		return nil, &spl.Error{Pos: ts.Pos, Msg: "tstats needs at least one aggregate function, e.g. count"}
 	}
 	for _, a := range ts.Aggs {
-		impl, known := tstatsFuncs[a.Func]
-		switch {
-		case !known && percFunc.MatchString(a.Func):
-			return nil, &spl.Error{Pos: a.Pos, Msg: fmt.Sprintf("tstats function %s() is not implemented by minispl", a.Func)}
-		case !known:
+		if tstatsExcluded[a.Func] {
 			return nil, &spl.Error{Pos: a.Pos, Msg: fmt.Sprintf("tstats does not support the function %s()", a.Func)}
-		case !impl:
+		}
+		if tstatsUnimplemented[a.Func] {
 			return nil, &spl.Error{Pos: a.Pos, Msg: fmt.Sprintf("tstats function %s() is not implemented by minispl", a.Func)}
-		case a.Field == "" && a.Func != "count":
+		}
+		kind, pct, err := lookupStatsFunc(a.Func)
+		switch {
+		case kind == fnPerc && err == nil:
+			return nil, &spl.Error{Pos: a.Pos, Msg: fmt.Sprintf("tstats function %s() is not implemented by minispl", a.Func)}
+		case err != nil:
+			return nil, &spl.Error{Pos: a.Pos, Msg: fmt.Sprintf("tstats does not support the function %s()", a.Func)}
+		case a.Field == "" && kind != fnCount:
 			return nil, &spl.Error{Pos: a.Pos, Msg: fmt.Sprintf("tstats function %s() needs a field", a.Func)}
 		case strings.Contains(a.Field, "*"):
 			return nil, &spl.Error{Pos: a.Pos, Msg: "tstats does not support wildcards in aggregate fields"}
 		}
-		spec := aggSpec{fn: tstatsCanon(a.Func), bare: a.Field == ""}
+		spec := aggSpec{kind: kind, pct: pct, bare: a.Field == ""}
 		written := a.Func
 		if !spec.bare {
 			spec.arg = resolveField(ds, schema, a.Field, pl)
