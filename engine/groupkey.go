@@ -129,10 +129,10 @@ func (k *keyCol) ranks() ([]int32, int) {
 type groupTable struct {
 	keys   []*keyCol
 	n      int
-	gkeys  []int32           // n × len(keys) codes
-	direct []int32           // one key: code → group id + 1 (0: none yet)
-	pair   map[uint64]int32  // two keys
-	tuples map[string]int32  // three keys or more
+	gkeys  []int32          // n × len(keys) codes
+	direct []int32          // one key: code → group id + 1 (0: none yet)
+	pair   map[uint64]int32 // two keys
+	tuples map[string]int32 // three keys or more
 	buf    []byte
 }
 

@@ -98,4 +98,3 @@ func lookupStatsFunc(fn string) (statsFuncKind, float64, error) {
 	}
 	return 0, 0, fmt.Errorf("unknown stats function %s()", fn)
 }
-
