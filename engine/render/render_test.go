@@ -66,6 +66,8 @@ var fixtures = []struct {
 				{v(""), v("", "x"), v("explorer.exe"), v("0")},
 			},
 		},
+		// At 30 columns the multivalue and long cells wrap.
+		widths: []int{30},
 	},
 	{
 		name: "unicode",
