@@ -264,9 +264,16 @@ func (o *streamOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	return nil, io.EOF
 }
 
-// maskBatch returns the rows of b whose mask is true (b itself, retained,
-// when all are; nil when none are).
+// maskBatch is the engine's one row filter (search, where, regex, dedup,
+// lookup...): it returns the rows of b whose mask is true, in order; b
+// itself, retained, when all are; nil when none are. The caller keeps its
+// reference to b. Rows are selected with compute.FilterRecordBatch over
+// every column at once (per-column FilterArray is quadratic on strings in
+// arrow-go v18.8.0).
 func maskBatch(ctx context.Context, mem memory.Allocator, b arrow.RecordBatch, mask []bool) (arrow.RecordBatch, error) {
+	if len(mask) != int(b.NumRows()) {
+		return nil, fmt.Errorf("filter: mask of %d rows for a batch of %d", len(mask), b.NumRows())
+	}
 	kept := 0
 	for _, m := range mask {
 		if m {

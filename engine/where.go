@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/minispl/minispl/spl"
 )
@@ -75,15 +73,12 @@ func (o *whereOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			o.mask = make([]bool, rows)
 		}
 		mask := o.mask[:rows]
-		kept := 0
 		for i := range mask {
 			t, ok := v.Bool(i)
 			mask[i] = ok && t && v.Kinds[i] == KindBool
-			if mask[i] {
-				kept++
-			}
 		}
-		out, err := filterBatch(ctx, o.mem, b, mask, kept)
+		out, err := maskBatch(ctx, o.mem, b, mask)
+		b.Release()
 		if err != nil {
 			return nil, fmt.Errorf("where: %w", err)
 		}
@@ -91,29 +86,6 @@ func (o *whereOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			return out, nil
 		}
 	}
-}
-
-// filterBatch keeps the rows of b where mask is true (kept of them) and
-// releases b. It returns nil when no row is kept, b itself when all are.
-func filterBatch(ctx context.Context, mem memory.Allocator, b arrow.RecordBatch, mask []bool, kept int) (arrow.RecordBatch, error) {
-	switch kept {
-	case len(mask):
-		return b, nil
-	case 0:
-		b.Release()
-		return nil, nil
-	}
-	bld := array.NewBooleanBuilder(mem)
-	bld.AppendValues(mask, nil)
-	m := bld.NewArray()
-	bld.Release()
-	out, err := compute.FilterRecordBatch(compute.WithAllocator(ctx, mem), b, m, compute.DefaultFilterOptions())
-	m.Release()
-	b.Release()
-	if err != nil {
-		return nil, fmt.Errorf("filter: %w", err)
-	}
-	return out, nil
 }
 
 // evalNode is `eval f1=e1, f2=e2 ...`: assignments run left to right, each
