@@ -87,7 +87,7 @@ func (e *Engine) planPipeline(p *spl.Pipeline, pl *Plan) (node, error) {
 		case *spl.Convert:
 			cur, err = e.planConvert(c, cur)
 		case *spl.Search:
-			cur, err = planSearch(c, cur)
+			cur, err = e.planSearch(c, cur, pl)
 		case *spl.Where:
 			cur, err = e.planWhere(c, cur)
 		case *spl.Eval:

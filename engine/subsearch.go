@@ -19,9 +19,8 @@ import (
 // Subsearch result limits (limits.conf): join reads at most 50,000
 // subsearch rows ([join] subsearch_maxout), append at most 50,000 ([append]
 // maxout); rows past the limit are dropped, as in Splunk. A subsearch used
-// as a search term (`search [| inputlookup t | fields f]`, which Splunk
-// expands into an OR of field=value terms capped at 10,000 rows, [subsearch]
-// maxout) is a positioned "unsupported" plan error.
+// as a search term (`search [| inputlookup t | fields f]`) is in
+// subsearch_term.go.
 const (
 	joinSubsearchMax   = 50_000
 	appendSubsearchMax = 50_000
@@ -65,6 +64,9 @@ func (e *Engine) planFirst(c spl.Command, p *spl.Pipeline, pl *Plan) (node, erro
 	case *spl.Tstats:
 		if !p.LeadingPipe {
 			return nil, &spl.Error{Pos: c.Pos, Msg: `tstats is a generating command and must be invoked with a leading pipe: "| tstats ..."`}
+		}
+		if hasSubsearch(c.Where) {
+			return e.planTstatsTerms(c, pl)
 		}
 		return e.planTstats(c, pl)
 	case *spl.Inputlookup:
