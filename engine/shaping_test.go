@@ -185,14 +185,14 @@ func TestSortLimit(t *testing.T) {
 	}
 }
 
-// TestBinAs plans a hand-built `bucket _time span=5s as t` (the parser does
-// not accept AS after the field yet).
+// TestBinAs runs `bucket _time span=5s as t`: AS after the options.
 func TestBinAs(t *testing.T) {
 	for _, shape := range batchShapes {
 		env := newTestEnv(t, fixture(), shape[0], shape[1])
-		p := parse(t, shapeBase+` | bucket span=5s _time | table t | dedup t`)
-		b := p.Commands[len(p.Commands)-3].(*spl.Bin)
-		b.As = "t"
+		p := parse(t, shapeBase+` | bucket _time span=5s as t | table t | dedup t`)
+		if b := p.Commands[len(p.Commands)-3].(*spl.Bin); b.As != "t" {
+			t.Fatalf("bucket parsed with As %q, want t", b.As)
+		}
 		pl, err := env.eng.Plan(p)
 		if err != nil {
 			t.Fatal(err)

@@ -129,15 +129,22 @@ type regexCmd struct {
 	EndPos lexer.Position
 }
 
-// binCmd is `bin|bucket [options] field [AS name] [options]`.
+// binCmd is `bin|bucket [options] field [AS name] [options]`; Splunk also
+// accepts the AS clause after the options (`bin _time span=1h AS t`), so
+// options and AS mix after the field (the converter rejects a second AS).
 type binCmd struct {
 	Pos    lexer.Position
 	Name   string        `parser:"@( 'bin' | 'bucket' )"`
 	Pre    []*optionNode `parser:"( (?= Word '=':Op) @@ )*"`
 	Field  *fieldNode    `parser:"@@"`
-	As     *fieldNode    `parser:"( 'as' @@ )?"`
-	Post   []*optionNode `parser:"( (?= Word '=':Op) @@ )*"`
+	Tail   []*binTail    `parser:"@@*"`
 	EndPos lexer.Position
+}
+
+// binTail is one option or AS clause after the field of bin.
+type binTail struct {
+	As     *fieldNode  `parser:"  'as' @@"`
+	Option *optionNode `parser:"| (?= Word '=':Op) @@"`
 }
 
 // mvexpandCmd is `mvexpand [options] field [options]`.

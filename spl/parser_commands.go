@@ -70,10 +70,17 @@ func (c *converter) command2(n cmdNode) Command {
 		return r
 	case *binCmd:
 		b := &Bin{CommandName: strings.ToLower(n.Name), Field: c.field(n.Field), Pos: c.span(n.Pos, n.EndPos)}
-		if n.As != nil {
-			b.As = c.field(n.As)
+		b.Options = c.options(n.Pre)
+		for _, t := range n.Tail {
+			switch {
+			case t.Option != nil:
+				b.Options = append(b.Options, c.option(t.Option))
+			case b.As != "":
+				c.fail(c.fieldSpan(t.As), "%s takes one AS name; %q is the second", b.CommandName, c.field(t.As))
+			default:
+				b.As = c.field(t.As)
+			}
 		}
-		b.Options = c.options(n.Pre, n.Post)
 		return b
 	case *mvexpandCmd:
 		return &Mvexpand{Field: c.field(n.Field), Options: c.options(n.Pre, n.Post), Pos: c.span(n.Pos, n.EndPos)}

@@ -61,6 +61,9 @@ func TestParseCommands(t *testing.T) {
 		// bin, mvexpand.
 		{`| bin _time span=1h`, `| bin span=1h _time`},
 		{`| BUCKET span=5m _time as t`, `| bucket span=5m _time AS t`},
+		{`| bin _time span=1h as t`, `| bin span=1h _time AS t`},
+		{`| bin bins=10 x AS b start=0 end=100`, `| bin bins=10 start=0 end=100 x AS b`},
+		{`| bucket _time AS "time bucket" span=5m`, `| bucket span=5m _time AS "time bucket"`},
 		{`| mvexpand limit=5 values`, `| mvexpand limit=5 values`},
 		// lookup, inputlookup.
 		{`| lookup update=true t a as b c OUTPUTNEW d as e, f`, `| lookup update=true t a AS b c OUTPUTNEW d AS e, f`},
@@ -320,6 +323,8 @@ func TestParseCommandErrors(t *testing.T) {
 			"1:9: unexpected end of search: expected options, fields and a subsearch in [...]\n  | | join x\n  |         ^"},
 		{"| lookup",
 			"1:9: unexpected end of search: expected a lookup table, input fields and OUTPUT or OUTPUTNEW fields\n  | | lookup\n  |         ^"},
+		{"| bin _time as t span=1h as u",
+			"1:29: bin takes one AS name; \"u\" is the second\n  | | bin _time as t span=1h as u\n  |                             ^"},
 		{"x=a(b",
 			"1:4: unclosed \"(\": no matching \")\"\n  | x=a(b\n  |    ^"},
 	}
