@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/minispl/minispl/engine/render"
 )
@@ -291,5 +292,40 @@ func TestFormatGoldens(t *testing.T) {
 			}
 			checkGolden(t, filepath.Join("testdata", "formats."+string(f)+".golden"), stdout)
 		})
+	}
+}
+
+func TestTimingLine(t *testing.T) {
+	tests := []struct {
+		rows int
+		d    time.Duration
+		want string
+	}{
+		{3, 1500 * time.Microsecond, "3 rows in 1.5ms (2,000 rows/s)"},
+		{5, 11463428 * time.Microsecond, "5 rows in 11.463428s (0.436 rows/s)"},
+		{1, 40 * time.Millisecond, "1 row in 40ms (25 rows/s)"},
+		{0, time.Second, "0 rows in 1s (0 rows/s)"},
+		{1234567, time.Second, "1,234,567 rows in 1s (1,234,567 rows/s)"},
+		{2, 0, "2 rows in 0s"},
+	}
+	for _, tt := range tests {
+		if got := timingLine(tt.rows, tt.d); got != tt.want {
+			t.Errorf("timingLine(%d, %v) = %q, want %q", tt.rows, tt.d, got, tt.want)
+		}
+	}
+}
+
+// TestProgressGoesToStderr checks that the ingest progress bar of run,
+// check and repl is drawn on stderr, never on stdout (whether it is drawn
+// at all depends on stderr being a terminal: TestProgressOffWhenNotTerminal).
+func TestProgressGoesToStderr(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	e := &env{ctx: context.Background(), stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr}
+	s, status := newSessionFrom(e, sourceFlags{})
+	if status != exitOK {
+		t.Fatalf("status %d: %s", status, stderr.String())
+	}
+	if s.progress != io.Writer(&stderr) || s.progressMin != progressMinBytes {
+		t.Errorf("progress goes to %v from %d bytes, want stderr from %d", s.progress, s.progressMin, progressMinBytes)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -300,11 +301,18 @@ func (r *repl) search(ctx context.Context, text string) {
 }
 
 // timingLine reports a search's row count, time and speed. The time is
-// that of expand, parse, plan and execute, not of printing.
+// that of expand, parse, plan and execute, not of printing. A rate below
+// 100 rows/s keeps three significant digits (a few rows after a long
+// search are "0.436 rows/s", not "0 rows/s").
 func timingLine(rows int, d time.Duration) string {
 	s := fmt.Sprintf("%s in %s", datamodel.Plural(rows, "row"), d.Round(time.Microsecond))
 	if d > 0 {
-		s += fmt.Sprintf(" (%s rows/s)", datamodel.Thousands(int(float64(rows)/d.Seconds())))
+		rate := float64(rows) / d.Seconds()
+		r := datamodel.Thousands(int(rate))
+		if rate < 100 {
+			r = strconv.FormatFloat(rate, 'g', 3, 64)
+		}
+		s += fmt.Sprintf(" (%s rows/s)", r)
 	}
 	return s
 }
