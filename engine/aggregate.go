@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -234,6 +235,9 @@ func buildList(mem memory.Allocator, v *Vector) arrow.Array {
 	return bld.NewArray()
 }
 
+// unresolved marks a dictionary entry not interned yet.
+const unresolved = -2
+
 // tstatsKey reads the key codes of one tstats BY field.
 type tstatsKey struct {
 	ref  fieldRef
@@ -289,32 +293,45 @@ func (k *tstatsKey) codesFor(b arrow.RecordBatch, sel []int32, out []int32) ([]i
 			return nil, fmt.Errorf("BY %s: unsupported dictionary value type %s", k.ref.name, c.Dictionary().DataType())
 		}
 		if k.dict != dict.Data() {
+			// Entries are interned when a selected row first uses them,
+			// so a selective WHERE does not intern whole dictionaries.
 			k.dict = dict.Data()
-			k.dictCode = k.dictCode[:0]
-			for i := 0; i < dict.Len(); i++ {
-				if dict.IsNull(i) {
-					k.dictCode = append(k.dictCode, k.nullCode())
-				} else {
-					k.dictCode = append(k.dictCode, k.kc.code(dict.Value(i)))
-				}
+			k.dictCode = slices.Grow(k.dictCode[:0], dict.Len())[:dict.Len()]
+			for i := range k.dictCode {
+				k.dictCode[i] = unresolved
 			}
+		}
+		code := func(ix int) int32 {
+			c := k.dictCode[ix]
+			if c == unresolved {
+				if dict.IsNull(ix) {
+					c = k.nullCode()
+				} else {
+					c = k.kc.code(dict.Value(ix))
+				}
+				k.dictCode[ix] = c
+			}
+			return c
 		}
 		nc := k.nullCode()
 		noNulls := c.NullN() == 0
 		if idx, ok := c.Indices().(*array.Int32); ok {
 			vals := idx.Int32Values()
 			for _, r := range sel {
-				if noNulls || c.IsValid(int(r)) {
-					out = append(out, k.dictCode[vals[r]])
-				} else {
+				switch {
+				case !noNulls && c.IsNull(int(r)):
 					out = append(out, nc)
+				case k.dictCode[vals[r]] != unresolved:
+					out = append(out, k.dictCode[vals[r]])
+				default:
+					out = append(out, code(int(vals[r])))
 				}
 			}
 			break
 		}
 		for _, r := range sel {
 			if c.IsValid(int(r)) {
-				out = append(out, k.dictCode[c.GetValueIndex(int(r))])
+				out = append(out, code(c.GetValueIndex(int(r))))
 			} else {
 				out = append(out, nc)
 			}

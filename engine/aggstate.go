@@ -40,10 +40,10 @@ type valEntry struct {
 type argReader struct {
 	needNum  bool
 	needCode bool
-	intern   map[string]int32
-	strs     []string // code → value
+	internTable // the values, when needCode
 	dict     arrow.ArrayData
 	dictEnts []valEntry
+	dictDone []bool // dictEnts[i] is complete
 	ents     []valEntry
 	idx      []int32
 	off      []int32
@@ -57,9 +57,6 @@ func newArgReader(k statsFuncKind) *argReader {
 		r.needNum = true
 	default:
 		r.needCode = true
-	}
-	if r.needCode {
-		r.intern = map[string]int32{}
 	}
 	return r
 }
@@ -81,18 +78,6 @@ func (r *argReader) text(e *valEntry) string {
 		return FormatNumber(e.num)
 	}
 	return e.s
-}
-
-// code interns s.
-func (r *argReader) code(s string) int32 {
-	c, ok := r.intern[s]
-	if !ok {
-		c = int32(len(r.strs))
-		s = strings.Clone(s)
-		r.strs = append(r.strs, s)
-		r.intern[s] = c
-	}
-	return c
 }
 
 // finish completes entry e as the reader's functions need: the number
@@ -129,27 +114,31 @@ func (r *argReader) loadArrow(col arrow.Array, sel []int32) error {
 			return fmt.Errorf("unsupported dictionary value type %s", c.Dictionary().DataType())
 		}
 		if r.dict != dict.Data() {
+			// Entries are completed when a selected row first uses them.
 			r.dict = dict.Data()
-			r.dictEnts = r.dictEnts[:0]
-			for i := 0; i < dict.Len(); i++ {
-				r.dictEnts = append(r.dictEnts, r.finish(valEntry{s: dict.Value(i)}, true))
-			}
+			r.dictEnts = slices.Grow(r.dictEnts[:0], dict.Len())[:dict.Len()]
+			r.dictDone = slices.Grow(r.dictDone[:0], dict.Len())[:dict.Len()]
+			clear(r.dictDone)
 		}
 		r.ents = r.dictEnts
 		nulls := c.NullN() > 0 || dict.NullN() > 0
-		if ix, ok := c.Indices().(*array.Int32); ok && !nulls {
-			vals := ix.Int32Values()
-			for _, j := range sel {
-				r.idx = append(r.idx, vals[j])
-			}
-			return nil
-		}
+		ix, _ := c.Indices().(*array.Int32)
 		for _, j := range sel {
-			if c.IsNull(int(j)) || dict.IsNull(c.GetValueIndex(int(j))) {
+			if nulls && (c.IsNull(int(j)) || dict.IsNull(c.GetValueIndex(int(j)))) {
 				r.idx = append(r.idx, -1)
-			} else {
-				r.idx = append(r.idx, int32(c.GetValueIndex(int(j))))
+				continue
 			}
+			var e int32
+			if ix != nil {
+				e = ix.Value(int(j))
+			} else {
+				e = int32(c.GetValueIndex(int(j)))
+			}
+			if !r.dictDone[e] {
+				r.dictEnts[e] = r.finish(valEntry{s: dict.Value(int(e))}, true)
+				r.dictDone[e] = true
+			}
+			r.idx = append(r.idx, e)
 		}
 	case *array.Timestamp:
 		r.dict, r.ents = nil, r.ents[:0]

@@ -2,9 +2,11 @@ package engine
 
 import (
 	"cmp"
+	"hash/maphash"
 	"math/bits"
 	"slices"
 	"strings"
+	"unsafe"
 )
 
 // This file holds the group keys shared by tstats, stats and eventstats.
@@ -26,29 +28,100 @@ import (
 
 // keyCol interns the values of one BY field.
 type keyCol struct {
+	internTable
 	// numeric makes string values that both parse as numbers compare as
 	// numbers (stats' `BY _time`).
 	numeric bool
-	intern  map[string]int32
-	strs    []string // code → value (string keys)
 	tintern map[int64]int32
 	times   []int64 // code → epoch ms (time keys)
 }
 
 func newKeyCol() *keyCol {
-	return &keyCol{intern: map[string]int32{}, tintern: map[int64]int32{}}
+	return &keyCol{tintern: map[int64]int32{}}
+}
+
+// internTable interns strings into dense codes (strs[code] is the value).
+// It is an open-addressing hash table with linear probing: each slot holds
+// the high half of the value's hash and its code + 1 (0: empty), so a
+// probe reads the string only when the hash half matches, and an insert
+// hashes once (a Go map would hash twice: the failed lookup, then the
+// assignment). Values are copied into a stringArena.
+type internTable struct {
+	strs   []string
+	seed   maphash.Seed
+	slots  []uint64
+	hashes []uint64 // code → full hash, for growing
+	arena  stringArena
 }
 
 // code returns the code of s, interning a copy of it when new.
-func (k *keyCol) code(s string) int32 {
-	c, ok := k.intern[s]
-	if !ok {
-		c = int32(len(k.strs))
-		s = strings.Clone(s)
-		k.strs = append(k.strs, s)
-		k.intern[s] = c
+func (t *internTable) code(s string) int32 {
+	if t.slots == nil {
+		t.seed = maphash.MakeSeed()
+		t.slots = make([]uint64, 1024)
 	}
-	return c
+	h := maphash.String(t.seed, s)
+	mask := uint64(len(t.slots) - 1)
+	hi := h >> 32 << 32
+	for i := h & mask; ; i = (i + 1) & mask {
+		sl := t.slots[i]
+		if sl == 0 {
+			c := int32(len(t.strs))
+			t.strs = append(t.strs, t.arena.clone(s))
+			t.hashes = append(t.hashes, h)
+			t.slots[i] = hi | uint64(c+1)
+			if 2*len(t.strs) > len(t.slots) {
+				t.grow()
+			}
+			return c
+		}
+		if sl>>32<<32 == hi {
+			if c := int32(uint32(sl) - 1); t.strs[c] == s {
+				return c
+			}
+		}
+	}
+}
+
+// grow doubles the slots and re-inserts every code.
+func (t *internTable) grow() {
+	t.slots = make([]uint64, 2*len(t.slots))
+	mask := uint64(len(t.slots) - 1)
+	for c, h := range t.hashes {
+		i := h & mask
+		for t.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = h>>32<<32 | uint64(c+1)
+	}
+}
+
+// stringArena copies strings into shared chunks, so that interning many
+// distinct values (a million registry paths) costs one allocation per
+// chunk rather than one per string.
+type stringArena struct {
+	chunk []byte
+}
+
+// arenaChunk is the size of a stringArena chunk.
+const arenaChunk = 64 << 10
+
+// clone returns a copy of s that does not alias s's memory.
+func (a *stringArena) clone(s string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	if len(s) > arenaChunk/4 {
+		return strings.Clone(s)
+	}
+	if len(s) > cap(a.chunk)-len(a.chunk) {
+		a.chunk = make([]byte, 0, arenaChunk)
+	}
+	start := len(a.chunk)
+	a.chunk = append(a.chunk, s...)
+	// The bytes written are never modified again: later strings are only
+	// appended after them, and a full chunk is replaced, not reused.
+	return unsafe.String(&a.chunk[start], len(s))
 }
 
 // timeCode returns the code of the time ms.
@@ -95,18 +168,11 @@ func (k *keyCol) ranks() ([]int32, int) {
 			return strings.Compare(k.strs[x], k.strs[y])
 		}
 	default:
-		// Sorting (string, code) pairs keeps the compared headers
-		// contiguous in memory; codes are distinct values, so every rank
-		// is distinct.
-		type entry struct {
-			s string
-			c int32
-		}
-		es := make([]entry, n)
+		es := make([]strEntry, n)
 		for i, s := range k.strs {
-			es[i] = entry{s, int32(i)}
+			es[i] = strEntry{s: s, c: int32(i)}
 		}
-		slices.SortFunc(es, func(x, y entry) int { return strings.Compare(x.s, y.s) })
+		sortStrEntries(es, 0)
 		rank := make([]int32, n)
 		for i, e := range es {
 			rank[e.c] = int32(i)
@@ -125,13 +191,70 @@ func (k *keyCol) ranks() ([]int32, int) {
 	return rank, int(r + 1)
 }
 
+// strEntry is a string being sorted: its code and the 8 bytes at the
+// current depth.
+type strEntry struct {
+	s   string
+	key uint64
+	c   int32
+}
+
+// sortStrEntries sorts es byte-wise by s, given that every s shares its
+// first depth bytes. It is a radix sort 8 bytes at a time: entries are
+// sorted by the big-endian 8 bytes at depth (zero-padded), an integer sort
+// that reads each string once, and every run of equal chunks is sorted
+// again 8 bytes deeper. In a run, a string that ends within the chunk is a
+// prefix of the longer ones (their bytes equal its zero padding), so the
+// strings ending there come first, shortest first. This touches string
+// memory a few times per string instead of once per comparison.
+func sortStrEntries(es []strEntry, depth int) {
+	if len(es) < 2 {
+		return
+	}
+	for i := range es {
+		es[i].key = chunkAt(es[i].s, depth)
+	}
+	slices.SortFunc(es, func(x, y strEntry) int { return cmp.Compare(x.key, y.key) })
+	for start := 0; start < len(es); {
+		end := start + 1
+		for end < len(es) && es[end].key == es[start].key {
+			end++
+		}
+		if run := es[start:end]; len(run) > 1 {
+			// Strings ending within the chunk first, shortest first; the
+			// rest (all longer than depth+8) sorted deeper.
+			slices.SortFunc(run, func(x, y strEntry) int {
+				return cmp.Compare(min(len(x.s), depth+9), min(len(y.s), depth+9))
+			})
+			i := 0
+			for i < len(run) && len(run[i].s) <= depth+8 {
+				i++
+			}
+			sortStrEntries(run[i:], depth+8)
+		}
+		start = end
+	}
+}
+
+// chunkAt returns the 8 bytes of s at depth, big-endian, zero-padded.
+func chunkAt(s string, depth int) uint64 {
+	var k uint64
+	for i := depth; i < depth+8; i++ {
+		k <<= 8
+		if i < len(s) {
+			k |= uint64(s[i])
+		}
+	}
+	return k
+}
+
 // groupTable maps tuples of key codes to dense group ids.
 type groupTable struct {
 	keys   []*keyCol
 	n      int
 	gkeys  []int32          // n × len(keys) codes
 	direct []int32          // one key: code → group id + 1 (0: none yet)
-	pair   map[uint64]int32 // two keys
+	pair   pairTable        // two keys
 	tuples map[string]int32 // three keys or more
 	buf    []byte
 }
@@ -144,7 +267,6 @@ func newGroupTable(keys []*keyCol) *groupTable {
 		t.n = 1
 	case 1:
 	case 2:
-		t.pair = map[uint64]int32{}
 	default:
 		t.tuples = map[string]int32{}
 	}
@@ -173,12 +295,56 @@ func (t *groupTable) one(c int32) int32 {
 // two returns the group of the codes (a, b) of a two-key table.
 func (t *groupTable) two(a, b int32) int32 {
 	k := uint64(uint32(a))<<32 | uint64(uint32(b))
-	g, ok := t.pair[k]
-	if !ok {
-		g = t.add(a, b)
-		t.pair[k] = g
+	slot := t.pair.find(k)
+	if slot.g == 0 {
+		slot.key, slot.g = k, t.add(a, b)+1
+		t.pair.added()
 	}
-	return g
+	return slot.g - 1
+}
+
+// pairTable maps a uint64 key to a group id: open addressing with linear
+// probing over slots of (key, group id + 1; 0 = empty), hashed by a
+// Fibonacci multiply, so a lookup is one multiply and usually one cache
+// line.
+type pairTable struct {
+	slots []pairSlot
+	shift uint
+	n     int
+}
+
+type pairSlot struct {
+	key uint64
+	g   int32
+}
+
+// find returns the slot of key: its own, or the empty slot to fill.
+func (p *pairTable) find(key uint64) *pairSlot {
+	if p.slots == nil {
+		p.slots, p.shift = make([]pairSlot, 1024), 64-10
+	}
+	mask := uint64(len(p.slots) - 1)
+	for i := (key * 0x9E3779B97F4A7C15) >> p.shift; ; i = (i + 1) & mask {
+		if s := &p.slots[i]; s.g == 0 || s.key == key {
+			return s
+		}
+	}
+}
+
+// added records that the slot find returned was filled; it may move the
+// slots, so it is called after the slot is written.
+func (p *pairTable) added() {
+	p.n++
+	if 2*p.n <= len(p.slots) {
+		return
+	}
+	old := p.slots
+	p.slots, p.shift = make([]pairSlot, 2*len(old)), p.shift-1
+	for _, s := range old {
+		if s.g != 0 {
+			*p.find(s.key) = s
+		}
+	}
 }
 
 // id returns the group of the tuple of codes, creating it when new.

@@ -1,0 +1,107 @@
+package engine
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestSortStrEntries checks the 8-byte radix sort against a byte-wise
+// sort on strings built to hit its edges: shared prefixes longer than a
+// chunk, strings ending exactly at a chunk boundary, NUL bytes (equal to
+// the padding), bytes above 0x7f, and the empty string.
+func TestSortStrEntries(t *testing.T) {
+	alphabet := []string{"", "\x00", "a", "b", "\xff", "HKLM\\SOFTWARE\\", "12345678", "x"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	seen := map[string]bool{}
+	var strs []string
+	for len(strs) < 5000 {
+		var b strings.Builder
+		for range rng.IntN(6) {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		if s := b.String(); !seen[s] {
+			seen[s] = true
+			strs = append(strs, s)
+		}
+	}
+	es := make([]strEntry, len(strs))
+	for i, s := range strs {
+		es[i] = strEntry{s: s, c: int32(i)}
+	}
+	sortStrEntries(es, 0)
+	want := slices.Clone(strs)
+	slices.Sort(want)
+	for i := range want {
+		if es[i].s != want[i] {
+			t.Fatalf("position %d: %q, want %q", i, es[i].s, want[i])
+		}
+		if strs[es[i].c] != es[i].s {
+			t.Fatalf("position %d: code %d is %q, not %q", i, es[i].c, strs[es[i].c], es[i].s)
+		}
+	}
+}
+
+// TestGroupTableOrder checks that groups come out ascending by their key
+// values (byte-wise, numeric for a numeric column, integer for time keys)
+// for one, two and three keys, and that equal numeric values keep their
+// creation order.
+func TestGroupTableOrder(t *testing.T) {
+	tests := []struct {
+		name    string
+		numeric []bool
+		tuples  [][]string
+		want    []int32
+	}{
+		{name: "one key", numeric: []bool{false}, tuples: [][]string{{"b"}, {"a"}, {"B"}, {"10"}, {"9"}}, want: []int32{3, 4, 2, 1, 0}},
+		{name: "two keys", numeric: []bool{false, false}, tuples: [][]string{{"b", "1"}, {"a", "2"}, {"a", "1"}, {"b", "0"}}, want: []int32{2, 1, 3, 0}},
+		{name: "three keys", numeric: []bool{false, false, false}, tuples: [][]string{{"x", "b", "2"}, {"x", "b", "1"}, {"w", "z", "9"}, {"x", "a", "5"}}, want: []int32{2, 3, 1, 0}},
+		{name: "numeric", numeric: []bool{true, false}, tuples: [][]string{{"10", "a"}, {"9", "a"}, {"9.0", "a"}, {"x", "a"}, {"1e1", "0"}}, want: []int32{1, 2, 4, 0, 3}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var keys []*keyCol
+			for _, num := range tc.numeric {
+				k := newKeyCol()
+				k.numeric = num
+				keys = append(keys, k)
+			}
+			gt := newGroupTable(keys)
+			tuple := make([]int32, len(keys))
+			for i, tu := range tc.tuples {
+				for k, s := range tu {
+					tuple[k] = keys[k].code(s)
+				}
+				if g := gt.id(tuple); g != int32(i) {
+					t.Fatalf("tuple %q: group %d, want %d", tu, g, i)
+				}
+			}
+			if g := gt.id(tuple); g != int32(len(tc.tuples)-1) {
+				t.Fatalf("existing tuple: group %d, want %d", g, len(tc.tuples)-1)
+			}
+			if got := gt.order(); !slices.Equal(got, tc.want) {
+				t.Errorf("order = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestInternTableGrow interns enough values to grow the table several
+// times and checks every code maps back to its value.
+func TestInternTableGrow(t *testing.T) {
+	var it internTable
+	const n = 20000
+	for round := range 2 {
+		for i := range n {
+			s := strconv.Itoa(i) + strings.Repeat("x", i%40)
+			if c := it.code(s); c != int32(i) {
+				t.Fatalf("round %d: code(%q) = %d, want %d", round, s, c, i)
+			}
+		}
+	}
+	if len(it.strs) != n {
+		t.Fatalf("%d values, want %d", len(it.strs), n)
+	}
+}
