@@ -38,15 +38,15 @@ type valEntry struct {
 // function's argument. Row j's values are idx[j] (one value, -1 = null)
 // or, when off is set, idx[off[j]:off[j+1]].
 type argReader struct {
-	needNum  bool
-	needCode bool
+	needNum     bool
+	needCode    bool
 	internTable // the values, when needCode
-	dict     arrow.ArrayData
-	dictEnts []valEntry
-	dictDone []bool // dictEnts[i] is complete
-	ents     []valEntry
-	idx      []int32
-	off      []int32
+	dict        arrow.ArrayData
+	dictEnts    []valEntry
+	dictDone    []bool // dictEnts[i] is complete
+	ents        []valEntry
+	idx         []int32
+	off         []int32
 }
 
 func newArgReader(k statsFuncKind) *argReader {
