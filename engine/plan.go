@@ -124,6 +124,8 @@ func (e *Engine) planPipeline(p *spl.Pipeline, pl *Plan) (node, error) {
 			cur, err = e.planBin(c, cur)
 		case *spl.Mvexpand:
 			cur, err = planMvexpand(c, cur)
+		case *spl.Makemv:
+			cur, err = planMakemv(c, cur)
 		case *spl.Generic:
 			return nil, &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("unsupported command %q", c.CommandName)}
 		default:

@@ -2,9 +2,9 @@ package spl
 
 // This file holds the AST of the commands ESCU uses after tstats (where,
 // eval, stats, eventstats, table, fields, dedup, sort, head, fillnull, rex,
-// regex, bin/bucket, mvexpand, lookup, join, append, inputlookup) and of
-// eval expressions. Like ast.go it is the contract between the parser and
-// the engine.
+// regex, bin/bucket, mvexpand, makemv, lookup, join, append, inputlookup)
+// and of eval expressions. Like ast.go it is the contract between the
+// parser and the engine.
 
 // Expr is an eval expression, as used by eval, where, stats' eval()
 // arguments and head. The set is closed.
@@ -215,6 +215,14 @@ type Bin struct {
 	Pos         Span
 }
 
+// Makemv is `makemv [delim=<string> | tokenizer=<regex>] [allowempty=<bool>]
+// [setsv=<bool>] field`; options may also follow the field.
+type Makemv struct {
+	Field   string
+	Options []Option
+	Pos     Span
+}
+
 // Mvexpand is `mvexpand [limit=N] field`.
 type Mvexpand struct {
 	Field   string
@@ -277,6 +285,7 @@ func (c *Rex) Name() string         { return "rex" }
 func (c *Regex) Name() string       { return "regex" }
 func (c *Bin) Name() string         { return c.CommandName }
 func (c *Mvexpand) Name() string    { return "mvexpand" }
+func (c *Makemv) Name() string      { return "makemv" }
 func (c *Lookup) Name() string      { return "lookup" }
 func (c *Inputlookup) Name() string { return "inputlookup" }
 func (c *Join) Name() string        { return "join" }
@@ -296,6 +305,7 @@ func (*Rex) command()         {}
 func (*Regex) command()       {}
 func (*Bin) command()         {}
 func (*Mvexpand) command()    {}
+func (*Makemv) command()      {}
 func (*Lookup) command()      {}
 func (*Inputlookup) command() {}
 func (*Join) command()        {}
@@ -315,6 +325,7 @@ func (c *Rex) Span() Span         { return c.Pos }
 func (c *Regex) Span() Span       { return c.Pos }
 func (c *Bin) Span() Span         { return c.Pos }
 func (c *Mvexpand) Span() Span    { return c.Pos }
+func (c *Makemv) Span() Span      { return c.Pos }
 func (c *Lookup) Span() Span      { return c.Pos }
 func (c *Inputlookup) Span() Span { return c.Pos }
 func (c *Join) Span() Span        { return c.Pos }

@@ -41,7 +41,7 @@
 //     argument text; the planner, not the parser, rejects it. Typed:
 //     tstats, search, rename, convert, where, eval, stats, eventstats,
 //     table, fields, dedup, sort, head, fillnull, rex, regex, bin/bucket,
-//     mvexpand, lookup, inputlookup, join and append (subsearches parse
+//     mvexpand, makemv, lookup, inputlookup, join and append (subsearches parse
 //     recursively into a *Pipeline).
 //   - A bare value may hold balanced parentheses written without whitespace
 //     (`Processes.process=*GetCurrent()*`): a "(" touching the word starts

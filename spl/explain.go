@@ -175,7 +175,7 @@ func expectation(toks []lexer.Token, i int) string {
 		return "options such as field=name and a quoted regular expression"
 	case "regex":
 		return "field=\"regex\", field!=\"regex\" or \"regex\""
-	case "bin", "bucket", "mvexpand":
+	case "bin", "bucket", "mvexpand", "makemv":
 		return "options such as span=1h and a field name"
 	case "lookup":
 		return "a lookup table, input fields and OUTPUT or OUTPUTNEW fields"

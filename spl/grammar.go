@@ -28,7 +28,7 @@ var commandUnion = participle.Union[cmdNode](
 	&tstatsCmd{}, &renameCmd{}, &convertCmd{}, &searchCmd{}, &macroCmd{},
 	&whereCmd{}, &evalCmd{}, &statsCmd{}, &tableCmd{}, &fieldsCmd{}, &dedupCmd{},
 	&sortCmd{}, &headCmd{}, &fillnullCmd{}, &rexCmd{}, &regexCmd{}, &binCmd{},
-	&mvexpandCmd{}, &lookupCmd{}, &inputlookupCmd{}, &joinCmd{}, &appendCmd{},
+	&mvexpandCmd{}, &makemvCmd{}, &lookupCmd{}, &inputlookupCmd{}, &joinCmd{}, &appendCmd{},
 	&genericCmd{},
 )
 
@@ -158,7 +158,7 @@ type macroCmd struct {
 // the next top-level '|' or a ']' closing the enclosing subsearch.
 type genericCmd struct {
 	Pos    lexer.Position
-	Name   string     `parser:"(?! 'tstats' | 'rename' | 'convert' | 'search' | 'where' | 'eval' | 'stats' | 'eventstats' | 'table' | 'fields' | 'dedup' | 'sort' | 'head' | 'fillnull' | 'rex' | 'regex' | 'bin' | 'bucket' | 'mvexpand' | 'lookup' | 'inputlookup' | 'join' | 'append') @Word"`
+	Name   string     `parser:"(?! 'tstats' | 'rename' | 'convert' | 'search' | 'where' | 'eval' | 'stats' | 'eventstats' | 'table' | 'fields' | 'dedup' | 'sort' | 'head' | 'fillnull' | 'rex' | 'regex' | 'bin' | 'bucket' | 'mvexpand' | 'makemv' | 'lookup' | 'inputlookup' | 'join' | 'append') @Word"`
 	Args   []*rawItem `parser:"@@*"`
 	EndPos lexer.Position
 }

@@ -156,6 +156,15 @@ type mvexpandCmd struct {
 	EndPos lexer.Position
 }
 
+// makemvCmd is `makemv [options] field [options]`.
+type makemvCmd struct {
+	Pos    lexer.Position
+	Pre    []*optionNode `parser:"'makemv' ( (?= Word '=':Op) @@ )*"`
+	Field  *fieldNode    `parser:"@@"`
+	Post   []*optionNode `parser:"( (?= Word '=':Op) @@ )*"`
+	EndPos lexer.Position
+}
+
 // lookupCmd is `lookup [options] table inputs [OUTPUT|OUTPUTNEW outputs]`.
 type lookupCmd struct {
 	Pos     lexer.Position
@@ -216,6 +225,7 @@ func (*rexCmd) cmdNode()         {}
 func (*regexCmd) cmdNode()       {}
 func (*binCmd) cmdNode()         {}
 func (*mvexpandCmd) cmdNode()    {}
+func (*makemvCmd) cmdNode()      {}
 func (*lookupCmd) cmdNode()      {}
 func (*inputlookupCmd) cmdNode() {}
 func (*joinCmd) cmdNode()        {}

@@ -132,7 +132,7 @@ func (c *converter) command(n cmdNode) Command {
 		call := c.macro(n.Call)
 		return &MacroCommand{Call: call, Pos: call.Pos}
 	case *whereCmd, *evalCmd, *statsCmd, *tableCmd, *fieldsCmd, *dedupCmd, *sortCmd,
-		*headCmd, *fillnullCmd, *rexCmd, *regexCmd, *binCmd, *mvexpandCmd, *lookupCmd,
+		*headCmd, *fillnullCmd, *rexCmd, *regexCmd, *binCmd, *mvexpandCmd, *makemvCmd, *lookupCmd,
 		*inputlookupCmd, *joinCmd, *appendCmd:
 		return c.command2(n)
 	case *genericCmd:

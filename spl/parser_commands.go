@@ -84,6 +84,8 @@ func (c *converter) command2(n cmdNode) Command {
 		return b
 	case *mvexpandCmd:
 		return &Mvexpand{Field: c.field(n.Field), Options: c.options(n.Pre, n.Post), Pos: c.span(n.Pos, n.EndPos)}
+	case *makemvCmd:
+		return &Makemv{Field: c.field(n.Field), Options: c.options(n.Pre, n.Post), Pos: c.span(n.Pos, n.EndPos)}
 	case *lookupCmd:
 		l := &Lookup{Options: c.options(n.Options), Table: c.field(n.Table), Mode: strings.ToUpper(n.Mode), Pos: c.span(n.Pos, n.EndPos)}
 		l.Inputs = c.lookupFields(n.Inputs)

@@ -65,6 +65,9 @@ func TestParseCommands(t *testing.T) {
 		{`| bin bins=10 x AS b start=0 end=100`, `| bin bins=10 start=0 end=100 x AS b`},
 		{`| bucket _time AS "time bucket" span=5m`, `| bucket span=5m _time AS "time bucket"`},
 		{`| mvexpand limit=5 values`, `| mvexpand limit=5 values`},
+		{`| makemv delim="," senders`, `| makemv delim="," senders`},
+		{`| makemv tokenizer="([\w\d\-]+)" process`, `| makemv tokenizer="([\\w\\d\\-]+)" process`},
+		{`| MAKEMV x allowempty=true setsv=f`, `| makemv allowempty=true setsv=f x`},
 		// lookup, inputlookup.
 		{`| lookup update=true t a as b c OUTPUTNEW d as e, f`, `| lookup update=true t a AS b c OUTPUTNEW d AS e, f`},
 		{`| lookup t a output x as "Known Notes"`, `| lookup t a OUTPUT x AS "Known Notes"`},

@@ -664,6 +664,17 @@ func (c *Bin) String() string {
 	return b.String()
 }
 
+// String returns "makemv options field".
+func (c *Makemv) String() string {
+	var b strings.Builder
+	b.WriteString("makemv")
+	for _, o := range c.Options {
+		b.WriteString(" " + o.String())
+	}
+	b.WriteString(" " + fieldString(c.Field))
+	return b.String()
+}
+
 // String returns "mvexpand options field".
 func (c *Mvexpand) String() string {
 	var b strings.Builder
