@@ -230,3 +230,36 @@ func TestFormatRows(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkSubsearchTerm measures a tstats whose WHERE is a subsearch
+// yielding n distinct dest values over n rows (the subsearch's own tstats
+// included): the spliced dest IN (...) is tested against every dictionary
+// entry, so the cost grows with n².
+func BenchmarkSubsearchTerm(b *testing.B) {
+	for _, n := range []int{100, 1000, termSubsearchMax} {
+		b.Run(fmt.Sprintf("values=%d", n), func(b *testing.B) {
+			rows := make([]row, n)
+			for i := range rows {
+				rows[i] = row{"_time": base, "dest": fmt.Sprintf("h%05d", i), "action": "created"}
+			}
+			env := newTestEnv(b, rows, 4096, 4096)
+			pl, err := env.eng.Plan(parse(b, `| tstats count from datamodel=Endpoint.Registry where [| tstats count from datamodel=Endpoint.Registry by Registry.dest | table Registry.dest] by Registry.dest`))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				res, err := env.eng.Execute(context.Background(), pl)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if res.NumRows() != n {
+					b.Fatalf("%d rows, want %d", res.NumRows(), n)
+				}
+				res.Release()
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
