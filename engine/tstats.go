@@ -155,16 +155,13 @@ func (e *Engine) planTstats(ts *spl.Tstats, pl *Plan) (node, error) {
 			return nil, &spl.Error{Pos: o.Pos, Msg: fmt.Sprintf("unknown tstats option %q", o.Key)}
 		}
 	}
-	if ts.Datamodel == "" {
-		return nil, &spl.Error{Pos: ts.Pos, Msg: "unsupported: tstats without FROM datamodel=<model>.<dataset>"}
+	where, node, err := extractNodename(ts.Where)
+	if err != nil {
+		return nil, err
 	}
-	ds, ok := e.cat.Lookup(ts.Datamodel)
-	if !ok {
-		var known []string
-		for _, d := range e.cat.Datasets() {
-			known = append(known, d.FullName())
-		}
-		return nil, &spl.Error{Pos: ts.Pos, Msg: fmt.Sprintf("unknown datamodel dataset %q; known datasets: %s", ts.Datamodel, strings.Join(known, ", "))}
+	ds, err := e.tstatsDataset(ts, node)
+	if err != nil {
+		return nil, err
 	}
 	n.ds = ds
 	schema := ds.Schema()
@@ -206,7 +203,7 @@ func (e *Engine) planTstats(ts *spl.Tstats, pl *Plan) (node, error) {
 		}
 		n.aggs = append(n.aggs, spec)
 	}
-	where, window, err := extractTimeRange(ts.Where, timeRange{e.opt.Earliest, e.opt.Latest}, e.now(), e.opt.Location)
+	where, window, err := extractTimeRange(where, timeRange{e.opt.Earliest, e.opt.Latest}, e.now(), e.opt.Location)
 	if err != nil {
 		return nil, err
 	}
@@ -244,6 +241,140 @@ func (e *Engine) planTstats(ts *spl.Tstats, pl *Plan) (node, error) {
 		n.out = append(n.out, a.name)
 	}
 	return n, nil
+}
+
+// nodename is a `nodename=<dataset path>` term of a tstats WHERE clause.
+type nodename struct {
+	path string
+	pos  spl.Span
+}
+
+// extractNodename removes the nodename= term from a tstats WHERE
+// expression (nil when there is none) and returns the rest (nil when
+// nothing is left). nodename selects the dataset, so it must be a
+// top-level conjunct compared with =: inside OR or NOT, given twice, or
+// with another operator or IN it is a positioned error.
+func extractNodename(e spl.SearchExpr) (spl.SearchExpr, *nodename, error) {
+	var found *nodename
+	var walk func(e spl.SearchExpr, top bool) (spl.SearchExpr, error)
+	walk = func(e spl.SearchExpr, top bool) (spl.SearchExpr, error) {
+		switch x := e.(type) {
+		case *spl.SearchAnd:
+			l, err := walk(x.Left, top)
+			if err != nil {
+				return nil, err
+			}
+			r, err := walk(x.Right, top)
+			switch {
+			case err != nil:
+				return nil, err
+			case l == nil:
+				return r, nil
+			case r == nil:
+				return l, nil
+			}
+			return &spl.SearchAnd{Left: l, Right: r, Pos: x.Pos}, nil
+		case *spl.SearchOr:
+			if _, err := walk(x.Left, false); err != nil {
+				return nil, err
+			}
+			if _, err := walk(x.Right, false); err != nil {
+				return nil, err
+			}
+		case *spl.SearchNot:
+			if _, err := walk(x.X, false); err != nil {
+				return nil, err
+			}
+		case *spl.SearchIn:
+			if x.Field == "nodename" {
+				return nil, &spl.Error{Pos: x.Pos, Msg: "nodename selects one dataset: write nodename=<dataset>, not IN (...)"}
+			}
+		case *spl.SearchCompare:
+			if x.Field != "nodename" {
+				return e, nil
+			}
+			switch {
+			case !top:
+				return nil, &spl.Error{Pos: x.Pos, Msg: "unsupported: nodename= inside OR or NOT; nodename selects the dataset of the whole tstats"}
+			case x.Op != spl.OpEq:
+				return nil, &spl.Error{Pos: x.Pos, Msg: fmt.Sprintf("nodename takes =, not %s", x.Op)}
+			case found != nil:
+				return nil, &spl.Error{Pos: x.Pos, Msg: "nodename= is given twice; tstats reads one dataset"}
+			}
+			found = &nodename{path: x.Value.Text, pos: x.Pos}
+			return nil, nil
+		}
+		return e, nil
+	}
+	if e == nil {
+		return nil, nil, nil
+	}
+	rest, err := walk(e, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rest, found, nil
+}
+
+// tstatsDataset resolves `FROM datamodel=` and nodename= to a dataset
+// (spl-semantics §1.3):
+//   - datamodel=<model>.<dataset> names the dataset; a nodename must then
+//     name the same dataset (<dataset> or <model>.<dataset>).
+//   - datamodel=<model> with nodename=<model>.<dataset> or
+//     nodename=<dataset> selects that root dataset of the model, whose
+//     fields are then written <dataset>.x.
+//   - datamodel=<model> alone names the model's only root dataset
+//     (Network_Traffic: All_Traffic); for a model with several
+//     (Endpoint) it is a positioned error asking for nodename.
+//
+// A nodename path naming a child dataset (<root>.<child>...) is
+// "unsupported": the catalog holds root datasets only.
+func (e *Engine) tstatsDataset(ts *spl.Tstats, node *nodename) (*datamodel.Dataset, error) {
+	pos := ts.DatamodelPos
+	if pos == (spl.Span{}) {
+		pos = ts.Pos
+	}
+	if ts.Datamodel == "" {
+		return nil, &spl.Error{Pos: ts.Pos, Msg: "unsupported: tstats without FROM datamodel=<model>.<dataset>"}
+	}
+	known := func() string {
+		var names []string
+		for _, d := range e.cat.Datasets() {
+			names = append(names, d.FullName())
+		}
+		return strings.Join(names, ", ")
+	}
+	if ds, ok := e.cat.Lookup(ts.Datamodel); ok {
+		if node != nil && node.path != ds.Name && node.path != ds.FullName() {
+			return nil, &spl.Error{Pos: node.pos, Msg: fmt.Sprintf("unsupported: nodename=%s within datamodel=%s (only the dataset itself, %s, is known)", node.path, ts.Datamodel, ds.Name)}
+		}
+		return ds, nil
+	}
+	model := ts.Datamodel
+	var roots []string
+	for _, d := range e.cat.Datasets() {
+		if d.Model == model {
+			roots = append(roots, d.FullName())
+		}
+	}
+	if len(roots) == 0 {
+		return nil, &spl.Error{Pos: ts.Pos, Msg: fmt.Sprintf("unknown datamodel dataset %q; known datasets: %s", ts.Datamodel, known())}
+	}
+	if node != nil {
+		path := strings.TrimPrefix(node.path, model+".")
+		if ds, ok := e.cat.Lookup(model + "." + path); ok {
+			return ds, nil
+		}
+		root, _, child := strings.Cut(path, ".")
+		if _, ok := e.cat.Lookup(model + "." + root); ok && child {
+			return nil, &spl.Error{Pos: node.pos, Msg: fmt.Sprintf("unsupported: nodename=%s names a child dataset; only root datasets are known: %s", node.path, known())}
+		}
+		return nil, &spl.Error{Pos: node.pos, Msg: fmt.Sprintf("nodename=%s is not a dataset of %s; known datasets: %s", node.path, model, known())}
+	}
+	if ds, ok := e.cat.ModelRoot(model); ok {
+		return ds, nil
+	}
+	return nil, &spl.Error{Pos: pos, Msg: fmt.Sprintf("datamodel=%s has several root datasets (%s): write datamodel=%s.<dataset> or add where nodename=%s.<dataset>", model, strings.Join(roots, ", "), model, model)}
 }
 
 func isTrue(s string) bool {
