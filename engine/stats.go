@@ -32,7 +32,8 @@ import (
 //     substituting what they matched (`latest(*) as *` keeps the names,
 //     `values(*) as v_*` prefixes them); without AS a result is named
 //     func(field). An AS without wildcards, or with a different number, is
-//     a plan error. A name produced twice keeps the first function.
+//     a plan error. A wildcard result named like an earlier function's
+//     result is dropped (the earlier one is kept).
 //   - Output: BY columns (named as written) then the functions (named by
 //     AS, else by the function as written, e.g. "count(eval(x=1))"), rows
 //     ascending by the BY values as tstats orders them: byte-wise, except
