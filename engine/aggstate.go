@@ -233,7 +233,7 @@ func newAggState(k statsFuncKind, pct float64, r *argReader) aggState {
 	case fnCount:
 		return &countState{r: r}
 	case fnDC, fnValues:
-		return &distinctState{r: r, values: k == fnValues, seen: map[uint64]struct{}{}}
+		return &distinctState{r: r, values: k == fnValues}
 	case fnList:
 		return &listState{r: r}
 	case fnMin, fnMax:
@@ -311,7 +311,7 @@ func (s *countState) result(g int32, out *Vector, i int) { out.SetNum(i, float64
 type distinctState struct {
 	r      *argReader
 	values bool
-	seen   map[uint64]struct{}
+	seen   pairTable // keys (group, code); the slot's g is 1 once seen
 	n      []int64
 	lists  [][]int32
 }
@@ -330,11 +330,12 @@ func (s *distinctState) add(_ *aggBatch, rows, gids []int32) {
 		}
 		for _, e := range s.r.values(rowOf(rows, i)) {
 			code := s.r.ents[e].code
-			key := uint64(g)<<32 | uint64(uint32(code))
-			if _, ok := s.seen[key]; ok {
+			slot := s.seen.find(uint64(g)<<32 | uint64(uint32(code)))
+			if slot.g != 0 {
 				continue
 			}
-			s.seen[key] = struct{}{}
+			slot.key, slot.g = uint64(g)<<32|uint64(uint32(code)), 1
+			s.seen.added()
 			s.n[g]++
 			if s.values {
 				s.lists[g] = append(s.lists[g], code)

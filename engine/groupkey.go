@@ -15,10 +15,11 @@ import (
 // string key maps text to a code (the text is copied out of the Arrow
 // buffers once, when first seen), a time key (tstats `BY _time`) maps an
 // epoch-millisecond bucket to a code. A groupTable maps a tuple of codes
-// to a dense group id: through a slice indexed by the code (one key), a
-// map keyed by the two codes packed into a uint64 (two keys), or a map
-// keyed by the tuple's bytes in a reused buffer (more keys); no lookup of
-// an existing group allocates.
+// to a dense group id: through a slice indexed by the code (one key), an
+// open-addressing table keyed by the codes packed into a uint64 (two keys,
+// or more when each code fits in 64/keys bits), or a map keyed by the
+// tuple's bytes in a reused buffer (other tuples); no lookup of an
+// existing group allocates.
 //
 // Sorting the groups by their BY values compares strings only once per
 // distinct value: each key column's distinct values are sorted once and
@@ -254,8 +255,8 @@ type groupTable struct {
 	n      int
 	gkeys  []int32          // n × len(keys) codes
 	direct []int32          // one key: code → group id + 1 (0: none yet)
-	pair   pairTable        // two keys
-	tuples map[string]int32 // three keys or more
+	pair   pairTable        // two keys, or more packed into 64 bits
+	tuples map[string]int32 // tuples that do not pack
 	buf    []byte
 }
 
@@ -266,9 +267,6 @@ func newGroupTable(keys []*keyCol) *groupTable {
 		// No BY clause: exactly one group, even when nothing matches.
 		t.n = 1
 	case 1:
-	case 2:
-	default:
-		t.tuples = map[string]int32{}
 	}
 	return t
 }
@@ -347,7 +345,10 @@ func (p *pairTable) added() {
 	}
 }
 
-// id returns the group of the tuple of codes, creating it when new.
+// id returns the group of the tuple of codes, creating it when new. A
+// tuple whose codes each fit in 64/len(tuple) bits is packed into a uint64
+// key of the pair table (a tuple always lands in the same table, since
+// the choice depends on its codes alone); others are keyed by their bytes.
 func (t *groupTable) id(tuple []int32) int32 {
 	switch len(tuple) {
 	case 0:
@@ -356,6 +357,25 @@ func (t *groupTable) id(tuple []int32) int32 {
 		return t.one(tuple[0])
 	case 2:
 		return t.two(tuple[0], tuple[1])
+	}
+	if w := uint(64 / len(tuple)); w < 32 {
+		var k uint64
+		fits := true
+		for _, c := range tuple {
+			fits = fits && uint64(c) < 1<<w
+			k = k<<w | uint64(c)
+		}
+		if fits {
+			slot := t.pair.find(k)
+			if slot.g == 0 {
+				slot.key, slot.g = k, t.add(tuple...)+1
+				t.pair.added()
+			}
+			return slot.g - 1
+		}
+	}
+	if t.tuples == nil {
+		t.tuples = map[string]int32{}
 	}
 	t.buf = t.buf[:0]
 	for _, c := range tuple {

@@ -105,3 +105,35 @@ func TestInternTableGrow(t *testing.T) {
 		t.Fatalf("%d values, want %d", len(it.strs), n)
 	}
 }
+
+// TestGroupTableTuples checks group ids of three- and four-key tuples
+// whose codes pack into 64 bits and of tuples that do not (a code of 2^22
+// with three keys), which use the byte-keyed map: the same tuple gets the
+// same group, different tuples different ones, and key returns the codes.
+func TestGroupTableTuples(t *testing.T) {
+	for _, nk := range []int{3, 4} {
+		keys := make([]*keyCol, nk)
+		for i := range keys {
+			keys[i] = newKeyCol()
+		}
+		gt := newGroupTable(keys)
+		big := int32(1 << 22)
+		tuples := [][]int32{{1, 2, 3, 4}, {big, 2, 3, 4}, {3, 2, 1, 0}, {1, big, 3, 4}, {0, 0, 0, 0}, {big, big, big, big}}
+		for round := range 2 {
+			for want, tu := range tuples {
+				tu = tu[:nk]
+				if g := gt.id(tu); g != int32(want) {
+					t.Fatalf("%d keys, round %d: id(%v) = %d, want %d", nk, round, tu, g, want)
+				}
+				for k, c := range tu {
+					if got := gt.key(int32(want), k); got != c {
+						t.Fatalf("%d keys: key(%d, %d) = %d, want %d", nk, want, k, got, c)
+					}
+				}
+			}
+		}
+		if gt.len() != len(tuples) {
+			t.Fatalf("%d keys: %d groups, want %d", nk, gt.len(), len(tuples))
+		}
+	}
+}
