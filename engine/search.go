@@ -5,8 +5,6 @@ import (
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/minispl/minispl/spl"
 )
@@ -99,28 +97,13 @@ func (o *searchOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			b.Release()
 			return nil, fmt.Errorf("search: %w", err)
 		}
-		kept := 0
-		for _, m := range mask {
-			if m {
-				kept++
-			}
-		}
-		switch kept {
-		case rows:
-			return b, nil
-		case 0:
-			b.Release()
-			continue
-		}
-		bld := array.NewBooleanBuilder(o.mem)
-		bld.AppendValues(mask, nil)
-		m := bld.NewArray()
-		bld.Release()
-		out, err := compute.FilterRecordBatch(compute.WithAllocator(ctx, o.mem), b, m, compute.DefaultFilterOptions())
-		m.Release()
+		out, err := maskBatch(ctx, o.mem, b, mask)
 		b.Release()
 		if err != nil {
-			return nil, fmt.Errorf("search: filter: %w", err)
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		if out == nil {
+			continue
 		}
 		return out, nil
 	}
