@@ -82,6 +82,11 @@ func (c *completer) complete(line string, pos int) (head string, completions []s
 	if pending == "" && strings.HasPrefix(strings.TrimLeft(before, " \t"), ".") {
 		return head, c.dotCompletions(strings.TrimLeft(head, " \t"), word), tail
 	}
+	if bt := strings.LastIndexByte(before, '`'); bt >= 0 && strings.Count(before, "`")%2 == 1 {
+		if call := before[bt+1:]; strings.HasSuffix(call, "(") && !strings.ContainsAny(call[:len(call)-1], "( `") {
+			return before[:bt], c.macroCompletions(call), tail
+		}
+	}
 	switch {
 	case strings.HasPrefix(word, "`"):
 		return head, c.macroCompletions(word[1:]), tail
@@ -219,9 +224,23 @@ func (c *completer) dotCompletions(head, word string) []string {
 }
 
 // macroCompletions completes a macro call after its backtick: `name` for a
-// macro without arguments, `name( for one with arguments.
+// macro without arguments, `name( for one with arguments. A second Tab after
+// `name( shows the call with its argument names, one candidate per arity
+// (`security_content_ctime(field)`), so the argument count is visible where
+// the call is typed.
 func (c *completer) macroCompletions(prefix string) []string {
 	var out []string
+	if name, typed, ok := strings.Cut(prefix, "("); ok {
+		if typed != "" {
+			return nil
+		}
+		for _, m := range c.macros.Macros() {
+			if m.Name == name && m.Arity() > 0 {
+				out = append(out, "`"+m.Name+"("+strings.Join(m.Args, ", ")+")`")
+			}
+		}
+		return out
+	}
 	for _, m := range c.macros.Macros() {
 		if !strings.HasPrefix(m.Name, prefix) {
 			continue

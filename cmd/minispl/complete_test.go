@@ -34,6 +34,8 @@ func TestComplete(t *testing.T) {
 		{name: "command after pipe", line: "| tstats count | ren", pos: -1, head: "| tstats count | ", want: []string{"rename"}},
 		{name: "command is case-insensitive", line: "| TS", pos: -1, head: "| ", want: []string{"tstats"}},
 		{name: "macro with arguments gets a parenthesis", line: "| `security_content_ct", pos: -1, head: "| ", want: []string{"`security_content_ctime(", "`security_content_ctime`"}},
+		{name: "second Tab shows the arguments of each arity", line: "| `security_content_ctime(", pos: -1, head: "| ", want: []string{"`security_content_ctime(field)`"}},
+		{name: "arguments being typed are left alone", line: "| `security_content_ctime(first", pos: -1, head: "| `security_content_ctime(", want: nil},
 		{name: "macro without arguments is closed", line: "| tstats `security_content_su", pos: -1, head: "| tstats ", want: []string{"`security_content_summariesonly`"}},
 		{name: "every macro after a backtick", line: "`", pos: -1, head: "", want: []string{"`drop_dm_object_name(", "`fillnull_config`", "`oldsummaries_config`", "`security_content_ctime(", "`security_content_ctime`", "`security_content_summariesonly`", "`summariesonly_config`"}},
 		{name: "datamodel names", line: "| tstats count from datamodel=Endpoint.Reg", pos: -1, head: "| tstats count from datamodel=", want: []string{"Endpoint.Registry"}},
