@@ -1,6 +1,7 @@
 package datamodel
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -239,7 +240,7 @@ func (s *Store) IngestFile(path string) error {
 	}
 	defer f.Close()
 	s.impl.st.Files++
-	if err := s.impl.ingest(f, path); err != nil {
+	if err := s.impl.ingestFile(f, path); err != nil {
 		return err
 	}
 	return nil
@@ -261,16 +262,41 @@ func (s *storeImpl) malformed(name string, line int, reason, detail string) {
 	}
 }
 
-// ingest reads XmlWinEventLog text line by line. An event starts at a line
-// beginning with "<Event" and ends at the first "</Event>"; a one-line event
-// is parsed in place, a multi-line one is copied into s.pending first. A run
-// of non-blank lines outside any event counts as one malformed event.
+// ingest reads one input, choosing its format from its first bytes (see
+// sniff): XmlWinEventLog text, JSON lines, or a zip archive of either.
 func (s *storeImpl) ingest(r io.Reader, name string) error {
+	return s.ingestDepth(r, name, 0)
+}
+
+// ingestDepth is ingest inside depth zip archives.
+func (s *storeImpl) ingestDepth(r io.Reader, name string, depth int) error {
 	if s.st.Used == nil { // a zero Store (not from NewStore)
 		s.st.Used, s.st.Skipped = map[string]int{}, map[string]int{}
 	}
 	lr := newLineReader(r, readBufferSize)
-	defer func() { s.st.Bytes += lr.bytes }()
+	var err error
+	switch sniff(lr.head(len(zipMagic))) {
+	case formatZip:
+		err = s.ingestZipStream(lr, name, depth)
+	case formatJSON:
+		err = s.ingestJSON(lr, name)
+		s.st.Bytes += lr.bytes
+	default:
+		err = s.ingestXML(lr, name)
+		s.st.Bytes += lr.bytes
+	}
+	for _, p := range s.plans {
+		p.flush()
+	}
+	return err
+}
+
+// ingestXML reads XmlWinEventLog text line by line. An event starts at a
+// line beginning with "<Event" and ends at the first "</Event>"; a one-line
+// event is parsed in place, a multi-line one is copied into s.pending
+// first. A run of non-blank lines outside any event counts as one malformed
+// event.
+func (s *storeImpl) ingestXML(lr *lineReader, name string) error {
 	open := false      // an event started and has not ended
 	openLine := 0      // its first line
 	inGarbage := false // inside a run of non-event lines
@@ -280,7 +306,7 @@ func (s *storeImpl) ingest(r io.Reader, name string) error {
 			break
 		}
 		line := raw
-		if lr.line == 1 && len(line) >= 3 && string(line[:3]) == "\xef\xbb\xbf" {
+		if lr.line == 1 && bytes.HasPrefix(line, []byte(bom)) {
 			line = line[3:] // UTF-8 byte order mark
 		}
 		for len(line) > 0 {
@@ -337,9 +363,6 @@ func (s *storeImpl) ingest(r io.Reader, name string) error {
 		s.st.Events++
 		s.malformed(name, openLine, "no </Event> before end of input", "")
 	}
-	for _, p := range s.plans {
-		p.flush()
-	}
 	if lr.err != nil {
 		return fmt.Errorf("ingest %s: %w", name, lr.err)
 	}
@@ -382,6 +405,12 @@ func (s *storeImpl) process(text []byte, name string, line int) {
 		s.malformed(name, line, reason, "")
 		return
 	}
+	s.mapEvent(e, name, line)
+}
+
+// mapEvent routes one parsed event (from either format) to its dataset, or
+// counts why it is skipped. The event is already counted in Stats.Events.
+func (s *storeImpl) mapEvent(e *event, name string, line int) {
 	if string(e.channel) != sysmonChannel {
 		s.skip(sysmonSkipReason(e))
 		return

@@ -255,24 +255,51 @@ func (lr *lineReader) next() (line []byte, ok bool) {
 			}
 			return nil, false
 		}
-		// Make room: move the partial line to the front, grow if full.
-		if lr.start > 0 {
-			n := copy(lr.buf, lr.buf[lr.start:lr.end])
-			lr.start, lr.end = 0, n
-		}
-		if lr.end == len(lr.buf) {
-			nb := make([]byte, 2*len(lr.buf))
-			copy(nb, lr.buf[:lr.end])
-			lr.buf = nb
-		}
-		n, err := lr.r.Read(lr.buf[lr.end:])
-		lr.end += n
-		lr.bytes += int64(n)
-		if err != nil {
-			lr.err = err
-		}
+		lr.fill(true)
 	}
 }
+
+// fill reads more input into the buffer after moving the unread bytes to
+// its front; when the buffer is full it doubles it if grow is set and
+// otherwise reads nothing.
+func (lr *lineReader) fill(grow bool) {
+	if lr.start > 0 {
+		n := copy(lr.buf, lr.buf[lr.start:lr.end])
+		lr.start, lr.end = 0, n
+	}
+	if lr.end == len(lr.buf) {
+		if !grow {
+			return
+		}
+		nb := make([]byte, 2*len(lr.buf))
+		copy(nb, lr.buf[:lr.end])
+		lr.buf = nb
+	}
+	n, err := lr.r.Read(lr.buf[lr.end:])
+	lr.end += n
+	lr.bytes += int64(n)
+	if err != nil {
+		lr.err = err
+	}
+}
+
+// head returns the unread bytes at the start of the input, reading until
+// the buffer holds at least n bytes or a byte that is neither white space
+// nor part of a UTF-8 byte order mark, or until the input or the initial
+// buffer ends. It must be called before the first next.
+func (lr *lineReader) head(n int) []byte {
+	for lr.err == nil && lr.end < len(lr.buf) {
+		b := lr.buf[lr.start:lr.end]
+		if len(b) >= n && len(trimLeftSpace(bytes.TrimPrefix(b, []byte(bom)))) > 0 {
+			break
+		}
+		lr.fill(false)
+	}
+	return lr.buf[lr.start:lr.end]
+}
+
+// bom is the UTF-8 byte order mark.
+const bom = "\xef\xbb\xbf"
 
 // trimEOL removes a trailing "\n" or "\r\n".
 func trimEOL(b []byte) []byte {
