@@ -26,7 +26,8 @@ type aggregator struct {
 	readers []*argReader
 	states  []aggState
 	batch   aggBatch
-	needT   bool
+	needT   bool // some state reads batch.times
+	needMs  bool // some state reads batch.tms
 }
 
 func newAggregator(n *tstatsNode) *aggregator {
@@ -44,13 +45,20 @@ func newAggregator(n *tstatsNode) *aggregator {
 	a.codes = make([][]int32, len(a.keys))
 	a.tuple = make([]int32, len(a.keys))
 	for _, s := range n.aggs {
+		if s.arg.isTime && !s.bare && (s.kind == fnMin || s.kind == fnMax || s.kind == fnEarliest || s.kind == fnLatest) {
+			// _time fast path: no value entries.
+			a.readers = append(a.readers, nil)
+			a.states = append(a.states, &timeExtremeState{max: s.kind == fnMax || s.kind == fnLatest})
+			a.needMs = true
+			continue
+		}
 		var r *argReader
 		if !s.bare {
 			r = newArgReader(s.kind)
 		}
 		a.readers = append(a.readers, r)
 		a.states = append(a.states, newAggState(s.kind, s.pct, r))
-		a.needT = a.needT || s.kind == fnEarliest || s.kind == fnLatest
+		a.needT = a.needT || s.kind.needsTime()
 	}
 	for _, s := range a.states {
 		s.grow(a.groups.len())
@@ -120,7 +128,7 @@ func (a *aggregator) consume(b arrow.RecordBatch, sel []int32) error {
 			return fmt.Errorf("%s: %w", arg.name, err)
 		}
 	}
-	if a.needT {
+	if a.needT || a.needMs {
 		if err := a.loadTimes(b, sel); err != nil {
 			return err
 		}
@@ -131,8 +139,10 @@ func (a *aggregator) consume(b arrow.RecordBatch, sel []int32) error {
 	return nil
 }
 
+// loadTimes loads the _time of the selected rows into a.batch: times in
+// epoch seconds when a.needT, tms in epoch milliseconds when a.needMs.
 func (a *aggregator) loadTimes(b arrow.RecordBatch, sel []int32) error {
-	a.batch.times = a.batch.times[:0]
+	a.batch.times, a.batch.tms = a.batch.times[:0], a.batch.tms[:0]
 	if a.n.timeCol < 0 {
 		return fmt.Errorf("dataset %s has no _time column", a.n.ds.FullName())
 	}
@@ -140,14 +150,35 @@ func (a *aggregator) loadTimes(b arrow.RecordBatch, sel []int32) error {
 	if !ok {
 		return fmt.Errorf("_time column has type %s, want timestamp", b.Column(a.n.timeCol).DataType())
 	}
-	toMs := timestampToMs(ts.DataType().(*arrow.TimestampType).Unit)
+	unit := ts.DataType().(*arrow.TimestampType).Unit
+	toMs := timestampToMs(unit)
 	vals := ts.TimestampValues()
-	for _, r := range sel {
-		t := math.NaN()
-		if ts.IsValid(int(r)) {
-			t = float64(toMs(int64(vals[r]))) / 1000
+	nulls := ts.NullN() > 0
+	if a.needMs {
+		tms := slices.Grow(a.batch.tms, len(sel))[:len(sel)]
+		switch {
+		case unit == arrow.Millisecond && !nulls:
+			for j, r := range sel {
+				tms[j] = int64(vals[r])
+			}
+		default:
+			for j, r := range sel {
+				tms[j] = noTime
+				if !nulls || ts.IsValid(int(r)) {
+					tms[j] = toMs(int64(vals[r]))
+				}
+			}
 		}
-		a.batch.times = append(a.batch.times, t)
+		a.batch.tms = tms
+	}
+	if a.needT {
+		for _, r := range sel {
+			t := math.NaN()
+			if !nulls || ts.IsValid(int(r)) {
+				t = float64(toMs(int64(vals[r]))) / 1000
+			}
+			a.batch.times = append(a.batch.times, t)
+		}
 	}
 	return nil
 }
@@ -190,7 +221,7 @@ func (a *aggregator) finish(env *execEnv) ([]arrow.RecordBatch, error) {
 			s.result(g, &v, j)
 		}
 		switch a.n.aggs[i].kind {
-		case fnCount, fnDC:
+		case fnCount, fnDC: // dc, distinct_count and estdc
 			bld := array.NewInt64Builder(mem)
 			bld.Reserve(len(order))
 			for j := range order {

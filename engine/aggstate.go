@@ -52,8 +52,8 @@ type argReader struct {
 func newArgReader(k statsFuncKind) *argReader {
 	r := &argReader{}
 	switch k {
-	case fnCount:
-	case fnMin, fnMax, fnSum, fnAvg, fnRange, fnVar, fnVarp, fnStdev, fnStdevp, fnSumsq, fnMedian, fnPerc:
+	case fnCount, fnEarliestTime, fnLatestTime:
+	case fnMin, fnMax, fnSum, fnAvg, fnRange, fnVar, fnVarp, fnStdev, fnStdevp, fnSumsq, fnMedian, fnPerc, fnRate:
 		r.needNum = true
 	default:
 		r.needCode = true
@@ -209,10 +209,16 @@ func (r *argReader) loadVector(v *Vector) {
 }
 
 // aggBatch is what every state of one batch shares: the _time of each row
-// in epoch seconds (NaN when absent), loaded when a function needs it.
+// in epoch seconds (NaN when absent), loaded when a function needs it, and
+// (tstats only, for timeExtremeState) in epoch milliseconds, noTime when
+// absent.
 type aggBatch struct {
 	times []float64
+	tms   []int64
 }
+
+// noTime marks a row without _time in aggBatch.tms.
+const noTime = math.MinInt64
 
 // aggState is the per-group state of one aggregate function.
 type aggState interface {
@@ -244,6 +250,8 @@ func newAggState(k statsFuncKind, pct float64, r *argReader) aggState {
 		return &modeState{r: r, counts: map[uint64]int64{}}
 	case fnFirst, fnLast, fnEarliest, fnLatest:
 		return &rowState{r: r, k: k}
+	case fnEarliestTime, fnLatestTime, fnRate:
+		return &timeState{r: r, k: k}
 	default:
 		return &numState{r: r, k: k}
 	}
@@ -677,5 +685,106 @@ func (s *rowState) result(g int32, out *Vector, i int) {
 		out.SetNum(i, s.num[g])
 	default:
 		out.SetValues(i, codeStrings(s.r, s.vals[g]))
+	}
+}
+
+// timeState is earliest_time(f), latest_time(f) and rate(f). It keeps, per
+// group, the _time and the first value of the row that earliest(f) and
+// latest(f) would pick (rows where f is not null and _time is known; ties
+// go to the first row for earliest and the last for latest). The value is
+// NaN when it is not a number. earliest_time and latest_time are the two
+// times in epoch seconds; rate is (latest - earliest) / (latest_time -
+// earliest_time), null unless both values are numbers and the times
+// differ (Splunk's time functions page).
+type timeState struct {
+	r      *argReader
+	k      statsFuncKind
+	has    []bool
+	lo, hi []float64 // times
+	vlo    []float64 // value at lo
+	vhi    []float64 // value at hi
+}
+
+func (s *timeState) grow(n int) {
+	s.has, s.lo, s.hi = growTo(s.has, n), growTo(s.lo, n), growTo(s.hi, n)
+	s.vlo, s.vhi = growTo(s.vlo, n), growTo(s.vhi, n)
+}
+
+func (s *timeState) add(b *aggBatch, rows, gids []int32) {
+	for i, g := range gids {
+		if g < 0 {
+			continue
+		}
+		j := rowOf(rows, i)
+		es := s.r.values(j)
+		t := b.times[j]
+		if len(es) == 0 || math.IsNaN(t) {
+			continue
+		}
+		v := math.NaN()
+		if e := &s.r.ents[es[0]]; e.isNum {
+			v = e.num
+		}
+		if !s.has[g] {
+			s.has[g] = true
+			s.lo[g], s.vlo[g], s.hi[g], s.vhi[g] = t, v, t, v
+			continue
+		}
+		if t < s.lo[g] {
+			s.lo[g], s.vlo[g] = t, v
+		}
+		if t >= s.hi[g] {
+			s.hi[g], s.vhi[g] = t, v
+		}
+	}
+}
+
+func (s *timeState) result(g int32, out *Vector, i int) {
+	switch {
+	case !s.has[g]:
+	case s.k == fnEarliestTime:
+		out.SetNum(i, s.lo[g])
+	case s.k == fnLatestTime:
+		out.SetNum(i, s.hi[g])
+	case !math.IsNaN(s.vlo[g]) && !math.IsNaN(s.vhi[g]) && s.hi[g] != s.lo[g]:
+		out.SetNum(i, (s.vhi[g]-s.vlo[g])/(s.hi[g]-s.lo[g]))
+	}
+}
+
+// timeExtremeState is tstats' min, max, earliest and latest of _time
+// itself, read straight from the timestamp column (aggBatch.tms) instead of
+// through an argReader's value entries: min(_time) and earliest(_time) are
+// the least _time of the group, max(_time) and latest(_time) the
+// greatest, in epoch seconds with a millisecond fraction.
+type timeExtremeState struct {
+	max bool
+	has []bool
+	ms  []int64
+}
+
+func (s *timeExtremeState) grow(n int) { s.has, s.ms = growTo(s.has, n), growTo(s.ms, n) }
+
+func (s *timeExtremeState) add(b *aggBatch, rows, gids []int32) {
+	tms := b.tms
+	for i, g := range gids {
+		if g < 0 {
+			continue
+		}
+		t := tms[rowOf(rows, i)]
+		if t == noTime {
+			continue
+		}
+		switch {
+		case !s.has[g]:
+			s.has[g], s.ms[g] = true, t
+		case s.max && t > s.ms[g], !s.max && t < s.ms[g]:
+			s.ms[g] = t
+		}
+	}
+}
+
+func (s *timeExtremeState) result(g int32, out *Vector, i int) {
+	if s.has[g] {
+		out.SetNum(i, float64(s.ms[g])/1000)
 	}
 }

@@ -244,3 +244,38 @@ func matchFolded(p, s []rune) bool {
 	}
 	return i == len(p)
 }
+
+// foldKey appends to dst the case-folded form of s: two strings are equal
+// under the case folding of glob (ASCII letters; Unicode simple folding
+// elsewhere) exactly when their foldKeys are equal, so a literal pattern
+// matches s when foldKey(pattern) == foldKey(s). ASCII text is lower-cased
+// byte by byte; other runes are mapped to the smallest rune of their
+// folding orbit, and then to lower case when that is an ASCII letter (so
+// the Kelvin sign folds to "k", as "K" does).
+func foldKey(dst []byte, s string) []byte {
+	if isASCII(s) {
+		for i := 0; i < len(s); i++ {
+			dst = append(dst, lowerByte(s[i]))
+		}
+		return dst
+	}
+	for _, r := range s {
+		f := foldRune(r)
+		if f < utf8.RuneSelf {
+			f = rune(lowerByte(byte(f)))
+		}
+		dst = utf8.AppendRune(dst, f)
+	}
+	return dst
+}
+
+// isFolded reports whether s is its own foldKey: ASCII without upper-case
+// letters.
+func isFolded(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}

@@ -92,8 +92,12 @@ type leaf struct {
 	col   int    // column index in the input batches; -1 when absent
 	text  string // display form
 
-	// globs are the patterns of = and IN (an OR of whole-value globs).
+	// globs are the patterns of = and IN with a '*' (an OR of whole-value
+	// globs); set holds the wildcard-free ones, folded by foldKey, when
+	// there are at least two, so that a value is tested against all of
+	// them with one hash lookup. A literal alone stays a glob.
 	globs []*glob
+	set   map[string]struct{}
 	// neg turns the = test into != (field present and no value matches).
 	neg bool
 	// cmp is set for <, <=, >, >=; value and num describe the right side.
@@ -108,6 +112,9 @@ func (l *leaf) String() string { return l.text }
 // testStr applies the positive test (=, IN or an ordering) to one value.
 func (l *leaf) testStr(s string) bool {
 	if l.cmp == "" {
+		if l.set != nil && l.inSet(s) {
+			return true
+		}
 		for _, g := range l.globs {
 			if g.match(s) {
 				return true
@@ -121,6 +128,41 @@ func (l *leaf) testStr(s string) bool {
 		}
 	}
 	return l.order(strings.Compare(s, l.value))
+}
+
+// inSet reports whether s equals a member of l.set under case folding.
+// It does not allocate for values up to 256 bytes.
+func (l *leaf) inSet(s string) bool {
+	if isFolded(s) {
+		_, ok := l.set[s]
+		return ok
+	}
+	var buf [256]byte
+	_, ok := l.set[string(foldKey(buf[:0], s))]
+	return ok
+}
+
+// setPatterns fills l.globs and l.set from the patterns of an = or IN
+// test (see leaf).
+func (l *leaf) setPatterns(patterns []string) {
+	var lits []string
+	for _, p := range patterns {
+		if strings.Contains(p, "*") {
+			l.globs = append(l.globs, compileGlob(p))
+		} else {
+			lits = append(lits, p)
+		}
+	}
+	if len(lits) < 2 {
+		for _, p := range lits {
+			l.globs = append(l.globs, compileGlob(p))
+		}
+		return
+	}
+	l.set = make(map[string]struct{}, len(lits))
+	for _, p := range lits {
+		l.set[string(foldKey(nil, p))] = struct{}{}
+	}
 }
 
 // testNum applies the positive test to a numeric value: = and IN match the
@@ -326,6 +368,9 @@ func (c *predCompiler) compile(e spl.SearchExpr) (pred, error) {
 		}
 		return &predAnd{l, r}, nil
 	case *spl.SearchOr:
+		if p, err := c.compileOrSet(e); p != nil || err != nil {
+			return p, err
+		}
 		l, err := c.compile(e.Left)
 		if err != nil {
 			return nil, err
@@ -362,7 +407,7 @@ func (c *predCompiler) compile(e spl.SearchExpr) (pred, error) {
 		l.text = e.Field + string(e.Op) + splQuote(e.Value.Text)
 		switch e.Op {
 		case spl.OpEq, spl.OpNe:
-			l.globs = []*glob{compileGlob(e.Value.Text)}
+			l.setPatterns([]string{e.Value.Text})
 			l.neg = e.Op == spl.OpNe
 		case spl.OpLt, spl.OpLe, spl.OpGt, spl.OpGe:
 			l.cmp = e.Op
@@ -378,12 +423,12 @@ func (c *predCompiler) compile(e spl.SearchExpr) (pred, error) {
 		}
 		l := &leaf{id: c.nleaves, field: e.Field, col: c.resolve(e.Field)}
 		c.nleaves++
-		var vs []string
+		var pats []string
 		for _, v := range e.Values {
-			l.globs = append(l.globs, compileGlob(v.Text))
-			vs = append(vs, splQuote(v.Text))
+			pats = append(pats, v.Text)
 		}
-		l.text = e.Field + " IN (" + strings.Join(vs, ", ") + ")"
+		l.setPatterns(pats)
+		l.text = inText(e)
 		return l, nil
 	case nil:
 		return &predConst{v: true, text: "*"}, nil
@@ -419,4 +464,136 @@ func splQuote(s string) string {
 func splQuoteAlways(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 	return `"` + r.Replace(s) + `"`
+}
+
+// inText is the display form of an IN test.
+func inText(e *spl.SearchIn) string {
+	vs := make([]string, len(e.Values))
+	for i, v := range e.Values {
+		vs[i] = splQuote(v.Text)
+	}
+	return e.Field + " IN (" + strings.Join(vs, ", ") + ")"
+}
+
+// predAny is the OR of its parts: an OR chain in which the `field=value`
+// and `field IN (...)` tests on one field were merged into one leaf.
+// text is the chain as the nested predOr values would print it, so the
+// plan reads as written.
+type predAny struct {
+	parts []pred
+	text  string
+}
+
+func (p *predAny) String() string { return p.text }
+
+func (p *predAny) eval(st *evalState, b arrow.RecordBatch, out []bool) error {
+	if err := p.parts[0].eval(st, b, out); err != nil {
+		return err
+	}
+	tmp := st.scratch(len(out))
+	defer st.release()
+	for _, x := range p.parts[1:] {
+		if err := x.eval(st, b, tmp); err != nil {
+			return err
+		}
+		for i := range out {
+			out[i] = out[i] || tmp[i]
+		}
+	}
+	return nil
+}
+
+// compileOrSet compiles an OR chain whose disjuncts include at least two
+// `=` or IN tests on one field: the tests on each such field become one
+// leaf whose patterns are their values (so the literal ones share one hash
+// set, see leaf), placed where the field's first test stood; the other
+// disjuncts compile as usual. The result is the same on every row: OR is
+// commutative, each test is false on a null field, and on a multivalue
+// field "any value matches one pattern" is "one pattern matches any
+// value". It returns nil (and no error) when no field has two such tests.
+func (c *predCompiler) compileOrSet(e *spl.SearchOr) (pred, error) {
+	var terms []spl.SearchExpr
+	var flatten func(x spl.SearchExpr)
+	flatten = func(x spl.SearchExpr) {
+		if o, ok := x.(*spl.SearchOr); ok {
+			flatten(o.Left)
+			flatten(o.Right)
+			return
+		}
+		terms = append(terms, x)
+	}
+	flatten(e)
+	// field of a mergeable term; "" when the term is not one.
+	field := func(x spl.SearchExpr) string {
+		switch x := x.(type) {
+		case *spl.SearchCompare:
+			if x.Op == spl.OpEq {
+				return x.Field
+			}
+		case *spl.SearchIn:
+			return x.Field
+		}
+		return ""
+	}
+	count := map[string]int{}
+	merge := false
+	for _, x := range terms {
+		if f := field(x); f != "" {
+			count[f]++
+			merge = merge || count[f] > 1
+		}
+	}
+	if !merge {
+		return nil, nil
+	}
+	texts := make(map[spl.SearchExpr]string, len(terms))
+	merged := map[string]*leaf{}
+	pats := map[string][]string{}
+	var parts []pred
+	for _, x := range terms {
+		f := field(x)
+		if f == "" || count[f] < 2 {
+			p, err := c.compile(x)
+			if err != nil {
+				return nil, err
+			}
+			texts[x] = p.String()
+			parts = append(parts, p)
+			continue
+		}
+		switch x := x.(type) {
+		case *spl.SearchCompare:
+			if err := c.checkTimeModifier(x.Field, x.Pos); err != nil {
+				return nil, err
+			}
+			pats[f] = append(pats[f], x.Value.Text)
+			texts[x] = x.Field + string(x.Op) + splQuote(x.Value.Text)
+		case *spl.SearchIn:
+			if err := c.checkTimeModifier(x.Field, x.Pos); err != nil {
+				return nil, err
+			}
+			for _, v := range x.Values {
+				pats[f] = append(pats[f], v.Text)
+			}
+			texts[x] = inText(x)
+		}
+		if merged[f] == nil {
+			l := &leaf{id: c.nleaves, field: f, col: c.resolve(f), text: f + " IN (...)"}
+			c.nleaves++
+			merged[f] = l
+			parts = append(parts, l)
+		}
+	}
+	// The patterns are compiled once all of a field's are known.
+	for f, l := range merged {
+		l.setPatterns(pats[f])
+	}
+	var render func(x spl.SearchExpr) string
+	render = func(x spl.SearchExpr) string {
+		if o, ok := x.(*spl.SearchOr); ok {
+			return "(" + render(o.Left) + " OR " + render(o.Right) + ")"
+		}
+		return texts[x]
+	}
+	return &predAny{parts: parts, text: render(e)}, nil
 }

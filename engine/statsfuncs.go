@@ -36,6 +36,11 @@ import (
 //     _time (input order breaks ties: the first for earliest, the last for
 //     latest); without a _time column they are null.
 //   - dc, distinct_count and estdc are exact distinct counts.
+//   - earliest_time(f)/latest_time(f) (tstats only; stats still rejects
+//     them, see lookupTstatsFunc) are the _time, in epoch seconds, of the
+//     row earliest/latest would pick; rate(f) is Splunk's documented
+//     (latest(f) - earliest(f)) / (latest_time(f) - earliest_time(f)),
+//     null unless both values are numbers and the two times differ.
 
 // statsFuncKind is the canonical aggregate.
 type statsFuncKind uint8
@@ -62,7 +67,20 @@ const (
 	fnMode
 	fnEarliest
 	fnLatest
+	fnEarliestTime
+	fnLatestTime
+	fnRate
 )
+
+// needsTime reports whether function k reads the _time of each row
+// (aggBatch.times).
+func (k statsFuncKind) needsTime() bool {
+	switch k {
+	case fnEarliest, fnLatest, fnEarliestTime, fnLatestTime, fnRate:
+		return true
+	}
+	return false
+}
 
 var statsFuncNames = map[string]statsFuncKind{
 	"count": fnCount, "c": fnCount, "dc": fnDC, "distinct_count": fnDC, "estdc": fnDC,
@@ -77,6 +95,34 @@ var statsFuncNames = map[string]statsFuncKind{
 var unsupportedStatsFuncs = map[string]bool{
 	"estdc_error": true, "earliest_time": true, "latest_time": true, "rate": true,
 	"per_second": true, "per_minute": true, "per_hour": true, "per_day": true,
+}
+
+// tstatsFuncs are the functions tstats takes (spl-semantics §1.4), other
+// than the percentiles perc<N>, exactperc<N> and upperperc<N>. The stats
+// names c, mean, list, p<N> and the per_* and estdc_error functions are not
+// among them.
+var tstatsFuncs = map[string]statsFuncKind{
+	"avg": fnAvg, "count": fnCount, "distinct_count": fnDC, "dc": fnDC, "estdc": fnDC,
+	"max": fnMax, "median": fnMedian, "min": fnMin, "mode": fnMode, "range": fnRange,
+	"stdev": fnStdev, "stdevp": fnStdevp, "sum": fnSum, "sumsq": fnSumsq,
+	"var": fnVar, "varp": fnVarp, "first": fnFirst, "last": fnLast, "values": fnValues,
+	"earliest": fnEarliest, "earliest_time": fnEarliestTime,
+	"latest": fnLatest, "latest_time": fnLatestTime, "rate": fnRate,
+}
+
+var tstatsPercRE = regexp.MustCompile(`^(?:perc|exactperc|upperperc)([0-9]+(?:\.[0-9]+)?)$`)
+
+// lookupTstatsFunc returns the kind of the tstats function fn and, for
+// percentiles, the rank. A function that stats has and tstats does not
+// (list, p95, ...) is an error saying so.
+func lookupTstatsFunc(fn string) (statsFuncKind, float64, error) {
+	if k, ok := tstatsFuncs[fn]; ok {
+		return k, 0, nil
+	}
+	if tstatsPercRE.MatchString(fn) {
+		return lookupStatsFunc(fn)
+	}
+	return 0, 0, fmt.Errorf("tstats does not support the function %s()", fn)
 }
 
 var statsPercRE = regexp.MustCompile(`^(?:perc|p|exactperc|upperperc)([0-9]+(?:\.[0-9]+)?)$`)

@@ -87,20 +87,6 @@ func (n *tstatsNode) describe() string {
 	return b.String()
 }
 
-// tstatsExcluded are the stats functions tstats does not take
-// (spl-semantics §1.4: list() is not in the tstats list), and
-// tstatsUnimplemented the tstats functions minispl rejects. The shared
-// states (aggstate.go) compute all but the last three; they stay
-// rejected in tstats until goldens check them there.
-var (
-	tstatsExcluded      = map[string]bool{"list": true, "mean": true, "c": true}
-	tstatsUnimplemented = map[string]bool{
-		"estdc": true, "median": true, "mode": true, "range": true,
-		"stdev": true, "stdevp": true, "sumsq": true, "var": true, "varp": true,
-		"first": true, "last": true, "earliest_time": true, "latest_time": true, "rate": true,
-	}
-)
-
 // resolveField maps a field as written in tstats to a dataset column:
 // "Registry.x" is column x of dataset Registry; _time, host, source and
 // sourcetype are accepted bare or with the dataset prefix. Anything else is
@@ -173,18 +159,10 @@ func (e *Engine) planTstats(ts *spl.Tstats, pl *Plan) (node, error) {
 		return nil, &spl.Error{Pos: ts.Pos, Msg: "tstats needs at least one aggregate function, e.g. count"}
 	}
 	for _, a := range ts.Aggs {
-		if tstatsExcluded[a.Func] {
-			return nil, &spl.Error{Pos: a.Pos, Msg: fmt.Sprintf("tstats does not support the function %s()", a.Func)}
-		}
-		if tstatsUnimplemented[a.Func] {
-			return nil, &spl.Error{Pos: a.Pos, Msg: fmt.Sprintf("tstats function %s() is not implemented by minispl", a.Func)}
-		}
-		kind, pct, err := lookupStatsFunc(a.Func)
+		kind, pct, err := lookupTstatsFunc(a.Func)
 		switch {
-		case kind == fnPerc && err == nil:
-			return nil, &spl.Error{Pos: a.Pos, Msg: fmt.Sprintf("tstats function %s() is not implemented by minispl", a.Func)}
 		case err != nil:
-			return nil, &spl.Error{Pos: a.Pos, Msg: fmt.Sprintf("tstats does not support the function %s()", a.Func)}
+			return nil, &spl.Error{Pos: a.Pos, Msg: err.Error()}
 		case a.Field == "" && kind != fnCount:
 			return nil, &spl.Error{Pos: a.Pos, Msg: fmt.Sprintf("tstats function %s() needs a field", a.Func)}
 		case strings.Contains(a.Field, "*"):
