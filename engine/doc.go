@@ -59,7 +59,9 @@
 // feeds the store's dictionary columns, so a BY key, a parsed number or an
 // interned string is computed once per dictionary entry (when a selected
 // row first uses it) and the per-row work is an index lookup; stats and
-// eventstats feed Vectors. Output order sorts each key's distinct values
+// eventstats feed Vectors. tstats' min, max, earliest and latest of _time
+// read the timestamp column directly, as integers, with no value entry.
+// Output order sorts each key's distinct values
 // once (an 8-byte radix sort for strings) and then the groups by their
 // tuples of ranks, packed into one integer when they fit.
 //
@@ -70,7 +72,12 @@
 // issues #1296 and #1329), so both are written here. A `*` glob is
 // compiled once into literal, prefix, suffix, contains or general segments
 // with ASCII case folding (Unicode simple folding for non-ASCII text); on
-// dictionary columns it is evaluated once per dictionary entry. The intern
+// dictionary columns it is evaluated once per dictionary entry. The
+// wildcard-free values of an IN list (ESCU lists reach 1,400 process
+// names, a spliced subsearch 10,000 values), and of an OR chain of = and
+// IN tests on one field, which compiles to one such leaf, go into one hash
+// set keyed by their case folding (foldKey), probed once per value; only
+// the values with `*` are tried one by one. The intern
 // tables are hand-written rather than Go maps because a map hashes twice
 // per new value (the failed lookup, then the assignment), which dominated
 // grouping by a million distinct registry paths.
@@ -94,9 +101,19 @@
 //   - fillnull_value=X replaces a null BY value by the string X ("null" is
 //     the literal string). Without it a row with any null BY value is
 //     dropped. An empty string is a value, not null.
-//   - Functions: count, dc/distinct_count, values, min, max, sum, avg,
-//     earliest, latest (the shared states compute the others; tstats still
-//     rejects them as not implemented, and list() as not a tstats function).
+//   - Functions: every one of spl-semantics §1.4: avg, count,
+//     dc/distinct_count, estdc (exact, as dc), perc<N>, exactperc<N> and
+//     upperperc<N> (all three interpolate at rank N/100*(n-1)), max,
+//     median, min, mode, range, stdev, stdevp, sum, sumsq, var, varp,
+//     first, last, values, earliest, earliest_time, latest, latest_time and
+//     rate, with the stats semantics below. first/last are by the store's
+//     order, which is the order events were read (file order). earliest_time
+//     and latest_time are the _time (epoch seconds) of the row earliest and
+//     latest pick; rate is (latest - earliest) / (latest_time -
+//     earliest_time), null unless both values are numbers at two different
+//     times. Stats-only names (list, c, mean, p<N>) and per_second,
+//     estdc_error and the like are positioned "tstats does not support"
+//     errors.
 //   - Without BY, tstats returns one row even when nothing matched: count,
 //     count(f) and dc are 0; the other functions are null.
 //   - Row order: ascending by the BY values, compared as strings byte-wise
