@@ -190,6 +190,14 @@ func replaceLeaves(p pred, repl map[string]pred) (pred, int) {
 	case *predNot:
 		y, n := replaceLeaves(x.x, repl)
 		return &predNot{y}, n
+	case *predAny:
+		parts, n := make([]pred, len(x.parts)), 0
+		for i, q := range x.parts {
+			var m int
+			parts[i], m = replaceLeaves(q, repl)
+			n += m
+		}
+		return &predAny{parts: parts, text: x.text}, n
 	}
 	return p, 0
 }

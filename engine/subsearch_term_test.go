@@ -73,6 +73,9 @@ func TestSubsearchTerms(t *testing.T) {
 			[]string{"Registry.dest | count", "apple | 1", "host1 | 1"}},
 		{"tstats where NOT", `| tstats count from datamodel=Endpoint.Registry where NOT [| tstats count from datamodel=Endpoint.Registry where Registry.action=deleted by Registry.user | table Registry.user] by Registry.dest`,
 			[]string{"Registry.dest | count", "Host2 | 1", "Zed | 1", "host1 | 2"}},
+		// Inside an OR chain whose = tests on one field are merged.
+		{"tstats where in a merged OR chain", `| tstats count from datamodel=Endpoint.Registry where Registry.dest=Zed OR [| tstats count from datamodel=Endpoint.Registry where Registry.action=deleted by Registry.user | table Registry.user] OR Registry.dest=Host2 by Registry.dest`,
+			[]string{"Registry.dest | count", "Host2 | 1", "Zed | 1", "apple | 1", "host1 | 1"}},
 		// A subsearch of a subsearch.
 		{"nested", `| search ` + sub(` | search `+sub(` | search action=deleted | table user`)+` | table dest`) + ` | stats count`,
 			[]string{"count", "4"}},
