@@ -125,6 +125,7 @@ func parseJSONEvent(line []byte, e *event) (reason, detail string) {
 		renamed      bool // NXLog's EventType was moved aside: EventType is Sysmon's
 		fromComputer bool // Computer seen: it wins over Hostname
 		hasSource    bool
+		seen         uint8 // systemKeyBit of the System keys read
 	)
 	for {
 		i = skipJSONSpace(line, i)
@@ -160,31 +161,43 @@ func parseJSONEvent(line []byte, e *event) (reason, detail string) {
 			}
 			val, i = line[i:j], j
 		}
-		switch string(key) {
+		// The first occurrence of a key counts, for System values as for
+		// EventData (data returns the first of equal names).
+		switch k := string(key); k {
 		case "EventID":
-			e.eventIDText, e.hasEventID = val, true
-		case "SourceName":
-			e.provider, hasSource = val, true
-		case "Channel":
-			e.channel, hasSource = val, true
-		case "Computer":
-			e.computer, fromComputer = val, true
-		case "Hostname":
-			if !fromComputer {
-				e.computer = val
+			if !e.hasEventID {
+				e.eventIDText, e.hasEventID = val, true
 			}
-		case "Keywords":
-			if isString {
-				e.keywords = val
-			} else {
-				e.keywords = e.keywordsHex(val)
+		case "SourceName", "Channel", "Computer", "Hostname", "Keywords", "Version", "UserID", "EventType":
+			bit := systemKeyBit(k)
+			if seen&bit != 0 {
+				continue
 			}
-		case "Version":
-			e.version = val
-		case "UserID":
-			e.userID = val
-		case "EventType":
-			eventType, hasEventType = val, true
+			seen |= bit
+			switch k {
+			case "SourceName":
+				e.provider, hasSource = val, true
+			case "Channel":
+				e.channel, hasSource = val, true
+			case "Computer":
+				e.computer, fromComputer = val, true
+			case "Hostname":
+				if !fromComputer {
+					e.computer = val
+				}
+			case "Keywords":
+				if isString {
+					e.keywords = val
+				} else {
+					e.keywords = e.keywordsHex(val)
+				}
+			case "Version":
+				e.version = val
+			case "UserID":
+				e.userID = val
+			case "EventType":
+				eventType, hasEventType = val, true
+			}
 		case "EventTypeOrignal", "EventTypeOriginal":
 			renamed = true
 		default:
@@ -210,6 +223,27 @@ func parseJSONEvent(line []byte, e *event) (reason, detail string) {
 		return "not a Windows event: no SourceName or Channel", ""
 	}
 	return "", ""
+}
+
+// systemKeyBit returns the bit that marks System key k as read.
+func systemKeyBit(k string) uint8 {
+	switch k {
+	case "SourceName":
+		return 1
+	case "Channel":
+		return 2
+	case "Computer":
+		return 4
+	case "Hostname":
+		return 8
+	case "Keywords":
+		return 16
+	case "Version":
+		return 32
+	case "UserID":
+		return 64
+	}
+	return 128 // EventType
 }
 
 // jsonErrorDetail describes why line is not valid JSON, with the column
