@@ -23,7 +23,6 @@ type pred interface {
 }
 
 type predAnd struct{ l, r pred }
-type predOr struct{ l, r pred }
 type predNot struct{ x pred }
 
 // predConst is the constant true (`search *`) or false (a bare term after a
@@ -34,7 +33,6 @@ type predConst struct {
 }
 
 func (p *predAnd) String() string   { return "(" + p.l.String() + " AND " + p.r.String() + ")" }
-func (p *predOr) String() string    { return "(" + p.l.String() + " OR " + p.r.String() + ")" }
 func (p *predNot) String() string   { return "NOT " + p.x.String() }
 func (p *predConst) String() string { return p.text }
 
@@ -49,21 +47,6 @@ func (p *predAnd) eval(st *evalState, b arrow.RecordBatch, out []bool) error {
 	}
 	for i := range out {
 		out[i] = out[i] && tmp[i]
-	}
-	return nil
-}
-
-func (p *predOr) eval(st *evalState, b arrow.RecordBatch, out []bool) error {
-	if err := p.l.eval(st, b, out); err != nil {
-		return err
-	}
-	tmp := st.scratch(len(out))
-	defer st.release()
-	if err := p.r.eval(st, b, tmp); err != nil {
-		return err
-	}
-	for i := range out {
-		out[i] = out[i] || tmp[i]
 	}
 	return nil
 }
@@ -368,18 +351,7 @@ func (c *predCompiler) compile(e spl.SearchExpr) (pred, error) {
 		}
 		return &predAnd{l, r}, nil
 	case *spl.SearchOr:
-		if p, err := c.compileOrSet(e); p != nil || err != nil {
-			return p, err
-		}
-		l, err := c.compile(e.Left)
-		if err != nil {
-			return nil, err
-		}
-		r, err := c.compile(e.Right)
-		if err != nil {
-			return nil, err
-		}
-		return &predOr{l, r}, nil
+		return c.compileOr(e)
 	case *spl.SearchNot:
 		x, err := c.compile(e.X)
 		if err != nil {
@@ -475,9 +447,10 @@ func inText(e *spl.SearchIn) string {
 	return e.Field + " IN (" + strings.Join(vs, ", ") + ")"
 }
 
-// predAny is the OR of its parts: an OR chain in which the `field=value`
-// and `field IN (...)` tests on one field were merged into one leaf.
-// text is the chain as the nested predOr values would print it, so the
+// predAny is the OR of its parts: a flattened OR chain, in which the
+// `field=value` and `field IN (...)` tests on one field were merged into
+// one leaf (see compileOr).
+// text is the chain with every binary OR parenthesized as written, so the
 // plan reads as written.
 type predAny struct {
 	parts []pred
@@ -503,15 +476,16 @@ func (p *predAny) eval(st *evalState, b arrow.RecordBatch, out []bool) error {
 	return nil
 }
 
-// compileOrSet compiles an OR chain whose disjuncts include at least two
-// `=` or IN tests on one field: the tests on each such field become one
-// leaf whose patterns are their values (so the literal ones share one hash
-// set, see leaf), placed where the field's first test stood; the other
+// compileOr compiles an OR chain, flattened into one predAny (so a chain of
+// thousands of terms is neither deep nor compiled more than once). The `=`
+// and IN tests on a field that has at least two of them become one leaf
+// whose patterns are their values (so the literal ones share one hash set,
+// see leaf), placed where the field's first test stood; the other
 // disjuncts compile as usual. The result is the same on every row: OR is
 // commutative, each test is false on a null field, and on a multivalue
 // field "any value matches one pattern" is "one pattern matches any
-// value". It returns nil (and no error) when no field has two such tests.
-func (c *predCompiler) compileOrSet(e *spl.SearchOr) (pred, error) {
+// value".
+func (c *predCompiler) compileOr(e *spl.SearchOr) (pred, error) {
 	var terms []spl.SearchExpr
 	var flatten func(x spl.SearchExpr)
 	flatten = func(x spl.SearchExpr) {
@@ -536,15 +510,10 @@ func (c *predCompiler) compileOrSet(e *spl.SearchOr) (pred, error) {
 		return ""
 	}
 	count := map[string]int{}
-	merge := false
 	for _, x := range terms {
 		if f := field(x); f != "" {
 			count[f]++
-			merge = merge || count[f] > 1
 		}
-	}
-	if !merge {
-		return nil, nil
 	}
 	texts := make(map[spl.SearchExpr]string, len(terms))
 	merged := map[string]*leaf{}

@@ -80,53 +80,37 @@ func TestOrChainMerge(t *testing.T) {
 		name, where string
 		want        []string // Registry.dest | count
 		leaves      int
+		text        string // the plan text, as written
 	}{
 		{"same field", `Registry.dest=HOST1 OR Registry.dest=zed OR Registry.dest=nope`,
-			[]string{"Zed | 1", "host1 | 3"}, 1},
+			[]string{"Zed | 1", "host1 | 3"}, 1, "((Registry.dest=HOST1 OR Registry.dest=zed) OR Registry.dest=nope)"},
 		{"with globs and IN", `Registry.dest=app* OR Registry.dest IN (zed, x) OR Registry.dest=Host2`,
-			[]string{"Host2 | 1", "Zed | 1", "apple | 1"}, 1},
+			[]string{"Host2 | 1", "Zed | 1", "apple | 1"}, 1, "((Registry.dest=app* OR Registry.dest IN (zed, x)) OR Registry.dest=Host2)"},
 		{"two fields interleaved", `Registry.dest=zed OR Registry.user=bob OR Registry.dest=Host2 OR Registry.user=nobody`,
-			[]string{"Host2 | 1", "Zed | 1", "apple | 1", "host1 | 1"}, 2},
+			[]string{"Host2 | 1", "Zed | 1", "apple | 1", "host1 | 1"}, 2, "(((Registry.dest=zed OR Registry.user=bob) OR Registry.dest=Host2) OR Registry.user=nobody)"},
 		{"one field twice and another once", `Registry.dest=zed OR Registry.action=deleted OR Registry.dest=apple`,
-			[]string{"Zed | 1", "apple | 1", "host1 | 1"}, 2},
+			[]string{"Zed | 1", "apple | 1", "host1 | 1"}, 2, "((Registry.dest=zed OR Registry.action=deleted) OR Registry.dest=apple)"},
 		{"!= is not merged", `Registry.dest=zed OR Registry.dest!=host1 OR Registry.dest=apple`,
-			[]string{"Host2 | 1", "Zed | 1", "apple | 1"}, 2},
+			[]string{"Host2 | 1", "Zed | 1", "apple | 1"}, 2, "((Registry.dest=zed OR Registry.dest!=host1) OR Registry.dest=apple)"},
 		{"inside NOT", `NOT (Registry.dest=zed OR Registry.dest=host1)`,
-			[]string{"Host2 | 1", "apple | 1"}, 1},
+			[]string{"Host2 | 1", "apple | 1"}, 1, "NOT (Registry.dest=zed OR Registry.dest=host1)"},
 		{"null field: no match", `Registry.user=alice OR Registry.user=bob`,
-			[]string{"Zed | 1", "apple | 1", "host1 | 3"}, 1},
+			[]string{"Zed | 1", "apple | 1", "host1 | 3"}, 1, "(Registry.user=alice OR Registry.user=bob)"},
+		{"nothing to merge", `Registry.dest=zed OR Registry.action=deleted`,
+			[]string{"Zed | 1", "host1 | 1"}, 2, "(Registry.dest=zed OR Registry.action=deleted)"},
 		{"absent field", `Registry.nosuch=a OR Registry.nosuch=b OR Registry.dest=zed`,
-			[]string{"Zed | 1"}, 2},
+			[]string{"Zed | 1"}, 2, "((Registry.nosuch=a OR Registry.nosuch=b) OR Registry.dest=zed)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			x := parse(t, `search `+tc.where).Commands[0].(*spl.Search).Expr
-			// The plan text is the unmerged one.
-			plain := &predCompiler{mode: modeTstats, resolve: func(string) int { return 0 }}
-			var unmerged pred
-			if o, ok := x.(*spl.SearchOr); ok {
-				l, err := plain.compile(o.Left)
-				if err != nil {
-					t.Fatal(err)
-				}
-				r, err := plain.compile(o.Right)
-				if err != nil {
-					t.Fatal(err)
-				}
-				unmerged = &predOr{l, r}
-			} else {
-				var err error
-				if unmerged, err = plain.compile(x); err != nil {
-					t.Fatal(err)
-				}
-			}
 			pc := &predCompiler{mode: modeTstats, resolve: func(string) int { return 0 }}
 			p, err := pc.compile(x)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if p.String() != unmerged.String() {
-				t.Errorf("plan text %q, want %q", p.String(), unmerged.String())
+			if p.String() != tc.text {
+				t.Errorf("plan text %q, want %q", p.String(), tc.text)
 			}
 			if pc.nleaves != tc.leaves {
 				t.Errorf("%d leaves, want %d", pc.nleaves, tc.leaves)

@@ -183,10 +183,6 @@ func replaceLeaves(p pred, repl map[string]pred) (pred, int) {
 		l, n := replaceLeaves(x.l, repl)
 		r, m := replaceLeaves(x.r, repl)
 		return &predAnd{l, r}, n + m
-	case *predOr:
-		l, n := replaceLeaves(x.l, repl)
-		r, m := replaceLeaves(x.r, repl)
-		return &predOr{l, r}, n + m
 	case *predNot:
 		y, n := replaceLeaves(x.x, repl)
 		return &predNot{y}, n
