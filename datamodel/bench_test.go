@@ -1,7 +1,10 @@
 package datamodel
 
 import (
+	"archive/zip"
 	"bytes"
+	"io"
+	"path/filepath"
 	"testing"
 )
 
@@ -37,4 +40,57 @@ func BenchmarkParseEvent(b *testing.B) {
 			b.Fatal(r)
 		}
 	}
+}
+
+// BenchmarkIngestJSON measures ingestion of the generated events of
+// BenchmarkIngest rendered as NXLog JSON lines (with the usual NXLog and
+// Logstash metadata, so each line is about twice the XML's size). It
+// reports MB/s of JSON and events/s.
+func BenchmarkIngestJSON(b *testing.B) {
+	text, counts := generated(b, 20000)
+	events := counts.Registry + counts.Process + counts.Network + counts.Security
+	var js bytes.Buffer
+	for _, l := range bytes.Split(bytes.TrimSuffix(text, []byte("\n")), []byte("\n")) {
+		js.Write(nxlog(b, l, false))
+		js.WriteByte('\n')
+	}
+	benchIngest(b, js.Bytes(), events)
+}
+
+// BenchmarkIngestOTRF measures ingestion of the largest OTRF file
+// (empire_persistence_registry_modification_run_keys_standard_user: 80 MB,
+// 40,569 events), unzipped into memory first; skipped without ../shared.
+func BenchmarkIngestOTRF(b *testing.B) {
+	path := filepath.Join(sharedDir(b), "datasets", "otrf", "OTRF_empire_persistence_registry_modification_run_keys_standard_user.zip")
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		b.Skipf("%v", err)
+	}
+	defer zr.Close()
+	rc, err := zr.File[0].Open()
+	if err != nil {
+		b.Fatal(err)
+	}
+	text, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchIngest(b, text, bytes.Count(text, []byte("\n")))
+}
+
+// benchIngest ingests text into a fresh Store per iteration and reports
+// events/s besides MB/s.
+func benchIngest(b *testing.B, text []byte, events int) {
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s := NewStore(DefaultCatalog(), Options{})
+		if err := s.Ingest(bytes.NewReader(text), "bench"); err != nil {
+			b.Fatal(err)
+		}
+		s.Release()
+	}
+	b.ReportMetric(float64(events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }

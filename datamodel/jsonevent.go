@@ -121,6 +121,7 @@ func parseJSONEvent(line []byte, e *event) (reason, detail string) {
 	i++
 	var (
 		eventType    []byte
+		eventTypeKey []byte // the key "EventType" as it is in line
 		hasEventType bool
 		renamed      bool // NXLog's EventType was moved aside: EventType is Sysmon's
 		fromComputer bool // Computer seen: it wins over Hostname
@@ -196,7 +197,7 @@ func parseJSONEvent(line []byte, e *event) (reason, detail string) {
 			case "UserID":
 				e.userID = val
 			case "EventType":
-				eventType, hasEventType = val, true
+				eventType, eventTypeKey, hasEventType = val, key, true
 			}
 		case "EventTypeOrignal", "EventTypeOriginal":
 			renamed = true
@@ -208,7 +209,7 @@ func parseJSONEvent(line []byte, e *event) (reason, detail string) {
 		}
 	}
 	if hasEventType && (renamed || !isNXLogEventType(eventType)) {
-		e.names = append(e.names, []byte("EventType"))
+		e.names = append(e.names, eventTypeKey)
 		e.values = append(e.values, eventType)
 	}
 	if !e.hasEventID {
