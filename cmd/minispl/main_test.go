@@ -58,7 +58,7 @@ func TestRunUsage(t *testing.T) {
 		{"bad batch size", []string{"run", "--batch-size", "many", "x"}, exitUsage, "--batch-size"},
 		{"check without search", []string{"check"}, exitUsage, "no search given"},
 		{"missing data", []string{"run", "--data", "no/such/file.xml", byActionDest}, exitFail, "error: load data: no/such/file.xml: no such file or folder\n"},
-		{"folder without event files", []string{"run", "--data", emptyDir, byActionDest}, exitFail, "error: load data: " + emptyDir + ": no .log, .txt, .xml file in the folder or below it\n"},
+		{"folder without event files", []string{"run", "--data", emptyDir, byActionDest}, exitFail, "error: load data: " + emptyDir + ": no .log, .txt, .xml, .json, .jsonl, .zip file in the folder or below it\n"},
 		{"folder of evtx files", []string{"run", "--data", evtxDir, byActionDest}, exitFail, "below it (it holds 1 .evtx file: binary .evtx files are not read; export the events as XmlWinEventLog text"},
 		{"evtx file", []string{"run", "--data", filepath.Join(evtxDir, "a.evtx"), byActionDest}, exitFail, "a.evtx: binary .evtx files are not read"},
 		{"missing macros", []string{"run", "--macros", "no/such.conf", "x"}, exitFail, "--macros no/such.conf"},

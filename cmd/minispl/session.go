@@ -27,8 +27,9 @@ var sampleXML string
 // sampleName names the embedded sample in ingest problems.
 const sampleName = "embedded-sample.xml"
 
-// dataExts are the file name extensions read from a --data folder.
-var dataExts = []string{".log", ".txt", ".xml"}
+// dataExts are the file name extensions read from a --data folder: XmlWinEventLog text, JSON
+// lines (OTRF/NXLog shape) and zip archives of either; datamodel sniffs each file's format.
+var dataExts = []string{".log", ".txt", ".xml", ".json", ".jsonl", ".zip"}
 
 // maxProblems is how many ingest problems are printed after a summary.
 const maxProblems = 5
@@ -89,7 +90,7 @@ func newSession(opt sessionOptions) (*session, error) {
 }
 
 // loadData ingests every path (a file, or a folder searched recursively
-// for *.log, *.txt and *.xml files) and returns what this call added. Every
+// for the dataExts files) and returns what this call added. Every
 // path is resolved to files before any is read, so a bad path loads
 // nothing. A progress bar is shown when the session's progress writer is a
 // terminal and the files are large enough.
