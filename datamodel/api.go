@@ -93,11 +93,15 @@ type Store struct {
 	impl storeImpl
 }
 
-// Ingest reads XmlWinEventLog text from r. name (usually a file path) is
-// used in problem reports as name:line. Every event read is either used (it
-// became a row of one dataset) or skipped with a reason; Stats reports both.
-// Ingest returns an error only for I/O failures; malformed events are
-// counted and reported, not fatal.
+// Ingest reads events from r, in the format its first bytes show: Splunk
+// XmlWinEventLog text ('<'), JSON lines in the NXLog/OTRF shape ('{'), or a
+// zip archive of such files (read into memory, members in name order). name
+// (usually a file path) is used in problem reports as name:line, or
+// name:member:line inside a zip. Every event read is either used (it became
+// a row of one dataset) or skipped with a reason; Stats reports both.
+// Ingest returns an error only for I/O failures and damaged zip archives;
+// malformed events are counted and reported, not fatal. See the package
+// doc.
 func (s *Store) Ingest(r io.Reader, name string) error {
 	return s.impl.ingest(r, name)
 }
@@ -113,7 +117,9 @@ func (s *Store) Stats() Stats { return s.impl.stats() }
 
 // Stats counts what ingestion did.
 type Stats struct {
-	Files  int
+	Files int // files opened by IngestFile (a zip counts once)
+	// Bytes counts the event text read: for a zip archive, its members'
+	// uncompressed bytes.
 	Bytes  int64
 	Events int // events read (well-formed or not)
 	// Used maps a dataset's full name to the rows it received.

@@ -3,6 +3,7 @@ package datamodel
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/json"
 	"io"
 	"path/filepath"
 	"testing"
@@ -33,6 +34,7 @@ func BenchmarkParseEvent(b *testing.B) {
 		kv{"Details", "QWORD (0x01d776fd-0xd724b8c5)"}, kv{"User", `NT AUTHORITY\SYSTEM`}).xml())
 	b.SetBytes(int64(len(line)))
 	b.ReportAllocs()
+	b.ResetTimer()
 	var e event
 	for i := 0; i < b.N; i++ {
 		e.reset()
@@ -93,4 +95,57 @@ func benchIngest(b *testing.B, text []byte, events int) {
 		s.Release()
 	}
 	b.ReportMetric(float64(events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// generatedJSON returns the generated events as NXLog JSON lines.
+func generatedJSON(b *testing.B, n int) [][]byte {
+	text, _ := generated(b, n)
+	var lines [][]byte
+	for _, l := range bytes.Split(bytes.TrimSuffix(text, []byte("\n")), []byte("\n")) {
+		lines = append(lines, nxlog(b, l, false))
+	}
+	return lines
+}
+
+// BenchmarkParseJSONScanner measures parseJSONEvent alone (json.Valid and
+// the scanner), the baseline of BenchmarkParseJSONBaselineMap.
+func BenchmarkParseJSONScanner(b *testing.B) {
+	lines := generatedJSON(b, 5000)
+	size := 0
+	for _, l := range lines {
+		size += len(l)
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	b.ResetTimer()
+	var e event
+	for i := 0; i < b.N; i++ {
+		for _, l := range lines {
+			e.reset()
+			if r, _ := parseJSONEvent(l, &e); r != "" {
+				b.Fatal(r)
+			}
+		}
+	}
+}
+
+// BenchmarkParseJSONBaselineMap decodes the same lines with encoding/json
+// into map[string]any, the library way the package doc compares against.
+func BenchmarkParseJSONBaselineMap(b *testing.B) {
+	lines := generatedJSON(b, 5000)
+	size := 0
+	for _, l := range lines {
+		size += len(l)
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, l := range lines {
+			var m map[string]any
+			if err := json.Unmarshal(l, &m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 }

@@ -215,11 +215,11 @@ func parseJSONEvent(line []byte, e *event) (reason, detail string) {
 	if !e.hasEventID {
 		return "not a Windows event: no EventID", ""
 	}
-	id, err := strconv.Atoi(string(e.eventIDText))
-	if err != nil || id < 0 {
+	id, ok := parseInt64(e.eventIDText)
+	if !ok || id < 0 || id > 1<<31-1 {
 		return "bad EventID " + strconv.Quote(string(e.eventIDText)), ""
 	}
-	e.eventID = id
+	e.eventID = int(id)
 	if !hasSource {
 		return "not a Windows event: no SourceName or Channel", ""
 	}
@@ -270,7 +270,7 @@ func jsonErrorDetail(line []byte) string {
 // is kept as it is.
 func (e *event) keywordsHex(num []byte) []byte {
 	var u uint64
-	if v, err := strconv.ParseInt(string(num), 10, 64); err == nil {
+	if v, ok := parseInt64(num); ok {
 		u = uint64(v)
 	} else if v, err := strconv.ParseUint(string(num), 10, 64); err == nil {
 		u = v
@@ -356,6 +356,34 @@ func (e *event) jsonString(line []byte, i int, xmlEscape bool) ([]byte, int) {
 			j++
 		}
 	}
+}
+
+// parseInt64 parses an optionally signed decimal integer that fits int64,
+// like strconv.ParseInt(string(b), 10, 64) but without allocating the
+// string (ParseInt's error keeps it).
+func parseInt64(b []byte) (int64, bool) {
+	neg := false
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		neg = b[0] == '-'
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 19 {
+		return 0, false
+	}
+	var u uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		u = u*10 + uint64(c-'0') // at most 19 digits: no overflow of uint64
+	}
+	switch {
+	case neg && u <= 1<<63:
+		return int64(-u), true // -(1<<63) wraps to MinInt64
+	case !neg && u < 1<<63:
+		return int64(u), true
+	}
+	return 0, false
 }
 
 // appendText appends r to the arena, escaped as XML text when xmlEscape.

@@ -382,3 +382,14 @@ func FuzzParseJSONEvent(f *testing.F) {
 		}
 	})
 }
+
+func TestParseInt64(t *testing.T) {
+	for _, s := range []string{"0", "13", "-1", "+7", "-9223372036854775808", "9223372036854775807",
+		"9223372036854775808", "-9223372036854775809", "99999999999999999999", "", "-", "1.5", "1e3", " 1", "0x10"} {
+		got, ok := parseInt64([]byte(s))
+		want, err := strconv.ParseInt(s, 10, 64)
+		if ok != (err == nil) || (ok && got != want) {
+			t.Errorf("parseInt64(%q) = %d, %v; strconv: %d, %v", s, got, ok, want, err)
+		}
+	}
+}

@@ -231,8 +231,9 @@ func (s *Store) Release() {
 }
 
 // IngestFile opens path and ingests it (see Ingest), counting it in
-// Stats.Files. Problems are reported as path:line. Errors are wrapped with
-// the path.
+// Stats.Files. A zip archive is read through the file's random access
+// rather than into memory. Problems are reported as path:line (or
+// path:member:line). Errors are wrapped with the path.
 func (s *Store) IngestFile(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
