@@ -174,4 +174,14 @@
 //     dest; direction and protocol_version test Initiated and
 //     DestinationIsIpv6 for "true" (sysmon.go).
 //   - isnum() accepts decimal numbers only (no hex, Inf, NaN or spaces).
+//   - JSON lines (see "JSON lines"): string values get '&', '<' and '>'
+//     back as "&amp;", "&lt;" and "&gt;" (what Splunk sees in the
+//     XmlWinEventLog rendering of the same event), quotes stay; the event's
+//     Computer is NXLog's Hostname; EventType is Sysmon's unless it is one
+//     of NXLog's level names with no EventTypeOrignal beside it; the first
+//     of duplicated keys counts; numeric Keywords become 0x-hex text.
+//   - The source, sourcetype and host of a JSON event are those of an
+//     XmlWinEventLog one (XmlWinEventLog:Microsoft-Windows-Sysmon/Operational,
+//     xmlwineventlog, Options.Host): the rows are what Splunk returns for
+//     the same events indexed as XmlWinEventLog.
 package datamodel
