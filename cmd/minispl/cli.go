@@ -22,7 +22,7 @@ type CLI struct {
 
 // sourceFlags are the inputs shared by run, check and repl.
 type sourceFlags struct {
-	Data    []string  `short:"d" placeholder:"PATH" help:"Sysmon XmlWinEventLog file, or folder searched for *.log, *.txt and *.xml files (repeatable). Without it, a small embedded sample is searched."`
+	Data    []string  `short:"d" placeholder:"PATH" help:"Sysmon events: an XmlWinEventLog or JSON-lines file, a .zip of them, or a folder searched for *.log, *.txt, *.xml, *.json, *.jsonl and *.zip files (repeatable). Without it, a small embedded sample is searched."`
 	Macros  []string  `short:"m" placeholder:"PATH" help:"Macro definitions: macros.conf, ESCU macro .yml, macros.jsonl, or a folder of them (repeatable)."`
 	Lookups []string  `placeholder:"DIR" help:"Lookup folder in the ESCU layout: *.yml lookup definitions and their *.csv files (repeatable)."`
 	Time    timeFlags `embed:""`
