@@ -2,6 +2,7 @@ package datamodel
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 )
 
@@ -416,7 +417,7 @@ func deriveFor(fields []taField, name string, id int) deriveFunc {
 // channel is skipped.
 func sysmonSkipReason(e *event) string {
 	if p := string(e.provider); p == "Microsoft-Windows-Sysmon" {
-		return "Sysmon event from channel " + strings.TrimSpace(string(e.channel)) + ", not " + sysmonChannel
+		return "Sysmon event from channel " + strconv.Quote(strings.TrimSpace(string(e.channel))) + ", not " + sysmonChannel
 	} else if p == "" {
 		return "not a Sysmon event (no provider)"
 	}
