@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -638,4 +639,16 @@ func checkPCRE(pat string) error {
 		prevQuant = false
 	}
 	return nil
+}
+
+// EvalFunctions returns the names of the eval functions minispl implements,
+// sorted (for completion and help).
+func EvalFunctions() []string {
+	m := funcTable()
+	names := make([]string, 0, len(m))
+	for name := range m {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
 }

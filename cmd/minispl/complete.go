@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/minispl/minispl/datamodel"
+	"github.com/minispl/minispl/engine"
 	"github.com/minispl/minispl/engine/render"
 	"github.com/minispl/minispl/macros"
 )
@@ -15,21 +16,8 @@ import (
 // stage, sorted.
 var commandNames = []string{
 	"append", "bin", "bucket", "convert", "dedup", "eval", "eventstats", "fields", "fillnull",
-	"head", "inputlookup", "join", "lookup", "mvexpand", "regex", "rename", "rex", "search",
+	"head", "inputlookup", "join", "lookup", "makemv", "mvexpand", "regex", "rename", "rex", "search",
 	"sort", "stats", "table", "tstats", "where",
-}
-
-// evalFunctions are the eval functions completed in eval and where
-// stages, sorted. The engine does not export its function table, so this
-// list mirrors the functions engine/evalfuncs_*.go implement.
-var evalFunctions = []string{
-	"abs", "case", "ceil", "ceiling", "cidrmatch", "coalesce", "exact", "exp", "false", "floor",
-	"if", "ifnull", "in", "isint", "isnotnull", "isnull", "isnum", "isstr", "len", "like", "ln",
-	"log", "lower", "ltrim", "match", "max", "md5", "min", "mvappend", "mvcount", "mvdedup",
-	"mvfilter", "mvfind", "mvindex", "mvjoin", "mvsort", "mvzip", "now", "null", "nullif", "pi",
-	"pow", "relative_time", "replace", "round", "rtrim", "sha1", "sha256", "split", "sqrt",
-	"strftime", "strptime", "substr", "time", "tonumber", "tostring", "trim", "true", "typeof",
-	"upper", "urldecode", "validate",
 }
 
 // completer completes REPL input: dot commands, SPL command names, macro
@@ -115,7 +103,7 @@ func (c *completer) complete(line string, pos int) (head string, completions []s
 	}
 	switch strings.ToLower(firstWord(stage)) {
 	case "eval", "where":
-		for _, f := range prefixed(evalFunctions, strings.ToLower(word)) {
+		for _, f := range prefixed(engine.EvalFunctions(), strings.ToLower(word)) {
 			out = append(out, f+"(")
 		}
 	}
