@@ -11,8 +11,11 @@ import (
 // fieldsNode is `fields [+|-] f1, f2 ...`. Columns are shared, not copied.
 //
 //   - `fields - list` removes the matching fields and keeps the others in
-//     their order. _time goes only when a pattern names it (`_time`,
-//     `_*`, or `*`).
+//     their order. The internal fields _time and _raw go only when a
+//     pattern beginning with "_" names them (`_time`, `_raw`, `_*`):
+//     `fields - *` keeps them (spl-semantics §6.1: fields "does not remove
+//     _raw or _time unless you explicitly write fields - _* or fields -
+//     _raw").
 //   - `fields [+] list` keeps the matching present fields, in the order of
 //     the list (a wildcard's matches in input order); absent fields are not
 //     created. The internal fields _time and _raw are kept even when not
@@ -39,14 +42,7 @@ func planFields(c *spl.Fields, in node) (node, error) {
 	if c.Remove {
 		n.shown = "- " + strings.Join(pats, " ")
 		for _, f := range present {
-			drop := false
-			for _, p := range c.Fields {
-				if _, ok := matchName(p.Text, f); ok {
-					drop = true
-					break
-				}
-			}
-			if !drop {
+			if !removedByFields(c.Fields, f) {
 				n.out = append(n.out, f)
 			}
 		}
@@ -61,6 +57,21 @@ func planFields(c *spl.Fields, in node) (node, error) {
 	}
 	n.out = append(n.out, listed...)
 	return n, nil
+}
+
+// removedByFields reports whether `fields - pats` removes field f: some
+// pattern matches it, and for _time and _raw that pattern begins with "_".
+func removedByFields(pats []spl.Value, f string) bool {
+	internal := f == "_time" || f == "_raw"
+	for _, p := range pats {
+		if internal && !strings.HasPrefix(p.Text, "_") {
+			continue
+		}
+		if _, ok := matchName(p.Text, f); ok {
+			return true
+		}
+	}
+	return false
 }
 
 func (n *fieldsNode) newOperator(env *execEnv, in operator) operator {

@@ -46,6 +46,14 @@ func TestShapingCommands(t *testing.T) {
 		{"stats count(eval())", `| stats count(eval(action="modified")) as m count(eval(action="created")) as c count`, []string{"m | c | count", "3 | 2 | 6"}},
 		{"stats earliest/latest by _time", `| stats earliest(dest) latest(dest) earliest(user) latest(user)`, []string{
 			"earliest(dest) | latest(dest) | earliest(user) | latest(user)", "Zed | apple | alice | bob"}},
+		// process_id numbers: alice 10 at t0, 9 at t1; bob 100 at t3, 70
+		// at t4 (one second apart each), so rate is -1 and -30.
+		{"stats earliest_time/latest_time/rate", `| stats earliest_time(process_id) as e latest_time(process_id) as l rate(process_id) by user`, []string{
+			"user | e | l | rate(process_id)",
+			"alice | 1727705109.547 | 1727705110.547 | -1",
+			"bob | 1727705112.547 | 1727705113.547 | -30"}},
+		{"eventstats rate", `| eventstats rate(process_id) as r by user | table dest r`, []string{
+			"dest | r", "Zed | -1", "host1 | -1", "host1 | -1", "Host2 | <null>", "host1 | -30", "apple | -30"}},
 		{"stats multivalue BY splits", `| stats values(action) as acts by dest | stats count by acts`, []string{
 			"acts | count", "created | 2", "deleted | 1", "modified | 2"}},
 		{"stats stdev", `| stats stdev(count) stdevp(count)`, []string{"stdev(count) | stdevp(count)", "0 | 0"}},
@@ -57,6 +65,8 @@ func TestShapingCommands(t *testing.T) {
 		{"table creates absent listed fields", `| table dest nosuch | head 2`, []string{"dest | nosuch", "Zed | <null>", "host1 | <null>"}},
 		{"table wildcard", `| table *er | head 1`, []string{"user", "alice"}},
 		{"fields keeps _time", `| fields dest | head 1`, []string{"_time | dest", "1727705104.547 | Zed"}},
+		{"fields - * keeps _time", `| fields - * | head 1`, []string{"_time", "1727705104.547"}},
+		{"fields - _* removes _time", `| fields - _* | table * | head 1`, []string{"dest | user | action | process_id | count", "Zed | alice | modified | <null> | 1"}},
 		{"fields - removes", `| fields - _time count process_id | fields user, dest | head 1`, []string{"user | dest", "alice | Zed"}},
 		// dedup
 		{"dedup drops null", `| dedup user | table dest user`, []string{"dest | user", "Zed | alice", "host1 | bob"}},
@@ -128,6 +138,7 @@ func TestShapingPlanErrors(t *testing.T) {
 		{`| bin _time span=3x`, "unknown unit"},
 		{`| stats frob(dest)`, "unknown stats function frob()"},
 		{`| stats perc101(count)`, "above 100"},
+		{`| stats per_second(count)`, "per_second() is not implemented"},
 		{`| stats sum(eval(count>1))`, "needs a value"},
 		{`| stats count by dest*`, "wildcards"},
 		{`| dedup dest keepevents=true`, "keepevents"},
