@@ -141,6 +141,10 @@ func TestShapingPlanErrors(t *testing.T) {
 		{`| stats per_second(count)`, "per_second() is not implemented"},
 		{`| stats sum(eval(count>1))`, "needs a value"},
 		{`| stats count by dest*`, "wildcards"},
+		{`| stats count by dest dest`, "BY field dest is listed twice"},
+		{`| stats count as dest by dest`, "count AS dest cannot have the same name as a BY field"},
+		{`| stats count as n dc(user) as n`, "count AS n and dc(user) AS n have the same name n"},
+		{`| stats count count`, "count and count have the same name count"},
 		{`| dedup dest keepevents=true`, "keepevents"},
 		{`| head 5 foo=1`, "unknown head option"},
 	}

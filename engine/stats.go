@@ -40,6 +40,9 @@ import (
 //     _time, which compares as a number.
 //   - Without BY there is one row, also on empty input (count and dc 0,
 //     the other functions null).
+//   - Output names are unique: a BY field listed twice, a result named
+//     like a BY field and two results of one name are plan errors
+//     (checkStatsNames).
 //   - options (partitions, allnum, delim, dedup_splitvals) are plan errors
 //     except partitions=, which is ignored.
 type statsNode struct {
@@ -63,6 +66,7 @@ type statsFn struct {
 	cond  bool      // eval() argument is a boolean (count rows where true)
 	name  string
 	shown string
+	pos   spl.Span // the function as written
 }
 
 func (*statsNode) isNode()            {}
@@ -110,7 +114,7 @@ func planStatsCommon(cmd string, opts []spl.Option, aggs []spl.StatsAgg, by []st
 		if err != nil {
 			return nil, &spl.Error{Pos: a.Pos, Msg: err.Error()}
 		}
-		f := statsFn{kind: kind, pct: pct, col: -1}
+		f := statsFn{kind: kind, pct: pct, col: -1, pos: a.Pos}
 		switch {
 		case a.Eval != nil:
 			ev, err := comp.compile(a.Eval)
@@ -175,7 +179,38 @@ func planStatsCommon(cmd string, opts []spl.Option, aggs []spl.StatsAgg, by []st
 	for _, a := range n.aggs {
 		n.out = append(n.out, a.name)
 	}
+	if err := checkStatsNames(cmd, n.by, n.aggs, pos); err != nil {
+		return nil, err
+	}
 	return n, nil
+}
+
+// checkStatsNames rejects a stats whose output would hold two columns of
+// one name: a BY field listed twice, a result named like a BY field, or
+// two results of one name (Splunk's stats refuses a result named like a
+// group-by field; the reference does not cover the others, and two
+// columns of one name would leave every later command reading only the
+// first, so all three are plan errors).
+func checkStatsNames(cmd string, by []string, aggs []statsFn, pos spl.Span) error {
+	seen := make(map[string]string, len(by)+len(aggs))
+	for _, b := range by {
+		if _, dup := seen[b]; dup {
+			return &spl.Error{Pos: pos, Msg: fmt.Sprintf("%s: the BY field %s is listed twice", cmd, b)}
+		}
+		seen[b] = ""
+	}
+	for _, a := range aggs {
+		prev, dup := seen[a.name]
+		switch {
+		case !dup:
+			seen[a.name] = a.shown
+		case prev == "":
+			return &spl.Error{Pos: a.pos, Msg: fmt.Sprintf("%s: the result %s cannot have the same name as a BY field", cmd, a.shown)}
+		default:
+			return &spl.Error{Pos: a.pos, Msg: fmt.Sprintf("%s: the results %s and %s have the same name %s; rename one with AS", cmd, prev, a.shown, a.name)}
+		}
+	}
+	return nil
 }
 
 // expandStatsWildcard returns one function per input field that a.Field
@@ -248,7 +283,7 @@ func newStatsRun(n *statsNode, env *execEnv) *statsRun {
 		}
 		r.readers = append(r.readers, rd)
 		r.states = append(r.states, newAggState(a.kind, a.pct, rd))
-		r.needT = r.needT || a.kind == fnEarliest || a.kind == fnLatest
+		r.needT = r.needT || a.kind.needsTime()
 	}
 	if n.nodes > 0 {
 		r.ec = newEvalCtx(n.nodes, env.eng.now(), env.eng.opt.Location)

@@ -36,9 +36,8 @@ import (
 //     _time (input order breaks ties: the first for earliest, the last for
 //     latest); without a _time column they are null.
 //   - dc, distinct_count and estdc are exact distinct counts.
-//   - earliest_time(f)/latest_time(f) (tstats only; stats still rejects
-//     them, see lookupTstatsFunc) are the _time, in epoch seconds, of the
-//     row earliest/latest would pick; rate(f) is Splunk's documented
+//   - earliest_time(f)/latest_time(f) are the _time, in epoch seconds, of
+//     the row earliest/latest would pick; rate(f) is Splunk's documented
 //     (latest(f) - earliest(f)) / (latest_time(f) - earliest_time(f)),
 //     null unless both values are numbers and the two times differ.
 
@@ -89,12 +88,12 @@ var statsFuncNames = map[string]statsFuncKind{
 	"range": fnRange, "var": fnVar, "varp": fnVarp, "stdev": fnStdev, "stdevp": fnStdevp,
 	"sumsq": fnSumsq, "median": fnMedian, "mode": fnMode,
 	"earliest": fnEarliest, "latest": fnLatest,
+	"earliest_time": fnEarliestTime, "latest_time": fnLatestTime, "rate": fnRate,
 }
 
 // unsupportedStatsFuncs are Splunk stats functions minispl does not have.
 var unsupportedStatsFuncs = map[string]bool{
-	"estdc_error": true, "earliest_time": true, "latest_time": true, "rate": true,
-	"per_second": true, "per_minute": true, "per_hour": true, "per_day": true,
+	"estdc_error": true, "per_second": true, "per_minute": true, "per_hour": true, "per_day": true,
 }
 
 // tstatsFuncs are the functions tstats takes (spl-semantics §1.4), other
