@@ -114,6 +114,9 @@ type exprParser struct {
 	pending []atom
 	split   int // number of atoms the current Word was split into
 	wordCP  lexer.Checkpoint
+	// depth counts the prefix calls under way: nested parentheses,
+	// function calls, NOT and unary minus. It is bounded by maxNesting.
+	depth int
 }
 
 // peek returns the next atom without consuming it.
@@ -331,6 +334,11 @@ func (p *exprParser) prefix() (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	if p.depth >= maxNesting {
+		return nil, p.errorf(a, "expression nested more than %d levels deep", maxNesting)
+	}
+	p.depth++
+	defer func() { p.depth-- }()
 	switch a.kind {
 	case aName:
 		switch strings.ToUpper(a.text) {

@@ -35,6 +35,9 @@ func Parse(text string) (p *Pipeline, err error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, Errorf(text, Span{len(text), len(text)}, "empty search")
 	}
+	if err := checkNesting(text); err != nil {
+		return nil, err
+	}
 	tree, err := splParser.ParseString("", text)
 	if err != nil {
 		return nil, explain(text, err)
