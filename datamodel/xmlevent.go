@@ -126,13 +126,13 @@ func parseEvent(b []byte, e *event) (reason string) {
 				e.hasEventID = true
 			}
 		case "Version":
-			e.version = text(b, pos)
+			e.version = elementText(b, pos, selfClosing)
 		case "Keywords":
-			e.keywords = text(b, pos)
+			e.keywords = elementText(b, pos, selfClosing)
 		case "Channel":
-			e.channel = text(b, pos)
+			e.channel = elementText(b, pos, selfClosing)
 		case "Computer":
-			e.computer = text(b, pos)
+			e.computer = elementText(b, pos, selfClosing)
 		}
 	}
 	if !e.hasEventID {
@@ -149,6 +149,16 @@ func parseEvent(b []byte, e *event) (reason string) {
 // isNameEnd reports whether c ends an element name.
 func isNameEnd(c byte) bool {
 	return c == ' ' || c == '>' || c == '/' || c == '\t' || c == '\n' || c == '\r'
+}
+
+// elementText is the text of an element whose start tag ends just before
+// pos: none for a self-closing element (<Computer/>), whose following text
+// belongs to its parent.
+func elementText(b []byte, pos int, selfClosing bool) []byte {
+	if selfClosing {
+		return nil
+	}
+	return text(b, pos)
 }
 
 // text returns the character data starting at pos, up to the next '<'.

@@ -45,6 +45,14 @@ func TestParseEvent(t *testing.T) {
 			computer: "win-host-623.attackrange.local", keywords: "0x8000000000000000", userID: "S-1-5-18",
 			data: map[string]string{"RuleName": "", "Other": "", "UtcTime": "2021-01-01 00:00:00.000"},
 		},
+		{
+			// A self-closing System element has no text: the white space
+			// after it belongs to <System>, so dest is not "\n    ".
+			name: "self-closing System elements",
+			in: "<Event>\n  <System>\n    <EventID>13</EventID>\n    <Keywords/>\n    <Channel/>\n" +
+				"    <Computer/>\n  </System>\n</Event>",
+			eid: 13,
+		},
 		{name: "no EventID", in: "<Event><System><Provider Name='x'/></System></Event>", reason: "no EventID"},
 		{name: "bad EventID", in: "<Event><System><EventID>1x</EventID></System></Event>", reason: `bad EventID "1x"`},
 		{name: "unterminated Data", in: "<Event><System><EventID>1</EventID></System><EventData><Data Name='a'>x</Event>", reason: "<Data Name='a'> without </Data>"},
