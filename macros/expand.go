@@ -373,36 +373,7 @@ func parseCall(body string) (string, []string, error) {
 	if !strings.HasSuffix(s, ")") {
 		return "", nil, errors.New("missing ')' after the arguments")
 	}
-	return name, splitArgs(s[open+1 : len(s)-1]), nil
-}
-
-// splitArgs splits on commas outside double quotes and parentheses, and
-// trims each argument. Blank text is no argument at all.
-func splitArgs(s string) []string {
-	if strings.TrimSpace(s) == "" {
-		return nil
-	}
-	var args []string
-	depth, start, inQuote := 0, 0, false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\\' && i+1 < len(s) && (inQuote || s[i+1] == '"' || s[i+1] == '\\'):
-			i++
-		case c == '"':
-			inQuote = !inQuote
-		case inQuote:
-		case c == '(':
-			depth++
-		case c == ')':
-			if depth > 0 {
-				depth--
-			}
-		case c == ',' && depth == 0:
-			args = append(args, strings.TrimSpace(s[start:i]))
-			start = i + 1
-		}
-	}
-	return append(args, strings.TrimSpace(s[start:]))
+	return name, spl.SplitMacroArgs(s[open+1 : len(s)-1]), nil
 }
 
 // unquote removes one pair of double quotes wrapping the whole argument;

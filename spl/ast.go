@@ -56,8 +56,8 @@ type Value struct {
 // checked and printed.
 type MacroCall struct {
 	MacroName string
-	// Args holds the raw argument texts, split on top-level commas and
-	// trimmed; nil for a call without parentheses.
+	// Args holds the raw argument texts as SplitMacroArgs splits them;
+	// nil for a call without parentheses or with none inside them.
 	Args []string
 	// HasParens distinguishes `m()` from `m`.
 	HasParens bool

@@ -275,29 +275,34 @@ func parseMacroBody(body string) (MacroCall, string) {
 	if !strings.HasSuffix(rest, ")") {
 		return MacroCall{MacroName: name}, fmt.Sprintf("macro call %q: expected \")\" after the arguments", name)
 	}
-	return MacroCall{MacroName: name, Args: splitMacroArgs(rest[:len(rest)-1]), HasParens: true}, ""
+	return MacroCall{MacroName: name, Args: SplitMacroArgs(rest[:len(rest)-1]), HasParens: true}, ""
 }
 
-// splitMacroArgs splits macro arguments on commas outside double quotes and
-// parentheses, trimming each; an all-blank argument list is no argument.
-func splitMacroArgs(s string) []string {
-	args := []string{}
+// SplitMacroArgs splits the text between the parentheses of a macro call
+// into its arguments: on commas outside double quotes and parentheses, each
+// argument trimmed; blank text is no argument at all (nil). Inside a string a
+// backslash escapes the next byte, so `\"` does not end it; outside, `\"`
+// and `\\` are pairs, so `\"` does not start one. The parser and package
+// macros both use it, so that a call has the same arguments whether it is
+// printed or expanded.
+func SplitMacroArgs(s string) []string {
 	if strings.TrimSpace(s) == "" {
-		return args
+		return nil
 	}
-	depth, inQuote, start := 0, false, 0
+	var args []string
+	depth, start, inQuote := 0, 0, false
 	for i := 0; i < len(s); i++ {
-		switch ch := s[i]; {
-		case inQuote && ch == '\\':
+		switch c := s[i]; {
+		case c == '\\' && i+1 < len(s) && (inQuote || s[i+1] == '"' || s[i+1] == '\\'):
 			i++
-		case ch == '"':
+		case c == '"':
 			inQuote = !inQuote
 		case inQuote:
-		case ch == '(':
+		case c == '(':
 			depth++
-		case ch == ')':
-			depth--
-		case ch == ',' && depth == 0:
+		case c == ')':
+			depth = max(depth-1, 0)
+		case c == ',' && depth == 0:
 			args = append(args, strings.TrimSpace(s[start:i]))
 			start = i + 1
 		}
