@@ -57,9 +57,10 @@
 // in Stats.Events and is either used (Stats.Used, one dataset) or skipped
 // with a reason (Stats.Skipped): "not a Sysmon event (provider P)",
 // "Sysmon EventID N: not in any loaded dataset", or "malformed: ..." (no
-// </Event> before the next <Event or before the end, no or bad EventID, no
-// or bad UtcTime, a run of non-blank lines outside any event, which counts
-// as one). The first 20 malformed events are listed in Stats.Problems as
+// </Event> before the next <Event or before the end, a multi-line event
+// longer than 16 MiB, whose text is not kept, no or bad EventID, no or bad
+// UtcTime, a run of non-blank lines outside any event, which counts as
+// one). The first 20 malformed events are listed in Stats.Problems as
 // "name:line: reason".
 //
 // # JSON lines

@@ -24,6 +24,11 @@ const (
 	maxProblems = 20
 	// readBufferSize is the initial line buffer; it grows for longer lines.
 	readBufferSize = 1 << 20
+	// maxEventSize bounds the text of a multi-line event kept while waiting
+	// for its </Event>, so that input with an "<Event" line and no end
+	// cannot fill memory. A Windows event record is at most 64 KiB
+	// (rendered, a few times that); a larger event is malformed.
+	maxEventSize = 16 << 20
 )
 
 // datasetPlan is the compiled mapping of one dataset plus its batch
@@ -54,7 +59,13 @@ type storeImpl struct {
 	extra     map[string][]arrow.RecordBatch // AddBatch for datasets without a plan
 	consts    cimConsts
 	ev        event
-	pending   []byte
+	// pending holds the text of the open multi-line event; pendingTooLong
+	// marks one that outgrew maxEvent (its text is dropped, it is counted
+	// once as malformed).
+	pending        []byte
+	pendingTooLong bool
+	// maxEvent is maxEventSize; tests lower it.
+	maxEvent int
 
 	st Stats
 }
@@ -64,6 +75,7 @@ func newStore(cat *Catalog, opt Options) *Store {
 	im := &s.impl
 	im.mem = memory.NewGoAllocator()
 	im.batchSize = opt.BatchSize
+	im.maxEvent = maxEventSize
 	if im.batchSize <= 0 {
 		im.batchSize = defaultBatchSize
 	}
@@ -324,19 +336,25 @@ func (s *storeImpl) ingestXML(lr *lineReader, name string) error {
 					continue
 				}
 				open, openLine = true, lr.line
-				s.pending = append(s.pending[:0], line...)
+				s.pending, s.pendingTooLong = s.pending[:0], false
+				s.appendPending(line)
 				line = nil
 				continue
 			}
 			if open {
 				if end := indexEventEnd(line); end >= 0 {
-					s.pending = append(s.pending, line[:end]...)
-					s.process(s.pending, name, openLine)
+					s.appendPending(line[:end])
+					if s.pendingTooLong {
+						s.st.Events++
+						s.malformed(name, openLine, "event longer than "+Thousands(s.maxEvent)+" bytes", "")
+					} else {
+						s.process(s.pending, name, openLine)
+					}
 					open = false
 					line = line[end:]
 					continue
 				}
-				s.pending = append(s.pending, line...)
+				s.appendPending(line)
 				line = nil
 				continue
 			}
@@ -368,6 +386,24 @@ func (s *storeImpl) ingestXML(lr *lineReader, name string) error {
 		return fmt.Errorf("ingest %s: %w", name, lr.err)
 	}
 	return nil
+}
+
+// appendPending adds b to the open multi-line event's text, unless that
+// would make it longer than s.maxEvent: then the text is dropped and the
+// event marked too long.
+func (s *storeImpl) appendPending(b []byte) {
+	if s.pendingTooLong {
+		return
+	}
+	limit := s.maxEvent
+	if limit <= 0 { // a zero Store (not from NewStore)
+		limit = maxEventSize
+	}
+	if len(s.pending)+len(b) > limit {
+		s.pending, s.pendingTooLong = s.pending[:0], true
+		return
+	}
+	s.pending = append(s.pending, b...)
 }
 
 // indexEventEnd returns the index just after the first "</Event>" in b,

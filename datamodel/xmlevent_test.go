@@ -227,3 +227,42 @@ func TestLongLine(t *testing.T) {
 		t.Fatalf("long line not read back: %d rows", len(got))
 	}
 }
+
+// TestEventTooLong pins the bound on a multi-line event's text: an event
+// whose </Event> comes after more than maxEvent bytes is one malformed
+// event, an "<Event" line with no end does not keep the rest of the input
+// in memory, and the events around it are read.
+func TestEventTooLong(t *testing.T) {
+	good := regEvt(13, "SetValue", `HKLM\SOFTWARE\A\B`, kv{"Details", "DWORD (0x00000001)"}).xml()
+	multi := strings.Replace(good, "<EventData>", "\n<EventData>\n", 1)
+	long := strings.Replace(good, "<EventData>", "\n"+strings.Repeat("<Pad/>\n", 200)+"<EventData>", 1)
+	tests := []struct {
+		name     string
+		text     string
+		used     int
+		problems []string
+		pending  int // the most pending may hold afterwards
+	}{
+		{"within the bound", multi + "\n" + good + "\n", 2, nil, 1000},
+		{"too long, then closed", long + "\n" + good + "\n", 1, []string{"test.log:1: event longer than 1,000 bytes"}, 1000},
+		{"too long, never closed", good[:300] + "\n" + strings.Repeat("<Pad/>\n", 10000), 0,
+			[]string{"test.log:1: no </Event> before end of input"}, 1000},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := NewStore(DefaultCatalog(), Options{})
+			s.impl.maxEvent = 1000
+			if err := s.Ingest(strings.NewReader(tc.text), "test.log"); err != nil {
+				t.Fatal(err)
+			}
+			st := s.Stats()
+			if st.Used["Endpoint.Registry"] != tc.used || !reflect.DeepEqual(st.Problems, tc.problems) {
+				t.Errorf("used %d, problems %q; want %d, %q", st.Used["Endpoint.Registry"], st.Problems, tc.used, tc.problems)
+			}
+			checkAccounting(t, st)
+			if cap(s.impl.pending) > 2*tc.pending {
+				t.Errorf("pending buffer grew to %d bytes", cap(s.impl.pending))
+			}
+		})
+	}
+}
