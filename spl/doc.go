@@ -31,7 +31,11 @@
 //   - BY and GROUPBY are never bare search terms, since they end a tstats
 //     WHERE clause; quote them ("by") to search for the word.
 //   - `\\` is one backslash and `\"` a quote both inside double quotes and in
-//     bare words; other backslash pairs stay as written (spl-semantics §2.3).
+//     bare words; in a bare word `\|` is a pipe too ("the backslash escapes
+//     quotes, pipes and itself"), while inside double quotes, where a pipe
+//     needs no escape, `\|` stays as written so that the regexes of rex and
+//     regex keep their literal pipe. Other backslash pairs stay as written
+//     (spl-semantics §2.3, which leaves the exact set uncertain).
 //   - tstats options may stand before the aggregates, after BY, or (span=)
 //     among the BY fields; the printer writes every option before the
 //     aggregates and span= after the BY fields.

@@ -80,12 +80,21 @@ func isBoolOp(s string) bool {
 	return s == "AND" || s == "OR" || s == "NOT"
 }
 
-// unescape resolves the escapes of an SPL literal: `\\` is one backslash and
-// `\"` a double quote; any other backslash pair is kept as written
-// ("unrecognized backslash sequences are not altered", spl-semantics §2.3).
-// The same rule applies to quoted strings (without their quotes) and to bare
-// words.
-func unescape(s string) string {
+// unescape resolves the escapes of a double-quoted SPL string (without its
+// quotes): `\\` is one backslash and `\"` a double quote; any other
+// backslash pair is kept as written ("unrecognized backslash sequences are
+// not altered", spl-semantics §2.3). `\|` stays as written inside quotes,
+// where a pipe needs no escape, so that the regexes of rex and regex keep
+// their `\|` (a literal pipe to the regex engine).
+func unescape(s string) string { return unescapeSet(s, "\\\"") }
+
+// unescapeWord resolves the escapes of a bare word: as unescape, and `\|` is
+// a literal pipe ("the backslash escapes quotes, pipes and itself",
+// spl-semantics §2.3), the only way to write a pipe in a bare word.
+func unescapeWord(s string) string { return unescapeSet(s, "\\\"|") }
+
+// unescapeSet drops the backslash before each byte of set.
+func unescapeSet(s, set string) string {
 	if strings.IndexByte(s, '\\') < 0 {
 		return s
 	}
@@ -93,7 +102,7 @@ func unescape(s string) string {
 	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c == '\\' && i+1 < len(s) && (s[i+1] == '\\' || s[i+1] == '"') {
+		if c == '\\' && i+1 < len(s) && strings.IndexByte(set, s[i+1]) >= 0 {
 			b.WriteByte(s[i+1])
 			i++
 			continue

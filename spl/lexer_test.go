@@ -52,6 +52,9 @@ func TestUnescape(t *testing.T) {
 		{`\\\\`, `\\`},
 		{`trailing\`, `trailing\`},
 		{`plain`, `plain`},
+		{`a\|b`, `a\|b`}, // inside quotes a pipe needs no escape
+		{`a|b`, `a|b`},
+		{`a\\|b`, `a\|b`},
 	}
 	for _, tt := range tests {
 		if got := unescape(tt.in); got != tt.want {
@@ -60,9 +63,72 @@ func TestUnescape(t *testing.T) {
 		if got := unescape(escape(tt.want)); got != tt.want {
 			t.Errorf("unescape(escape(%q)) = %q", tt.want, got)
 		}
-		if got := unescape(escapeMin(tt.want)); got != tt.want {
-			t.Errorf("unescape(escapeMin(%q)) = %q", tt.want, got)
+		if got := unescapeWord(escapeMin(tt.want)); got != tt.want {
+			t.Errorf("unescapeWord(escapeMin(%q)) = %q", tt.want, got)
 		}
+	}
+}
+
+// TestUnescapeWord covers bare words, in which `\|` is a literal pipe
+// (spl-semantics §2.3: "the backslash escapes quotes, pipes and itself").
+func TestUnescapeWord(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`a\|b`, `a|b`},
+		{`a\\\|b`, `a\|b`},
+		{`a\\|b`, `a\|b`}, // only reachable inside a longer word: \\ then \|
+		{`*\\SYSTEM\\*`, `*\SYSTEM\*`},
+		{`\d+`, `\d+`},
+	}
+	for _, tt := range tests {
+		if got := unescapeWord(tt.in); got != tt.want {
+			t.Errorf("unescapeWord(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if got := unescapeWord(escapeMin(tt.want)); got != tt.want {
+			t.Errorf("unescapeWord(escapeMin(%q)) = %q", tt.want, got)
+		}
+	}
+}
+
+// TestPipeEscape checks where `\|` is a pipe: in bare values and field
+// names, not inside double quotes (so that a rex regex keeps `\|`), and that
+// the printer writes a bare value holding a pipe back as `\|`.
+func TestPipeEscape(t *testing.T) {
+	tests := []struct {
+		search, want, printed string
+	}{
+		{`x=a\|b`, `a|b`, `x=a\|b`},
+		{`x="a\|b"`, `a\|b`, `x="a\\|b"`},
+		{`x=a\\\|b`, `a\|b`, `x=a\\\|b`},
+		{`a\|b`, `a|b`, `a\|b`},
+	}
+	for _, tt := range tests {
+		p, err := Parse(tt.search)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", tt.search, err)
+		}
+		var got string
+		switch e := p.Commands[0].(*Search).Expr.(type) {
+		case *SearchCompare:
+			got = e.Value.Text
+		case *SearchTerm:
+			got = e.Value.Text
+		}
+		if got != tt.want {
+			t.Errorf("Parse(%q): value %q, want %q", tt.search, got, tt.want)
+		}
+		if s := p.String(); s != tt.printed {
+			t.Errorf("Parse(%q).String() = %q, want %q", tt.search, s, tt.printed)
+		}
+		if msg := roundTrip(p); msg != "" {
+			t.Errorf("%q: %s", tt.search, msg)
+		}
+	}
+	p, err := Parse(`| rex field=f "(?<a>[^\|]+)\|(?<b>.*)"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := p.Commands[0].(*Rex).Regex.Text, `(?<a>[^\|]+)\|(?<b>.*)`; got != want {
+		t.Errorf("rex regex = %q, want %q", got, want)
 	}
 }
 

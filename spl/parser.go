@@ -209,7 +209,7 @@ func (c *converter) value(n *valueNode) Value {
 	case n.Str != nil:
 		return Value{Text: unescape((*n.Str)[1 : len(*n.Str)-1]), Quoted: true, Pos: Span{n.Pos.Offset, n.Pos.Offset + len(*n.Str)}}
 	case n.Word != nil:
-		return Value{Text: unescape(n.Word.Raw), Pos: Span{n.Pos.Offset, n.Pos.Offset + len(n.Word.Raw)}}
+		return Value{Text: unescapeWord(n.Word.Raw), Pos: Span{n.Pos.Offset, n.Pos.Offset + len(n.Word.Raw)}}
 	case n.SQuote != nil:
 		return Value{Text: unescape(*n.SQuote), Pos: Span{n.Pos.Offset, n.Pos.Offset + len(*n.SQuote)}}
 	case n.Macro != nil:
@@ -225,7 +225,7 @@ func (c *converter) field(n *fieldNode) string {
 	case n.Str != nil:
 		return unescape((*n.Str)[1 : len(*n.Str)-1])
 	case n.Word != nil:
-		return unescape(*n.Word)
+		return unescapeWord(*n.Word)
 	case n.SQuote != nil:
 		return unescape(*n.SQuote)
 	}

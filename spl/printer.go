@@ -24,17 +24,18 @@ var sQuoteRE = regexp.MustCompile(`^'(?:\\[\s\S]|[^'\\])*'$`)
 func quote(s string) string { return `"` + escape(s) + `"` }
 
 // escapeMin escapes s for use as a bare word with as few backslashes as
-// possible: a backslash is doubled only before another backslash, before a
-// quote or at the end, so `\|` stays `\|` (which unescape keeps as is).
+// possible: a pipe or a quote gets a backslash, and a backslash is doubled
+// only before another backslash, a quote, a pipe or at the end, so `\d`
+// stays `\d` (which unescapeWord keeps as is).
 func escapeMin(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '\\':
-			if i+1 == len(s) || s[i+1] == '\\' || s[i+1] == '"' {
+			if i+1 == len(s) || s[i+1] == '\\' || s[i+1] == '"' || s[i+1] == '|' {
 				b.WriteByte('\\')
 			}
-		case '"':
+		case '"', '|':
 			b.WriteByte('\\')
 		}
 		b.WriteByte(s[i])
