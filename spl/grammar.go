@@ -12,7 +12,7 @@ import (
 // Adding a command is one struct implementing cmdNode (a keyword literal
 // first, so that Union tries it before genericCmd), one entry in
 // commandUnion, an exclusion in genericCmd's lookahead, and a case in
-// convertCommand.
+// converter.command (or converter.command2 for grammar_commands.go).
 //
 // Keywords (tstats, from, where, by, as, in, datamodel, ...) are Word
 // literals matched case-insensitively (participle.CaseInsensitive("Word")).
