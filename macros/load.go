@@ -234,12 +234,9 @@ func parseConf(name string, data []byte) ([]*Macro, error) {
 	return ms, nil
 }
 
+// knownConfKey reports whether k is one of confKeys.
 func knownConfKey(k string) bool {
-	switch k {
-	case "args", "definition", "description", "disabled", "errormsg", "iseval", "validation":
-		return true
-	}
-	return false
+	return k != "" && !strings.ContainsAny(k, ", ") && strings.Contains(", "+confKeys+", ", ", "+k+", ")
 }
 
 // parseStanzaName splits "name" or "name(N)".

@@ -363,3 +363,16 @@ func FuzzParseConf(f *testing.F) {
 		}
 	})
 }
+
+func TestKnownConfKey(t *testing.T) {
+	for _, k := range strings.Split(confKeys, ", ") {
+		if !knownConfKey(k) {
+			t.Errorf("knownConfKey(%q) = false", k)
+		}
+	}
+	for _, k := range []string{"", "arg", "rgs", "args, definition", "iseval ", "Definition", ","} {
+		if knownConfKey(k) {
+			t.Errorf("knownConfKey(%q) = true", k)
+		}
+	}
+}
