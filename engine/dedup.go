@@ -2,8 +2,8 @@ package engine
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -48,12 +48,17 @@ func planDedup(c *spl.Dedup, in node) (node, error) {
 	}
 	for _, o := range c.Options {
 		switch o.Key {
-		case "keepempty":
-			n.keepEmpty = isTrue(o.Value.Text)
-		case "consecutive":
-			n.consecutive = isTrue(o.Value.Text)
-		case "keepevents":
-			if isTrue(o.Value.Text) {
+		case "keepempty", "consecutive", "keepevents":
+			b, err := boolOption("dedup", o)
+			if err != nil {
+				return nil, err
+			}
+			switch {
+			case o.Key == "keepempty":
+				n.keepEmpty = b
+			case o.Key == "consecutive":
+				n.consecutive = b
+			case b:
 				return nil, &spl.Error{Pos: o.Pos, Msg: "unsupported dedup option keepevents=true"}
 			}
 		default:
@@ -109,14 +114,10 @@ func (n *dedupNode) newOperator(env *execEnv, in operator) operator {
 					continue rowLoop
 				}
 				vals = vecs[k].Values(r, vals[:0])
-				key = strconv.AppendInt(key, int64(len(vals)), 10)
+				key = binary.AppendUvarint(key, uint64(len(vals)))
 				for _, v := range vals {
-					key = append(key, 0)
-					key = strconv.AppendInt(key, int64(len(v)), 10)
-					key = append(key, ':')
-					key = append(key, v...)
+					key = appendKeyPart(key, v)
 				}
-				key = append(key, 1)
 			}
 			keep := false
 			if n.consecutive {

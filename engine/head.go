@@ -51,10 +51,16 @@ func planHead(c *spl.Head, in node) (node, error) {
 				return nil, &spl.Error{Pos: o.Pos, Msg: fmt.Sprintf("head: limit=%s is not a non-negative integer", o.Value.Text)}
 			}
 			n.limit = k
-		case "null":
-			n.nullTrue = isTrue(o.Value.Text)
-		case "keeplast":
-			n.keepLast = isTrue(o.Value.Text)
+		case "null", "keeplast":
+			b, err := boolOption("head", o)
+			if err != nil {
+				return nil, err
+			}
+			if o.Key == "null" {
+				n.nullTrue = b
+			} else {
+				n.keepLast = b
+			}
 		default:
 			return nil, &spl.Error{Pos: o.Pos, Msg: fmt.Sprintf("unknown head option %q (use limit, null or keeplast)", o.Key)}
 		}

@@ -67,9 +67,9 @@ func (e *Engine) planJoin(c *spl.Join, in node, pl *Plan) (node, error) {
 			}
 			n.max = m
 		case "overwrite":
-			b, ok := parseBool(v)
-			if !ok {
-				return nil, &spl.Error{Pos: o.Pos, Msg: fmt.Sprintf("join overwrite=%s: want true or false", v)}
+			b, err := boolOption("join", o)
+			if err != nil {
+				return nil, err
 			}
 			n.overwrite = b
 		case "usetime", "earlier":
@@ -116,16 +116,6 @@ func (e *Engine) planJoin(c *spl.Join, in node, pl *Plan) (node, error) {
 	return n, nil
 }
 
-func parseBool(s string) (bool, bool) {
-	switch strings.ToLower(s) {
-	case "t", "true", "1", "yes", "y":
-		return true, true
-	case "f", "false", "0", "no", "n":
-		return false, true
-	}
-	return false, false
-}
-
 func (n *joinNode) newOperator(env *execEnv, in operator) operator {
 	o := &blockingOp{in: in, env: env, fields: n.in.fields()}
 	o.run = func(ctx context.Context, left *rowStore) ([]arrow.RecordBatch, error) {
@@ -168,8 +158,7 @@ func (n *joinNode) run(env *execEnv, left, right *rowStore) ([]arrow.RecordBatch
 			if !ok {
 				return key, false, nil
 			}
-			key = append(key, str...)
-			key = append(key, 0)
+			key = appendKeyPart(key, str)
 		}
 		return key, true, nil
 	}

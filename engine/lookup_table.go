@@ -332,13 +332,12 @@ func (t *lookupTable) matcher(cols []int) *matcher {
 }
 
 // appendKey appends one value of a composite key (folded when the table
-// is case-insensitive), NUL-terminated.
+// is case-insensitive; see appendKeyPart).
 func (m *matcher) appendKey(key []byte, s string) []byte {
 	if !m.t.caseSensitive {
 		s = strings.ToLower(s)
 	}
-	key = append(key, s...)
-	return append(key, 0)
+	return appendKeyPart(key, s)
 }
 
 // match appends to dst the rows matching vals (one value per input), in

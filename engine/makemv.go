@@ -80,9 +80,9 @@ func planMakemv(c *spl.Makemv, in node) (node, error) {
 			}
 			n.tokenizer = re
 		case "allowempty", "setsv":
-			v, ok := parseBool(o.Value.Text)
-			if !ok {
-				return nil, &spl.Error{Pos: o.Pos, Msg: fmt.Sprintf("makemv: %s=%s is not a boolean (true or false)", o.Key, o.Value.Text)}
+			v, err := boolOption("makemv", o)
+			if err != nil {
+				return nil, err
 			}
 			if o.Key == "allowempty" {
 				n.allowEmpty = v

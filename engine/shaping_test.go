@@ -147,6 +147,10 @@ func TestShapingPlanErrors(t *testing.T) {
 		{`| stats count count`, "count and count have the same name count"},
 		{`| dedup dest keepevents=true`, "keepevents"},
 		{`| head 5 foo=1`, "unknown head option"},
+		{`| head 5 keeplast=maybe`, "head keeplast=maybe: want true or false"},
+		{`| dedup dest keepempty=flase`, "dedup keepempty=flase: want true or false"},
+		{`| makemv setsv=2 dest`, "makemv setsv=2: want true or false"},
+		{`| join overwrite=x dest [| tstats count from datamodel=Endpoint.Registry by Registry.dest | rename Registry.dest as dest]`, "join overwrite=x: want true or false"},
 	}
 	for _, tt := range tests {
 		p, err := spl.Parse(shapeBase + " " + tt.q)
