@@ -1,9 +1,8 @@
 package datamodel
 
 // CONTRACT FILE: the engine and the CLI code against these declarations.
-// Bodies marked "TODO(datamodel)" are filled in by the datamodel work; the
-// names, signatures and documented behaviour stay as they are unless the
-// whole team agrees.
+// The names, signatures and documented behaviour stay as they are unless
+// the whole team agrees.
 
 import (
 	"io"

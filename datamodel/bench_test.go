@@ -14,18 +14,7 @@ import (
 // one-core figure; it reports MB/s and events/s.
 func BenchmarkIngest(b *testing.B) {
 	text, counts := generated(b, 20000)
-	events := counts.Registry + counts.Process + counts.Network + counts.Security
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		s := NewStore(DefaultCatalog(), Options{})
-		if err := s.Ingest(bytes.NewReader(text), "bench"); err != nil {
-			b.Fatal(err)
-		}
-		s.Release()
-	}
-	b.ReportMetric(float64(events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	benchIngest(b, text, counts.Registry+counts.Process+counts.Network+counts.Security)
 }
 
 // BenchmarkParseEvent measures the scanner alone on one registry event.
@@ -49,14 +38,8 @@ func BenchmarkParseEvent(b *testing.B) {
 // Logstash metadata, so each line is about twice the XML's size). It
 // reports MB/s of JSON and events/s.
 func BenchmarkIngestJSON(b *testing.B) {
-	text, counts := generated(b, 20000)
-	events := counts.Registry + counts.Process + counts.Network + counts.Security
-	var js bytes.Buffer
-	for _, l := range bytes.Split(bytes.TrimSuffix(text, []byte("\n")), []byte("\n")) {
-		js.Write(nxlog(b, l, false))
-		js.WriteByte('\n')
-	}
-	benchIngest(b, js.Bytes(), events)
+	lines := generatedJSON(b, 20000)
+	benchIngest(b, append(bytes.Join(lines, []byte("\n")), '\n'), len(lines))
 }
 
 // BenchmarkIngestOTRF measures ingestion of the largest OTRF file
@@ -107,10 +90,9 @@ func generatedJSON(b *testing.B, n int) [][]byte {
 	return lines
 }
 
-// BenchmarkParseJSONScanner measures parseJSONEvent alone (json.Valid and
-// the scanner), the baseline of BenchmarkParseJSONBaselineMap.
-func BenchmarkParseJSONScanner(b *testing.B) {
-	lines := generatedJSON(b, 5000)
+// startLinesBench sets the bytes per iteration to the size of lines,
+// reports allocations and starts the timer.
+func startLinesBench(b *testing.B, lines [][]byte) {
 	size := 0
 	for _, l := range lines {
 		size += len(l)
@@ -118,6 +100,13 @@ func BenchmarkParseJSONScanner(b *testing.B) {
 	b.SetBytes(int64(size))
 	b.ReportAllocs()
 	b.ResetTimer()
+}
+
+// BenchmarkParseJSONScanner measures parseJSONEvent alone (json.Valid and
+// the scanner), the baseline of BenchmarkParseJSONBaselineMap.
+func BenchmarkParseJSONScanner(b *testing.B) {
+	lines := generatedJSON(b, 5000)
+	startLinesBench(b, lines)
 	var e event
 	for i := 0; i < b.N; i++ {
 		for _, l := range lines {
@@ -133,13 +122,7 @@ func BenchmarkParseJSONScanner(b *testing.B) {
 // into map[string]any, the library way the package doc compares against.
 func BenchmarkParseJSONBaselineMap(b *testing.B) {
 	lines := generatedJSON(b, 5000)
-	size := 0
-	for _, l := range lines {
-		size += len(l)
-	}
-	b.SetBytes(int64(size))
-	b.ReportAllocs()
-	b.ResetTimer()
+	startLinesBench(b, lines)
 	for i := 0; i < b.N; i++ {
 		for _, l := range lines {
 			var m map[string]any

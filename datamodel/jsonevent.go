@@ -64,7 +64,6 @@ func (s *storeImpl) ingestJSON(lr *lineReader, name string) error {
 		s.st.Events++
 		e := &s.ev
 		e.reset()
-		e.line = lr.line
 		if reason, detail := parseJSONEvent(line, e); reason != "" {
 			s.malformed(name, lr.line, reason, detail)
 			continue

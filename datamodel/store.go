@@ -275,6 +275,13 @@ func (s *storeImpl) malformed(name string, line int, reason, detail string) {
 	}
 }
 
+// initStats makes the count maps of a zero Store (not from NewStore).
+func (s *storeImpl) initStats() {
+	if s.st.Used == nil {
+		s.st.Used, s.st.Skipped = map[string]int{}, map[string]int{}
+	}
+}
+
 // ingest reads one input, choosing its format from its first bytes (see
 // sniff): XmlWinEventLog text, JSON lines, or a zip archive of either.
 func (s *storeImpl) ingest(r io.Reader, name string) error {
@@ -283,9 +290,7 @@ func (s *storeImpl) ingest(r io.Reader, name string) error {
 
 // ingestDepth is ingest inside depth zip archives.
 func (s *storeImpl) ingestDepth(r io.Reader, name string, depth int) error {
-	if s.st.Used == nil { // a zero Store (not from NewStore)
-		s.st.Used, s.st.Skipped = map[string]int{}, map[string]int{}
-	}
+	s.initStats()
 	lr := newLineReader(r, readBufferSize)
 	var err error
 	switch sniff(lr.head(len(zipMagic))) {
@@ -437,7 +442,6 @@ func (s *storeImpl) process(text []byte, name string, line int) {
 	s.st.Events++
 	e := &s.ev
 	e.reset()
-	e.line = line
 	if reason := parseEvent(text, e); reason != "" {
 		s.malformed(name, line, reason, "")
 		return

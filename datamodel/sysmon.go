@@ -16,7 +16,8 @@ import (
 // (sysmon-to-cim §2, "Calculation order"), so every derivation reads the
 // event alone.
 
-// sysmonSource is the source every add-on setting and eventtype is keyed on.
+// sysmonChannel is the <Channel> of Sysmon events. Every add-on setting and
+// eventtype is keyed on source XmlWinEventLog:<Channel> (sysmon-to-cim §1).
 const sysmonChannel = "Microsoft-Windows-Sysmon/Operational"
 
 // deriveFunc computes one add-on field of one event. nil means null.

@@ -13,7 +13,6 @@ import (
 // event was parsed from and is only valid until the next event is read.
 // Values are verbatim: no entity decoding, no trimming.
 type event struct {
-	line        int // line number of the <Event start
 	provider    []byte
 	eventIDText []byte
 	eventID     int

@@ -78,8 +78,6 @@ func (s *storeImpl) ingestFile(f *os.File, path string) error {
 	if err != nil {
 		return fmt.Errorf("ingest: %w", err)
 	}
-	if s.st.Used == nil { // a zero Store (not from NewStore)
-		s.st.Used, s.st.Skipped = map[string]int{}, map[string]int{}
-	}
+	s.initStats()
 	return s.ingestZip(f, st.Size(), path, 0)
 }
