@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/minispl/minispl/spl"
@@ -21,14 +20,9 @@ func planEventstats(c *spl.Eventstats, in node) (node, error) {
 
 func (n *statsNode) newEventstatsOperator(env *execEnv, in operator) operator {
 	return &blockingOp{in: in, env: env, fields: n.in.fields(), run: func(ctx context.Context, st *rowStore) ([]arrow.RecordBatch, error) {
-		run := newStatsRun(n, env)
-		for _, b := range st.batches {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			if err := run.consume(b); err != nil {
-				return nil, fmt.Errorf("eventstats: %w", err)
-			}
+		run, err := n.aggregate(ctx, env, st)
+		if err != nil {
+			return nil, err
 		}
 		// Results once per group, then copied to the rows.
 		res := run.results()

@@ -72,13 +72,9 @@ func (e *Engine) planLookup(c *spl.Lookup, in node) (node, error) {
 	var desc []string
 	isInput := map[int]bool{}
 	for _, f := range c.Inputs {
-		col := fieldIndex(t.columns, f.Field)
-		if col < 0 {
-			return nil, &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("lookup %s has no column %q (columns: %s)", c.Table, f.Field, strings.Join(t.columns, ", "))}
-		}
-		local := f.Field
-		if f.As != "" {
-			local = f.As
+		col, local, err := resolveLookupField(c, t, f)
+		if err != nil {
+			return nil, err
 		}
 		cols = append(cols, col)
 		isInput[col] = true
@@ -95,13 +91,9 @@ func (e *Engine) planLookup(c *spl.Lookup, in node) (node, error) {
 		}
 	}
 	for _, f := range c.Outputs {
-		col := fieldIndex(t.columns, f.Field)
-		if col < 0 {
-			return nil, &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("lookup %s has no column %q (columns: %s)", c.Table, f.Field, strings.Join(t.columns, ", "))}
-		}
-		local := f.Field
-		if f.As != "" {
-			local = f.As
+		col, local, err := resolveLookupField(c, t, f)
+		if err != nil {
+			return nil, err
 		}
 		n.outs = append(n.outs, lookupOut{col: col, field: local})
 	}
@@ -121,6 +113,21 @@ func (e *Engine) planLookup(c *spl.Lookup, in node) (node, error) {
 	return n, nil
 }
 
+// resolveLookupField returns the table column of f and the event field it
+// is matched against or written to (f.As, else the column's name).
+func resolveLookupField(c *spl.Lookup, t *lookupTable, f spl.LookupField) (col int, local string, err error) {
+	col = fieldIndex(t.columns, f.Field)
+	if col < 0 {
+		return 0, "", &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("lookup %s has no column %q (columns: %s)", c.Table, f.Field, strings.Join(t.columns, ", "))}
+	}
+	local = f.Field
+	if f.As != "" {
+		local = f.As
+	}
+	return col, local, nil
+}
+
+// asText renders a lookup field as written: "field" or "field AS local".
 func asText(field, local string) string {
 	if field == local {
 		return field

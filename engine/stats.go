@@ -437,19 +437,33 @@ func (s *statsRun) results() []Vector {
 	return res
 }
 
+// aggregate runs the functions over every row of st, checking ctx between
+// batches; errors name the command (stats or eventstats).
+func (n *statsNode) aggregate(ctx context.Context, env *execEnv, st *rowStore) (*statsRun, error) {
+	cmd := "stats"
+	if n.events {
+		cmd = "eventstats"
+	}
+	run := newStatsRun(n, env)
+	for _, b := range st.batches {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := run.consume(b); err != nil {
+			return nil, fmt.Errorf("%s: %w", cmd, err)
+		}
+	}
+	return run, nil
+}
+
 func (n *statsNode) newOperator(env *execEnv, in operator) operator {
 	if n.events {
 		return n.newEventstatsOperator(env, in)
 	}
 	return &blockingOp{in: in, env: env, fields: n.in.fields(), run: func(ctx context.Context, st *rowStore) ([]arrow.RecordBatch, error) {
-		run := newStatsRun(n, env)
-		for _, b := range st.batches {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			if err := run.consume(b); err != nil {
-				return nil, fmt.Errorf("stats: %w", err)
-			}
+		run, err := n.aggregate(ctx, env, st)
+		if err != nil {
+			return nil, err
 		}
 		ord := run.groups.order()
 		var out []arrow.RecordBatch
