@@ -8,7 +8,9 @@
 // # Pipeline
 //
 // Ingest chooses the format of each input from its first bytes (sniff in
-// jsonevent.go): a zip signature (PK\x03\x04) is a zip archive; otherwise,
+// jsonevent.go): a zip signature (PK\x03\x04) is a zip archive; a UTF-16
+// byte order mark is one malformed event "UTF-16 text is not read" (the
+// input is not read further); otherwise,
 // after a UTF-8 byte order mark and white space, '{' (or '[') means JSON
 // lines and anything else XmlWinEventLog. For XmlWinEventLog, Ingest reads
 // text line by line (xmlevent.go), frames events, and parses each with a

@@ -24,6 +24,9 @@ const (
 	formatXML inputFormat = iota
 	formatJSON
 	formatZip
+	// formatUTF16 is text with a UTF-16 byte order mark (what PowerShell's
+	// ">" writes), which is not read.
+	formatUTF16
 )
 
 // zipMagic starts a zip archive's first local file header.
@@ -33,11 +36,14 @@ const zipMagic = "PK\x03\x04"
 const zipEmptyMagic = "PK\x05\x06"
 
 // sniff chooses the format of an input from its first bytes: a zip
-// archive by its signature; after a UTF-8 byte order mark and white space,
+// archive by its signature, UTF-16 by its byte order mark; after a UTF-8 byte order mark and white space,
 // '{' or '[' means JSON lines, anything else (normally '<') XmlWinEventLog.
 func sniff(head []byte) inputFormat {
 	if bytes.HasPrefix(head, []byte(zipMagic)) || bytes.HasPrefix(head, []byte(zipEmptyMagic)) {
 		return formatZip
+	}
+	if bytes.HasPrefix(head, []byte("\xff\xfe")) || bytes.HasPrefix(head, []byte("\xfe\xff")) {
+		return formatUTF16
 	}
 	t := trimLeftSpace(bytes.TrimPrefix(head, []byte(bom)))
 	if len(t) > 0 && (t[0] == '{' || t[0] == '[') {

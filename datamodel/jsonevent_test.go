@@ -75,6 +75,8 @@ func TestSniff(t *testing.T) {
 		{"PK\x05\x06", formatZip},
 		{"", formatXML},
 		{"hello", formatXML},
+		{"\xff\xfe<\x00E\x00", formatUTF16},
+		{"\xfe\xff\x00<\x00E", formatUTF16},
 	}
 	for _, tc := range tests {
 		if got := sniff([]byte(tc.head)); got != tc.want {

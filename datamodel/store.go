@@ -299,6 +299,12 @@ func (s *storeImpl) ingestDepth(r io.Reader, name string, depth int) error {
 	case formatJSON:
 		err = s.ingestJSON(lr, name)
 		s.st.Bytes += lr.bytes
+	case formatUTF16:
+		// Read as UTF-8, every event would be lost in one run of
+		// "text outside an <Event> element"; say what the input is.
+		s.st.Events++
+		s.malformed(name, 1, "UTF-16 text is not read", "convert the input to UTF-8")
+		s.st.Bytes += lr.bytes
 	default:
 		err = s.ingestXML(lr, name)
 		s.st.Bytes += lr.bytes

@@ -140,6 +140,8 @@ func TestIngestFraming(t *testing.T) {
 		}, []string{"test.log:1: no </Event> before the next <Event"}},
 		{"bad UtcTime", badTime.xml() + "\n", 0, map[string]int{"malformed: bad UtcTime": 1},
 			[]string{`test.log:1: bad UtcTime: "2021-13-01 00:00:00.000"`}},
+		{"UTF-16", "\xff\xfe<\x00E\x00v\x00", 0, map[string]int{"malformed: UTF-16 text is not read": 1},
+			[]string{"test.log:1: UTF-16 text is not read: convert the input to UTF-8"}},
 		{"missing EventID", "<Event><System><Channel>x</Channel></System></Event>\n", 0,
 			map[string]int{"malformed: no EventID": 1}, []string{"test.log:1: no EventID"}},
 	}
