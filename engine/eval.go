@@ -191,19 +191,7 @@ func (c *compiler) compile(e spl.Expr) (evaluator, error) {
 	case *spl.Binary:
 		return c.binary(e)
 	case *spl.InList:
-		x, err := c.compileValue(e.X)
-		if err != nil {
-			return nil, err
-		}
-		n := &inNode{id: c.id(), x: x}
-		for _, v := range e.Values {
-			ve, err := c.compileValue(v)
-			if err != nil {
-				return nil, err
-			}
-			n.vals = append(n.vals, ve)
-		}
-		return n, nil
+		return c.inList(e.X, e.Values)
 	case *spl.Call:
 		return c.call(e)
 	case nil:
@@ -528,13 +516,20 @@ func (n *cmpNode) eval(c *evalCtx) (*Vector, error) {
 // anyPair reports whether test holds for any pair of values of row i of l
 // and r (each side one value, or every value of a multivalue).
 func anyPair(l, r *Vector, i int, test func(a, b scalar) bool) bool {
-	ls := valuesOf(l, i)
-	rs := valuesOf(r, i)
-	for _, a := range ls {
-		for _, b := range rs {
-			if test(a, b) {
-				return true
-			}
+	return anyValue(l, i, func(a scalar) bool {
+		return anyValue(r, i, func(b scalar) bool { return test(a, b) })
+	})
+}
+
+// anyValue reports whether test holds for a value of row i of v: the one
+// value, or any value of a multivalue.
+func anyValue(v *Vector, i int, test func(a scalar) bool) bool {
+	if v.Kinds[i] != KindMulti {
+		return test(v.scalar(i))
+	}
+	for _, s := range v.Multi[i] {
+		if test(textScalar(s)) {
+			return true
 		}
 	}
 	return false
@@ -627,20 +622,86 @@ func (n *arithNode) eval(c *evalCtx) (*Vector, error) {
 }
 
 // inNode is `x IN (v1, ...)` and in(x, v1, ...): true when x equals (as =
-// does) any listed value, with no wildcards; null when x is null.
+// does) any listed value, with no wildcards; null when x is null. A
+// multivalue x is in the list when any of its values is.
+//
+// The literal members are looked up in one hash set per node instead of
+// compared one by one (ESCU lists run to over a thousand names); members
+// that are expressions (fields, calls) are compared one by one as =.
 type inNode struct {
-	id   int
-	x    evaluator
-	vals []evaluator
+	id      int
+	x       evaluator
+	lits    literalSet
+	vals    []evaluator // the members that are not literals
+	members []string    // every member as written, for String
+}
+
+// literalSet is the literal members of an IN list, matched as = matches
+// them: case-sensitive, numbers numerically against numbers and by their
+// text against strings.
+type literalSet struct {
+	// strs holds the string literals, and the text (FormatNumber) of the
+	// number literals, which is what a string value is compared with.
+	strs map[string]struct{}
+	nums map[float64]struct{} // the number literals
+}
+
+// add adds the literal c.
+func (s *literalSet) add(c *constNode) {
+	if s.strs == nil {
+		s.strs, s.nums = map[string]struct{}{}, map[float64]struct{}{}
+	}
+	if c.kind == KindNumber {
+		s.nums[c.num] = struct{}{}
+		s.strs[FormatNumber(c.num)] = struct{}{}
+		return
+	}
+	s.strs[c.str] = struct{}{}
+}
+
+// has reports whether a equals a member. A number equals a number member
+// of the same value, or a string member equal to its text; a string
+// equals a member with the same text. (A number's text matching a number
+// member's text implies the two values are equal, so strs may hold both.)
+func (s *literalSet) has(a scalar) bool {
+	if s.strs == nil {
+		return false
+	}
+	if a.kind == KindNumber {
+		if _, ok := s.nums[a.num]; ok {
+			return true
+		}
+	}
+	_, ok := s.strs[a.string()]
+	return ok
+}
+
+// inList compiles x IN (members) and in(x, members...).
+func (c *compiler) inList(x spl.Expr, members []spl.Expr) (evaluator, error) {
+	xe, err := c.compileValue(x)
+	if err != nil {
+		return nil, err
+	}
+	n := &inNode{x: xe}
+	for _, m := range members {
+		me, err := c.compileValue(m)
+		if err != nil {
+			return nil, err
+		}
+		n.members = append(n.members, me.String())
+		if lit, ok := me.(*constNode); ok {
+			n.lits.add(lit)
+			continue
+		}
+		n.vals = append(n.vals, me)
+	}
+	n.id = c.id()
+	return n, nil
 }
 
 func (n *inNode) typ() exprType { return typeBool }
 func (n *inNode) String() string {
-	vs := make([]string, len(n.vals))
-	for i, v := range n.vals {
-		vs[i] = v.String()
-	}
-	return n.x.String() + " IN (" + strings.Join(vs, ", ") + ")"
+	return n.x.String() + " IN (" + strings.Join(n.members, ", ") + ")"
 }
 func (n *inNode) eval(c *evalCtx) (*Vector, error) {
 	x, err := n.x.eval(c)
@@ -659,8 +720,20 @@ func (n *inNode) eval(c *evalCtx) (*Vector, error) {
 	out := c.out(n.id)
 	eq := func(a, b scalar) bool { return compareScalars(a, b) == 0 }
 	for i := range out.Kinds {
-		if x.Kinds[i] == KindNull {
+		switch x.Kinds[i] {
+		case KindNull:
 			continue
+		case KindString:
+			// The common case, without building a scalar.
+			if _, ok := n.lits.strs[x.Strs[i]]; ok {
+				out.SetBool(i, true)
+				continue
+			}
+		default:
+			if anyValue(x, i, n.lits.has) {
+				out.SetBool(i, true)
+				continue
+			}
 		}
 		hit := false
 		for _, v := range vals {

@@ -142,6 +142,18 @@ func TestEvalExpressions(t *testing.T) {
 		{`s IN ("abc", "x")`, "F | T"},
 		{`n IN (42, 8)`, "T | F"},
 		{`nul IN ("a")`, "<null> | <null>"},
+		// IN matches as = does: case-sensitive; a number against a number
+		// numerically, against a string by its text; any value of a
+		// multivalue; members that are expressions compared row by row.
+		{`s IN ("hello", "ABC")`, "F | F"},
+		{`n IN ("42")`, "T | F"},
+		{`n IN ("042", 42.0)`, "T | F"},
+		{`tostring(n) IN (7)`, "F | T"},
+		{`f IN ("2.555")`, "T | F"},
+		{`mv IN ("a", "y")`, "T | F"},
+		{`s IN ("zzz", s)`, "T | T"},
+		{`s IN (nul)`, "F | F"},
+		{`n IN (nul, 7, n + 0)`, "T | T"},
 		{`NOT isnull(nul)`, "F | F"},
 		{`nul = "x" OR true()`, "T | T"},
 		{`nul = "x" AND false()`, "F | F"},
@@ -176,6 +188,7 @@ func TestEvalExpressions(t *testing.T) {
 		{`match(s, "(?<first>H)")`, "T | F"},
 		{`match(mv, "^a$")`, "T | F"},
 		{`in(s, "abc")`, "F | T"},
+		{`in(n, "7", 42)`, "T | T"},
 		{`cidrmatch("10.0.0.0/8", ip)`, "T | F"},
 		{`cidrmatch("fe80::/10", ip)`, "F | T"},
 		{`validate(n > 8, "too small")`, "<null> | too small"},

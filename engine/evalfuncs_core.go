@@ -145,8 +145,11 @@ func (c *compiler) call(e *spl.Call) (evaluator, error) {
 		return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("%s() takes %s argument%s, got %d", name, want, plural(spec.min, spec.max), n)}
 	}
 	fc := &funcCall{call: e, c: c, ret: spec.ret}
-	if name == "mvfilter" {
+	switch name {
+	case "mvfilter":
 		return c.mvfilter(e)
+	case "in":
+		return c.inList(e.Args[0], e.Args[1:])
 	}
 	for i, a := range e.Args {
 		var ev evaluator
@@ -300,24 +303,8 @@ func addCondFuncs(m map[string]*funcSpec) {
 	m["typeof"] = &funcSpec{min: 1, max: 1, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
 		return perRow(func(a []*Vector, i int, out *Vector) { out.SetStr(i, a[0].Kinds[i].String()) }), nil
 	}}
-	m["in"] = &funcSpec{min: 2, max: -1, ret: typeBool, build: func(fc *funcCall) (batchFn, error) {
-		return func(c *evalCtx, a []*Vector, out *Vector) {
-			eq := func(x, y scalar) bool { return compareScalars(x, y) == 0 }
-			for i := 0; i < c.n; i++ {
-				if a[0].IsNull(i) {
-					continue
-				}
-				hit := false
-				for _, v := range a[1:] {
-					if !v.IsNull(i) && anyPair(a[0], v, i, eq) {
-						hit = true
-						break
-					}
-				}
-				out.SetBool(i, hit)
-			}
-		}, nil
-	}}
+	// in(x, v1, ...) is compiled by compiler.inList, as x IN (v1, ...).
+	m["in"] = &funcSpec{min: 2, max: -1, ret: typeBool}
 	m["validate"] = &funcSpec{min: 2, max: -1, ret: typeValue, cond: func(i, _ int) bool { return i%2 == 0 },
 		build: func(fc *funcCall) (batchFn, error) {
 			if len(fc.args)%2 != 0 {
