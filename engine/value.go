@@ -213,22 +213,7 @@ func (v *Vector) Build(mem memory.Allocator) arrow.Array {
 	}
 	switch {
 	case anyMulti:
-		bld := array.NewListBuilder(mem, arrow.BinaryTypes.String)
-		defer bld.Release()
-		vb := bld.ValueBuilder().(*array.StringBuilder)
-		var tmp []string
-		for i, k := range v.Kinds {
-			if k == KindNull {
-				bld.AppendNull()
-				continue
-			}
-			bld.Append(true)
-			tmp = v.Values(i, tmp[:0])
-			for _, s := range tmp {
-				vb.Append(s)
-			}
-		}
-		return bld.NewArray()
+		return buildList(mem, v)
 	case allNum && nonNull > 0:
 		bld := array.NewFloat64Builder(mem)
 		defer bld.Release()
