@@ -94,6 +94,7 @@ func TestConvertValueFuncs(t *testing.T) {
 
 func TestSearch(t *testing.T) {
 	agg := `| tstats count min(Registry.process_id) as m values(Registry.user) as u` + from + ` by Registry.dest | rename Registry.dest as dest`
+	const ipEval = ` | eval ip=case(dest="host1", "10.1.2.3", dest="apple", "10.200.0.1", dest="Zed", "fe80::1")`
 	tests := []struct {
 		name, q string
 		want    []string
@@ -108,6 +109,10 @@ func TestSearch(t *testing.T) {
 		{"!= excludes null", agg + ` | search m!=9`, []string{"dest | count | m | u", "Host2 | 1 | abc | <null>", "apple | 1 | 70 | bob"}},
 		{"NOT includes null", agg + ` | search NOT m=9`, []string{"dest | count | m | u", "Host2 | 1 | abc | <null>", "Zed | 1 | <null> | alice", "apple | 1 | 70 | bob"}},
 		{"multivalue != means no value matches", agg + ` | search u!=alice`, []string{"dest | count | m | u", "apple | 1 | 70 | bob"}},
+		// spl-semantics §2.2: a CIDR value matches the IPs in the subnet.
+		{"CIDR", agg + ipEval + ` | search ip="10.0.0.0/8" | table dest ip`, []string{"dest | ip", "apple | 10.200.0.1", "host1 | 10.1.2.3"}},
+		{"CIDR in IN, IPv6", agg + ipEval + ` | search ip IN ("fe80::/10", "10.1.0.0/16") | table dest ip`, []string{"dest | ip", "Zed | fe80::1", "host1 | 10.1.2.3"}},
+		{"CIDR !=", agg + ipEval + ` | search ip!="10.0.0.0/8" | table dest ip`, []string{"dest | ip", "Zed | fe80::1"}},
 		{"IN and OR", agg + ` | search dest IN (zed, apple) OR count>2`, []string{"dest | count | m | u", "Zed | 1 | <null> | alice", "apple | 1 | 70 | bob", "host1 | 3 | 9 | alice;bob"}},
 	}
 	for _, tc := range tests {

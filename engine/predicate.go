@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -81,6 +82,9 @@ type leaf struct {
 	// them with one hash lookup. A literal alone stays a glob.
 	globs []*glob
 	set   map[string]struct{}
+	// cidrs are the patterns that are CIDR subnets (search command only):
+	// a value that is an IP address in one of them matches.
+	cidrs []netip.Prefix
 	// neg turns the = test into != (field present and no value matches).
 	neg bool
 	// cmp is set for <, <=, >, >=; value and num describe the right side.
@@ -103,7 +107,7 @@ func (l *leaf) testStr(s string) bool {
 				return true
 			}
 		}
-		return false
+		return len(l.cidrs) > 0 && l.inSubnet(s)
 	}
 	if l.isNum {
 		if f, ok := parseNumber(s); ok {
@@ -125,11 +129,34 @@ func (l *leaf) inSet(s string) bool {
 	return ok
 }
 
+// inSubnet reports whether s is an IP address in one of l.cidrs.
+func (l *leaf) inSubnet(s string) bool {
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	for _, p := range l.cidrs {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
 // setPatterns fills l.globs and l.set from the patterns of an = or IN
-// test (see leaf).
-func (l *leaf) setPatterns(patterns []string) {
+// test (see leaf). With cidr (the search command; spl-semantics §2.2), a
+// pattern that is a CIDR subnet such as 10.0.0.0/8 also matches the IP
+// addresses in it; tstats WHERE matches it as a string only (§1.3: "best
+// effort" string matching).
+func (l *leaf) setPatterns(patterns []string, cidr bool) {
 	var lits []string
 	for _, p := range patterns {
+		if cidr && strings.Contains(p, "/") {
+			if pf, err := netip.ParsePrefix(p); err == nil {
+				l.cidrs = append(l.cidrs, pf.Masked())
+			}
+		}
 		if strings.Contains(p, "*") {
 			l.globs = append(l.globs, compileGlob(p))
 		} else {
@@ -327,7 +354,8 @@ const (
 	// modeTstats rejects bare terms (tstats WHERE has no _raw).
 	modeTstats predMode = iota
 	// modeResults is the search command over result rows: `*` matches all
-	// rows, any other bare term matches none.
+	// rows, any other bare term matches none, and a CIDR value matches
+	// the IP addresses of its subnet (setPatterns).
 	modeResults
 )
 
@@ -379,7 +407,7 @@ func (c *predCompiler) compile(e spl.SearchExpr) (pred, error) {
 		l.text = e.Field + string(e.Op) + splQuote(e.Value.Text)
 		switch e.Op {
 		case spl.OpEq, spl.OpNe:
-			l.setPatterns([]string{e.Value.Text})
+			l.setPatterns([]string{e.Value.Text}, c.mode == modeResults)
 			l.neg = e.Op == spl.OpNe
 		case spl.OpLt, spl.OpLe, spl.OpGt, spl.OpGe:
 			l.cmp = e.Op
@@ -399,7 +427,7 @@ func (c *predCompiler) compile(e spl.SearchExpr) (pred, error) {
 		for _, v := range e.Values {
 			pats = append(pats, v.Text)
 		}
-		l.setPatterns(pats)
+		l.setPatterns(pats, c.mode == modeResults)
 		l.text = inText(e)
 		return l, nil
 	case nil:
@@ -555,7 +583,7 @@ func (c *predCompiler) compileOr(e *spl.SearchOr) (pred, error) {
 	}
 	// The patterns are compiled once all of a field's are known.
 	for f, l := range merged {
-		l.setPatterns(pats[f])
+		l.setPatterns(pats[f], c.mode == modeResults)
 	}
 	var render func(x spl.SearchExpr) string
 	render = func(x spl.SearchExpr) string {

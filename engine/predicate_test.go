@@ -54,7 +54,7 @@ func TestLeafSetPatterns(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			l := &leaf{}
-			l.setPatterns(tc.patterns)
+			l.setPatterns(tc.patterns, false)
 			if len(l.set) != tc.set {
 				t.Errorf("set has %d members, want %d", len(l.set), tc.set)
 			}
@@ -68,6 +68,36 @@ func TestLeafSetPatterns(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLeafCIDR checks that a CIDR pattern matches the IPs of its subnet
+// only where cidr is set (the search command), and is otherwise a string.
+func TestLeafCIDR(t *testing.T) {
+	tests := []struct {
+		patterns []string
+		cidr     bool
+		value    string
+		want     bool
+	}{
+		{[]string{"10.0.0.0/8"}, true, "10.1.2.3", true},
+		{[]string{"10.0.0.0/8"}, true, "11.1.2.3", false},
+		{[]string{"10.1.2.3/8"}, true, "10.200.0.1", true}, // host bits ignored
+		{[]string{"10.0.0.0/8"}, true, "::ffff:10.1.2.3", true},
+		{[]string{"10.0.0.0/8"}, true, "10.0.0.0/8", true}, // still a literal
+		{[]string{"10.0.0.0/8"}, true, "host10", false},
+		{[]string{"fe80::/10", "192.168.0.0/16"}, true, "FE80::1", true},
+		{[]string{"fe80::/10", "192.168.0.0/16"}, true, "192.168.4.4", true},
+		{[]string{"10.0.0.0/8"}, false, "10.1.2.3", false}, // tstats WHERE
+		{[]string{"10.0.0.0/8"}, false, "10.0.0.0/8", true},
+		{[]string{"a/b"}, true, "a/b", true}, // not a CIDR
+	}
+	for _, tc := range tests {
+		l := &leaf{}
+		l.setPatterns(tc.patterns, tc.cidr)
+		if got := l.testStr(tc.value); got != tc.want {
+			t.Errorf("%q matches %q (cidr %v) = %v, want %v", tc.value, tc.patterns, tc.cidr, got, tc.want)
+		}
 	}
 }
 
