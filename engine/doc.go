@@ -152,7 +152,13 @@
 //     field fails every comparison, != included; NOT is the plain
 //     complement. On a multivalue field = matches when any value matches
 //     and != when no value does. Field names are case-sensitive; a bare
-//     term matches nothing (there is no _raw after tstats) except `*`.
+//     term matches nothing (there is no _raw after tstats) except `*`. A
+//     value in CIDR notation (ip="10.0.0.0/8") matches the addresses in
+//     the subnet in search (spl-semantics §2.2); in a tstats WHERE it is
+//     matched as a string (tstats CIDR matching is "best effort", §1.3).
+//   - Literal (wildcard-free) members of an IN list or of an OR chain on
+//     one field are probed in one case-folded hash set; glob members stay
+//     globs. In where/eval, IN (...) and in() use a case-sensitive set.
 //   - eval/where comparisons are case-sensitive, numeric when both sides
 //     are numbers, else byte-wise on the string forms. A field value that
 //     parses as a number is a number; a quoted string literal is always a
@@ -184,7 +190,9 @@
 //     sorted byte-wise; list keeps 100 values; median of an even count is
 //     the higher middle value; percN interpolates at rank p/100*(n-1)
 //     exactly; var/stdev are two-pass; mode ties go to the value seen
-//     first; dc and estdc are exact.
+//     first; dc and estdc are exact. earliest_time, latest_time and rate
+//     are as in tstats. Two output columns with one name (`count as x
+//     count as x`, `count by f f`) are a plan error.
 //   - eventstats adds the results to every row in input order; a row with
 //     a multivalue BY field gets the results of the group of its first
 //     values.
@@ -192,7 +200,8 @@
 // Other commands, each detailed in its file: rename (a renamed column
 // keeps its position; rightmost source wins), convert (ctime in
 // Options.Location, floored seconds; mktime unsupported), table, fields
-// (_time and _raw kept by `fields +`), dedup (null rows dropped unless
+// (_time and _raw kept by `fields +`; `fields - *` keeps them, only a
+// pattern starting with "_" removes them), dedup (null rows dropped unless
 // keepempty), sort (numbers before strings, missing values last), head,
 // fillnull, rex, regex (no _raw after tstats), bin (span= only), lookup
 // and inputlookup (ESCU definitions, WILDCARD/CIDR, case), join and append,
