@@ -40,9 +40,10 @@
 // String (rendered as Splunk does, numbers via FormatNumber), Number (also
 // for strings that parse as numbers, since Splunk treats a field value "42"
 // as a number) and Values. Vector is a batch of computed values as a struct
-// of arrays (Kinds, Nums, Strs, Multi) reused across batches; a field value
-// that parses as a number is a KindNumber that keeps its text, a string
-// literal stays a string. Vector.Build makes the narrowest column: list<utf8>
+// of arrays (Kinds, Nums, Strs, Multi, and the decimal places of computed
+// numbers) reused across batches; a field value that parses as a number
+// is a KindNumber that keeps its text, a string literal stays a string.
+// Vector.Build makes the narrowest column: list<utf8>
 // if any row is multivalue, float64 if every value is a computed number,
 // utf8 otherwise, so one field may change type between batches; consumers
 // read through Column. SetColumn replaces a column in place or appends it.
@@ -174,6 +175,21 @@
 //     anchored and case-sensitive, with no escape character.
 //   - match(), replace() and mvfind() use Go's RE2: PCRE-only constructs
 //     are plan errors naming the construct and its offset.
+//   - Precision (spl-semantics §6.3 says only that results are "rounded
+//     to a precision appropriate to the precision of the input"): a number
+//     carries its decimal places: those of its text for a literal or a
+//     field value ("2.50" has 2, "1727705109.547" 3), 3 for a timestamp
+//     with a millisecond fraction (else 0), 0 for an int64 column, and for
+//     a float64 column (tstats min(_time), an earlier eval) the fewest
+//     that give back the same float64. + and - round their result to the
+//     larger count of the operands, * to their sum, half away from zero,
+//     when computed (so comparisons see the rounded value): lastTime -
+//     firstTime is 5810.877, not 5810.8769998550415, and 0.1 + 0.2 = 0.3
+//     is true. Unary minus keeps the count. /, %, every function result
+//     and anything combined with one keep full precision, as does all
+//     arithmetic inside exact(). Trailing zeros are not printed: 2.50 + 1
+//     is 3.5 (FormatNumber's shortest form; the reference does not say
+//     whether Splunk prints 3.50).
 //   - round() rounds half away from zero on the shortest decimal text;
 //     tostring "commas", "duration" and "hex" as in evalfuncs_string.go;
 //     strptime defaults unset fields to 1970-01-01 00:00:00 in

@@ -139,6 +139,9 @@ type compiler struct {
 	// fieldsSeen collects the fields referenced, for mvfilter's check.
 	fieldsSeen []string
 	funcs      map[string]*funcSpec
+	// exact counts the exact() calls being compiled: arithmetic inside one
+	// keeps full precision.
+	exact int
 }
 
 func (c *compiler) id() int {
@@ -208,7 +211,7 @@ func (c *compiler) literal(e *spl.Literal) (evaluator, error) {
 		if !ok {
 			return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("invalid number %q", e.Text)}
 		}
-		n.kind, n.num = KindNumber, f
+		n.kind, n.num, n.dec = KindNumber, f, textDecimals(e.Text)
 	default:
 		n.kind, n.str = KindString, e.Text
 	}
@@ -244,7 +247,7 @@ func (c *compiler) binary(e *spl.Binary) (evaluator, error) {
 		}
 		return &cmpNode{id: c.id(), op: op, l: l, r: r}, nil
 	case "+", "-", "*", "/", "%", ".":
-		return &arithNode{id: c.id(), op: op, l: l, r: r}, nil
+		return &arithNode{id: c.id(), op: op, l: l, r: r, exact: c.exact > 0}, nil
 	case "LIKE":
 		return newLikeNode(c.id(), l, r, "LIKE"), nil
 	}
@@ -257,6 +260,7 @@ type constNode struct {
 	kind Kind
 	num  float64
 	str  string
+	dec  int8 // decimal places of a number literal ("2.50" has 2)
 	text string
 }
 
@@ -265,7 +269,7 @@ func (n *constNode) String() string { return n.text }
 func (n *constNode) eval(c *evalCtx) (*Vector, error) {
 	out := c.out(n.id)
 	for i := range out.Kinds {
-		out.Kinds[i], out.Nums[i], out.Strs[i] = n.kind, n.num, n.str
+		out.Kinds[i], out.Nums[i], out.Strs[i], out.decs[i] = n.kind, n.num, n.str, n.dec
 	}
 	return out, nil
 }
@@ -388,7 +392,8 @@ func (n *logicNode) eval(c *evalCtx) (*Vector, error) {
 	return out, nil
 }
 
-// negNode is unary minus; a non-number is null.
+// negNode is unary minus; a non-number is null. The result keeps the
+// operand's precision.
 type negNode struct {
 	id int
 	x  evaluator
@@ -404,7 +409,7 @@ func (n *negNode) eval(c *evalCtx) (*Vector, error) {
 	out := c.out(n.id)
 	for i := range out.Kinds {
 		if f, ok := x.Num(i); ok {
-			out.SetNum(i, -f)
+			out.setNumDec(i, -f, x.decimals(i))
 		}
 	}
 	return out, nil
@@ -553,10 +558,47 @@ func valuesOf(v *Vector, i int) []scalar {
 // the string forms of any two values (numbers via FormatNumber or their
 // field text). Any null operand gives null. A multivalue operand takes its
 // first value.
+//
+// Precision (spl-semantics §6.3: "Results are rounded to a precision
+// appropriate to the precision of the input"): + and - round their result
+// to the larger number of decimal places of the operands, * to their sum
+// (see Vector.decimals and roundPlaces), so that 1727705109.547 -
+// 1727699298.67 is 5810.877 and 0.1 + 0.2 is 0.3; / and % keep full
+// precision, as does any operand or result of full precision, and every
+// operation inside exact() (exact set).
 type arithNode struct {
-	id   int
-	op   string
-	l, r evaluator
+	id    int
+	op    string
+	l, r  evaluator
+	exact bool
+}
+
+// sumDecimals is the precision of a + or - result: the larger of the
+// operands' decimals, full when either is full.
+func sumDecimals(a, b int8) int8 {
+	if a < 0 || b < 0 {
+		return decFull
+	}
+	return max(a, b)
+}
+
+// productDecimals is the precision of a * result: the sum of the
+// operands' decimals, full when either is full or the sum is too large.
+func productDecimals(a, b int8) int8 {
+	if a < 0 || b < 0 {
+		return decFull
+	}
+	return clampDecimals(int(a) + int(b))
+}
+
+// setRounded makes row i the number f rounded to d places, or at full
+// precision in exact().
+func (n *arithNode) setRounded(out *Vector, i int, f float64, d int8) {
+	if n.exact {
+		out.SetNum(i, f)
+		return
+	}
+	out.setNumDec(i, roundPlaces(f, d), d)
 }
 
 func (n *arithNode) typ() exprType { return typeValue }
@@ -588,7 +630,7 @@ func (n *arithNode) eval(c *evalCtx) (*Vector, error) {
 			lk, rk := l.Kinds[i], r.Kinds[i]
 			switch {
 			case lk == KindNumber && rk == KindNumber:
-				out.SetNum(i, l.Nums[i]+r.Nums[i])
+				n.setRounded(out, i, l.Nums[i]+r.Nums[i], sumDecimals(l.decimals(i), r.decimals(i)))
 			case lk == KindNull || rk == KindNull || lk == KindNumber || rk == KindNumber:
 			default:
 				a, _ := l.Str(i)
@@ -605,9 +647,9 @@ func (n *arithNode) eval(c *evalCtx) (*Vector, error) {
 		a, b := l.Nums[i], r.Nums[i]
 		switch n.op {
 		case "-":
-			out.SetNum(i, a-b)
+			n.setRounded(out, i, a-b, sumDecimals(l.decimals(i), r.decimals(i)))
 		case "*":
-			out.SetNum(i, a*b)
+			n.setRounded(out, i, a*b, productDecimals(l.decimals(i), r.decimals(i)))
 		case "/":
 			if b != 0 {
 				out.SetNum(i, a/b)

@@ -279,6 +279,30 @@ func TestEvalExpressions(t *testing.T) {
 		{`max(n, nul)`, "42 | 7"},
 		{`abs(s)`, "<null> | <null>"},
 
+		// Precision (arithNode): + and - round to the larger number of
+		// decimals of the operands, * to their sum; / and functions keep
+		// full precision; exact() keeps it everywhere inside. Trailing
+		// zeros are not printed (2.50 + 1 is 3.5).
+		{`1727705109.547 - 1727699298.67`, "5810.877 | 5810.877"},
+		{`exact(1727705109.547 - 1727699298.67)`, "5810.8769998550415 | 5810.8769998550415"},
+		{`0.1 + 0.2`, "0.3 | 0.3"},
+		{`exact(0.1 + 0.2)`, "0.30000000000000004 | 0.30000000000000004"},
+		{`exact(0.1) + 0.2`, "0.30000000000000004 | 0.30000000000000004"},
+		{`0.3 - (0.1 + 0.2)`, "0 | 0"},
+		{`0.1 + 0.2 = 0.3`, "T | T"},
+		{`2.50 + 1`, "3.5 | 3.5"},
+		{`1.1 * 1.1`, "1.21 | 1.21"},
+		{`1.1 * 1.1 * 1.1`, "1.331 | 1.331"},
+		{`-(0.1 + 0.2) + 0.3`, "0 | 0"},
+		{`f * 3`, "7.665 | -7.5"},
+		{`f - 0.005`, "2.55 | -2.505"},
+		{`n - 0.5`, "41.5 | 6.5"},
+		{`1 / 3`, "0.3333333333333333 | 0.3333333333333333"},
+		{`sqrt(2) + 1`, "2.414213562373095 | 2.414213562373095"},
+		{`1.5e-3 + 0.0001`, "0.0016 | 0.0016"},
+		{`1e300 * 10`, "1e+301 | 1e+301"},
+		{`1e309 - 1e309`, "nan | nan"},
+
 		// Time functions (now is 2024-05-01T12:00:00Z, zone UTC).
 		{`now()`, "1714564800 | 1714564800"},
 		{`strftime(0, "%Y-%m-%dT%H:%M:%S")`, "1970-01-01T00:00:00 | 1970-01-01T00:00:00"},
@@ -401,5 +425,37 @@ func TestRoundDecimal(t *testing.T) {
 		if got := FormatNumber(roundDecimal(tc.f, tc.n)); got != tc.want {
 			t.Errorf("round(%v, %d) = %s, want %s", tc.f, tc.n, got, tc.want)
 		}
+	}
+}
+
+// TestEvalPrecisionPipeline checks the precision rule on the values a
+// detection computes: tstats min/max(_time) (float64 epoch seconds with a
+// millisecond fraction), _time itself (a timestamp column) and numeric
+// field text.
+func TestEvalPrecisionPipeline(t *testing.T) {
+	env := newTestEnv(t, []row{
+		{"_time": int64(1727699298670), "dest": "h1", "registry_value_data": "0.1"},
+		{"_time": int64(1727705109547), "dest": "h1", "registry_value_data": "0.2"},
+	}, 10, 10)
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{`| tstats min(_time) as firstTime max(_time) as lastTime from datamodel=Endpoint.Registry by Registry.dest | eval d=lastTime-firstTime, e=exact(lastTime-firstTime), h=round(d/3600, 2)`, []string{
+			"Registry.dest | firstTime | lastTime | d | e | h",
+			"h1 | 1727699298.67 | 1727705109.547 | 5810.877 | 5810.8769998550415 | 1.61",
+		}},
+		{`| tstats values(Registry.registry_value_data) as v from datamodel=Endpoint.Registry | eval s=mvindex(v, 0) + mvindex(v, 1), t=exact(mvindex(v, 0) + mvindex(v, 1))`, []string{
+			"v | s | t",
+			"0.1;0.2 | 0.3 | 0.30000000000000004",
+		}},
+		{`| tstats count from datamodel=Endpoint.Registry by _time | eval t=_time+0.1 | table _time t`, []string{
+			"_time | t",
+			"1727699298.67 | 1727699298.77",
+			"1727705109.547 | 1727705109.647",
+		}},
+	}
+	for _, tc := range tests {
+		equalLines(t, tc.q, env.run(t, tc.q), tc.want)
 	}
 }

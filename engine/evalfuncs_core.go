@@ -79,7 +79,7 @@ func funcTable() map[string]*funcSpec {
 var unsupportedFuncs = []string{
 	"searchmatch", "printf", "spath", "commands", "sigfig", "random", "json_object",
 	"json_extract", "json_array", "mvrange", "mvmap", "tojson", "ipmask", "lookup",
-	"isbool", "exact", "acos", "asin", "atan", "atan2", "cos", "sin", "tan", "hypot",
+	"isbool", "acos", "asin", "atan", "atan2", "cos", "sin", "tan", "hypot",
 	"relative_time_modifier", "bitand", "bitor", "bitxor", "bitnot", "bit_shift_left", "bit_shift_right",
 }
 
@@ -150,6 +150,10 @@ func (c *compiler) call(e *spl.Call) (evaluator, error) {
 		return c.mvfilter(e)
 	case "in":
 		return c.inList(e.Args[0], e.Args[1:])
+	}
+	if name == "exact" {
+		c.exact++
+		defer func() { c.exact-- }()
 	}
 	for i, a := range e.Args {
 		var ev evaluator

@@ -87,3 +87,99 @@ func looksNumeric(s string) bool {
 	}
 	return i == len(s)
 }
+
+// textDecimals returns the decimal places of the number text s (which
+// parseNumber accepts): the digits after the point less the exponent,
+// never below 0 ("2.50" has 2, "1.5e-3" has 4, "1.5e3" has 0), or decFull
+// when that is more than maxDecimals.
+func textDecimals(s string) int8 {
+	frac, exp, i := 0, 0, 0
+	for i < len(s) && s[i] != '.' && s[i] != 'e' && s[i] != 'E' {
+		i++
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			frac++
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		neg := false
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			neg = s[i] == '-'
+			i++
+		}
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			if exp < 1000 {
+				exp = exp*10 + int(s[i]-'0')
+			}
+		}
+		if neg {
+			exp = -exp
+		}
+	}
+	return clampDecimals(frac - exp)
+}
+
+// shortestDecimals returns the decimal places of f: the fewest d for
+// which f is the float64 nearest a number of d decimals (1727705109.547
+// has 3, as its shortest round-trip text), found by rounding f*10^d
+// rather than by formatting f, which is several times slower. It is
+// decFull for NaN, the infinities, and when no d up to the precision of a
+// float64 (f*10^d below 2^52) fits (1.0/3 has 16, 0.1+0.2 is full). It
+// does not allocate.
+func shortestDecimals(f float64) int8 {
+	if f == math.Trunc(f) {
+		if math.IsInf(f, 0) {
+			return decFull
+		}
+		return 0
+	}
+	for d := 1; d <= maxDecimals; d++ {
+		p := pow10[d]
+		x := f * p
+		if !(math.Abs(x) < 1<<52) { // NaN included
+			return decFull
+		}
+		if math.Round(x)/p == f {
+			return int8(d)
+		}
+	}
+	return decFull
+}
+
+// clampDecimals maps a count of decimal places to a precision: 0 for a
+// negative count, decFull above maxDecimals.
+func clampDecimals(d int) int8 {
+	switch {
+	case d < 0:
+		return 0
+	case d > maxDecimals:
+		return decFull
+	}
+	return int8(d)
+}
+
+// pow10 holds the powers of ten a float64 represents exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// roundPlaces rounds f to d decimal places (half away from zero), the
+// precision tracking of eval arithmetic: with d the decimals of an exact
+// decimal sum, difference or product, the result is the float64 nearest
+// that exact decimal (5810.877, not 5810.87700009346), since both the
+// rounded f*10^d and 10^d are exact and the division is correctly
+// rounded. f is returned unchanged for decFull, and when f*10^d is 2^52 or
+// more, where a float64 has no digits to spare (NaN and ±Inf included).
+func roundPlaces(f float64, d int8) float64 {
+	if d < 0 || int(d) >= len(pow10) {
+		return f
+	}
+	p := pow10[d]
+	x := f * p
+	if !(math.Abs(x) < 1<<52) {
+		return f
+	}
+	return math.Round(x) / p
+}

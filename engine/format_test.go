@@ -41,3 +41,111 @@ func TestParseNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestDecimals(t *testing.T) {
+	tests := []struct {
+		text string
+		want int8
+	}{
+		{"5", 0}, {"-5", 0}, {"2.50", 2}, {"1727705109.547", 3}, {".5", 1}, {"5.", 0},
+		{"1.5e-3", 4}, {"1.5E3", 0}, {"15e-1", 1}, {"+0.25e+1", 1},
+		{"0.000000000000000001", decFull}, {"1e-400", decFull},
+	}
+	for _, tc := range tests {
+		if got := textDecimals(tc.text); got != tc.want {
+			t.Errorf("textDecimals(%q) = %d, want %d", tc.text, got, tc.want)
+		}
+	}
+	floats := []struct {
+		f    float64
+		want int8
+	}{
+		{0, 0}, {42, 0}, {-42, 0}, {1e21, 0}, {1727705109.547, 3}, {-1727699298.67, 2},
+		{0.1, 1}, {2.5e-7, 8}, {1.0 / 3, 16}, {1e-20, decFull},
+		{math.NaN(), decFull}, {math.Inf(1), decFull}, {math.Inf(-1), decFull},
+	}
+	for _, tc := range floats {
+		if got := shortestDecimals(tc.f); got != tc.want {
+			t.Errorf("shortestDecimals(%v) = %d, want %d", tc.f, got, tc.want)
+		}
+	}
+}
+
+func TestRoundPlaces(t *testing.T) {
+	// Variables, so that the sums are float64 operations, not exact
+	// constant arithmetic.
+	last, first, a, b, c := 1727705109.547, 1727699298.67, 0.1, 0.2, 1.1
+	tests := []struct {
+		f    float64
+		d    int8
+		want string
+	}{
+		{last - first, 3, "5810.877"},
+		{last - first, decFull, "5810.8769998550415"},
+		{a + b, 1, "0.3"},
+		{c * c, 2, "1.21"},
+		{-2.5, 0, "-3"},
+		{2.675, 2, "2.68"}, // an exact decimal in the text, not the binary value
+		{a + b, decFull, "0.30000000000000004"},
+		{1e300 * 10, 2, "1e+301"},
+		{4503599627370495.5, 1, "4503599627370495.5"}, // 2^52 - 0.5: no digits to spare
+		{math.Inf(1), 3, "inf"},
+		{math.NaN(), 3, "nan"},
+	}
+	for _, tc := range tests {
+		if got := FormatNumber(roundPlaces(tc.f, tc.d)); got != tc.want {
+			t.Errorf("roundPlaces(%v, %d) = %s, want %s", tc.f, tc.d, got, tc.want)
+		}
+	}
+}
+
+func TestDecimalsNoAlloc(t *testing.T) {
+	allocs := testing.AllocsPerRun(100, func() {
+		_ = shortestDecimals(1727705109.547)
+		_ = textDecimals("1727699298.67")
+		_ = roundPlaces(5810.877000001, 3)
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per run, want 0", allocs)
+	}
+}
+
+// TestShortestDecimalsAgreesWithText checks shortestDecimals against the
+// decimals of the shortest round-trip text on times, prices and sums.
+func TestShortestDecimalsAgreesWithText(t *testing.T) {
+	var vals []float64
+	for i := 0; i < 20000; i++ {
+		vals = append(vals,
+			1727699298+float64(i)/1000, // epoch seconds with milliseconds
+			float64(i)/100,             // prices
+			float64(i)*0.1+0.2,         // float sums
+			-float64(i)/7,              // repeating fractions
+			float64(i)*1e-9,            // small values
+		)
+	}
+	for _, f := range vals {
+		want := textDecimals(FormatNumber(f))
+		if math.Abs(f) < 1e-6 && f != 0 {
+			continue // exponent form: compared through textDecimals anyway
+		}
+		// Full precision stands for a text of 16 or 17 significant digits,
+		// where a float64 has no decimal to spare.
+		if got := shortestDecimals(f); got != want && !(got == decFull && sigDigits(FormatNumber(f)) >= 16) {
+			t.Fatalf("shortestDecimals(%v) = %d, text %s has %d", f, got, FormatNumber(f), want)
+		}
+	}
+}
+
+// sigDigits counts the significant digits of a plain decimal text.
+func sigDigits(s string) int {
+	n, lead := 0, true
+	for _, ch := range s {
+		switch {
+		case ch == '0' && lead:
+		case ch >= '0' && ch <= '9':
+			n++
+			lead = false
+		}
+	}
+	return n
+}

@@ -54,9 +54,27 @@ type Vector struct {
 	Nums  []float64
 	Strs  []string
 	Multi [][]string
+	// decs is the precision of a computed number (see decimals): the
+	// number of decimal places + - and * round to, decFull or decShortest.
+	// A number that kept its field text takes its precision from the text.
+	decs []int8
 	// mv is the backing store of the Multi slices loaded from list columns.
 	mv []string
 }
+
+// Precision markers in Vector.decs; values from 0 up are decimal places.
+const (
+	// decFull is full precision: the shortest round-trip form of the
+	// float64 (a quotient, a function result, exact()).
+	decFull int8 = -1
+	// decShortest is the precision of a float64 read from a column, where
+	// the number of decimals is that of its shortest text, found only when
+	// arithmetic needs it.
+	decShortest int8 = -2
+	// maxDecimals bounds a tracked precision: more decimal places than a
+	// float64 holds is full precision.
+	maxDecimals = 17
+)
 
 // Reset makes v n rows long, every row null.
 func (v *Vector) Reset(n int) {
@@ -66,10 +84,16 @@ func (v *Vector) Reset(n int) {
 		v.Strs = make([]string, n)
 		v.Multi = make([][]string, n)
 	}
-	v.Kinds, v.Nums, v.Strs, v.Multi = v.Kinds[:n], v.Nums[:n], v.Strs[:n], v.Multi[:n]
+	if cap(v.decs) < n {
+		v.decs = make([]int8, n)
+	}
+	v.Kinds, v.Nums, v.Strs, v.Multi, v.decs = v.Kinds[:n], v.Nums[:n], v.Strs[:n], v.Multi[:n], v.decs[:n]
 	clear(v.Kinds)
 	clear(v.Strs)
 	clear(v.Multi)
+	for i := range v.decs {
+		v.decs[i] = decFull
+	}
 	v.mv = v.mv[:0]
 }
 
@@ -79,9 +103,28 @@ func (v *Vector) Len() int { return len(v.Kinds) }
 // SetNull makes row i null.
 func (v *Vector) SetNull(i int) { v.Kinds[i], v.Strs[i], v.Multi[i] = KindNull, "", nil }
 
-// SetNum makes row i the number f.
+// SetNum makes row i the number f, at full precision.
 func (v *Vector) SetNum(i int, f float64) {
-	v.Kinds[i], v.Nums[i], v.Strs[i], v.Multi[i] = KindNumber, f, "", nil
+	v.Kinds[i], v.Nums[i], v.Strs[i], v.Multi[i], v.decs[i] = KindNumber, f, "", nil, decFull
+}
+
+// setNumDec makes row i the number f with precision d (decimal places,
+// decFull or decShortest).
+func (v *Vector) setNumDec(i int, f float64, d int8) {
+	v.Kinds[i], v.Nums[i], v.Strs[i], v.Multi[i], v.decs[i] = KindNumber, f, "", nil, d
+}
+
+// decimals returns the precision of number row i: the decimal places of
+// its field text ("1727705109.547" has 3, "2.50" has 2) or, for a computed
+// number, the tracked decimals; decFull (-1) for full precision.
+func (v *Vector) decimals(i int) int8 {
+	if s := v.Strs[i]; s != "" {
+		return textDecimals(s)
+	}
+	if d := v.decs[i]; d != decShortest {
+		return d
+	}
+	return shortestDecimals(v.Nums[i])
 }
 
 // SetStr makes row i the string s.
@@ -122,7 +165,7 @@ func (v *Vector) SetValues(i int, vals []string) {
 
 // CopyRow sets row i of v to row j of src.
 func (v *Vector) CopyRow(i int, src *Vector, j int) {
-	v.Kinds[i], v.Nums[i], v.Strs[i], v.Multi[i] = src.Kinds[j], src.Nums[j], src.Strs[j], src.Multi[j]
+	v.Kinds[i], v.Nums[i], v.Strs[i], v.Multi[i], v.decs[i] = src.Kinds[j], src.Nums[j], src.Strs[j], src.Multi[j], src.decs[j]
 }
 
 // IsNull reports whether row i is null.
@@ -402,7 +445,9 @@ func (c *Column) Values(i int, dst []string) []string {
 }
 
 // Load fills v with the whole column: numbers as KindNumber (a string that
-// parses as a number too, keeping its text), other strings as KindString,
+// parses as a number too, keeping its text; int64 values have 0 decimals,
+// timestamps 3 when they have a millisecond fraction, float64 values the
+// decimals of their shortest text), other strings as KindString,
 // booleans as the strings "true"/"false", multivalue rows as KindMulti (a
 // one-value list row is a single value). v is Reset first.
 func (c *Column) Load(v *Vector) {
@@ -428,19 +473,26 @@ func (c *Column) Load(v *Vector) {
 	case c.f64 != nil:
 		for i, f := range c.f64.Float64Values() {
 			if c.f64.IsValid(i) {
-				v.SetNum(i, f)
+				v.setNumDec(i, f, decShortest)
 			}
 		}
 	case c.i64 != nil:
 		for i, x := range c.i64.Int64Values() {
 			if c.i64.IsValid(i) {
-				v.SetNum(i, float64(x))
+				v.setNumDec(i, float64(x), 0)
 			}
 		}
 	case c.ts != nil:
 		for i := 0; i < n; i++ {
 			if c.ts.IsValid(i) {
-				v.SetNum(i, c.tsSeconds(i))
+				// Epoch seconds with a millisecond fraction: 3 decimals
+				// when there is a fraction, else 0.
+				ms := c.toMs(int64(c.ts.Value(i)))
+				d := int8(0)
+				if ms%1000 != 0 {
+					d = 3
+				}
+				v.setNumDec(i, float64(ms)/1000, d)
 			}
 		}
 	case c.bools != nil:

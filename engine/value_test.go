@@ -183,3 +183,42 @@ func TestSetColumn(t *testing.T) {
 		t.Error("ColumnByName of an absent field is not nil")
 	}
 }
+
+func TestLoadDecimals(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	tsb := array.NewTimestampBuilder(mem, &arrow.TimestampType{Unit: arrow.Millisecond})
+	tsb.AppendValues([]arrow.Timestamp{1727705109547, 1727705109000, 1727705109500}, nil)
+	f64 := array.NewFloat64Builder(mem)
+	f64.AppendValues([]float64{1727699298.67, 3, 0.30000000000000004}, nil)
+	i64 := array.NewInt64Builder(mem)
+	i64.AppendValues([]int64{1, 2, 3}, nil)
+	str := array.NewStringBuilder(mem)
+	str.AppendValues([]string{"2.50", "7", "1e-2"}, nil)
+	tests := []struct {
+		name string
+		b    array.Builder
+		want []int8
+	}{
+		{"timestamp", tsb, []int8{3, 0, 3}},
+		{"float64", f64, []int8{2, 0, decFull}},
+		{"int64", i64, []int8{0, 0, 0}},
+		{"utf8", str, []int8{2, 0, 2}},
+	}
+	var v Vector
+	for _, tc := range tests {
+		a := tc.b.NewArray()
+		tc.b.Release()
+		c, err := NewColumn(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Load(&v)
+		for i, want := range tc.want {
+			if got := v.decimals(i); got != want {
+				t.Errorf("%s row %d: decimals %d, want %d", tc.name, i, got, want)
+			}
+		}
+		a.Release()
+	}
+}
