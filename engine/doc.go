@@ -115,6 +115,9 @@
 //     times. Stats-only names (list, c, mean, p<N>) and per_second,
 //     estdc_error and the like are positioned "tstats does not support"
 //     errors.
+//   - Two output columns with one name (`count as x count as x`, `count
+//     by f f`, a result named like a BY field) are a plan error, as in
+//     stats (checkStatsNames, statsfuncs.go).
 //   - Without BY, tstats returns one row even when nothing matched: count,
 //     count(f) and dc are 0; the other functions are null.
 //   - Row order: ascending by the BY values, compared as strings byte-wise

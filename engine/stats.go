@@ -179,38 +179,14 @@ func planStatsCommon(cmd string, opts []spl.Option, aggs []spl.StatsAgg, by []st
 	for _, a := range n.aggs {
 		n.out = append(n.out, a.name)
 	}
-	if err := checkStatsNames(cmd, n.by, n.aggs, pos); err != nil {
+	results := make([]resultName, len(n.aggs))
+	for i, a := range n.aggs {
+		results[i] = resultName{name: a.name, shown: a.shown, pos: a.pos}
+	}
+	if err := checkStatsNames(cmd, n.by, results, pos); err != nil {
 		return nil, err
 	}
 	return n, nil
-}
-
-// checkStatsNames rejects a stats whose output would hold two columns of
-// one name: a BY field listed twice, a result named like a BY field, or
-// two results of one name (Splunk's stats refuses a result named like a
-// group-by field; the reference does not cover the others, and two
-// columns of one name would leave every later command reading only the
-// first, so all three are plan errors).
-func checkStatsNames(cmd string, by []string, aggs []statsFn, pos spl.Span) error {
-	seen := make(map[string]string, len(by)+len(aggs))
-	for _, b := range by {
-		if _, dup := seen[b]; dup {
-			return &spl.Error{Pos: pos, Msg: fmt.Sprintf("%s: the BY field %s is listed twice", cmd, b)}
-		}
-		seen[b] = ""
-	}
-	for _, a := range aggs {
-		prev, dup := seen[a.name]
-		switch {
-		case !dup:
-			seen[a.name] = a.shown
-		case prev == "":
-			return &spl.Error{Pos: a.pos, Msg: fmt.Sprintf("%s: the result %s cannot have the same name as a BY field", cmd, a.shown)}
-		default:
-			return &spl.Error{Pos: a.pos, Msg: fmt.Sprintf("%s: the results %s and %s have the same name %s; rename one with AS", cmd, prev, a.shown, a.name)}
-		}
-	}
-	return nil
 }
 
 // expandStatsWildcard returns one function per input field that a.Field

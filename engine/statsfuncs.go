@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+
+	"github.com/minispl/minispl/spl"
 )
 
 // This file names the aggregate functions of tstats, stats and
@@ -142,4 +144,39 @@ func lookupStatsFunc(fn string) (statsFuncKind, float64, error) {
 		return 0, 0, fmt.Errorf("stats function %s() is not implemented by minispl", fn)
 	}
 	return 0, 0, fmt.Errorf("unknown stats function %s()", fn)
+}
+
+// resultName is one aggregate's output column, for checkStatsNames: its
+// name, the function as written (with AS when renamed), and its place.
+type resultName struct {
+	name, shown string
+	pos         spl.Span
+}
+
+// checkStatsNames rejects a tstats or stats whose output would hold two
+// columns of one name: a BY field listed twice, a result named like a BY
+// field, or two results of one name (Splunk's stats refuses a result
+// named like a group-by field; the reference does not cover the others,
+// and two columns of one name would leave every later command reading
+// only the first, so all three are plan errors). pos places a BY error.
+func checkStatsNames(cmd string, by []string, results []resultName, pos spl.Span) error {
+	seen := make(map[string]string, len(by)+len(results))
+	for _, b := range by {
+		if _, dup := seen[b]; dup {
+			return &spl.Error{Pos: pos, Msg: fmt.Sprintf("%s: the BY field %s is listed twice", cmd, b)}
+		}
+		seen[b] = ""
+	}
+	for _, a := range results {
+		prev, dup := seen[a.name]
+		switch {
+		case !dup:
+			seen[a.name] = a.shown
+		case prev == "":
+			return &spl.Error{Pos: a.pos, Msg: fmt.Sprintf("%s: the result %s cannot have the same name as a BY field", cmd, a.shown)}
+		default:
+			return &spl.Error{Pos: a.pos, Msg: fmt.Sprintf("%s: the results %s and %s have the same name %s; rename one with AS", cmd, prev, a.shown, a.name)}
+		}
+	}
+	return nil
 }

@@ -215,8 +215,13 @@ func (e *Engine) planTstats(ts *spl.Tstats, pl *Plan) (node, error) {
 		sp.loc = e.opt.Location
 		n.span = sp
 	}
-	for _, a := range n.aggs {
+	results := make([]resultName, len(n.aggs))
+	for i, a := range n.aggs {
 		n.out = append(n.out, a.name)
+		results[i] = resultName{name: a.name, shown: a.shown, pos: ts.Aggs[i].Pos}
+	}
+	if err := checkStatsNames("tstats", ts.By, results, ts.Pos); err != nil {
+		return nil, err
 	}
 	return n, nil
 }

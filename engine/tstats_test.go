@@ -1,9 +1,12 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/minispl/minispl/spl"
 )
 
 // base is 2024-09-30T14:05:09.547Z in epoch milliseconds.
@@ -124,5 +127,40 @@ func TestSeedPipeline(t *testing.T) {
 		``}, "\n")
 	if got := pl.String(); got != wantPlan {
 		t.Errorf("plan:\ngot:\n%s\nwant:\n%s", got, wantPlan)
+	}
+}
+
+// TestTstatsDuplicateNames checks that tstats, like stats, refuses two
+// output columns of one name, with the error at the second result (at
+// tstats for a BY field listed twice).
+func TestTstatsDuplicateNames(t *testing.T) {
+	tests := []struct {
+		q    string
+		at   string // the error starts at the last occurrence of this text
+		want string
+	}{
+		{`| tstats count as x count as x` + from, `count`, `tstats: the results count AS x and count AS x have the same name x; rename one with AS`},
+		{`| tstats count dc(Registry.dest) as count` + from, `dc(`, `tstats: the results count and dc(Registry.dest) AS count have the same name count; rename one with AS`},
+		{`| tstats count` + from + ` by Registry.dest Registry.dest`, `tstats`, `tstats: the BY field Registry.dest is listed twice`},
+		{`| tstats count as Registry.dest` + from + ` by Registry.dest`, `count`, `tstats: the result count AS Registry.dest cannot have the same name as a BY field`},
+	}
+	env := newTestEnv(t, fixture(), 4096, 4096)
+	for _, tc := range tests {
+		_, err := env.eng.Plan(parse(t, tc.q))
+		var se *spl.Error
+		if !errors.As(err, &se) {
+			t.Errorf("Plan(%q) error = %v, want *spl.Error", tc.q, err)
+			continue
+		}
+		if se.Msg != tc.want {
+			t.Errorf("Plan(%q) = %q, want %q", tc.q, se.Msg, tc.want)
+		}
+		if want := strings.LastIndex(tc.q, tc.at); se.Pos.Start != want {
+			t.Errorf("Plan(%q) error at %d, want %d", tc.q, se.Pos.Start, want)
+		}
+	}
+	// Different names are fine, and the same field under two functions.
+	if _, err := env.eng.Plan(parse(t, `| tstats count count(Registry.dest) min(_time) as t max(_time)`+from+` by Registry.dest Registry.user`)); err != nil {
+		t.Errorf("distinct names: %v", err)
 	}
 }
