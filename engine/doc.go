@@ -170,6 +170,13 @@
 //     a number plus a string is null. - * / % on a non-number, and
 //     division or modulo by zero, are null. Null propagates through
 //     arithmetic, . and comparisons.
+//   - NaN (inf - inf, or a NaN in a float64 column) follows IEEE 754, as
+//     Go's comparisons do: it equals no number, itself included, and is
+//     neither less nor greater than any, so = < <= > >= are false and !=
+//     is true, in search orderings, eval/where comparisons and IN alike
+//     (compareFloat); against a string it compares by its text "nan", as
+//     any number does. min() and max() return NaN only when given no other
+//     number.
 //   - AND, OR and XOR are Kleene three-valued; where keeps only true rows.
 //     A value where a boolean is required, and a boolean assigned by eval,
 //     are plan errors, as Splunk's typechecker gives.

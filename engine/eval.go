@@ -453,7 +453,8 @@ func (s scalar) string() string {
 }
 
 // compareScalars compares two non-null values: numerically when both are
-// numbers, else byte-wise on their string forms (case-sensitive).
+// numbers (unordered when one is NaN, see compareFloat), else byte-wise on
+// their string forms (case-sensitive; a NaN number's form is "nan").
 func compareScalars(a, b scalar) int {
 	if a.kind == KindNumber && b.kind == KindNumber {
 		return compareFloat(a.num, b.num)
@@ -461,6 +462,8 @@ func compareScalars(a, b scalar) int {
 	return strings.Compare(a.string(), b.string())
 }
 
+// cmpResult applies a comparison operator to a compareFloat or
+// strings.Compare result; unordered satisfies only !=.
 func cmpResult(op string, c int) bool {
 	switch op {
 	case "=":
@@ -468,13 +471,13 @@ func cmpResult(op string, c int) bool {
 	case "!=":
 		return c != 0
 	case "<":
-		return c < 0
+		return c == -1
 	case "<=":
-		return c <= 0
+		return c == -1 || c == 0
 	case ">":
-		return c > 0
+		return c == 1
 	}
-	return c >= 0
+	return c == 0 || c == 1
 }
 
 // cmpNode is = != < <= > >=. A comparison with a null side is null. On a

@@ -302,6 +302,23 @@ func TestEvalExpressions(t *testing.T) {
 		{`1.5e-3 + 0.0001`, "0.0016 | 0.0016"},
 		{`1e300 * 10`, "1e+301 | 1e+301"},
 		{`1e309 - 1e309`, "nan | nan"},
+		// NaN (inf - inf) is unordered: equal to nothing, itself included,
+		// neither less nor greater than any number; against a string it
+		// compares by its text "nan", as any number does.
+		{`(1e309 - 1e309) = (1e309 - 1e309)`, "F | F"},
+		{`(1e309 - 1e309) != (1e309 - 1e309)`, "T | T"},
+		{`(1e309 - 1e309) < 1`, "F | F"},
+		{`(1e309 - 1e309) <= 1`, "F | F"},
+		{`(1e309 - 1e309) > 1`, "F | F"},
+		{`(1e309 - 1e309) >= 1`, "F | F"},
+		{`1 >= (1e309 - 1e309)`, "F | F"},
+		{`(1e309 - 1e309) IN (1, 2)`, "F | F"},
+		{`in(1e309 - 1e309, 1e309 - 1e309, 1)`, "F | F"},
+		{`(1e309 - 1e309) = "nan"`, "T | T"},
+		{`min(1e309 - 1e309, 3)`, "3 | 3"},
+		{`max(3, 1e309 - 1e309)`, "3 | 3"},
+		{`max(1e309 - 1e309, 3)`, "3 | 3"},
+		{`min(1e309 - 1e309)`, "nan | nan"},
 
 		// Time functions (now is 2024-05-01T12:00:00Z, zone UTC).
 		{`now()`, "1714564800 | 1714564800"},

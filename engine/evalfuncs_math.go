@@ -91,7 +91,8 @@ func addMathFuncs(m map[string]*funcSpec) {
 // minMax is min() and max() over every value of every argument, nulls
 // ignored. As in tstats, numbers order before strings: min is the least
 // number if any (else the least string, byte-wise), max the greatest string
-// if any (else the greatest number).
+// if any (else the greatest number). NaN, unordered with every number, is
+// the result only when no other number is given.
 func minMax(a []*Vector, i int, out *Vector, isMax bool) {
 	var best scalar
 	found := false
@@ -104,11 +105,14 @@ func minMax(a []*Vector, i int, out *Vector, isMax bool) {
 			// numbers < strings
 			return xn != isMax
 		}
+		if xn && math.IsNaN(best.num) {
+			return true // any number beats NaN, which orders with none
+		}
 		c := compareScalars(x, best)
 		if isMax {
-			return c > 0
+			return c == 1
 		}
-		return c < 0
+		return c == -1
 	}
 	for _, v := range a {
 		if v.IsNull(i) {

@@ -185,27 +185,41 @@ func (l *leaf) testNum(f float64) bool {
 	return l.testStr(FormatNumber(f))
 }
 
+// order applies l's ordering to the result of a comparison (see
+// compareFloat: unordered satisfies none).
 func (l *leaf) order(c int) bool {
 	switch l.cmp {
 	case spl.OpLt:
-		return c < 0
+		return c == -1
 	case spl.OpLe:
-		return c <= 0
+		return c == -1 || c == 0
 	case spl.OpGt:
-		return c > 0
+		return c == 1
 	default:
-		return c >= 0
+		return c == 0 || c == 1
 	}
 }
 
+// unordered is compareFloat's result when a side is NaN.
+const unordered = 2
+
+// compareFloat compares two numbers: -1, 0 or 1, or unordered when either
+// is NaN. NaN, which arithmetic can produce (inf - inf) and a float64
+// column can hold, follows IEEE 754 as Go's comparisons do: it equals no
+// number, itself included, and is neither less nor greater than any, so
+// = < <= > >= are false and != is true. The IN hash sets agree (a NaN key
+// matches no member). Callers test the result with == against -1, 0 and
+// 1 (cmpResult, leaf.order), never with < 0 or > 0.
 func compareFloat(a, b float64) int {
 	switch {
 	case a < b:
 		return -1
 	case a > b:
 		return 1
+	case a == b:
+		return 0
 	}
-	return 0
+	return unordered
 }
 
 // leafState caches a leaf's per-dictionary-entry results across batches

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -181,4 +182,55 @@ func TestInListLarge(t *testing.T) {
 	// i*3 < 3000: 1,000 hosts; "*99": Host0099, 0199, ..., 2999 (30),
 	// of which those divisible by 3 (099, 399, ... : 10) already count.
 	equalLines(t, q, env.run(t, q), []string{"count", "1020"})
+}
+
+// TestCompareFloatNaN checks that NaN is unordered in search orderings and
+// eval comparisons alike (compareFloat), as the IN hash sets treat it: it
+// equals nothing, itself included.
+func TestCompareFloatNaN(t *testing.T) {
+	nan := math.NaN()
+	floats := []struct {
+		a, b float64
+		want int
+	}{
+		{1, 2, -1}, {2, 1, 1}, {2, 2, 0}, {math.Inf(-1), math.Inf(1), -1},
+		{nan, 1, unordered}, {1, nan, unordered}, {nan, nan, unordered}, {nan, math.Inf(1), unordered},
+	}
+	for _, tc := range floats {
+		if got := compareFloat(tc.a, tc.b); got != tc.want {
+			t.Errorf("compareFloat(%v, %v) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
+	ops := []struct {
+		op   spl.CompareOp
+		eval string
+	}{{spl.OpLt, "<"}, {spl.OpLe, "<="}, {spl.OpGt, ">"}, {spl.OpGe, ">="}}
+	for _, o := range ops {
+		l := &leaf{cmp: o.op, num: 5, isNum: true, value: "5"}
+		if l.testNum(nan) {
+			t.Errorf("search NaN %s 5 is true, want false", o.op)
+		}
+		if !l.testNum(5) == (o.op == spl.OpLe || o.op == spl.OpGe) {
+			t.Errorf("search 5 %s 5 = %v", o.op, l.testNum(5))
+		}
+		if cmpResult(o.eval, compareFloat(nan, 5)) || cmpResult(o.eval, compareFloat(5, nan)) {
+			t.Errorf("eval NaN %s 5 or 5 %s NaN is true, want false", o.eval, o.eval)
+		}
+	}
+	if cmpResult("=", compareFloat(nan, nan)) || !cmpResult("!=", compareFloat(nan, nan)) {
+		t.Error("eval NaN = NaN must be false and NaN != NaN true")
+	}
+	// A number literal is never NaN (parseNumber refuses "nan"); a string
+	// member "nan" matches NaN by its text, as = does.
+	var s literalSet
+	for _, f := range []float64{0, 1, math.Inf(1)} {
+		s.add(&constNode{kind: KindNumber, num: f})
+	}
+	if s.has(scalar{kind: KindNumber, num: nan}) {
+		t.Error("IN set: NaN matched a number member")
+	}
+	s.add(&constNode{kind: KindString, str: "nan"})
+	if !s.has(scalar{kind: KindNumber, num: nan}) || compareScalars(scalar{kind: KindNumber, num: nan}, scalar{kind: KindString, str: "nan"}) != 0 {
+		t.Error(`IN set and =: NaN must match the string "nan" by its text`)
+	}
 }
