@@ -333,12 +333,9 @@ func addCondFuncs(m map[string]*funcSpec) {
 			return nil, err
 		}
 		return perRow(func(a []*Vector, i int, out *Vector) {
-			r := re
+			r := rowRegex(re, a[1], i)
 			if r == nil {
-				r = rowRegex(a[1], i)
-				if r == nil {
-					return
-				}
+				return
 			}
 			switch a[0].Kinds[i] {
 			case KindNull:
@@ -531,8 +528,13 @@ func (fc *funcCall) regexArg(i int) (*regexp.Regexp, error) {
 	return re, nil
 }
 
-// rowRegex compiles the pattern of row i; nil when null or invalid.
-func rowRegex(v *Vector, i int) *regexp.Regexp {
+// rowRegex returns re, the regex compiled at plan time from a literal
+// argument, or else compiles the pattern of row i of v; nil when that is
+// null or invalid.
+func rowRegex(re *regexp.Regexp, v *Vector, i int) *regexp.Regexp {
+	if re != nil {
+		return re
+	}
 	s, ok := v.Str(i)
 	if !ok {
 		return nil

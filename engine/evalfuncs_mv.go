@@ -68,11 +68,9 @@ func addMVFuncs(m map[string]*funcSpec) {
 			return nil, err
 		}
 		return perRow(func(a []*Vector, i int, out *Vector) {
-			r := re
+			r := rowRegex(re, a[1], i)
 			if r == nil {
-				if r = rowRegex(a[1], i); r == nil {
-					return
-				}
+				return
 			}
 			for k, s := range a[0].Values(i, nil) {
 				if r.MatchString(s) {

@@ -115,11 +115,9 @@ func addStringFuncs(m map[string]*funcSpec) {
 			return nil, err
 		}
 		return perRow(func(a []*Vector, i int, out *Vector) {
-			r := re
+			r := rowRegex(re, a[1], i)
 			if r == nil {
-				if r = rowRegex(a[1], i); r == nil {
-					return
-				}
+				return
 			}
 			repl, ok := a[2].Str(i)
 			if !ok {

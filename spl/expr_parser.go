@@ -527,21 +527,7 @@ func escapeEval(s string) string {
 
 // unescapeSQuote resolves the escapes of a single-quoted field name (without
 // its quotes): `\\` is a backslash and `\'` a quote; other pairs stay.
-func unescapeSQuote(s string) string {
-	if strings.IndexByte(s, '\\') < 0 {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) && (s[i+1] == '\\' || s[i+1] == '\'') {
-			b.WriteByte(s[i+1])
-			i++
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
+func unescapeSQuote(s string) string { return unescapeSet(s, "\\'") }
 
 // escapeSQuote is the inverse of unescapeSQuote.
 func escapeSQuote(s string) string {
