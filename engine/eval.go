@@ -365,25 +365,36 @@ func (n *logicNode) eval(c *evalCtx) (*Vector, error) {
 		return nil, err
 	}
 	out := c.out(n.id)
-	for i := range out.Kinds {
-		lb, lok := l.Bool(i)
-		rb, rok := r.Bool(i)
-		switch n.op {
-		case "AND":
+	// The operator is chosen once per batch, not per row. AND is false when
+	// either side is false and OR true when either is true, whatever the
+	// other side (Kleene); otherwise both sides must be known.
+	switch n.op {
+	case "AND":
+		for i := range out.Kinds {
+			lb, lok := l.Bool(i)
+			rb, rok := r.Bool(i)
 			switch {
 			case lok && !lb, rok && !rb:
 				out.SetBool(i, false)
 			case lok && rok:
 				out.SetBool(i, true)
 			}
-		case "OR":
+		}
+	case "OR":
+		for i := range out.Kinds {
+			lb, lok := l.Bool(i)
+			rb, rok := r.Bool(i)
 			switch {
 			case lok && lb, rok && rb:
 				out.SetBool(i, true)
 			case lok && rok:
 				out.SetBool(i, false)
 			}
-		default: // XOR
+		}
+	default: // XOR
+		for i := range out.Kinds {
+			lb, lok := l.Bool(i)
+			rb, rok := r.Bool(i)
 			if lok && rok {
 				out.SetBool(i, lb != rb)
 			}
