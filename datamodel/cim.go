@@ -78,7 +78,7 @@ func applyCalcs(steps []calcStep, vals [][]byte, e *event, k *cimConsts) {
 				continue
 			}
 			if a := vals[st.arg]; len(a) != 0 {
-				vals[st.field] = firstToken(a)
+				vals[st.field] = firstToken(e, a)
 			} else {
 				vals[st.field] = k.unknown
 			}

@@ -6,7 +6,53 @@ import "bytes"
 // PCRE replace() calls. Go's RE2 lacks look-ahead (basename) and would cost
 // a regexp run per field per event, so each is hand-coded; the comment of
 // each function gives the props.conf expression it implements and the
-// tests in derive_test.go pin its behaviour.
+// tests in derive_test.go pin its behaviour, line breaks included.
+//
+// # Line breaks
+//
+// A value can hold line breaks (WIN88's eventdata_xml_data extraction,
+// `([^<]*)`, crosses them; sysmon-to-cim §6a, "Data fields"). Each function
+// gives what its PCRE gives under PCRE's defaults, the options Splunk's
+// replace() and the add-on's transforms compile with (no (?s), no (?m)):
+//   - the newline is LF: `.` matches any character but "\n", so a CR is an
+//     ordinary character for `.` and `$`, and CR LF is a CR and then a line
+//     break;
+//   - `^` matches only at the start of the value, and `$` only at its end
+//     or just before a "\n" that is its last character;
+//   - replace() replaces every match, left to right, each search starting
+//     where the previous match ended.
+//
+// So a pattern made of `.`, `\\`, `\w`, `\.` and anchored by `$` matches
+// only inside the value's "last line": the text between the last "\n"
+// before the end (or the start) and the end, a final "\n" excluded
+// (lastLine). What precedes that line, and the final "\n", are kept. A
+// pattern without `$`, like file_name's `(.*\\)`, matches once in each
+// line. The common case, a value without "\n", costs one bytes.IndexByte
+// (or bytes.LastIndexByte) more than before and returns a sub-slice of the
+// value; only a value with a line break is rebuilt, in the event's arena.
+
+// lastLine returns the bounds [start, end) of x's last line as PCRE's `$`
+// sees it: end is len(x), or len(x)-1 when x ends in "\n" (`$` matches
+// before a final newline), and start follows the last "\n" before end (0
+// when there is none). A match that ends at `$` and cannot cross "\n" lies
+// in x[start:end].
+func lastLine(x []byte) (start, end int) {
+	end = len(x)
+	if end > 0 && x[end-1] == '\n' {
+		end--
+	}
+	return bytes.LastIndexByte(x[:end], '\n') + 1, end
+}
+
+// replaceLastLine returns x with x[start:end] replaced by repl: repl itself
+// (a sub-slice of x) when that range is all of x, else x[:start]+repl+x[end:]
+// built in e's arena.
+func replaceLastLine(e *event, x []byte, start, end int, repl []byte) []byte {
+	if start == 0 && end == len(x) {
+		return repl
+	}
+	return e.build(x[:start], repl, x[end:])
+}
 
 // isWordByte reports whether c is in PCRE's ASCII \w: [A-Za-z0-9_].
 // (sysmon-to-cim §9 item 4: ASCII \w is the choice here.)
@@ -27,15 +73,17 @@ func isWord(b []byte) bool {
 	return true
 }
 
-// lastValueSegment finds the final `\` + (\w+ | "(Default)") segment of a
-// registry path, as the PCRE `\\(\w+|\(Default\))$` does. It returns the
-// index of that backslash, or -1 when the path does not end so.
-func lastValueSegment(path []byte) int {
-	i := bytes.LastIndexByte(path, '\\')
+// lastValueSegment finds, in a registry path, the `\` + (\w+ | "(Default)")
+// that the PCRE `\\(\w+|\(Default\))$` matches: the last backslash before
+// end (the `$` position of lastLine), when the text from it to end is \w+
+// or "(Default)". Neither contains "\n", so that backslash is in the last
+// line. It returns the backslash's index, or -1 when there is no match.
+func lastValueSegment(path []byte, end int) int {
+	i := bytes.LastIndexByte(path[:end], '\\')
 	if i < 0 {
 		return -1
 	}
-	seg := path[i+1:]
+	seg := path[i+1 : end]
 	if isWord(seg) || string(seg) == "(Default)" {
 		return i
 	}
@@ -43,33 +91,49 @@ func lastValueSegment(path []byte) int {
 }
 
 // registryKeyName13 implements, for EID 13,
-// replace(TargetObject,"\\\(\w+|\(Default\))$",""): the path without its
-// final value segment when that segment is \w+ or (Default), else the whole
-// path.
-func registryKeyName13(path []byte) []byte {
-	if i := lastValueSegment(path); i >= 0 {
+// replace(TargetObject,"\\\(\w+|\(Default\))$",""), PCRE
+// `\\(\w+|\(Default\))$`: the path without its final value segment when
+// that segment is \w+ or (Default), else the whole path. The segment ends
+// at `$`, so before a final "\n", which stays: `HKLM\K\V` LF gives
+// `HKLM\K` LF, while `HKLM\K\V` CR LF does not match (CR is not \w) and
+// stays whole. There is at most one match.
+func registryKeyName13(e *event, path []byte) []byte {
+	_, end := lastLine(path)
+	i := lastValueSegment(path, end)
+	if i < 0 {
+		return path
+	}
+	if end == len(path) {
 		return path[:i]
 	}
-	return path
+	return e.build(path[:i], path[end:])
 }
 
 // registryValueName implements
-// replace(TargetObject,"(.*)\\\(\w+|\(Default\))$","\2"): the final value
-// segment when it is \w+ or (Default), else the whole path (no match, no
-// replacement).
-func registryValueName(path []byte) []byte {
-	if i := lastValueSegment(path); i >= 0 {
-		return path[i+1:]
+// replace(TargetObject,"(.*)\\\(\w+|\(Default\))$","\2"), PCRE
+// `(.*)\\(\w+|\(Default\))$` replaced by `\2`: the final value segment when
+// it is \w+ or (Default), else the whole path (no match, no replacement).
+// `.` does not match "\n", so the match is the whole last line (the
+// leftmost start that can reach `$`) and only that line is replaced:
+// `HKLM\A` CR LF `\B\V` gives `HKLM\A` CR LF `V`, and a final "\n" stays.
+func registryValueName(e *event, path []byte) []byte {
+	start, end := lastLine(path)
+	i := lastValueSegment(path, end)
+	if i < 0 {
+		return path
 	}
-	return path
+	return replaceLastLine(e, path, start, end, path[i+1:end])
 }
 
-// splitDetails matches Details against `^(\w+)\s\((.+)\)$`, the value-level
-// form of the add-on's transforms sysmon-registryvaluetype and
-// sysmon-registryvaluedata (`<Data Name='Details'>(\w+)\s\((.+)\)</Data>`):
-// the .+ is greedy, so data runs to the last ')' which must end the value.
-// '.' does not match a line break in PCRE, so a value holding one does not
-// match. It returns the type word and the data inside the parentheses.
+// splitDetails matches Details as the add-on's transforms
+// sysmon-registryvaluetype and sysmon-registryvaluedata do, PCRE
+// `<Data Name='Details'>(\w+)\s\((.+)\)</Data>` over _raw, read on the value
+// alone as `^(\w+)\s\((.+)\)` followed by the value's very end (the
+// `</Data>`, so a final line break defeats it, unlike `$`): the .+ is
+// greedy, so data runs to the last ')' which must end the value. `\s` may
+// be a CR or LF, but '.' does not match "\n", so data holding one does not
+// match (a CR in it does). It returns the type word and the data inside the
+// parentheses.
 func splitDetails(d []byte) (typ, data []byte, ok bool) {
 	i := 0
 	for i < len(d) && isWordByte(d[i]) {
@@ -93,46 +157,52 @@ func isPCRESpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
 }
 
-// shortUser implements replace(X,"(.*)\\\(.+)$","\2"): the text after the
-// last backslash that has at least one character after it; X unchanged when
-// there is none.
-func shortUser(u []byte) []byte {
-	end := len(u)
-	if end > 0 && u[end-1] == '\\' {
+// shortUser implements replace(X,"(.*)\\\(.+)$","\2"), PCRE `(.*)\\(.+)$`
+// replaced by `\2`: in the last line (see lastLine), the text after the
+// last backslash that has at least one character after it; X unchanged
+// when there is none. What precedes the last line and a final "\n" stay:
+// `DOM\a` LF `B\c` gives `DOM\a` LF `c`.
+func shortUser(e *event, u []byte) []byte {
+	start, end := lastLine(u)
+	line := u[start:end]
+	k := len(line)
+	if k > 0 && line[k-1] == '\\' {
 		// `.+` needs a character, so a trailing backslash cannot be the
 		// separator; the previous one can (and `.+` then takes the rest).
-		end--
+		k--
 	}
-	i := bytes.LastIndexByte(u[:end], '\\')
+	i := bytes.LastIndexByte(line[:k], '\\')
 	if i < 0 {
 		return u
 	}
-	if bytes.IndexByte(u[i+1:], '\n') >= 0 {
-		return u
-	}
-	return u[i+1:]
+	return replaceLastLine(e, u, start, end, line[i+1:])
 }
 
-// basename implements replace(X,"(.*\\\)(?=.*(\.\w*)$|(\w+)$)",""), the
-// add-on's process_name/process_exec: it removes everything up to the last
+// basename implements replace(X,"(.*\\\)(?=.*(\.\w*)$|(\w+)$)",""), PCRE
+// `(.*\\)(?=.*(\.\w*)$|(\w+)$)` replaced by "", the add-on's
+// process_name/process_exec: it removes everything up to the last
 // backslash when what follows the whole value ends in `.\w*` or the part
 // after the last backslash is all \w; otherwise X is unchanged
 // (sysmon-to-cim §9 item 3). Earlier backslashes never qualify where the
 // last does not: their remainder contains a backslash (so is not all \w)
-// and ends like the whole value.
-func basename(x []byte) []byte {
-	i := bytes.LastIndexByte(x, '\\')
+// and ends like the whole value. The look-ahead must reach `$` without
+// crossing "\n", so only the last line (see lastLine) can match, from its
+// start: `C:\a` LF `C:\b\c.exe` gives `C:\a` LF `c.exe`.
+func basename(e *event, x []byte) []byte {
+	start, end := lastLine(x)
+	line := x[start:end]
+	i := bytes.LastIndexByte(line, '\\')
 	if i < 0 {
 		return x
 	}
-	rest := x[i+1:]
-	if endsInDotWord(x) || isWord(rest) {
-		return rest
+	rest := line[i+1:]
+	if endsInDotWord(line) || isWord(rest) {
+		return replaceLastLine(e, x, start, end, rest)
 	}
 	return x
 }
 
-// endsInDotWord reports whether x matches `\.\w*$`.
+// endsInDotWord reports whether x matches `\.\w*` followed by x's end.
 func endsInDotWord(x []byte) bool {
 	j := len(x)
 	for j > 0 && isWordByte(x[j-1]) {
@@ -141,20 +211,48 @@ func endsInDotWord(x []byte) bool {
 	return j > 0 && x[j-1] == '.'
 }
 
-// afterLastBackslash implements replace(X,"(.*\\\)",""): the text after the
-// last backslash, or X when there is none.
-func afterLastBackslash(x []byte) []byte {
-	if i := bytes.LastIndexByte(x, '\\'); i >= 0 {
-		return x[i+1:]
+// afterLastBackslash implements replace(X,"(.*\\\)",""), PCRE `(.*\\)`
+// replaced by "" at every match: `.*` does not cross "\n", so each line
+// loses the text up to its own last backslash (file_name of
+// `C:\Users\ADMIN\AppData` CR LF `\Local\Temp\2\setup.exe` is `AppData` CR
+// LF `setup.exe`). A value without "\n" gives the text after its last
+// backslash, or X when there is none, as a sub-slice; one with a line
+// break is rebuilt in e's arena when some line holds a backslash.
+func afterLastBackslash(e *event, x []byte) []byte {
+	if bytes.IndexByte(x, '\n') < 0 {
+		if i := bytes.LastIndexByte(x, '\\'); i >= 0 {
+			return x[i+1:]
+		}
+		return x
 	}
-	return x
+	if bytes.IndexByte(x, '\\') < 0 {
+		return x
+	}
+	start := len(e.arena)
+	for len(x) > 0 {
+		line := x
+		nl := bytes.IndexByte(x, '\n')
+		if nl >= 0 {
+			line = x[:nl+1] // the "\n" is no backslash: it stays
+		}
+		if i := bytes.LastIndexByte(line, '\\'); i >= 0 {
+			line = line[i+1:]
+		}
+		e.arena = append(e.arena, line...)
+		if nl < 0 {
+			break
+		}
+		x = x[nl+1:]
+	}
+	return e.arena[start:len(e.arena):len(e.arena)]
 }
 
-// noADS implements replace(X,"(:[\w\. ]+)",""): it deletes every ':'
-// followed by a run of \w, '.' and ' ' (an NTFS alternate data stream
-// suffix such as ":Zone.Identifier"); a drive colon (followed by '\') or
-// ":$DATA" stays. The result is built in e's arena only when something is
-// removed.
+// noADS implements replace(X,"(:[\w\. ]+)",""), PCRE `(:[\w\. ]+)` replaced
+// by "" at every match: it deletes every ':' followed by a run of \w, '.'
+// and ' ' (an NTFS alternate data stream suffix such as ":Zone.Identifier");
+// a drive colon (followed by '\') or ":$DATA" stays. Neither CR nor LF is
+// in the class, so a line break ends a run and is kept. The result is
+// built in e's arena only when something is removed.
 func noADS(e *event, x []byte) []byte {
 	i := indexADS(x, 0)
 	if i < 0 {
@@ -194,10 +292,14 @@ func indexADS(x []byte, from int) int {
 	return -1
 }
 
-// firstToken implements replace(X,"^\s*([^\s]+).*","\1"): the first run of
-// non-space characters. When X is all space the pattern does not match
-// and X is returned unchanged.
-func firstToken(x []byte) []byte {
+// firstToken implements replace(X,"^\s*([^\s]+).*","\1"), PCRE
+// `^\s*([^\s]+).*` replaced by `\1`: the first run of non-space
+// characters. `^` matches only at the start (one match at most); `\s*` may
+// cross line breaks, but `.*` stops before the first "\n" after the token,
+// and replace() keeps the text from that "\n" on. When X is all space the
+// pattern does not match and X is returned unchanged. A kept remainder is
+// joined in e's arena.
+func firstToken(e *event, x []byte) []byte {
 	i := 0
 	for i < len(x) && isPCRESpace(x[i]) {
 		i++
@@ -209,9 +311,8 @@ func firstToken(x []byte) []byte {
 	if j == i {
 		return x
 	}
-	// `.*` stops at a line break, and replace() keeps what follows it.
 	if k := bytes.IndexByte(x[j:], '\n'); k >= 0 {
-		return append(append([]byte(nil), x[i:j]...), x[j+k:]...)
+		return e.build(x[i:j], x[j+k:])
 	}
 	return x[i:j]
 }

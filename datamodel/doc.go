@@ -153,8 +153,17 @@
 //     treated as absent: Splunk creates no field for an empty extraction.
 //     FillUnknown fields show "unknown" either way; other fields show null.
 //   - Details with `TYPE (...)` is matched against the value alone
-//     (`^\w+\s\((.+)\)$`, '.' not matching a line break) rather than the
-//     add-on's regex over _raw, which could in theory run past </Data>.
+//     (`^\w+\s\((.+)\)` up to the value's end, where the add-on's regex
+//     over _raw has `\)</Data>`; '.' not matching a line break) rather than
+//     the add-on's regex over _raw, which could in theory run past </Data>.
+//   - The add-on's regexes are read with PCRE's default options, as
+//     Splunk compiles replace() and transforms without (?s) or (?m): the
+//     newline is LF alone, so '.' matches a CR but not an LF and CR LF is
+//     an ordinary CR before a line break; `$` matches at the end or before
+//     a final LF; replace() replaces every match. A value holding line
+//     breaks is derived line-aware (derive.go, "Line breaks"): file_name
+//     of `C:\Users\ADMIN\AppData` CR LF `\Local\Temp\2\setup.exe` is
+//     `AppData` CR LF `setup.exe`.
 //   - \w is ASCII [A-Za-z0-9_] (sysmon-to-cim §9 item 4).
 //   - registry_hive: like() is case-sensitive and has no escape character,
 //     and the output "HKEY_LOCAL_MACHINE\\\\System" holds TWO backslashes

@@ -76,7 +76,7 @@ func securityUserID(e *event) []byte { return nonEmpty(e.userID) }
 func basenameOf(name string) deriveFunc {
 	return func(e *event) []byte {
 		if v := e.data(name); v != nil {
-			return basename(v)
+			return basename(e, v)
 		}
 		return nil
 	}
@@ -96,7 +96,7 @@ func noADSOf(name string) deriveFunc {
 func fileNameOf(name string) deriveFunc {
 	return func(e *event) []byte {
 		if v := e.data(name); v != nil {
-			return nonEmpty(noADS(e, afterLastBackslash(v)))
+			return nonEmpty(noADS(e, afterLastBackslash(e, v)))
 		}
 		return nil
 	}
@@ -117,11 +117,11 @@ func unlessDash(name string) deriveFunc {
 // AND SourceUser==TargetUser, shortuser(SourceUser)).
 func user(e *event) []byte {
 	if u := e.data("User"); u != nil && string(u) != "-" {
-		return shortUser(u)
+		return shortUser(e, u)
 	}
 	su, tu := e.data("SourceUser"), e.data("TargetUser")
 	if su != nil && tu != nil && bytes.Equal(su, tu) {
-		return shortUser(su)
+		return shortUser(e, su)
 	}
 	return nil
 }
@@ -170,7 +170,7 @@ func targetObject(e *event) []byte { return e.data("TargetObject") }
 // keyName13 is registry_key_name for EID 13, see registryKeyName13.
 func keyName13(e *event) []byte {
 	if t := e.data("TargetObject"); t != nil {
-		return nonEmpty(registryKeyName13(t))
+		return nonEmpty(registryKeyName13(e, t))
 	}
 	return nil
 }
@@ -182,7 +182,7 @@ func valueName(e *event) []byte {
 		return nil
 	}
 	if t := e.data("TargetObject"); t != nil {
-		return registryValueName(t)
+		return registryValueName(e, t)
 	}
 	return nil
 }
