@@ -8,15 +8,16 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/minispl/minispl/query"
 	"github.com/minispl/minispl/spl"
 )
 
 // Stages of a search, in order; a search fails at one of them.
 const (
-	stageExpand = "expand"
-	stageParse  = "parse"
-	stagePlan   = "plan"
-	stageRun    = "run"
+	stageExpand = string(query.StageExpand)
+	stageParse  = string(query.StageParse)
+	stagePlan   = string(query.StagePlan)
+	stageRun    = string(query.StageRun)
 )
 
 // checkOptions configure checkCorpus.
@@ -100,22 +101,14 @@ func checkCorpus(ctx context.Context, s *session, scripts []script, opt checkOpt
 // stage that failed; on success it is the last stage taken, and rows is
 // the row count when run.
 func checkOne(ctx context.Context, s *session, text string, run bool) (stage string, rows int, err error) {
-	x, err := s.expand(text)
+	q, err := s.compile(text)
 	if err != nil {
-		return stageExpand, 0, err
-	}
-	p, err := spl.Parse(x.Text)
-	if err != nil {
-		return stageParse, 0, relocate(x, err)
-	}
-	plan, err := s.eng.Plan(p)
-	if err != nil {
-		return stagePlan, 0, relocate(x, err)
+		return string(query.StageOf(err)), 0, err
 	}
 	if !run {
 		return stagePlan, 0, nil
 	}
-	rows, err = s.execute(ctx, plan)
+	rows, err = s.execute(ctx, q)
 	if err != nil {
 		return stageRun, 0, err
 	}

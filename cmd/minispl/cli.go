@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/minispl/minispl/datamodel"
-	"github.com/minispl/minispl/engine"
 	"github.com/minispl/minispl/engine/render"
+	"github.com/minispl/minispl/query"
 )
 
 // CLI is the command line, parsed by kong.
@@ -160,11 +160,11 @@ func (c *RunCmd) Run(e *env) int {
 	if status != exitOK {
 		return status
 	}
-	plans := make([]*engine.Plan, len(scripts))
+	queries := make([]*query.Query, len(scripts))
 	errs := make([]error, len(scripts))
 	planned := 0
 	for i := range scripts {
-		if plans[i], errs[i] = s.plan(scripts[i].Text); errs[i] == nil {
+		if queries[i], errs[i] = s.compile(scripts[i].Text); errs[i] == nil {
 			planned++
 		}
 	}
@@ -186,7 +186,7 @@ func (c *RunCmd) Run(e *env) int {
 		}
 		err, n := errs[i], 0
 		if err == nil {
-			n, err = runPlan(e, s, plans[i], format, width)
+			n, err = runQuery(e, s, queries[i], format, width)
 		}
 		switch {
 		case err != nil:
@@ -204,16 +204,16 @@ func (c *RunCmd) Run(e *env) int {
 	return status
 }
 
-// runPlan runs a planned search with Ctrl-C cancelling it, prints its
+// runQuery runs a compiled search with Ctrl-C cancelling it, prints its
 // warnings on stderr and its result on stdout, and returns the number of
 // rows.
-func runPlan(e *env, s *session, plan *engine.Plan, format render.Format, width int) (int, error) {
-	for _, w := range plan.Warnings() {
+func runQuery(e *env, s *session, q *query.Query, format render.Format, width int) (int, error) {
+	for _, w := range q.Plan.Warnings() {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
 	}
 	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt)
 	defer stop()
-	res, err := s.executePlan(ctx, plan)
+	res, err := s.executeQuery(ctx, q)
 	if err != nil {
 		return 0, err
 	}
@@ -295,27 +295,23 @@ func (c *CheckCmd) checkEach(e *env, s *session, scripts []script) int {
 			}
 			fmt.Fprintf(e.stdout, "# %s\n", sc.Name)
 		}
-		p, x, err := s.parse(sc.Text)
-		if err == nil {
-			fmt.Fprintln(e.stdout, strings.TrimSpace(x.Text))
+		q, err := s.compile(sc.Text)
+		if q.Pipeline != nil {
+			fmt.Fprintln(e.stdout, strings.TrimSpace(q.Expansion.Text))
 			if c.AST {
-				fmt.Fprintf(e.stdout, "ast: %s\n", p.String())
+				fmt.Fprintf(e.stdout, "ast: %s\n", q.Pipeline.String())
 			}
-			// Planning needs no events: it finds unknown datasets,
-			// fields and commands.
-			var plan *engine.Plan
-			plan, err = s.eng.Plan(p)
-			if err != nil {
-				err = relocate(x, err)
-			} else {
-				for _, w := range plan.Warnings() {
-					fmt.Fprintf(e.stderr, "warning: %s\n", w)
-				}
-				if c.Execute {
-					var rows int
-					if rows, err = s.execute(e.ctx, plan); err == nil {
-						fmt.Fprintf(e.stdout, "rows: %d\n", rows)
-					}
+		}
+		// Planning needs no events: it finds unknown datasets, fields
+		// and commands.
+		if err == nil {
+			for _, w := range q.Plan.Warnings() {
+				fmt.Fprintf(e.stderr, "warning: %s\n", w)
+			}
+			if c.Execute {
+				var rows int
+				if rows, err = s.execute(e.ctx, q); err == nil {
+					fmt.Fprintf(e.stdout, "rows: %d\n", rows)
 				}
 			}
 		}

@@ -23,10 +23,14 @@
 // otherwise.
 //
 // The pipeline is text -> macros (textual expansion) -> spl (AST) -> engine
-// (plan, Arrow operators over datamodel batches) -> render. This package is
-// only wiring: flags (kong), the session shared by run and repl, script
-// files, the REPL (liner when stdin and stdout are terminals, plain lines
-// otherwise) and its completion. See REPL.md for the REPL.
+// (plan, Arrow operators over datamodel batches) -> render; the first three
+// stages are package query, the front door, which also places every error
+// in the search as written. This package is only wiring: flags (kong), the
+// session shared by run and repl (a query.Env and a store, with the
+// progress bar and the embedded sample), script files, the REPL (liner when
+// stdin and stdout are terminals, plain lines otherwise) and its
+// completion. It must not call spl.Parse or expand macros itself, and is
+// imported by nothing. See REPL.md for the REPL.
 //
 // Exit status: 0 on success, 1 when a search fails (or, with
 // --fail-on-empty, returns no rows), 2 for a usage error.

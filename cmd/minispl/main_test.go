@@ -168,6 +168,15 @@ func TestRunErrors(t *testing.T) {
 			search: "| tstats count from datamodel=Endpoint.Registry\n| `bad`",
 			want:   "error: 2:3: unsupported command \"nosuchcmd\"\n  | | `bad`\n  |   ^~~~~\n  note: in expansion of `bad`: \"nosuchcmd x\"\n",
 		},
+		{
+			// A plan error after a macro call: the engine's span in the
+			// expanded text was copied from the text as written, so it
+			// maps back to column 101 (worked out by hand in
+			// testdata/golden/errors.test, which holds the same case).
+			name:   "plan error after a macro",
+			search: macroPlanError,
+			want:   macroPlanErrorWant,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -283,6 +292,29 @@ func TestRunESCUDetection(t *testing.T) {
 	status, stdout, stderr := invoke(t, "", "run", "--data", eventsFile, "--macros", filepath.Join(shared, "macros.jsonl"), "--format", "csv", search)
 	if status != exitOK || strings.Count(stdout, "\n") != 11 {
 		t.Errorf("status %d, %d lines, stderr %s", status, strings.Count(stdout, "\n"), stderr)
+	}
+}
+
+// macroPlanError is a search with a plan error after a macro call, and
+// macroPlanErrorWant its error as run and check print it: at 1:101, under
+// "frobnicate x" (testdata/golden/errors.test works the column out).
+var (
+	macroPlanError = "| tstats `security_content_summariesonly` count from datamodel=Endpoint.Registry by Registry.dest | frobnicate x"
+	// The caret line: "  | ", 100 columns before column 101, then a
+	// caret under the 12 characters of "frobnicate x".
+	macroPlanErrorWant = "error: 1:101: unsupported command \"frobnicate\"\n" +
+		"  | " + macroPlanError + "\n" +
+		"  | " + strings.Repeat(" ", 100) + "^" + strings.Repeat("~", 11) + "\n"
+)
+
+// TestCheckMacroPlanError checks that check places a plan error after a
+// macro where run and the golden harness place it, after printing the
+// expanded search.
+func TestCheckMacroPlanError(t *testing.T) {
+	status, stdout, stderr := invoke(t, "", "check", macroPlanError)
+	wantOut := "| tstats summariesonly=false allow_old_summaries=true fillnull_value=null count from datamodel=Endpoint.Registry by Registry.dest | frobnicate x\n"
+	if status != exitFail || stdout != wantOut || stderr != macroPlanErrorWant {
+		t.Errorf("status %d, stdout %q, stderr:\n%s\nwant\n%s", status, stdout, stderr, macroPlanErrorWant)
 	}
 }
 

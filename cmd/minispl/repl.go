@@ -124,15 +124,15 @@ func (r *repl) runTerminal(ctx context.Context) int {
 // being continued and plans the stages before the cursor for their fields.
 func (r *repl) completer() *completer {
 	return &completer{
-		macros:  r.s.macros,
-		cat:     r.s.cat,
+		macros:  r.s.env.Macros(),
+		cat:     r.s.env.Catalog(),
 		pending: func() string { return strings.Join(r.pending, "\n") },
 		fields: func(pipeline string) ([]string, bool) {
-			plan, err := r.s.plan(pipeline)
+			q, err := r.s.compile(pipeline)
 			if err != nil {
 				return nil, false
 			}
-			return plan.Fields(), true
+			return q.Plan.Fields(), true
 		},
 	}
 }
@@ -358,7 +358,7 @@ func (r *repl) dot(ctx context.Context, line string) bool {
 	case ".plan":
 		r.dotPlan(arg)
 	case ".datamodels":
-		for _, d := range r.s.cat.Datasets() {
+		for _, d := range r.s.env.Catalog().Datasets() {
 			fmt.Fprintf(r.stdout, "%s  (%d fields; rows: %s)\n", d.FullName(), len(d.Fields)+len(inheritedFields), datamodel.Thousands(r.s.store.Stats().Used[d.FullName()]))
 		}
 	case ".fields":
@@ -434,7 +434,7 @@ func (r *repl) dotMacros(pattern string) {
 		}
 	}
 	t := &stringTable{fields: []string{"macro", "origin", "definition"}}
-	for _, m := range r.s.macros.Macros() {
+	for _, m := range r.s.env.Macros().Macros() {
 		ok := strings.Contains(strings.ToLower(m.Name), strings.ToLower(pattern))
 		if glob {
 			ok, _ = path.Match(pattern, m.Name)
@@ -464,7 +464,7 @@ func (r *repl) dotMacro(name string) {
 		return
 	}
 	found := false
-	for _, m := range r.s.macros.Macros() {
+	for _, m := range r.s.env.Macros().Macros() {
 		if m.Name != name {
 			continue
 		}
@@ -499,7 +499,7 @@ func (r *repl) dotExpand(text string) {
 		fmt.Fprintln(r.stderr, "error: .expand needs a search")
 		return
 	}
-	x, err := r.s.expand(text)
+	x, err := r.s.env.Expand(text)
 	if err != nil {
 		fmt.Fprintln(r.stderr, formatError(err, nil))
 		return
@@ -512,13 +512,13 @@ func (r *repl) dotPlan(text string) {
 		fmt.Fprintln(r.stderr, "error: .plan needs a search")
 		return
 	}
-	plan, err := r.s.plan(text)
+	q, err := r.s.compile(text)
 	if err != nil {
 		fmt.Fprintln(r.stderr, formatError(err, nil))
 		return
 	}
-	fmt.Fprintln(r.stdout, strings.TrimRight(plan.String(), "\n"))
-	for _, w := range plan.Warnings() {
+	fmt.Fprintln(r.stdout, strings.TrimRight(q.Plan.String(), "\n"))
+	for _, w := range q.Plan.Warnings() {
 		fmt.Fprintf(r.stderr, "warning: %s\n", w)
 	}
 }
@@ -531,7 +531,7 @@ func (r *repl) dotFields(name string) {
 		return
 	}
 	var names []string
-	for _, d := range r.s.cat.Datasets() {
+	for _, d := range r.s.env.Catalog().Datasets() {
 		names = append(names, d.FullName())
 		if d.FullName() == name || d.Name == name {
 			t := &stringTable{fields: []string{"field", "type", "notes"}}

@@ -15,7 +15,7 @@ import (
 	"github.com/minispl/minispl/datamodel"
 	"github.com/minispl/minispl/engine"
 	"github.com/minispl/minispl/macros"
-	"github.com/minispl/minispl/spl"
+	"github.com/minispl/minispl/query"
 )
 
 // sampleXML is a small set of Sysmon events searched when no --data is
@@ -49,13 +49,12 @@ type sessionOptions struct {
 	ProgressMin int64
 }
 
-// session holds what searches run against: the macro library, the data
-// model catalog, the event store and the engine. run and repl share it.
+// session holds what searches run against: the front door's Env (macro
+// library, data model catalog, engine options) and the event store. run
+// and repl share it.
 type session struct {
-	macros *macros.Library
-	cat    *datamodel.Catalog
-	store  *datamodel.Store
-	eng    *engine.Engine
+	env   *query.Env
+	store *datamodel.Store
 	// lookups are the --lookups folders.
 	lookups []string
 	// window is the time window of searches.
@@ -84,8 +83,8 @@ func newSession(opt sessionOptions) (*session, error) {
 	}
 	cat := datamodel.DefaultCatalog()
 	store := datamodel.NewStore(cat, datamodel.Options{BatchSize: opt.BatchSize})
-	eng := engine.New(cat, store, engineOptions(opt))
-	return &session{macros: lib, cat: cat, store: store, eng: eng, lookups: opt.Lookups, window: opt.Time,
+	env := query.NewEnv(query.Options{Macros: lib, Catalog: cat, Engine: engineOptions(opt)})
+	return &session{env: env, store: store, lookups: opt.Lookups, window: opt.Time,
 		progress: opt.Progress, progressMin: opt.ProgressMin}, nil
 }
 
@@ -255,61 +254,32 @@ func problemLines(st datamodel.Stats) []string {
 	return out
 }
 
-// expand expands the macros of text. Errors are *spl.Error values about
-// text.
-func (s *session) expand(text string) (*macros.Expansion, error) {
-	x, err := s.macros.Expand(text)
-	if err != nil {
-		return nil, withText(err, text)
-	}
-	return x, nil
-}
-
-// parse expands and parses text; errors are positioned in text.
-func (s *session) parse(text string) (*spl.Pipeline, *macros.Expansion, error) {
-	x, err := s.expand(text)
-	if err != nil {
-		return nil, nil, err
-	}
-	p, err := spl.Parse(x.Text)
-	if err != nil {
-		return nil, x, relocate(x, err)
-	}
-	return p, x, nil
-}
-
-// plan expands, parses and plans text; errors are positioned in text.
-func (s *session) plan(text string) (*engine.Plan, error) {
-	p, x, err := s.parse(text)
-	if err != nil {
-		return nil, err
-	}
-	plan, err := s.eng.Plan(p)
-	if err != nil {
-		return nil, relocate(x, err)
-	}
-	return plan, nil
+// compile takes text through the front door (expand, parse, plan); the
+// Query holds the stages that passed, and every error that has a place is
+// an *spl.Error positioned in text, the search as the user wrote it.
+func (s *session) compile(text string) (*query.Query, error) {
+	return s.env.Compile(text)
 }
 
 // run does expand -> parse -> plan -> execute. Every error that has a place
-// is an *spl.Error positioned in text, the search as the user wrote it. The
-// caller releases the result.
-func (s *session) run(ctx context.Context, text string) (*engine.Result, *engine.Plan, error) {
-	plan, err := s.plan(text)
+// is an *spl.Error positioned in text. The plan is returned when the search
+// planned, for its warnings. The caller releases the result.
+func (s *session) run(ctx context.Context, text string) (*query.Result, *engine.Plan, error) {
+	q, err := s.compile(text)
 	if err != nil {
 		return nil, nil, err
 	}
-	res, err := s.executePlan(ctx, plan)
+	res, err := s.executeQuery(ctx, q)
 	if err != nil {
-		return nil, plan, err
+		return nil, q.Plan, err
 	}
-	return res, plan, nil
+	return res, q.Plan, nil
 }
 
-// executePlan runs a plan; a search stopped by ctx (Ctrl-C) is
-// errCancelled. The caller releases the result.
-func (s *session) executePlan(ctx context.Context, plan *engine.Plan) (*engine.Result, error) {
-	res, err := s.eng.Execute(ctx, plan)
+// executeQuery runs a compiled query over the session's store; a search
+// stopped by ctx (Ctrl-C) is errCancelled. The caller releases the result.
+func (s *session) executeQuery(ctx context.Context, q *query.Query) (*query.Result, error) {
+	res, err := q.Run(ctx, s.store)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, errCancelled
@@ -319,9 +289,10 @@ func (s *session) executePlan(ctx context.Context, plan *engine.Plan) (*engine.R
 	return res, nil
 }
 
-// execute runs a plan, releases its result and returns its row count.
-func (s *session) execute(ctx context.Context, plan *engine.Plan) (int, error) {
-	res, err := s.executePlan(ctx, plan)
+// execute runs a compiled query, releases its result and returns its row
+// count.
+func (s *session) execute(ctx context.Context, q *query.Query) (int, error) {
+	res, err := s.executeQuery(ctx, q)
 	if err != nil {
 		return 0, err
 	}
@@ -331,27 +302,3 @@ func (s *session) execute(ctx context.Context, plan *engine.Plan) (int, error) {
 
 // errCancelled reports a search stopped by Ctrl-C.
 var errCancelled = errors.New("search cancelled")
-
-// relocate moves an error found in the expanded text x.Text to the place
-// in x.Original it came from. An *spl.Error without Text is taken to be
-// about x.Text (the engine leaves Text empty).
-func relocate(x *macros.Expansion, err error) error {
-	var se *spl.Error
-	if errors.As(err, &se) && se.Text == "" {
-		c := *se
-		c.Text = x.Text
-		err = &c
-	}
-	return withText(x.Relocate(err), x.Original)
-}
-
-// withText sets the Text of an *spl.Error that has none to text.
-func withText(err error, text string) error {
-	var se *spl.Error
-	if errors.As(err, &se) && se.Text == "" {
-		c := *se
-		c.Text = text
-		return &c
-	}
-	return err
-}

@@ -1,54 +1,9 @@
-package engine_test
-
-// The golden harness: text cases in ../testdata/golden/*.test, run end to end
-// (macros -> spl -> engine over datamodel stores) and compared with the
-// expected blocks. `go test ./engine -run TestGolden -update` rewrites the
-// expected blocks in place; review the diff by hand before committing.
-//
-// A case file is a sequence of commands separated by blank lines; '#' lines
-// are comments kept as written. Commands:
-//
-//	load FILE...          ingest testdata files into the store (cumulative)
-//	load-shared PATH...   ingest files or folders under ../shared (beside the
-//	                      checkout); the whole case file is skipped when
-//	                      ../shared is absent, as on a user's fresh clone
-//	macros FILE           load a macros file (testdata-relative) on top of the defaults
-//	macros-shared PATH    the same for a file under ../shared (e.g.
-//	                      escu/macros.jsonl, loaded as ESCU's build does);
-//	                      the whole case file is skipped when it is absent
-//	now TIME              reference time (RFC 3339) for the searches that follow
-//	earliest [TIME]       time window start (a time modifier such as -70m@m,
-//	latest [TIME]         resolved with spl/timemod against now when each
-//	                      search runs) for the searches that follow; without
-//	                      TIME the bound is unbounded again
-//	lookups DIR...        lookup folders (testdata-relative) for the searches
-//	                      that follow (engine.Options.LookupDirs)
-//	stats                 ----  the ingest summary line
-//	run [format=F]        SPL lines, then ----, then the expected output:
-//	                      csv (default) or another render format, "0 results"
-//	                      for an empty result, or "error:" and the formatted
-//	                      error (caret display) for a failing search
-//	expand / plan         SPL, ----, the expanded search / the plan dump
-//	require-nonnull F...  ESCU's pass rule (escu-content §5) on the result of
-//	                      the run before it: fails unless that run returned
-//	                      at least one row and every listed field is a
-//	                      column that is neither null nor "null" in any row
-//	                      (skipped when that run was skipped)
-//	skip REASON           do not execute the next run or plan block (its
-//	                      expected output is kept as written, also under
-//	                      -update); the other blocks still run, and the
-//	                      file is reported skipped with REASON when nothing
-//	                      failed. For a known engine bug: the block keeps
-//	                      the correct output and the reason names the bug
-//
-// Every run is executed over stores built with batch sizes 1, 3 and the
-// default, and all three must print the same output (the promqltest
-// invariance idea): results must not depend on batching.
+package querytest
 
 import (
 	"bufio"
 	"context"
-	"flag"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -60,31 +15,68 @@ import (
 	"github.com/minispl/minispl/engine"
 	"github.com/minispl/minispl/engine/render"
 	"github.com/minispl/minispl/macros"
+	"github.com/minispl/minispl/query"
 	"github.com/minispl/minispl/spl"
 	"github.com/minispl/minispl/spl/timemod"
 )
 
-var update = flag.Bool("update", false, "rewrite the expected blocks of testdata/golden/*.test")
+// Options configure a run of case files.
+type Options struct {
+	// Testdata is the folder that load, macros and lookups paths are
+	// relative to.
+	Testdata string
+	// Shared is the folder that load-shared and macros-shared paths are
+	// relative to (../shared beside the checkout); a case file that names
+	// a path missing under it is skipped.
+	Shared string
+	// BatchSizes are the store and engine batch sizes every run and plan
+	// block is executed at; all must print the same output. Nil means 1,
+	// 3 and the default (0).
+	BatchSizes []int
+	// Update rewrites the expected blocks of the files with the output
+	// instead of failing; review the diff by hand before committing.
+	Update bool
+	// Backend executes the compiled searches of run blocks; nil means
+	// Query.Run, the engine.
+	Backend Backend
+}
 
-var goldenBatchSizes = []int{1, 3, 0}
+// Backend executes a compiled search over the events of store. A back end
+// other than the engine (an SQL compiler, a raw-event store) implements it
+// to run the corpus; q has passed the front door (expanded, parsed,
+// planned), so compile errors are the front door's.
+type Backend func(ctx context.Context, q *query.Query, store *datamodel.Store) (Result, error)
+
+// Result is the rows a Backend returns; it is released once read.
+type Result interface {
+	render.Table
+	Release()
+}
+
+// engineBackend runs a query with the engine.
+func engineBackend(ctx context.Context, q *query.Query, store *datamodel.Store) (Result, error) {
+	return q.Run(ctx, store)
+}
+
+// defaultBatchSizes are 1, 3 and the packages' default.
+var defaultBatchSizes = []int{1, 3, 0}
+
+// RunDir runs every *.test file of dir as a subtest named by the file.
+func RunDir(t *testing.T, dir string, opt Options) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.test"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no case files in %s: %v", dir, err)
+	}
+	for _, path := range files {
+		t.Run(filepath.Base(path), func(t *testing.T) { RunFile(t, path, opt) })
+	}
+}
 
 // oneLineCommands take no input block.
 var oneLineCommands = map[string]bool{"load": true, "load-shared": true, "macros": true,
 	"macros-shared": true, "now": true, "earliest": true, "latest": true, "lookups": true,
 	"require-nonnull": true, "skip": true}
-
-// sharedDir is ../shared beside the checkout, seen from this package.
-var sharedDir = filepath.Join("..", "..", "shared")
-
-func TestGolden(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("..", "testdata", "golden", "*.test"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no golden files: %v", err)
-	}
-	for _, path := range files {
-		t.Run(filepath.Base(path), func(t *testing.T) { runGoldenFile(t, path) })
-	}
-}
 
 // block is one command of a case file with its input and expected output.
 type block struct {
@@ -180,8 +172,9 @@ func writeBlocks(t *testing.T, path string, blocks []*block, trailer []string) {
 	}
 }
 
-// goldenState is what the commands of one file build up.
-type goldenState struct {
+// state is what the commands of one file build up.
+type state struct {
+	opt   Options
 	loads []string
 	lib   *macros.Library
 	now   time.Time
@@ -235,9 +228,17 @@ func checkNonNull(r *resultSnapshot, fields []string) []string {
 	return bad
 }
 
-func runGoldenFile(t *testing.T, path string) {
+// RunFile runs the case file at path.
+func RunFile(t *testing.T, path string, opt Options) {
+	t.Helper()
+	if opt.BatchSizes == nil {
+		opt.BatchSizes = defaultBatchSizes
+	}
+	if opt.Backend == nil {
+		opt.Backend = engineBackend
+	}
 	blocks, trailer := parseBlocks(t, path)
-	st := &goldenState{lib: macros.Default(), now: time.Date(2024, 10, 1, 0, 0, 0, 0, time.UTC)}
+	st := &state{opt: opt, lib: macros.Default(), now: time.Date(2024, 10, 1, 0, 0, 0, 0, time.UTC)}
 	changed := false
 	var skipped []string
 	for _, bl := range blocks {
@@ -247,12 +248,12 @@ func runGoldenFile(t *testing.T, path string) {
 		switch fields[0] {
 		case "load":
 			for _, f := range fields[1:] {
-				st.loads = append(st.loads, filepath.Join("..", "testdata", f))
+				st.loads = append(st.loads, filepath.Join(opt.Testdata, f))
 			}
 			continue
 		case "load-shared":
 			for _, f := range fields[1:] {
-				p := filepath.Join(sharedDir, f)
+				p := filepath.Join(opt.Shared, f)
 				if _, err := os.Stat(p); err != nil {
 					t.Skipf("%s: %s not available: %v", where, p, err)
 				}
@@ -260,12 +261,12 @@ func runGoldenFile(t *testing.T, path string) {
 			}
 			continue
 		case "macros":
-			if err := st.lib.Load(filepath.Join("..", "testdata", fields[1])); err != nil {
+			if err := st.lib.Load(filepath.Join(opt.Testdata, fields[1])); err != nil {
 				t.Fatalf("%s: %v", where, err)
 			}
 			continue
 		case "macros-shared":
-			p := filepath.Join(sharedDir, fields[1])
+			p := filepath.Join(opt.Shared, fields[1])
 			if _, err := os.Stat(p); err != nil {
 				t.Skipf("%s: %s not available: %v", where, p, err)
 			}
@@ -315,16 +316,16 @@ func runGoldenFile(t *testing.T, path string) {
 		case "lookups":
 			st.lookups = nil
 			for _, f := range fields[1:] {
-				st.lookups = append(st.lookups, filepath.Join("..", "testdata", f))
+				st.lookups = append(st.lookups, filepath.Join(opt.Testdata, f))
 			}
 			continue
 		case "stats":
 			store := st.store(t, where, 0)
 			got = strings.Split(strings.TrimRight(store.Stats().String(), "\n"), "\n")
 		case "expand":
-			x, err := st.lib.Expand(strings.Join(bl.input, "\n"))
+			x, err := st.env(t, where, 0).Expand(strings.Join(bl.input, "\n"))
 			if err != nil {
-				got = errorLines(err, strings.Join(bl.input, "\n"))
+				got = errorLines(err)
 			} else {
 				got = strings.Split(x.Text, "\n")
 			}
@@ -336,13 +337,13 @@ func runGoldenFile(t *testing.T, path string) {
 			}
 			st.last, st.lastSkipped = nil, false
 			var outs [][]string
-			for _, bs := range goldenBatchSizes {
+			for _, bs := range opt.BatchSizes {
 				outs = append(outs, st.run(t, where, bl, bs))
 			}
 			for i := 1; i < len(outs); i++ {
 				if strings.Join(outs[i], "\n") != strings.Join(outs[0], "\n") {
 					t.Errorf("%s: output differs between batch sizes %d and %d:\n%s\n---- vs ----\n%s",
-						where, goldenBatchSizes[0], goldenBatchSizes[i], strings.Join(outs[0], "\n"), strings.Join(outs[i], "\n"))
+						where, opt.BatchSizes[0], opt.BatchSizes[i], strings.Join(outs[0], "\n"), strings.Join(outs[i], "\n"))
 				}
 			}
 			got = outs[0]
@@ -350,7 +351,7 @@ func runGoldenFile(t *testing.T, path string) {
 			t.Fatalf("%s: unknown command %q", where, fields[0])
 		}
 		if strings.Join(got, "\n") != strings.Join(bl.expected, "\n") {
-			if *update {
+			if opt.Update {
 				bl.expected, bl.hasSep, changed = got, true, true
 				continue
 			}
@@ -369,28 +370,21 @@ func runGoldenFile(t *testing.T, path string) {
 	}
 }
 
-func (st *goldenState) store(t *testing.T, where string, batchSize int) *datamodel.Store {
+// store builds a store of the loaded files at batchSize.
+func (st *state) store(t *testing.T, where string, batchSize int) *datamodel.Store {
 	t.Helper()
 	store := datamodel.NewStore(datamodel.DefaultCatalog(), datamodel.Options{BatchSize: batchSize})
 	for _, p := range st.loads {
-		if err := ingestPath(store, p); err != nil {
+		if err := Ingest(store, p); err != nil {
 			t.Fatalf("%s: %v", where, err)
 		}
 	}
 	return store
 }
 
-func (st *goldenState) run(t *testing.T, where string, bl *block, batchSize int) []string {
+// env builds the front door's Env of the commands so far at batchSize.
+func (st *state) env(t *testing.T, where string, batchSize int) *query.Env {
 	t.Helper()
-	text := strings.Join(bl.input, "\n")
-	format := "csv"
-	for _, f := range strings.Fields(bl.command)[1:] {
-		if v, ok := strings.CutPrefix(f, "format="); ok {
-			format = v
-		}
-	}
-	cat := datamodel.DefaultCatalog()
-	store := st.store(t, where, batchSize)
 	opt := engine.Options{Now: st.now, BatchSize: batchSize, LookupDirs: st.lookups}
 	for _, b := range []struct {
 		spec string
@@ -405,25 +399,29 @@ func (st *goldenState) run(t *testing.T, where string, bl *block, batchSize int)
 		}
 		*b.dst = tm
 	}
-	eng := engine.New(cat, store, opt)
-	x, err := st.lib.Expand(text)
-	if err != nil {
-		return errorLines(err, text)
+	return query.NewEnv(query.Options{Macros: st.lib, Catalog: datamodel.DefaultCatalog(), Engine: opt})
+}
+
+// run compiles and executes a run or plan block at batchSize and returns
+// its output lines.
+func (st *state) run(t *testing.T, where string, bl *block, batchSize int) []string {
+	t.Helper()
+	format := "csv"
+	for _, f := range strings.Fields(bl.command)[1:] {
+		if v, ok := strings.CutPrefix(f, "format="); ok {
+			format = v
+		}
 	}
-	pipe, err := spl.Parse(x.Text)
+	q, err := st.env(t, where, batchSize).Compile(strings.Join(bl.input, "\n"))
 	if err != nil {
-		return errorLines(x.Relocate(err), text)
-	}
-	plan, err := eng.Plan(pipe)
-	if err != nil {
-		return errorLines(x.Relocate(err), text)
+		return errorLines(err)
 	}
 	if strings.HasPrefix(bl.command, "plan") {
-		return strings.Split(strings.TrimRight(plan.String(), "\n"), "\n")
+		return strings.Split(strings.TrimRight(q.Plan.String(), "\n"), "\n")
 	}
-	res, err := eng.Execute(context.Background(), plan)
+	res, err := st.opt.Backend(context.Background(), q, st.store(t, where, batchSize))
 	if err != nil {
-		return errorLines(x.Relocate(err), text)
+		return errorLines(err)
 	}
 	defer res.Release()
 	st.last = snapshot(res)
@@ -441,8 +439,31 @@ func (st *goldenState) run(t *testing.T, where string, bl *block, batchSize int)
 	return strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
 }
 
+// errorLines formats an error as the CLI prints it for a search given on
+// the command line: "error: " and, for a positioned *spl.Error, the caret
+// display.
+func errorLines(err error) []string {
+	msg := err.Error()
+	var se *spl.Error
+	if errors.As(err, &se) && se.Text != "" {
+		msg = se.Format()
+	}
+	return strings.Split("error: "+msg, "\n")
+}
+
+// Ingest ingests a file, or every regular file under a folder in name
+// order, as load and load-shared do.
+func Ingest(store *datamodel.Store, path string) error {
+	return filepath.WalkDir(path, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		return store.IngestFile(p)
+	})
+}
+
 // snapshot copies the cells of a result.
-func snapshot(res *engine.Result) *resultSnapshot {
+func snapshot(res render.Table) *resultSnapshot {
 	r := &resultSnapshot{fields: append([]string(nil), res.Fields()...)}
 	for i := 0; i < res.NumRows(); i++ {
 		row := make([][]string, len(r.fields))
@@ -452,60 +473,4 @@ func snapshot(res *engine.Result) *resultSnapshot {
 		r.rows = append(r.rows, row)
 	}
 	return r
-}
-
-func errorLines(err error, text string) []string {
-	msg := err.Error()
-	if se, ok := err.(*spl.Error); ok {
-		if se.Text == "" {
-			se.Text = text
-		}
-		msg = se.Format()
-	}
-	return strings.Split("error: "+msg, "\n")
-}
-
-// ingestPath ingests a file, or every regular file under a folder in name
-// order.
-func ingestPath(store *datamodel.Store, path string) error {
-	return filepath.WalkDir(path, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		return store.IngestFile(p)
-	})
-}
-
-func TestCheckNonNull(t *testing.T) {
-	res := &resultSnapshot{
-		fields: []string{"dest", "user", "guid"},
-		rows: [][][]string{
-			{{"h1"}, {"unknown"}, {"null"}},
-			{{"h2"}, nil, {"g"}},
-		},
-	}
-	for _, tc := range []struct {
-		name   string
-		r      *resultSnapshot
-		fields []string
-		want   []string
-	}{
-		{"non-null and unknown pass", res, []string{"dest"}, nil},
-		{"no run", nil, []string{"dest"}, []string{"the previous run returned no results"}},
-		{"no rows", &resultSnapshot{fields: []string{"dest"}}, []string{"dest"},
-			[]string{"the previous run returned no results"}},
-		{"null cell", res, []string{"user"}, []string{"field user is null in result row 2"}},
-		{"string null", res, []string{"guid"}, []string{"field guid is null in result row 1"}},
-		{"absent column", res, []string{"dest", "src"},
-			[]string{"field src is not a column of the result (dest,user,guid)"}},
-		{"multivalue is a value", &resultSnapshot{fields: []string{"f"}, rows: [][][]string{{{"null", "x"}}}},
-			[]string{"f"}, nil},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := checkNonNull(tc.r, tc.fields)
-			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
-				t.Errorf("checkNonNull(%v) = %q, want %q", tc.fields, got, tc.want)
-			}
-		})
-	}
 }

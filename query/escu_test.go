@@ -1,4 +1,4 @@
-package engine_test
+package query_test
 
 import (
 	"context"
@@ -9,11 +9,13 @@ import (
 	"github.com/minispl/minispl/datamodel"
 	"github.com/minispl/minispl/engine"
 	"github.com/minispl/minispl/macros"
+	"github.com/minispl/minispl/query"
+	"github.com/minispl/minispl/query/querytest"
 	"github.com/minispl/minispl/spl"
 	"github.com/minispl/minispl/spl/escu"
 )
 
-// TestESCURegistryRuns runs every ESCU Endpoint.Registry detection whose
+// TestESCURegistryRuns runs, through the front door, every ESCU Endpoint.Registry detection whose
 // expanded pipeline has only the commands of the seed's shape (tstats,
 // rename, convert, search) over every XmlWinEventLog file in
 // ../shared/datasets/attack_data; each must plan and execute without
@@ -28,36 +30,30 @@ func TestESCURegistryRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	store := datamodel.NewStore(datamodel.DefaultCatalog(), datamodel.Options{})
-	if err := ingestPath(store, filepath.Join(sharedDir, "datasets", "attack_data")); err != nil {
+	if err := querytest.Ingest(store, filepath.Join(sharedDir, "datasets", "attack_data")); err != nil {
 		t.Fatal(err)
 	}
-	eng := engine.New(datamodel.DefaultCatalog(), store, engine.Options{})
+	env := query.NewEnv(query.Options{Macros: lib})
 	ds, err := escu.Read(detections)
 	if err != nil {
 		t.Fatal(err)
 	}
 	simple, ran, withRows := 0, 0, 0
 	for _, d := range ds {
-		x, err := lib.Expand(d.Search)
-		if err != nil {
-			t.Errorf("%s (%s): expand: %v", d.Name, d.Origin, err)
+		q, err := env.Compile(d.Search)
+		if q.Pipeline == nil {
+			t.Errorf("%s (%s): %s: %v", d.Name, d.Origin, query.StageOf(err), err)
 			continue
 		}
-		p, err := spl.Parse(x.Text)
-		if err != nil {
-			t.Errorf("%s (%s): parse: %v", d.Name, d.Origin, err)
-			continue
-		}
-		if !seedShaped(p) {
+		if !seedShaped(q.Pipeline) {
 			continue
 		}
 		simple++
-		plan, err := eng.Plan(p)
 		if err != nil {
-			t.Errorf("%s (%s): plan: %v", d.Name, d.Origin, x.Relocate(err))
+			t.Errorf("%s (%s): plan: %v", d.Name, d.Origin, err)
 			continue
 		}
-		res, err := eng.Execute(context.Background(), plan)
+		res, err := q.Run(context.Background(), store)
 		if err != nil {
 			t.Errorf("%s (%s): execute: %v", d.Name, d.Origin, err)
 			continue
@@ -90,7 +86,8 @@ func seedShaped(p *spl.Pipeline) bool {
 }
 
 // TestESCUEndpointConformance runs all 783 ESCU Endpoint detections
-// (Registry, Processes, Filesystem) through expand, parse, plan and execute
+// (Registry, Processes, Filesystem) through the front door (expand, parse,
+// plan) and execute
 // over every XmlWinEventLog file in ../shared/datasets/attack_data, with
 // ESCU's macros and lookups, and asserts the counts reached so that a
 // regression fails. Failures are logged with their reason. Issue 3's bar is
@@ -106,10 +103,11 @@ func TestESCUEndpointConformance(t *testing.T) {
 	}
 	cat := datamodel.DefaultCatalog()
 	store := datamodel.NewStore(cat, datamodel.Options{})
-	if err := ingestPath(store, filepath.Join(sharedDir, "datasets", "attack_data")); err != nil {
+	if err := querytest.Ingest(store, filepath.Join(sharedDir, "datasets", "attack_data")); err != nil {
 		t.Fatal(err)
 	}
-	eng := engine.New(cat, store, engine.Options{LookupDirs: []string{filepath.Join(escuDir, "lookups")}})
+	env := query.NewEnv(query.Options{Macros: lib, Catalog: cat,
+		Engine: engine.Options{LookupDirs: []string{filepath.Join(escuDir, "lookups")}}})
 	var all []escu.Detection
 	for _, f := range []string{"detections_registry.jsonl", "detections_processes.jsonl", "detections_filesystem.jsonl"} {
 		ds, err := escu.Read(filepath.Join(escuDir, f))
@@ -120,24 +118,18 @@ func TestESCUEndpointConformance(t *testing.T) {
 	}
 	var parsed, planned, ran, withRows int
 	for _, d := range all {
-		x, err := lib.Expand(d.Search)
-		if err != nil {
-			t.Logf("FAIL expand %s (%s): %v", d.Name, d.Origin, err)
-			continue
-		}
-		p, err := spl.Parse(x.Text)
-		if err != nil {
-			t.Logf("FAIL parse %s (%s): %v", d.Name, d.Origin, x.Relocate(err))
+		q, err := env.Compile(d.Search)
+		if q.Pipeline == nil {
+			t.Logf("FAIL %s %s (%s): %v", query.StageOf(err), d.Name, d.Origin, err)
 			continue
 		}
 		parsed++
-		plan, err := eng.Plan(p)
 		if err != nil {
-			t.Logf("FAIL plan %s (%s): %v", d.Name, d.Origin, x.Relocate(err))
+			t.Logf("FAIL plan %s (%s): %v", d.Name, d.Origin, err)
 			continue
 		}
 		planned++
-		res, err := eng.Execute(context.Background(), plan)
+		res, err := q.Run(context.Background(), store)
 		if err != nil {
 			t.Errorf("FAIL run %s (%s): %v", d.Name, d.Origin, err)
 			continue

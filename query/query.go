@@ -1,0 +1,178 @@
+package query
+
+import (
+	"context"
+	"errors"
+
+	"github.com/minispl/minispl/datamodel"
+	"github.com/minispl/minispl/engine"
+	"github.com/minispl/minispl/macros"
+	"github.com/minispl/minispl/spl"
+)
+
+// Options configure an Env.
+type Options struct {
+	// Macros is the macro library searches expand with; nil means
+	// macros.Default(). The Env keeps the library, so definitions loaded
+	// into it later are seen by later compilations.
+	Macros *macros.Library
+	// Catalog is the data model catalog searches plan against; nil means
+	// datamodel.DefaultCatalog().
+	Catalog *datamodel.Catalog
+	// Engine holds the engine options: lookup folders, time window,
+	// reference time, time zone and batch size.
+	Engine engine.Options
+}
+
+// Env is what searches compile against. It is cheap to build and safe for
+// concurrent compilations as long as its macro library is not being
+// loaded into.
+type Env struct {
+	macros *macros.Library
+	cat    *datamodel.Catalog
+	opt    engine.Options
+	// planner plans searches; it has no store, since planning needs the
+	// catalog and the lookup folders but no events.
+	planner *engine.Engine
+}
+
+// NewEnv returns an Env with opt's macros, catalog and engine options.
+func NewEnv(opt Options) *Env {
+	if opt.Macros == nil {
+		opt.Macros = macros.Default()
+	}
+	if opt.Catalog == nil {
+		opt.Catalog = datamodel.DefaultCatalog()
+	}
+	return &Env{macros: opt.Macros, cat: opt.Catalog, opt: opt.Engine,
+		planner: engine.New(opt.Catalog, nil, opt.Engine)}
+}
+
+// Macros returns the Env's macro library.
+func (e *Env) Macros() *macros.Library { return e.macros }
+
+// Catalog returns the Env's data model catalog.
+func (e *Env) Catalog() *datamodel.Catalog { return e.cat }
+
+// Stage is a step from text to rows; a search fails at one of them.
+type Stage string
+
+// The stages, in order.
+const (
+	StageExpand Stage = "expand"
+	StageParse  Stage = "parse"
+	StagePlan   Stage = "plan"
+	StageRun    Stage = "run"
+)
+
+// Error is an error of one stage of a search. Its text is that of Err,
+// which for the compile stages is usually an *spl.Error positioned in the
+// user's text.
+type Error struct {
+	Stage Stage
+	Err   error
+}
+
+// Error returns Err's text.
+func (e *Error) Error() string { return e.Err.Error() }
+
+// Unwrap returns Err.
+func (e *Error) Unwrap() error { return e.Err }
+
+// StageOf returns the stage an error of this package failed at, "" for
+// any other error.
+func StageOf(err error) Stage {
+	var qe *Error
+	if errors.As(err, &qe) {
+		return qe.Stage
+	}
+	return ""
+}
+
+// Query is a compiled search.
+type Query struct {
+	// Text is the search as the user wrote it.
+	Text string
+	// Expansion is the macro-expanded text with its source map back to
+	// Text; nil when expansion failed.
+	Expansion *macros.Expansion
+	// Pipeline is the parsed expanded search; nil when expansion or
+	// parsing failed.
+	Pipeline *spl.Pipeline
+	// Plan is the checked, executable search; nil when any stage failed.
+	Plan *engine.Plan
+
+	env *Env
+}
+
+// Result is the rows of a search (the engine's result: columns in order,
+// Arrow batches, cells as strings). The caller releases it.
+type Result = engine.Result
+
+// Expand expands the macros of text. An error is a *query.Error of
+// StageExpand positioned in text.
+func (e *Env) Expand(text string) (*macros.Expansion, error) {
+	x, err := e.macros.Expand(text)
+	if err != nil {
+		return nil, &Error{Stage: StageExpand, Err: withText(err, text)}
+	}
+	return x, nil
+}
+
+// Compile expands, parses and plans text. It always returns a Query,
+// filled as far as the stages got, so that a caller can show the expanded
+// text or the AST of a search that fails to plan; the error, if any, is a
+// *query.Error naming the failed stage, and its *spl.Error (found with
+// errors.As) is positioned in text.
+func (e *Env) Compile(text string) (*Query, error) {
+	q := &Query{Text: text, env: e}
+	x, err := e.Expand(text)
+	if err != nil {
+		return q, err
+	}
+	q.Expansion = x
+	p, err := spl.Parse(x.Text)
+	if err != nil {
+		return q, &Error{Stage: StageParse, Err: relocate(x, err)}
+	}
+	q.Pipeline = p
+	plan, err := e.planner.Plan(p)
+	if err != nil {
+		return q, &Error{Stage: StagePlan, Err: relocate(x, err)}
+	}
+	q.Plan = plan
+	return q, nil
+}
+
+// Run executes a compiled query over store's events. The error of a
+// cancelled ctx wraps ctx's error; any error is a *query.Error of
+// StageRun. The caller releases the result.
+func (q *Query) Run(ctx context.Context, store *datamodel.Store) (*Result, error) {
+	if q.Plan == nil {
+		return nil, &Error{Stage: StageRun, Err: errors.New("run: the search did not compile")}
+	}
+	res, err := engine.New(q.env.cat, store, q.env.opt).Execute(ctx, q.Plan)
+	if err != nil {
+		return nil, &Error{Stage: StageRun, Err: err}
+	}
+	return res, nil
+}
+
+// relocate moves an error found in the expanded text x.Text to the place
+// in x.Original it came from. An *spl.Error without Text is taken to be
+// about x.Text (the engine leaves Text empty).
+func relocate(x *macros.Expansion, err error) error {
+	return withText(x.Relocate(withText(err, x.Text)), x.Original)
+}
+
+// withText sets the Text of an *spl.Error that has none to text, on a
+// copy.
+func withText(err error, text string) error {
+	var se *spl.Error
+	if errors.As(err, &se) && se.Text == "" {
+		c := *se
+		c.Text = text
+		return &c
+	}
+	return err
+}
