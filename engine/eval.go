@@ -176,14 +176,14 @@ func (c *compiler) compile(e spl.Expr) (evaluator, error) {
 		c.fieldsSeen = append(c.fieldsSeen, e.Name)
 		return &fieldNode{name: e.Name, col: c.resolve(e.Name), quoted: e.Quoted}, nil
 	case *spl.Unary:
-		switch strings.ToUpper(e.Op) {
-		case "NOT":
+		switch e.Op {
+		case spl.UnaryNot:
 			x, err := c.compileBool(e.X, "the operand of NOT")
 			if err != nil {
 				return nil, err
 			}
 			return &notNode{id: c.id(), x: x}, nil
-		case "-":
+		case spl.UnaryNeg:
 			x, err := c.compileValue(e.X)
 			if err != nil {
 				return nil, err
@@ -219,14 +219,14 @@ func (c *compiler) literal(e *spl.Literal) (evaluator, error) {
 }
 
 func (c *compiler) binary(e *spl.Binary) (evaluator, error) {
-	op := strings.ToUpper(e.Op)
+	op := e.Op
 	switch op {
-	case "AND", "OR", "XOR":
-		l, err := c.compileBool(e.Left, "the left operand of "+op)
+	case spl.BinAnd, spl.BinOr, spl.BinXor:
+		l, err := c.compileBool(e.Left, "the left operand of "+op.String())
 		if err != nil {
 			return nil, err
 		}
-		r, err := c.compileBool(e.Right, "the right operand of "+op)
+		r, err := c.compileBool(e.Right, "the right operand of "+op.String())
 		if err != nil {
 			return nil, err
 		}
@@ -241,14 +241,14 @@ func (c *compiler) binary(e *spl.Binary) (evaluator, error) {
 		return nil, err
 	}
 	switch op {
-	case "=", "==", "!=", "<", "<=", ">", ">=":
-		if op == "==" {
-			op = "="
+	case spl.BinEq, spl.BinEqEq, spl.BinNe, spl.BinLt, spl.BinLe, spl.BinGt, spl.BinGe:
+		if op == spl.BinEqEq {
+			op = spl.BinEq
 		}
 		return &cmpNode{id: c.id(), op: op, l: l, r: r}, nil
-	case "+", "-", "*", "/", "%", ".":
+	case spl.BinAdd, spl.BinSub, spl.BinMul, spl.BinDiv, spl.BinMod, spl.BinConcat:
 		return &arithNode{id: c.id(), op: op, l: l, r: r, exact: c.exact > 0}, nil
-	case "LIKE":
+	case spl.BinLike:
 		return newLikeNode(c.id(), l, r, "LIKE"), nil
 	}
 	return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("unknown operator %q", e.Op)}
@@ -307,6 +307,18 @@ func (c *evalCtx) nullVector() *Vector {
 	return c.nulls
 }
 
+// evalPair evaluates the two operands of a binary node over the batch and
+// returns them with the node's output vector (id).
+func (c *evalCtx) evalPair(id int, l, r evaluator) (lv, rv, out *Vector, err error) {
+	if lv, err = l.eval(c); err != nil {
+		return nil, nil, nil, err
+	}
+	if rv, err = r.eval(c); err != nil {
+		return nil, nil, nil, err
+	}
+	return lv, rv, c.out(id), nil
+}
+
 // isBareFieldName reports whether name needs no single quotes in eval.
 func isBareFieldName(name string) bool {
 	if name == "" || (name[0] >= '0' && name[0] <= '9') {
@@ -347,29 +359,24 @@ func (n *notNode) eval(c *evalCtx) (*Vector, error) {
 // null is false, true OR null is true, anything else with a null is null.
 type logicNode struct {
 	id   int
-	op   string
+	op   spl.BinaryOp
 	l, r evaluator
 }
 
 func (n *logicNode) typ() exprType { return typeBool }
 func (n *logicNode) String() string {
-	return "(" + n.l.String() + " " + n.op + " " + n.r.String() + ")"
+	return "(" + n.l.String() + " " + n.op.String() + " " + n.r.String() + ")"
 }
 func (n *logicNode) eval(c *evalCtx) (*Vector, error) {
-	l, err := n.l.eval(c)
+	l, r, out, err := c.evalPair(n.id, n.l, n.r)
 	if err != nil {
 		return nil, err
 	}
-	r, err := n.r.eval(c)
-	if err != nil {
-		return nil, err
-	}
-	out := c.out(n.id)
 	// The operator is chosen once per batch, not per row. AND is false when
 	// either side is false and OR true when either is true, whatever the
 	// other side (Kleene); otherwise both sides must be known.
 	switch n.op {
-	case "AND":
+	case spl.BinAnd:
 		for i := range out.Kinds {
 			lb, lok := l.Bool(i)
 			rb, rok := r.Bool(i)
@@ -380,7 +387,7 @@ func (n *logicNode) eval(c *evalCtx) (*Vector, error) {
 				out.SetBool(i, true)
 			}
 		}
-	case "OR":
+	case spl.BinOr:
 		for i := range out.Kinds {
 			lb, lok := l.Bool(i)
 			rb, rok := r.Bool(i)
@@ -475,17 +482,17 @@ func compareScalars(a, b scalar) int {
 
 // cmpResult applies a comparison operator to a compareFloat or
 // strings.Compare result; unordered satisfies only !=.
-func cmpResult(op string, c int) bool {
+func cmpResult(op spl.BinaryOp, c int) bool {
 	switch op {
-	case "=":
+	case spl.BinEq, spl.BinEqEq:
 		return c == 0
-	case "!=":
+	case spl.BinNe:
 		return c != 0
-	case "<":
+	case spl.BinLt:
 		return c == -1
-	case "<=":
+	case spl.BinLe:
 		return c == -1 || c == 0
-	case ">":
+	case spl.BinGt:
 		return c == 1
 	}
 	return c == 0 || c == 1
@@ -496,24 +503,19 @@ func cmpResult(op string, c int) bool {
 // mv != "a" is true when some value differs from "a").
 type cmpNode struct {
 	id   int
-	op   string
+	op   spl.BinaryOp
 	l, r evaluator
 }
 
 func (n *cmpNode) typ() exprType { return typeBool }
 func (n *cmpNode) String() string {
-	return n.l.String() + n.op + n.r.String()
+	return n.l.String() + n.op.String() + n.r.String()
 }
 func (n *cmpNode) eval(c *evalCtx) (*Vector, error) {
-	l, err := n.l.eval(c)
+	l, r, out, err := c.evalPair(n.id, n.l, n.r)
 	if err != nil {
 		return nil, err
 	}
-	r, err := n.r.eval(c)
-	if err != nil {
-		return nil, err
-	}
-	out := c.out(n.id)
 	for i := range out.Kinds {
 		lk, rk := l.Kinds[i], r.Kinds[i]
 		if lk == KindNull || rk == KindNull {
@@ -582,7 +584,7 @@ func valuesOf(v *Vector, i int) []scalar {
 // operation inside exact() (exact set).
 type arithNode struct {
 	id    int
-	op    string
+	op    spl.BinaryOp
 	l, r  evaluator
 	exact bool
 }
@@ -617,20 +619,15 @@ func (n *arithNode) setRounded(out *Vector, i int, f float64, d int8) {
 
 func (n *arithNode) typ() exprType { return typeValue }
 func (n *arithNode) String() string {
-	return "(" + n.l.String() + " " + n.op + " " + n.r.String() + ")"
+	return "(" + n.l.String() + " " + n.op.String() + " " + n.r.String() + ")"
 }
 func (n *arithNode) eval(c *evalCtx) (*Vector, error) {
-	l, err := n.l.eval(c)
+	l, r, out, err := c.evalPair(n.id, n.l, n.r)
 	if err != nil {
 		return nil, err
 	}
-	r, err := n.r.eval(c)
-	if err != nil {
-		return nil, err
-	}
-	out := c.out(n.id)
 	switch n.op {
-	case ".":
+	case spl.BinConcat:
 		for i := range out.Kinds {
 			a, aok := l.Str(i)
 			b, bok := r.Str(i)
@@ -639,7 +636,7 @@ func (n *arithNode) eval(c *evalCtx) (*Vector, error) {
 			}
 		}
 		return out, nil
-	case "+":
+	case spl.BinAdd:
 		for i := range out.Kinds {
 			lk, rk := l.Kinds[i], r.Kinds[i]
 			switch {
@@ -660,15 +657,15 @@ func (n *arithNode) eval(c *evalCtx) (*Vector, error) {
 		}
 		a, b := l.Nums[i], r.Nums[i]
 		switch n.op {
-		case "-":
+		case spl.BinSub:
 			n.setRounded(out, i, a-b, sumDecimals(l.decimals(i), r.decimals(i)))
-		case "*":
+		case spl.BinMul:
 			n.setRounded(out, i, a*b, productDecimals(l.decimals(i), r.decimals(i)))
-		case "/":
+		case spl.BinDiv:
 			if b != 0 {
 				out.SetNum(i, a/b)
 			}
-		case "%":
+		case spl.BinMod:
 			if b != 0 {
 				out.SetNum(i, math.Mod(a, b))
 			}

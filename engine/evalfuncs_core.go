@@ -328,15 +328,7 @@ func addCondFuncs(m map[string]*funcSpec) {
 		return func(c *evalCtx, a []*Vector, out *Vector) { n.apply(a[0], a[1], out) }, nil
 	}}
 	m["match"] = &funcSpec{min: 2, max: 2, ret: typeBool, build: func(fc *funcCall) (batchFn, error) {
-		re, err := fc.regexArg(1)
-		if err != nil {
-			return nil, err
-		}
-		return perRow(func(a []*Vector, i int, out *Vector) {
-			r := rowRegex(re, a[1], i)
-			if r == nil {
-				return
-			}
+		return fc.perRowRegex(1, func(a []*Vector, i int, out *Vector, r *regexp.Regexp) {
 			switch a[0].Kinds[i] {
 			case KindNull:
 			case KindMulti:
@@ -352,7 +344,7 @@ func addCondFuncs(m map[string]*funcSpec) {
 				s, _ := a[0].Str(i)
 				out.SetBool(i, r.MatchString(s))
 			}
-		}), nil
+		})
 	}}
 	m["cidrmatch"] = &funcSpec{min: 2, max: 2, ret: typeBool, build: buildCidrmatch}
 }
@@ -422,15 +414,10 @@ func (n *likeNode) String() string {
 	return "like(" + n.x.String() + ", " + n.p.String() + ")"
 }
 func (n *likeNode) eval(c *evalCtx) (*Vector, error) {
-	x, err := n.x.eval(c)
+	x, p, out, err := c.evalPair(n.id, n.x, n.p)
 	if err != nil {
 		return nil, err
 	}
-	p, err := n.p.eval(c)
-	if err != nil {
-		return nil, err
-	}
-	out := c.out(n.id)
 	n.apply(x, p, out)
 	return out, nil
 }
@@ -514,36 +501,34 @@ func likeMatch(s, p string) bool {
 	return pi == len(p)
 }
 
-// regexArg compiles argument i as a regex when it is a literal (nil
-// otherwise: the pattern is then compiled per row).
-func (fc *funcCall) regexArg(i int) (*regexp.Regexp, error) {
-	pat, ok := fc.literal(i)
-	if !ok {
-		return nil, nil
+// perRowRegex builds a per-row function whose argument k is a regex: a
+// literal pattern is compiled once here (an invalid one is an error
+// positioned on it), any other is compiled per row. f runs on each row
+// whose regex is known: a null or invalid per-row pattern leaves the row
+// null.
+func (fc *funcCall) perRowRegex(k int, f func(a []*Vector, i int, out *Vector, re *regexp.Regexp)) (batchFn, error) {
+	var lit *regexp.Regexp
+	if pat, ok := fc.literal(k); ok {
+		re, err := compileRegex(pat)
+		if err != nil {
+			return nil, fc.errorf(k, "%v", err)
+		}
+		lit = re
 	}
-	re, err := compileRegex(pat)
-	if err != nil {
-		return nil, fc.errorf(i, "%v", err)
-	}
-	return re, nil
-}
-
-// rowRegex returns re, the regex compiled at plan time from a literal
-// argument, or else compiles the pattern of row i of v; nil when that is
-// null or invalid.
-func rowRegex(re *regexp.Regexp, v *Vector, i int) *regexp.Regexp {
-	if re != nil {
-		return re
-	}
-	s, ok := v.Str(i)
-	if !ok {
-		return nil
-	}
-	re, err := compileRegex(s)
-	if err != nil {
-		return nil
-	}
-	return re
+	return perRow(func(a []*Vector, i int, out *Vector) {
+		re := lit
+		if re == nil {
+			s, ok := a[k].Str(i)
+			if !ok {
+				return
+			}
+			var err error
+			if re, err = compileRegex(s); err != nil {
+				return
+			}
+		}
+		f(a, i, out, re)
+	}), nil
 }
 
 // compileRegex compiles a Splunk (PCRE) regex with Go's RE2. Named groups

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -63,22 +64,14 @@ func addMVFuncs(m map[string]*funcSpec) {
 		}), nil
 	}}
 	m["mvfind"] = &funcSpec{min: 2, max: 2, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		re, err := fc.regexArg(1)
-		if err != nil {
-			return nil, err
-		}
-		return perRow(func(a []*Vector, i int, out *Vector) {
-			r := rowRegex(re, a[1], i)
-			if r == nil {
-				return
-			}
+		return fc.perRowRegex(1, func(a []*Vector, i int, out *Vector, r *regexp.Regexp) {
 			for k, s := range a[0].Values(i, nil) {
 				if r.MatchString(s) {
 					out.SetNum(i, float64(k))
 					return
 				}
 			}
-		}), nil
+		})
 	}}
 	m["mvjoin"] = &funcSpec{min: 2, max: 2, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
 		return perRow(func(a []*Vector, i int, out *Vector) {

@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/netip"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -110,22 +111,14 @@ func addStringFuncs(m map[string]*funcSpec) {
 		}), nil
 	}}
 	m["replace"] = &funcSpec{min: 3, max: 3, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		re, err := fc.regexArg(1)
-		if err != nil {
-			return nil, err
-		}
-		return perRow(func(a []*Vector, i int, out *Vector) {
-			r := rowRegex(re, a[1], i)
-			if r == nil {
-				return
-			}
+		return fc.perRowRegex(1, func(a []*Vector, i int, out *Vector, r *regexp.Regexp) {
 			repl, ok := a[2].Str(i)
 			if !ok {
 				return
 			}
 			repl = goReplacement(repl)
 			mapStr(a[0], i, out, func(s string) (string, bool) { return r.ReplaceAllString(s, repl), true })
-		}), nil
+		})
 	}}
 	m["tostring"] = &funcSpec{min: 1, max: 2, ret: typeValue, build: buildTostring}
 	m["tonumber"] = &funcSpec{min: 1, max: 2, ret: typeValue, build: buildTonumber}

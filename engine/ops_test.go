@@ -135,6 +135,14 @@ func TestPlanErrors(t *testing.T) {
 		{`| tstats count` + from + " | `drop_dm_object_name(Registry)`", "`drop", "macro `drop_dm_object_name` was not expanded"},
 		{"| tstats `security_content_summariesonly` count" + from, "`security", "macro `security_content_summariesonly` was not expanded"},
 		{"| tstats count" + from + " where Registry.dest=x `m`", "`m`", "macro `m` was not expanded"},
+		// Every command is checked, not only tstats, search, rename and
+		// convert: unexpanded, these would plan a column named `m1`.
+		{`| tstats count` + from + " | table Registry.dest `m1`", "`m1`", "macro `m1` was not expanded"},
+		{`| tstats count` + from + " | fillnull value=`m2` count", "`m2`", "macro `m2` was not expanded"},
+		{`| tstats count` + from + " | fields `m5`", "`m5`", "macro `m5` was not expanded"},
+		{`| tstats count` + from + " | join count [| tstats count" + from + " where `m6`]", "`m6`", "macro `m6` was not expanded"},
+		// The macro is reported before an error of an earlier command.
+		{`| tstats count` + from + " | foo bar | table `m7`", "`m7`", "macro `m7` was not expanded"},
 		{`tstats count` + from, `tstats`, `leading pipe`},
 		{`| tstats count` + from + ` | TSTATS count` + from, `TSTATS`, `tstats must be the first command`},
 		{`| tstats count from datamodel=Endpoint.Nope`, `tstats`, `unknown datamodel dataset "Endpoint.Nope"; known datasets: Endpoint.Registry`},

@@ -52,6 +52,12 @@ func (e *Engine) Plan(p *spl.Pipeline) (*Plan, error) {
 	if p == nil || len(p.Commands) == 0 {
 		return nil, &spl.Error{Msg: "empty search"}
 	}
+	// Unexpanded macros are reported first, wherever they are (any command,
+	// option, value, term or subsearch), since they make the rest of the
+	// search meaningless.
+	if err := spl.Unexpanded(p); err != nil {
+		return nil, err
+	}
 	pl := &Plan{}
 	root, err := e.planPipeline(p, pl)
 	if err != nil {
@@ -63,13 +69,6 @@ func (e *Engine) Plan(p *spl.Pipeline) (*Plan, error) {
 
 // planPipeline plans one pipeline, the search or a subsearch (subsearch.go).
 func (e *Engine) planPipeline(p *spl.Pipeline, pl *Plan) (node, error) {
-	// Unexpanded macros are reported first, wherever they are, since they
-	// make the rest of the pipeline meaningless.
-	for _, c := range p.Commands {
-		if err := checkMacros(c); err != nil {
-			return nil, err
-		}
-	}
 	var cur node
 	for i, c := range p.Commands {
 		var err error
@@ -152,103 +151,25 @@ func firstCommandError(c spl.Command) error {
 	return &spl.Error{Pos: c.Span(), Msg: fmt.Sprintf("%s cannot start a search: the first command must be a generating command such as | tstats", c.Name())}
 }
 
-// leftmostTerm returns the first bare term of e, if e starts with one.
+// leftmostTerm returns the first bare term of e, if e starts with one (is
+// one, or an AND or OR whose leftmost operand starts with one).
 func leftmostTerm(e spl.SearchExpr) *spl.SearchTerm {
-	for {
-		switch x := e.(type) {
-		case *spl.SearchAnd:
-			e = x.Left
-		case *spl.SearchOr:
-			e = x.Left
+	var t *spl.SearchTerm
+	done := false
+	spl.Inspect(e, func(n spl.Node) bool {
+		if done {
+			return false
+		}
+		switch n := n.(type) {
+		case *spl.SearchAnd, *spl.SearchOr:
+			return true
 		case *spl.SearchTerm:
-			return x
-		default:
-			return nil
+			t = n
 		}
-	}
-}
-
-// checkMacros reports the first unexpanded macro in c.
-func checkMacros(c spl.Command) error {
-	switch c := c.(type) {
-	case *spl.MacroCommand:
-		return macroError(&c.Call, c.Pos)
-	case *spl.Tstats:
-		for _, o := range c.Options {
-			if o.Macro != nil {
-				return macroError(o.Macro, o.Pos)
-			}
-			if err := checkValueMacro(&o.Value); err != nil {
-				return err
-			}
-		}
-		return checkExprMacros(c.Where)
-	case *spl.Search:
-		return checkExprMacros(c.Expr)
-	case *spl.Rename:
-		for i := range c.Pairs {
-			if err := checkValueMacro(&c.Pairs[i].From, &c.Pairs[i].To); err != nil {
-				return err
-			}
-		}
-	case *spl.Convert:
-		if err := checkValueMacro(c.Timeformat); err != nil {
-			return err
-		}
-		for i := range c.Funcs {
-			if err := checkValueMacro(&c.Funcs[i].Field, c.Funcs[i].As); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// checkValueMacro reports a value that is an unexpanded macro call.
-func checkValueMacro(vs ...*spl.Value) error {
-	for _, v := range vs {
-		if v != nil && v.Macro != nil {
-			return macroError(v.Macro, v.Pos)
-		}
-	}
-	return nil
-}
-
-func checkExprMacros(e spl.SearchExpr) error {
-	switch e := e.(type) {
-	case *spl.SearchMacro:
-		return macroError(&e.Call, e.Pos)
-	case *spl.SearchAnd:
-		if err := checkExprMacros(e.Left); err != nil {
-			return err
-		}
-		return checkExprMacros(e.Right)
-	case *spl.SearchOr:
-		if err := checkExprMacros(e.Left); err != nil {
-			return err
-		}
-		return checkExprMacros(e.Right)
-	case *spl.SearchNot:
-		return checkExprMacros(e.X)
-	case *spl.SearchCompare:
-		return checkValueMacro(&e.Value)
-	case *spl.SearchTerm:
-		return checkValueMacro(&e.Value)
-	case *spl.SearchIn:
-		for i := range e.Values {
-			if err := checkValueMacro(&e.Values[i]); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-func macroError(m *spl.MacroCall, pos spl.Span) error {
-	if m.Pos != (spl.Span{}) {
-		pos = m.Pos
-	}
-	return &spl.Error{Pos: pos, Msg: fmt.Sprintf("macro `%s` was not expanded", m.MacroName)}
+		done = true
+		return false
+	})
+	return t
 }
 
 // fieldIndex returns the position of name in fields, or -1.

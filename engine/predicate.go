@@ -401,7 +401,7 @@ func (c *predCompiler) compile(e spl.SearchExpr) (pred, error) {
 		}
 		return &predNot{x}, nil
 	case *spl.SearchMacro:
-		return nil, macroError(&e.Call, e.Pos)
+		return nil, spl.Unexpanded(e)
 	case *spl.SearchSubsearch:
 		return nil, &spl.Error{Pos: e.Pos, Msg: "unsupported: subsearch [...]"}
 	case *spl.SearchTerm:
@@ -528,17 +528,7 @@ func (p *predAny) eval(st *evalState, b arrow.RecordBatch, out []bool) error {
 // field "any value matches one pattern" is "one pattern matches any
 // value".
 func (c *predCompiler) compileOr(e *spl.SearchOr) (pred, error) {
-	var terms []spl.SearchExpr
-	var flatten func(x spl.SearchExpr)
-	flatten = func(x spl.SearchExpr) {
-		if o, ok := x.(*spl.SearchOr); ok {
-			flatten(o.Left)
-			flatten(o.Right)
-			return
-		}
-		terms = append(terms, x)
-	}
-	flatten(e)
+	terms := spl.Disjuncts(e)
 	// field of a mergeable term; "" when the term is not one.
 	field := func(x spl.SearchExpr) string {
 		switch x := x.(type) {

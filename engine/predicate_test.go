@@ -203,8 +203,8 @@ func TestCompareFloatNaN(t *testing.T) {
 	}
 	ops := []struct {
 		op   spl.CompareOp
-		eval string
-	}{{spl.OpLt, "<"}, {spl.OpLe, "<="}, {spl.OpGt, ">"}, {spl.OpGe, ">="}}
+		eval spl.BinaryOp
+	}{{spl.OpLt, spl.BinLt}, {spl.OpLe, spl.BinLe}, {spl.OpGt, spl.BinGt}, {spl.OpGe, spl.BinGe}}
 	for _, o := range ops {
 		l := &leaf{cmp: o.op, num: 5, isNum: true, value: "5"}
 		if l.testNum(nan) {
@@ -217,7 +217,7 @@ func TestCompareFloatNaN(t *testing.T) {
 			t.Errorf("eval NaN %s 5 or 5 %s NaN is true, want false", o.eval, o.eval)
 		}
 	}
-	if cmpResult("=", compareFloat(nan, nan)) || !cmpResult("!=", compareFloat(nan, nan)) {
+	if cmpResult(spl.BinEq, compareFloat(nan, nan)) || !cmpResult(spl.BinNe, compareFloat(nan, nan)) {
 		t.Error("eval NaN = NaN must be false and NaN != NaN true")
 	}
 	// A number literal is never NaN (parseNumber refuses "nan"); a string

@@ -57,17 +57,24 @@ type subsearchTerm struct {
 // placeholder returns the name of the field that stands for t at plan time.
 func (t *subsearchTerm) placeholder() string { return fmt.Sprintf("[subsearch %d]", t.n) }
 
-// hasSubsearch reports whether e holds a subsearch term.
+// hasSubsearch reports whether e holds a subsearch term (one of its own,
+// not one inside another subsearch).
 func hasSubsearch(e spl.SearchExpr) bool {
-	switch e := e.(type) {
-	case *spl.SearchSubsearch:
+	found := false
+	spl.Inspect(e, func(n spl.Node) bool {
+		if _, ok := n.(*spl.SearchSubsearch); ok {
+			found = true
+		}
+		return !found && isBoolNode(n)
+	})
+	return found
+}
+
+// isBoolNode reports whether n is an AND, OR or NOT of search expressions.
+func isBoolNode(n spl.Node) bool {
+	switch n.(type) {
+	case *spl.SearchAnd, *spl.SearchOr, *spl.SearchNot:
 		return true
-	case *spl.SearchAnd:
-		return hasSubsearch(e.Left) || hasSubsearch(e.Right)
-	case *spl.SearchOr:
-		return hasSubsearch(e.Left) || hasSubsearch(e.Right)
-	case *spl.SearchNot:
-		return hasSubsearch(e.X)
 	}
 	return false
 }
@@ -76,51 +83,20 @@ func hasSubsearch(e spl.SearchExpr) bool {
 // e with each replaced by its placeholder comparison (e itself when it has
 // none).
 func (e *Engine) planTerms(x spl.SearchExpr, pl *Plan) (spl.SearchExpr, []*subsearchTerm, error) {
-	if !hasSubsearch(x) {
-		return x, nil, nil
-	}
 	var terms []*subsearchTerm
-	var walk func(x spl.SearchExpr) (spl.SearchExpr, error)
-	walk = func(x spl.SearchExpr) (spl.SearchExpr, error) {
-		switch x := x.(type) {
-		case *spl.SearchSubsearch:
-			sub, err := e.planSubsearch(x.Pipeline, x.Pos, pl)
-			if err != nil {
-				return nil, err
-			}
-			t := &subsearchTerm{n: len(terms) + 1, sub: sub, pos: x.Pos}
-			terms = append(terms, t)
-			return &spl.SearchCompare{Field: t.placeholder(), Op: spl.OpEq, Value: spl.Value{Text: "*", Pos: x.Pos}, Pos: x.Pos}, nil
-		case *spl.SearchAnd:
-			l, err := walk(x.Left)
-			if err != nil {
-				return nil, err
-			}
-			r, err := walk(x.Right)
-			if err != nil {
-				return nil, err
-			}
-			return &spl.SearchAnd{Left: l, Right: r, Pos: x.Pos}, nil
-		case *spl.SearchOr:
-			l, err := walk(x.Left)
-			if err != nil {
-				return nil, err
-			}
-			r, err := walk(x.Right)
-			if err != nil {
-				return nil, err
-			}
-			return &spl.SearchOr{Left: l, Right: r, Pos: x.Pos}, nil
-		case *spl.SearchNot:
-			y, err := walk(x.X)
-			if err != nil {
-				return nil, err
-			}
-			return &spl.SearchNot{X: y, Pos: x.Pos}, nil
+	out, err := spl.RewriteSearch(x, func(x spl.SearchExpr) (spl.SearchExpr, error) {
+		s, ok := x.(*spl.SearchSubsearch)
+		if !ok {
+			return x, nil
 		}
-		return x, nil
-	}
-	out, err := walk(x)
+		sub, err := e.planSubsearch(s.Pipeline, s.Pos, pl)
+		if err != nil {
+			return nil, err
+		}
+		t := &subsearchTerm{n: len(terms) + 1, sub: sub, pos: s.Pos}
+		terms = append(terms, t)
+		return &spl.SearchCompare{Field: t.placeholder(), Op: spl.OpEq, Value: spl.Value{Text: "*", Pos: s.Pos}, Pos: s.Pos}, nil
+	})
 	if err != nil {
 		return nil, nil, err
 	}

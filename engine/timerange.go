@@ -53,80 +53,37 @@ var timeModifiers = map[string]bool{
 func extractTimeRange(e spl.SearchExpr, base timeRange, now time.Time, loc *time.Location) (spl.SearchExpr, timeRange, error) {
 	r := base
 	var seenE, seenL bool
-	var walk func(e spl.SearchExpr, top bool) (spl.SearchExpr, error)
-	walk = func(e spl.SearchExpr, top bool) (spl.SearchExpr, error) {
-		switch x := e.(type) {
-		case *spl.SearchAnd:
-			l, err := walk(x.Left, top)
-			if err != nil {
-				return nil, err
-			}
-			rt, err := walk(x.Right, top)
-			if err != nil {
-				return nil, err
-			}
-			switch {
-			case l == nil:
-				return rt, nil
-			case rt == nil:
-				return l, nil
-			}
-			return &spl.SearchAnd{Left: l, Right: rt, Pos: x.Pos}, nil
-		case *spl.SearchOr:
-			l, err := walk(x.Left, false)
-			if err != nil {
-				return nil, err
-			}
-			rt, err := walk(x.Right, false)
-			if err != nil {
-				return nil, err
-			}
-			return &spl.SearchOr{Left: l, Right: rt, Pos: x.Pos}, nil
-		case *spl.SearchNot:
-			in, err := walk(x.X, false)
-			if err != nil {
-				return nil, err
-			}
-			return &spl.SearchNot{X: in, Pos: x.Pos}, nil
-		case *spl.SearchIn:
-			if timeModifiers[strings.ToLower(x.Field)] {
-				return nil, &spl.Error{Pos: x.Pos, Msg: fmt.Sprintf("time modifier %s takes one value, not IN (...)", x.Field)}
-			}
-		case *spl.SearchCompare:
-			name := strings.ToLower(x.Field)
-			if !timeModifiers[name] {
-				return e, nil
-			}
-			switch {
-			case name != "earliest" && name != "latest":
-				return nil, &spl.Error{Pos: x.Pos, Msg: fmt.Sprintf("unsupported: time modifier %s= (only earliest= and latest= are supported)", x.Field)}
-			case !top:
-				return nil, &spl.Error{Pos: x.Pos, Msg: fmt.Sprintf("unsupported: %s= inside OR or NOT; a time modifier applies to the whole search", x.Field)}
-			case x.Op != spl.OpEq:
-				return nil, &spl.Error{Pos: x.Pos, Msg: fmt.Sprintf("time modifier %s takes =, not %s", x.Field, x.Op)}
-			case name == "earliest" && seenE, name == "latest" && seenL:
-				return nil, &spl.Error{Pos: x.Pos, Msg: fmt.Sprintf("%s= is given twice; tstats cannot search several time ranges", x.Field)}
-			}
-			t, err := timemod.Resolve(x.Value.Text, now, loc)
-			if err != nil {
-				return nil, timeModError(err, x)
-			}
-			if name == "earliest" {
-				seenE, r.earliest = true, t
-				// earliest=0 is "from the first event": unbounded.
-				if t.Unix() == 0 {
-					r.earliest = time.Time{}
-				}
-			} else {
-				seenL, r.latest = true, t
-			}
-			return nil, nil
+	terms, rest := takeFieldTerms(e, func(f string) bool { return timeModifiers[strings.ToLower(f)] })
+	for _, t := range terms {
+		x, ok := t.x.(*spl.SearchCompare)
+		if !ok {
+			in := t.x.(*spl.SearchIn)
+			return nil, timeRange{}, &spl.Error{Pos: in.Pos, Msg: fmt.Sprintf("time modifier %s takes one value, not IN (...)", in.Field)}
 		}
-		return e, nil
-	}
-	rest, err := walk(e, true)
-	if err != nil {
-		return nil, timeRange{}, err
+		name := strings.ToLower(x.Field)
+		switch {
+		case name != "earliest" && name != "latest":
+			return nil, timeRange{}, &spl.Error{Pos: x.Pos, Msg: fmt.Sprintf("unsupported: time modifier %s= (only earliest= and latest= are supported)", x.Field)}
+		case !t.top:
+			return nil, timeRange{}, &spl.Error{Pos: x.Pos, Msg: fmt.Sprintf("unsupported: %s= inside OR or NOT; a time modifier applies to the whole search", x.Field)}
+		case x.Op != spl.OpEq:
+			return nil, timeRange{}, &spl.Error{Pos: x.Pos, Msg: fmt.Sprintf("time modifier %s takes =, not %s", x.Field, x.Op)}
+		case name == "earliest" && seenE, name == "latest" && seenL:
+			return nil, timeRange{}, &spl.Error{Pos: x.Pos, Msg: fmt.Sprintf("%s= is given twice; tstats cannot search several time ranges", x.Field)}
+		}
+		at, err := timemod.Resolve(x.Value.Text, now, loc)
+		if err != nil {
+			return nil, timeRange{}, timeModError(err, x)
+		}
+		if name == "earliest" {
+			seenE, r.earliest = true, at
+			// earliest=0 is "from the first event": unbounded.
+			if at.Unix() == 0 {
+				r.earliest = time.Time{}
+			}
+		} else {
+			seenL, r.latest = true, at
+		}
 	}
 	return rest, r, nil
 }

@@ -238,65 +238,64 @@ type nodename struct {
 // top-level conjunct compared with =: inside OR or NOT, given twice, or
 // with another operator or IN it is a positioned error.
 func extractNodename(e spl.SearchExpr) (spl.SearchExpr, *nodename, error) {
+	terms, rest := takeFieldTerms(e, func(f string) bool { return f == "nodename" })
 	var found *nodename
-	var walk func(e spl.SearchExpr, top bool) (spl.SearchExpr, error)
-	walk = func(e spl.SearchExpr, top bool) (spl.SearchExpr, error) {
-		switch x := e.(type) {
-		case *spl.SearchAnd:
-			l, err := walk(x.Left, top)
-			if err != nil {
-				return nil, err
-			}
-			r, err := walk(x.Right, top)
-			switch {
-			case err != nil:
-				return nil, err
-			case l == nil:
-				return r, nil
-			case r == nil:
-				return l, nil
-			}
-			return &spl.SearchAnd{Left: l, Right: r, Pos: x.Pos}, nil
-		case *spl.SearchOr:
-			if _, err := walk(x.Left, false); err != nil {
-				return nil, err
-			}
-			if _, err := walk(x.Right, false); err != nil {
-				return nil, err
-			}
-		case *spl.SearchNot:
-			if _, err := walk(x.X, false); err != nil {
-				return nil, err
-			}
-		case *spl.SearchIn:
-			if x.Field == "nodename" {
-				return nil, &spl.Error{Pos: x.Pos, Msg: "nodename selects one dataset: write nodename=<dataset>, not IN (...)"}
-			}
-		case *spl.SearchCompare:
-			if x.Field != "nodename" {
-				return e, nil
-			}
-			switch {
-			case !top:
-				return nil, &spl.Error{Pos: x.Pos, Msg: "unsupported: nodename= inside OR or NOT; nodename selects the dataset of the whole tstats"}
-			case x.Op != spl.OpEq:
-				return nil, &spl.Error{Pos: x.Pos, Msg: fmt.Sprintf("nodename takes =, not %s", x.Op)}
-			case found != nil:
-				return nil, &spl.Error{Pos: x.Pos, Msg: "nodename= is given twice; tstats reads one dataset"}
-			}
-			found = &nodename{path: x.Value.Text, pos: x.Pos}
-			return nil, nil
+	for _, t := range terms {
+		x, ok := t.x.(*spl.SearchCompare)
+		switch {
+		case !ok:
+			return nil, nil, &spl.Error{Pos: t.x.Span(), Msg: "nodename selects one dataset: write nodename=<dataset>, not IN (...)"}
+		case !t.top:
+			return nil, nil, &spl.Error{Pos: x.Pos, Msg: "unsupported: nodename= inside OR or NOT; nodename selects the dataset of the whole tstats"}
+		case x.Op != spl.OpEq:
+			return nil, nil, &spl.Error{Pos: x.Pos, Msg: fmt.Sprintf("nodename takes =, not %s", x.Op)}
+		case found != nil:
+			return nil, nil, &spl.Error{Pos: x.Pos, Msg: "nodename= is given twice; tstats reads one dataset"}
 		}
-		return e, nil
-	}
-	if e == nil {
-		return nil, nil, nil
-	}
-	rest, err := walk(e, true)
-	if err != nil {
-		return nil, nil, err
+		found = &nodename{path: x.Value.Text, pos: x.Pos}
 	}
 	return rest, found, nil
+}
+
+// whereTerm is a comparison (*spl.SearchCompare) or IN (*spl.SearchIn) on
+// a field that a tstats WHERE clause takes out of its expression
+// (nodename, earliest, latest). top is set when it was a top-level
+// conjunct, taken out.
+type whereTerm struct {
+	x   spl.SearchExpr
+	top bool
+}
+
+// takeFieldTerms is the one algorithm of nodename= and earliest=/latest=:
+// it takes the top-level conjuncts of e that compare a field match accepts
+// out of e, and returns every comparison and IN on such a field in reading
+// order (those nested in OR or NOT too, not those of subsearches), with the
+// rest of e (nil when nothing is left). The caller checks the terms in
+// order, so its first error is the first one in the text.
+func takeFieldTerms(e spl.SearchExpr, match func(field string) bool) ([]whereTerm, spl.SearchExpr) {
+	taken, rest := spl.TakeConjuncts(e, func(x spl.SearchExpr) bool {
+		c, ok := x.(*spl.SearchCompare)
+		return ok && match(c.Field)
+	})
+	top := make(map[spl.SearchExpr]bool, len(taken))
+	for _, x := range taken {
+		top[x] = true
+	}
+	var terms []whereTerm
+	spl.Inspect(e, func(n spl.Node) bool {
+		switch x := n.(type) {
+		case *spl.SearchCompare:
+			if match(x.Field) {
+				terms = append(terms, whereTerm{x: x, top: top[x]})
+			}
+		case *spl.SearchIn:
+			if match(x.Field) {
+				terms = append(terms, whereTerm{x: x})
+			}
+		}
+		return isBoolNode(n)
+	})
+	return terms, rest
 }
 
 // tstatsDataset resolves `FROM datamodel=` and nodename= to a dataset

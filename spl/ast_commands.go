@@ -1,5 +1,7 @@
 package spl
 
+import "strconv"
+
 // This file holds the AST of the commands ESCU uses after tstats (where,
 // eval, stats, eventstats, table, fields, dedup, sort, head, fillnull, rex,
 // regex, bin/bucket, mvexpand, makemv, lookup, join, append, inputlookup)
@@ -53,17 +55,106 @@ type Call struct {
 
 // Unary is NOT x or -x.
 type Unary struct {
-	Op  string // "NOT" or "-"
+	Op  UnaryOp
 	X   Expr
 	Pos Span
 }
 
-// Binary is a binary operation. Op is one of + - * / % . = == != < <= > >=
-// AND OR XOR LIKE (upper-cased words).
+// Binary is a binary operation.
 type Binary struct {
-	Op          string
+	Op          BinaryOp
 	Left, Right Expr
 	Pos         Span
+}
+
+// UnaryOp is a prefix operator of an eval expression.
+type UnaryOp uint8
+
+// The unary operators.
+const (
+	UnaryNot UnaryOp = iota + 1 // NOT x
+	UnaryNeg                    // -x
+)
+
+// String returns the operator as written: "NOT" or "-".
+func (op UnaryOp) String() string {
+	switch op {
+	case UnaryNot:
+		return "NOT"
+	case UnaryNeg:
+		return "-"
+	}
+	return "UnaryOp(" + strconv.Itoa(int(op)) + ")"
+}
+
+// BinaryOp is an infix operator of an eval expression. The zero value is
+// no operator. IN is not one: `x IN (...)` is an InList.
+type BinaryOp uint8
+
+// The binary operators, loosest first (see Expr).
+const (
+	BinOr     BinaryOp = iota + 1 // OR
+	BinXor                        // XOR
+	BinAnd                        // AND
+	BinEq                         // =
+	BinEqEq                       // ==, the same test as =
+	BinNe                         // !=
+	BinLt                         // <
+	BinLe                         // <=
+	BinGt                         // >
+	BinGe                         // >=
+	BinLike                       // LIKE
+	BinAdd                        // +
+	BinSub                        // -
+	BinConcat                     // .
+	BinMul                        // *
+	BinDiv                        // /
+	BinMod                        // %
+	binOpEnd
+)
+
+// binaryOps holds the spelling (keywords upper-cased) and the precedence
+// level (ePrec*) of each BinaryOp.
+var binaryOps = [binOpEnd]struct {
+	text string
+	prec int
+}{
+	BinOr: {"OR", ePrecOr}, BinXor: {"XOR", ePrecOr}, BinAnd: {"AND", ePrecAnd},
+	BinEq: {"=", ePrecCmp}, BinEqEq: {"==", ePrecCmp}, BinNe: {"!=", ePrecCmp},
+	BinLt: {"<", ePrecCmp}, BinLe: {"<=", ePrecCmp}, BinGt: {">", ePrecCmp}, BinGe: {">=", ePrecCmp},
+	BinLike: {"LIKE", ePrecCmp},
+	BinAdd:  {"+", ePrecAdd}, BinSub: {"-", ePrecAdd}, BinConcat: {".", ePrecAdd},
+	BinMul: {"*", ePrecMul}, BinDiv: {"/", ePrecMul}, BinMod: {"%", ePrecMul},
+}
+
+// String returns the operator as written, keywords in upper case.
+func (op BinaryOp) String() string {
+	if op > 0 && op < binOpEnd {
+		return binaryOps[op].text
+	}
+	return "BinaryOp(" + strconv.Itoa(int(op)) + ")"
+}
+
+// IsComparison reports whether op is = == != < <= > or >=.
+func (op BinaryOp) IsComparison() bool { return op >= BinEq && op <= BinGe }
+
+// prec returns the precedence level of op (0 for no operator).
+func (op BinaryOp) prec() int {
+	if op > 0 && op < binOpEnd {
+		return binaryOps[op].prec
+	}
+	return 0
+}
+
+// lookupBinaryOp returns the operator spelled text (keywords in upper
+// case), or 0.
+func lookupBinaryOp(text string) BinaryOp {
+	for op := BinOr; op < binOpEnd; op++ {
+		if binaryOps[op].text == text {
+			return op
+		}
+	}
+	return 0
 }
 
 // InList is `x IN (v1, v2, ...)` inside an eval expression (no wildcards).

@@ -270,7 +270,7 @@ func (p *exprParser) expr(min int) (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		left = &Binary{Op: op, Left: left, Right: right, Pos: Span{left.Span().Start, right.Span().End}}
+		left = &Binary{Op: lookupBinaryOp(op), Left: left, Right: right, Pos: Span{left.Span().Start, right.Span().End}}
 	}
 }
 
@@ -348,7 +348,7 @@ func (p *exprParser) prefix() (Expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			return &Unary{Op: "NOT", X: x, Pos: Span{a.start, x.Span().End}}, nil
+			return &Unary{Op: UnaryNot, X: x, Pos: Span{a.start, x.Span().End}}, nil
 		case "AND", "OR", "XOR":
 			return nil, p.errorf(a, "unexpected %s: expected an expression", strings.ToUpper(a.text))
 		}
@@ -382,7 +382,7 @@ func (p *exprParser) prefix() (Expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			return &Unary{Op: "-", X: x, Pos: Span{a.start, x.Span().End}}, nil
+			return &Unary{Op: UnaryNeg, X: x, Pos: Span{a.start, x.Span().End}}, nil
 		}
 	case aLParen:
 		p.next(a)

@@ -118,9 +118,9 @@ func exprTree(e Expr) string {
 	}
 	switch e := e.(type) {
 	case *Binary:
-		return "(" + exprTree(e.Left) + " " + e.Op + " " + exprTree(e.Right) + ")"
+		return "(" + exprTree(e.Left) + " " + e.Op.String() + " " + exprTree(e.Right) + ")"
 	case *Unary:
-		return "(" + e.Op + " " + exprTree(e.X) + ")"
+		return "(" + e.Op.String() + " " + exprTree(e.X) + ")"
 	case *InList:
 		return "(" + exprTree(e.X) + " IN [" + list(e.Values) + "])"
 	case *Call:

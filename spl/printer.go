@@ -351,13 +351,12 @@ func (e *SearchSubsearch) String() string { return "[" + e.Pipeline.String() + "
 func exprPrec(e Expr) int {
 	switch e := e.(type) {
 	case *Binary:
-		_, p := binaryOp(atom{kind: binaryKind(e.Op), text: e.Op})
-		if p == 0 {
-			return ePrecPrimary
+		if p := e.Op.prec(); p != 0 {
+			return p
 		}
-		return p
+		return ePrecPrimary
 	case *Unary:
-		if e.Op == "NOT" {
+		if e.Op == UnaryNot {
 			return ePrecNot
 		}
 		return ePrecUnary
@@ -365,17 +364,6 @@ func exprPrec(e Expr) int {
 		return ePrecCmp
 	}
 	return ePrecPrimary
-}
-
-// binaryKind returns the atom kind a binary operator is read as.
-func binaryKind(op string) atomKind {
-	switch op {
-	case "+", "-", "*", "/", "%", ".":
-		return aArith
-	case "=", "==", "!=", "<", "<=", ">", ">=":
-		return aCmp
-	}
-	return aName
 }
 
 // operand prints e, in parentheses when it binds looser than min.
@@ -433,19 +421,19 @@ func (e *Call) String() string {
 
 // String returns "NOT x" or "-x".
 func (e *Unary) String() string {
-	if e.Op == "NOT" {
+	if e.Op == UnaryNot {
 		return "NOT " + operand(e.X, ePrecNot)
 	}
 	if f, ok := e.X.(*FieldRef); ok && strings.HasPrefix(f.String(), "'") {
 		return "- " + f.String()
 	}
-	return e.Op + operand(e.X, ePrecUnary)
+	return e.Op.String() + operand(e.X, ePrecUnary)
 }
 
 // String returns "L op R".
 func (e *Binary) String() string {
 	p := exprPrec(e)
-	return operand(e.Left, p) + " " + e.Op + " " + operand(e.Right, p+1)
+	return operand(e.Left, p) + " " + e.Op.String() + " " + operand(e.Right, p+1)
 }
 
 // String returns "x IN (v1, v2)".
