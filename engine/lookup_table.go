@@ -97,6 +97,59 @@ func readLookupDefs(dir string) (map[string]*lookupDef, error) {
 	return defs, nil
 }
 
+// LookupInfo describes one lookup definition of the lookup folders, as a
+// search would find it.
+type LookupInfo struct {
+	// Name is the name a search uses (`lookup NAME ...`).
+	Name string
+	// File is the definition's CSV file name, relative to Dir; "" for a
+	// definition without a file (a KV-store collection or an ML model),
+	// which a search cannot use.
+	File string
+	// Dir is the lookup folder holding the definition.
+	Dir string
+	// Definition is the path of the *.yml or *.yaml definition.
+	Definition string
+	// Missing says that File is not in Dir, so a search using Name fails.
+	Missing bool
+}
+
+// Lookups lists the lookup definitions of Options.LookupDirs by the rules
+// planning uses to find a table (findLookup): the *.yml and *.yaml files of
+// each folder, in file name order; a file without a name: is not a
+// definition; a name defined again in a later folder (or a later file of
+// the same folder) is left out, since a search finds the first. Bare CSV
+// files without a definition are not listed. A definition that does not
+// parse is an error, as it is for every search that uses a lookup of its
+// folder.
+func (e *Engine) Lookups() ([]LookupInfo, error) {
+	var out []LookupInfo
+	seen := map[string]bool{}
+	for _, dir := range e.opt.LookupDirs {
+		defs, err := readLookupDefs(dir)
+		if err != nil {
+			return nil, err
+		}
+		var list []LookupInfo
+		for _, d := range defs {
+			if seen[d.Name] {
+				continue
+			}
+			seen[d.Name] = true
+			li := LookupInfo{Name: d.Name, File: d.Filename, Dir: dir, Definition: d.file}
+			if li.File != "" {
+				if _, err := os.Stat(filepath.Join(dir, li.File)); err != nil {
+					li.Missing = true
+				}
+			}
+			list = append(list, li)
+		}
+		sort.Slice(list, func(i, j int) bool { return list[i].Definition < list[j].Definition })
+		out = append(out, list...)
+	}
+	return out, nil
+}
+
 // findLookup resolves a table name of a search: a name ending in .csv is a
 // file in one of dirs; any other name is a definition's name (first folder
 // wins), else a file name.csv. The error lists where it looked.

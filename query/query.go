@@ -54,6 +54,10 @@ func (e *Env) Macros() *macros.Library { return e.macros }
 // Catalog returns the Env's data model catalog.
 func (e *Env) Catalog() *datamodel.Catalog { return e.cat }
 
+// Lookups lists the lookup definitions of the engine options' lookup
+// folders, by the rules planning uses to find them (engine.Engine.Lookups).
+func (e *Env) Lookups() ([]engine.LookupInfo, error) { return e.planner.Lookups() }
+
 // Stage is a step from text to rows; a search fails at one of them.
 type Stage string
 

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/peterh/liner"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/minispl/minispl/datamodel"
 	"github.com/minispl/minispl/engine/render"
@@ -547,35 +546,29 @@ func (r *repl) dotFields(name string) {
 	fmt.Fprintf(r.stderr, "error: no dataset %q (datasets: %s)\n", name, strings.Join(names, ", "))
 }
 
-// dotLookups lists the lookup definitions (*.yml: name and filename) of
-// the --lookups folders and whether their file is there. The engine does
-// not expose the lookups it loaded, so this lists what the folders hold.
+// dotLookups lists the lookup definitions of the --lookups folders that a
+// search can use, through the engine (so by the rules it finds them with),
+// and whether their file is there.
 func (r *repl) dotLookups() {
 	if len(r.s.lookups) == 0 {
 		fmt.Fprintln(r.stdout, "no lookup folder (start minispl with --lookups DIR)")
 		return
 	}
+	list, err := r.s.env.Lookups()
+	if err != nil {
+		fmt.Fprintf(r.stderr, "error: .lookups: %v\n", err)
+		return
+	}
 	t := &stringTable{fields: []string{"lookup", "file", "folder"}}
-	for _, dir := range r.s.lookups {
-		defs, err := filepath.Glob(filepath.Join(dir, "*.yml"))
-		if err != nil {
-			fmt.Fprintf(r.stderr, "error: .lookups %s: %v\n", dir, err)
-			return
+	for _, l := range list {
+		if l.File == "" {
+			continue // an ML model or KV store definition: no file
 		}
-		for _, d := range defs {
-			name, file, err := lookupDefinition(d)
-			if err != nil {
-				fmt.Fprintf(r.stderr, "warning: %v\n", err)
-				continue
-			}
-			if file == "" {
-				continue // an ML model or KV store definition: no file
-			}
-			if _, err := os.Stat(filepath.Join(dir, file)); err != nil {
-				file += " (missing)"
-			}
-			t.rows = append(t.rows, []string{name, file, dir})
+		file := l.File
+		if l.Missing {
+			file += " (missing)"
 		}
+		t.rows = append(t.rows, []string{l.Name, file, l.Dir})
 	}
 	if len(t.rows) == 0 {
 		fmt.Fprintf(r.stdout, "no lookup definition (*.yml with a filename:) in %s\n", strings.Join(r.s.lookups, ", "))
@@ -584,26 +577,6 @@ func (r *repl) dotLookups() {
 	if err := render.WriteTable(r.stdout, t, r.width); err != nil {
 		fmt.Fprintf(r.stderr, "error: %v\n", err)
 	}
-}
-
-// lookupDefinition reads the name and filename of an ESCU lookup
-// definition; the name defaults to the file's base name.
-func lookupDefinition(path string) (name, file string, err error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", "", err
-	}
-	var def struct {
-		Name     string `yaml:"name"`
-		Filename string `yaml:"filename"`
-	}
-	if err := yaml.Unmarshal(data, &def); err != nil {
-		return "", "", fmt.Errorf("%s: %w", path, err)
-	}
-	if def.Name == "" {
-		def.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	}
-	return def.Name, def.Filename, nil
 }
 
 func (r *repl) dotFormat(arg string) {
