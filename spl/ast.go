@@ -1,8 +1,10 @@
 package spl
 
-// This file holds the typed AST. The participle grammar (grammar.go) parses
-// into its own parse-tree structs, which parser.go converts into these
-// types; the engine only ever sees the types below.
+// This file holds the typed AST of pipelines and commands; ast_search.go
+// holds the search language and ast_expr.go eval expressions. The
+// participle grammar (grammar.go, parse_commands.go) parses into its own
+// parse-tree structs, which are converted into these types; the engine only
+// ever sees these. commands.go lists the commands.
 
 // Span is a half-open byte range [Start, End) in the search text.
 type Span struct {
@@ -140,6 +142,190 @@ type Search struct {
 	Pos      Span
 }
 
+// Where is `where <expr>`.
+type Where struct {
+	Expr Expr
+	Pos  Span
+}
+
+// Eval is `eval f1=expr1, f2=expr2 ...`, evaluated left to right.
+type Eval struct {
+	Assignments []EvalAssign
+	Pos         Span
+}
+
+// EvalAssign is one `field = expr` of eval.
+type EvalAssign struct {
+	Field string
+	Expr  Expr
+}
+
+// Stats is `stats [options] aggs [BY fields]`.
+type Stats struct {
+	Options []Option
+	Aggs    []StatsAgg
+	By      []string
+	Pos     Span
+}
+
+// StatsAgg is one function of stats or eventstats. It extends Aggregate
+// with an eval() argument, as in count(eval(status="404")).
+type StatsAgg struct {
+	Aggregate
+	// Eval is set for func(eval(expr)); Field is then empty.
+	Eval Expr
+	// Text is the function as written, e.g. "count(eval(x=1))", which
+	// names the column when there is no AS.
+	Text string
+}
+
+// Eventstats is `eventstats [options] aggs [BY fields]`: stats whose
+// results are added to every input row of the group.
+type Eventstats struct {
+	Options []Option
+	Aggs    []StatsAgg
+	By      []string
+	Pos     Span
+}
+
+// Table is `table f1 f2 ...`; names may hold `*` wildcards.
+type Table struct {
+	Fields []Value
+	Pos    Span
+}
+
+// Fields is `fields [+|-] f1, f2 ...`; names may hold wildcards.
+type Fields struct {
+	Remove bool
+	Fields []Value
+	Pos    Span
+}
+
+// Dedup is `dedup [N] fields [options] [sortby keys]`.
+type Dedup struct {
+	Count   int // 0 when not written (meaning 1)
+	Fields  []string
+	Options []Option // keepevents, keepempty, consecutive
+	SortBy  []SortKey
+	Pos     Span
+}
+
+// SortKey is one key of sort or dedup's sortby: [+|-]field, possibly
+// wrapped in num(), str(), ip() or auto().
+type SortKey struct {
+	Field string
+	Desc  bool
+	Func  string // "", "num", "str", "ip" or "auto"
+}
+
+// Sort is `sort [N] keys [d|desc]`.
+type Sort struct {
+	// Limit is nil when no count was written (Splunk's default 10000);
+	// 0 means no limit.
+	Limit *int
+	Keys  []SortKey
+	// Reverse is set by a trailing d or desc, which reverses the order.
+	Reverse bool
+	Pos     Span
+}
+
+// Head is `head [N]` or `head (expr)`, with options limit=, null=,
+// keeplast=.
+type Head struct {
+	Count   *int // nil when not written (default 10)
+	Expr    Expr
+	Options []Option
+	Pos     Span
+}
+
+// Fillnull is `fillnull [value=X] [fields]`.
+type Fillnull struct {
+	Value  *Value // nil means "0"
+	Fields []string
+	Pos    Span
+}
+
+// Rex is `rex [field=f] [max_match=N] [mode=sed] "regex"`.
+type Rex struct {
+	Options []Option // field, max_match, mode, offset_field
+	Regex   Value
+	Pos     Span
+}
+
+// Regex is `regex [field=|field!=]"regex"`.
+type Regex struct {
+	Field  string // "" means _raw
+	Negate bool
+	Regex  Value
+	Pos    Span
+}
+
+// Bin is `bin` (or its alias `bucket`) `[options] field [as name]`.
+type Bin struct {
+	// CommandName is "bin" or "bucket", as written (lower-cased).
+	CommandName string
+	Options     []Option // span, bins, minspan, start, end, aligntime
+	Field       string
+	As          string
+	Pos         Span
+}
+
+// Makemv is `makemv [delim=<string> | tokenizer=<regex>] [allowempty=<bool>]
+// [setsv=<bool>] field`; options may also follow the field.
+type Makemv struct {
+	Field   string
+	Options []Option
+	Pos     Span
+}
+
+// Mvexpand is `mvexpand [limit=N] field`.
+type Mvexpand struct {
+	Field   string
+	Options []Option
+	Pos     Span
+}
+
+// Lookup is `lookup [options] table inputs [OUTPUT|OUTPUTNEW outputs]`.
+type Lookup struct {
+	Options []Option // local, update
+	Table   string
+	Inputs  []LookupField
+	// Mode is "", "OUTPUT" or "OUTPUTNEW".
+	Mode    string
+	Outputs []LookupField
+	Pos     Span
+}
+
+// LookupField is `field [AS local]` in a lookup clause.
+type LookupField struct {
+	Field string
+	As    string
+}
+
+// Inputlookup is `| inputlookup [options] table [where <search expr>]`, a
+// generating command (seen in ESCU subsearches).
+type Inputlookup struct {
+	Options []Option
+	Table   string
+	Where   SearchExpr
+	Pos     Span
+}
+
+// Join is `join [options] [fields] [subsearch]`.
+type Join struct {
+	Options   []Option // type, max, overwrite, usetime, earlier
+	Fields    []string
+	Subsearch *Pipeline
+	Pos       Span
+}
+
+// Append is `append [options] [subsearch]`.
+type Append struct {
+	Options   []Option
+	Subsearch *Pipeline
+	Pos       Span
+}
+
 // MacroCommand is a macro call standing as a whole pipeline stage, as in
 // "| `drop_dm_object_name(Registry)`".
 type MacroCommand struct {
@@ -160,6 +346,25 @@ func (c *Tstats) Name() string       { return "tstats" }
 func (c *Rename) Name() string       { return "rename" }
 func (c *Convert) Name() string      { return "convert" }
 func (c *Search) Name() string       { return "search" }
+func (c *Where) Name() string        { return "where" }
+func (c *Eval) Name() string         { return "eval" }
+func (c *Stats) Name() string        { return "stats" }
+func (c *Eventstats) Name() string   { return "eventstats" }
+func (c *Table) Name() string        { return "table" }
+func (c *Fields) Name() string       { return "fields" }
+func (c *Dedup) Name() string        { return "dedup" }
+func (c *Sort) Name() string         { return "sort" }
+func (c *Head) Name() string         { return "head" }
+func (c *Fillnull) Name() string     { return "fillnull" }
+func (c *Rex) Name() string          { return "rex" }
+func (c *Regex) Name() string        { return "regex" }
+func (c *Bin) Name() string          { return c.CommandName }
+func (c *Makemv) Name() string       { return "makemv" }
+func (c *Mvexpand) Name() string     { return "mvexpand" }
+func (c *Lookup) Name() string       { return "lookup" }
+func (c *Inputlookup) Name() string  { return "inputlookup" }
+func (c *Join) Name() string         { return "join" }
+func (c *Append) Name() string       { return "append" }
 func (c *MacroCommand) Name() string { return "`" + c.Call.MacroName + "`" }
 func (c *Generic) Name() string      { return c.CommandName }
 
@@ -167,6 +372,25 @@ func (*Tstats) command()       {}
 func (*Rename) command()       {}
 func (*Convert) command()      {}
 func (*Search) command()       {}
+func (*Where) command()        {}
+func (*Eval) command()         {}
+func (*Stats) command()        {}
+func (*Eventstats) command()   {}
+func (*Table) command()        {}
+func (*Fields) command()       {}
+func (*Dedup) command()        {}
+func (*Sort) command()         {}
+func (*Head) command()         {}
+func (*Fillnull) command()     {}
+func (*Rex) command()          {}
+func (*Regex) command()        {}
+func (*Bin) command()          {}
+func (*Makemv) command()       {}
+func (*Mvexpand) command()     {}
+func (*Lookup) command()       {}
+func (*Inputlookup) command()  {}
+func (*Join) command()         {}
+func (*Append) command()       {}
 func (*MacroCommand) command() {}
 func (*Generic) command()      {}
 
@@ -174,101 +398,35 @@ func (c *Tstats) Span() Span       { return c.Pos }
 func (c *Rename) Span() Span       { return c.Pos }
 func (c *Convert) Span() Span      { return c.Pos }
 func (c *Search) Span() Span       { return c.Pos }
+func (c *Where) Span() Span        { return c.Pos }
+func (c *Eval) Span() Span         { return c.Pos }
+func (c *Stats) Span() Span        { return c.Pos }
+func (c *Eventstats) Span() Span   { return c.Pos }
+func (c *Table) Span() Span        { return c.Pos }
+func (c *Fields) Span() Span       { return c.Pos }
+func (c *Dedup) Span() Span        { return c.Pos }
+func (c *Sort) Span() Span         { return c.Pos }
+func (c *Head) Span() Span         { return c.Pos }
+func (c *Fillnull) Span() Span     { return c.Pos }
+func (c *Rex) Span() Span          { return c.Pos }
+func (c *Regex) Span() Span        { return c.Pos }
+func (c *Bin) Span() Span          { return c.Pos }
+func (c *Makemv) Span() Span       { return c.Pos }
+func (c *Mvexpand) Span() Span     { return c.Pos }
+func (c *Lookup) Span() Span       { return c.Pos }
+func (c *Inputlookup) Span() Span  { return c.Pos }
+func (c *Join) Span() Span         { return c.Pos }
+func (c *Append) Span() Span       { return c.Pos }
 func (c *MacroCommand) Span() Span { return c.Pos }
 func (c *Generic) Span() Span      { return c.Pos }
-func (p *Pipeline) Span() Span     { return p.Pos }
 
-// SearchExpr is a boolean expression of the search language, as used by the
-// search command and the tstats WHERE clause. The set is closed.
-//
-// Precedence when parsing (spl-semantics §2.1): parentheses, NOT, OR, then
-// AND (explicit or implicit): `a b OR c` is `a AND (b OR c)`.
-type SearchExpr interface {
-	Node
-	searchExpr()
-}
+func (p *Pipeline) Span() Span { return p.Pos }
 
-// SearchAnd is `L AND R` or the implicit AND of adjacent terms.
-type SearchAnd struct {
-	Left, Right SearchExpr
-	Pos         Span
-}
+// Span returns the value's byte range.
+func (v *Value) Span() Span { return v.Pos }
 
-// SearchOr is `L OR R`.
-type SearchOr struct {
-	Left, Right SearchExpr
-	Pos         Span
-}
+// Span returns the call's byte range, backticks included.
+func (m *MacroCall) Span() Span { return m.Pos }
 
-// SearchNot is `NOT X`.
-type SearchNot struct {
-	X   SearchExpr
-	Pos Span
-}
-
-// CompareOp is a comparison operator of the search language.
-type CompareOp string
-
-// The comparison operators.
-const (
-	OpEq CompareOp = "="
-	OpNe CompareOp = "!="
-	OpLt CompareOp = "<"
-	OpLe CompareOp = "<="
-	OpGt CompareOp = ">"
-	OpGe CompareOp = ">="
-)
-
-// SearchCompare is `field op value`, e.g. Registry.registry_path="*\\Run*".
-type SearchCompare struct {
-	Field string
-	Op    CompareOp
-	Value Value
-	Pos   Span
-}
-
-// SearchIn is `field IN (v1, v2, ...)`.
-type SearchIn struct {
-	Field  string
-	Values []Value
-	Pos    Span
-}
-
-// SearchTerm is a bare keyword or quoted phrase matched against _raw.
-type SearchTerm struct {
-	Value Value
-	Pos   Span
-}
-
-// SearchSubsearch is a `[...]` subsearch standing as a term of a search
-// expression, as in `where [| inputlookup x.csv | table Processes.process]`.
-// Splunk runs the subsearch first and splices its results in as an OR of
-// field=value terms; the planner decides whether it supports that.
-type SearchSubsearch struct {
-	Pipeline *Pipeline
-	Pos      Span
-}
-
-// SearchMacro is an unexpanded macro call inside a search expression.
-type SearchMacro struct {
-	Call MacroCall
-	Pos  Span
-}
-
-func (*SearchAnd) searchExpr()       {}
-func (*SearchOr) searchExpr()        {}
-func (*SearchNot) searchExpr()       {}
-func (*SearchCompare) searchExpr()   {}
-func (*SearchIn) searchExpr()        {}
-func (*SearchTerm) searchExpr()      {}
-func (*SearchMacro) searchExpr()     {}
-func (*SearchSubsearch) searchExpr() {}
-
-func (e *SearchAnd) Span() Span       { return e.Pos }
-func (e *SearchOr) Span() Span        { return e.Pos }
-func (e *SearchNot) Span() Span       { return e.Pos }
-func (e *SearchCompare) Span() Span   { return e.Pos }
-func (e *SearchIn) Span() Span        { return e.Pos }
-func (e *SearchTerm) Span() Span      { return e.Pos }
-func (e *SearchMacro) Span() Span     { return e.Pos }
-func (e *SearchSubsearch) Span() Span { return e.Pos }
+// Span returns the option's byte range.
+func (o *Option) Span() Span { return o.Pos }

@@ -9,12 +9,20 @@
 // Value.Macro values) so that raw ESCU searches can be checked and printed.
 // It does not import Arrow, so it builds and tests in seconds.
 //
+// Walk and Inspect traverse the AST as go/ast's do (walk.go); Conjuncts,
+// Disjuncts, TakeConjuncts and RewriteSearch take search expressions apart,
+// and Unexpanded finds a macro call left in any command. Commands is the
+// command registry (commands.go): name, kind (generating, streaming,
+// blocking), one-line help, usage and an example of every typed command;
+// the grammar, its error hints, the REPL's completion and .help read it.
+//
 // # Why participle
 //
 // The grammar is written as participle/v2 struct tags (grammar.go) over a
 // participle stateful lexer (lexer.go) rather than a hand-written recursive
 // descent parser: the grammar stays declarative, adding a command is one
-// struct and one Union entry, and positions come for free. participle's own
+// struct with its convert method (parse_commands.go) and one row of the
+// command registry (commands.go), and positions come for free. participle's own
 // error messages are EBNF dumps, so explain.go replaces them with short
 // messages ("unexpected X: expected Y") and names unterminated strings and
 // macro calls, unbalanced brackets and empty stages directly.
@@ -42,11 +50,12 @@
 //   - Only `count` may stand without parentheses as an aggregate, so a typo
 //     such as `frm` is reported where it is written.
 //   - Any command without a typed node parses as Generic with its raw
-//     argument text; the planner, not the parser, rejects it. Typed:
-//     tstats, search, rename, convert, where, eval, stats, eventstats,
-//     table, fields, dedup, sort, head, fillnull, rex, regex, bin/bucket,
-//     mvexpand, makemv, lookup, inputlookup, join and append (subsearches parse
-//     recursively into a *Pipeline).
+//     argument text; the planner, not the parser, rejects it. The typed
+//     commands are those of the registry (Commands, commands.go): tstats,
+//     search, rename, convert, where, eval, stats, eventstats, table,
+//     fields, dedup, sort, head, fillnull, rex, regex, bin/bucket,
+//     mvexpand, makemv, lookup, inputlookup, join and append (subsearches
+//     parse recursively into a *Pipeline).
 //   - A bare value may hold balanced parentheses written without whitespace
 //     (`Processes.process=*GetCurrent()*`): a "(" touching the word starts
 //     a group running to its matching ")" with no whitespace inside, and a

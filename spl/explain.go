@@ -137,52 +137,17 @@ func expectation(toks []lexer.Token, i int) string {
 	case prev.Type == sym["Word"] && lw == "in" && toks[i].Type != sym["LParen"]:
 		return "\"(\" after IN"
 	}
-	switch stageCommand(toks, i) {
-	case "tstats":
-		if strings.EqualFold(prev.Value, "tstats") {
-			return "an aggregate such as count or min(_time)"
-		}
-		if strings.EqualFold(prev.Value, "from") {
-			return "\"datamodel=\" after FROM"
-		}
-		return "an aggregate, FROM, WHERE, BY or \"|\""
-	case "rename":
-		return "a rename clause such as \"Registry.*\" AS *"
-	case "convert":
-		return "a conversion such as ctime(field) [AS name]"
-	case "search":
-		return "a search term, a comparison such as field=value, or \"|\""
-	case "where":
-		if strings.EqualFold(prev.Value, "where") {
-			return "an eval expression such as count > 5"
-		}
-		return "an operator such as AND or >, or \"|\""
-	case "eval":
-		return "an assignment such as field=expression"
-	case "stats", "eventstats":
-		return "a function such as count or values(field), BY fields or \"|\""
-	case "table", "fields":
-		return "a field name"
-	case "dedup":
-		return "a field name, an option such as keepempty=true, or sortby"
-	case "sort":
-		return "a sort key such as -count or num(field)"
-	case "head":
-		return "a number of results, (expression) or an option such as limit=5"
-	case "fillnull":
-		return "value=X or a field name"
-	case "rex":
-		return "options such as field=name and a quoted regular expression"
-	case "regex":
-		return "field=\"regex\", field!=\"regex\" or \"regex\""
-	case "bin", "bucket", "mvexpand", "makemv":
-		return "options such as span=1h and a field name"
-	case "lookup":
-		return "a lookup table, input fields and OUTPUT or OUTPUTNEW fields"
-	case "inputlookup":
-		return "a lookup table name and an optional WHERE clause"
-	case "join", "append":
-		return "options, fields and a subsearch in [...]"
+	name := stageCommand(toks, i)
+	switch {
+	case name == "tstats" && strings.EqualFold(prev.Value, "tstats"):
+		return "an aggregate such as count or min(_time)"
+	case name == "tstats" && strings.EqualFold(prev.Value, "from"):
+		return "\"datamodel=\" after FROM"
+	case name == "where" && strings.EqualFold(prev.Value, "where"):
+		return "an eval expression such as count > 5"
+	}
+	if c, ok := LookupCommand(name); ok {
+		return c.expect
 	}
 	return "\"|\" or the end of the search"
 }

@@ -33,7 +33,7 @@ var (
 	tokOther  = splLexer.Symbols()["Other"]
 )
 
-// Precedence levels of eval expressions, loosest first (ast_commands.go).
+// Precedence levels of eval expressions, loosest first (ast_expr.go).
 const (
 	ePrecOr = 1 + iota // OR XOR
 	ePrecAnd

@@ -5,32 +5,27 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 )
 
-// This file holds the participle grammar: unexported parse-tree structs
-// whose `parser:"..."` tags are the grammar. parser.go converts the parse
-// tree into the typed AST of ast.go.
-//
-// Adding a command is one struct implementing cmdNode (a keyword literal
-// first, so that Union tries it before genericCmd), one entry in
-// commandUnion, an exclusion in genericCmd's lookahead, and a case in
-// converter.command (or converter.command2 for grammar_commands.go).
+// This file holds the participle grammar of pipelines, literals, options
+// and the search language: unexported parse-tree structs whose
+// `parser:"..."` tags are the grammar, converted into the typed AST by
+// parser.go. Each registered command's grammar is in parse_commands.go;
+// commandUnion takes them from the registry (commands.go).
 //
 // Keywords (tstats, from, where, by, as, in, datamodel, ...) are Word
 // literals matched case-insensitively (participle.CaseInsensitive("Word")).
 // Negative lookahead keeps a keyword from being taken as a value where
 // both would fit: an aggregate named "from", a datamodel named "by".
 
-// cmdNode is the parse-tree union of pipeline stages.
-type cmdNode interface{ cmdNode() }
+// cmdNode is the parse-tree union of pipeline stages; convert builds the
+// stage's AST node.
+type cmdNode interface {
+	convert(c *converter) Command
+}
 
-// commandUnion lists the pipeline stages in the order participle tries them;
-// genericCmd, which accepts any other command name, must stay last.
-var commandUnion = participle.Union[cmdNode](
-	&tstatsCmd{}, &renameCmd{}, &convertCmd{}, &searchCmd{}, &macroCmd{},
-	&whereCmd{}, &evalCmd{}, &statsCmd{}, &tableCmd{}, &fieldsCmd{}, &dedupCmd{},
-	&sortCmd{}, &headCmd{}, &fillnullCmd{}, &rexCmd{}, &regexCmd{}, &binCmd{},
-	&mvexpandCmd{}, &makemvCmd{}, &lookupCmd{}, &inputlookupCmd{}, &joinCmd{}, &appendCmd{},
-	&genericCmd{},
-)
+// commandUnion lists the pipeline stages in the order participle tries them
+// (grammarAlternatives): a macro call, the registered commands, then
+// genericCmd, which accepts any other command name.
+var commandUnion = participle.Union[cmdNode](grammarAlternatives()...)
 
 // pipelineNode is a whole search. A text starting with '|' has a command
 // first; otherwise the first stage is an (implicit or explicit) search.
@@ -86,68 +81,6 @@ type optionNode struct {
 	EndPos lexer.Position
 }
 
-// tstatsCmd is the tstats command.
-type tstatsCmd struct {
-	Pos       lexer.Position
-	Pre       []*optionNode `parser:"'tstats' @@*"`
-	Aggs      []*aggNode    `parser:"( @@ Comma? )+"`
-	Datamodel *valueNode    `parser:"( 'from' 'datamodel' '=':Op (?! 'where' | 'by' | 'groupby') @@ )?"`
-	Where     *sAnd         `parser:"( 'where' @@ )?"`
-	HasBy     bool          `parser:"( @( 'by' | 'groupby' )"`
-	By        []*byItem     `parser:"  ( @@ Comma? )+ )?"`
-	Post      []*optionNode `parser:"@@*"`
-	EndPos    lexer.Position
-}
-
-// byItem is a BY field or a span= option written among the BY fields
-// (ESCU writes `by _time span=1h Processes.dest`).
-type byItem struct {
-	Span  *valueNode `parser:"  (?= 'span' '=':Op) 'span' '=':Op @@"`
-	Field *fieldNode `parser:"| (?! Word '=':Op) @@"`
-}
-
-// aggNode is `count`, `count(f)` or `func(f)`, each with an optional alias.
-type aggNode struct {
-	Pos    lexer.Position
-	Func   string     `parser:"(?! 'from' | 'where' | 'by' | 'groupby') ( (?= Word LParen) @Word | @'count' )"`
-	Field  *fieldNode `parser:"( LParen @@ RParen )?"`
-	Alias  *fieldNode `parser:"( 'as' @@ )?"`
-	EndPos lexer.Position
-}
-
-// renameCmd is `rename A as B [,] C as D ...`.
-type renameCmd struct {
-	Pos    lexer.Position
-	Pairs  []*renamePair `parser:"'rename' ( @@ Comma? )+"`
-	EndPos lexer.Position
-}
-
-type renamePair struct {
-	From *valueNode `parser:"@@ 'as'"`
-	To   *valueNode `parser:"@@"`
-}
-
-// convertCmd is `convert [timeformat=...] func(field) [as name] ...`.
-type convertCmd struct {
-	Pos        lexer.Position
-	Timeformat *valueNode     `parser:"'convert' ( 'timeformat' '=':Op @@ )?"`
-	Funcs      []*convertFunc `parser:"( @@ Comma? )+"`
-	EndPos     lexer.Position
-}
-
-type convertFunc struct {
-	Func  string     `parser:"@Word LParen"`
-	Field *valueNode `parser:"@@ RParen"`
-	As    *valueNode `parser:"( 'as' @@ )?"`
-}
-
-// searchCmd is the explicit search command.
-type searchCmd struct {
-	Pos    lexer.Position
-	Expr   *sAnd `parser:"'search' @@?"`
-	EndPos lexer.Position
-}
-
 // macroCmd is a macro call standing as a whole stage.
 type macroCmd struct {
 	Pos  lexer.Position
@@ -158,9 +91,25 @@ type macroCmd struct {
 // the next top-level '|' or a ']' closing the enclosing subsearch.
 type genericCmd struct {
 	Pos    lexer.Position
-	Name   string     `parser:"(?! 'tstats' | 'rename' | 'convert' | 'search' | 'where' | 'eval' | 'stats' | 'eventstats' | 'table' | 'fields' | 'dedup' | 'sort' | 'head' | 'fillnull' | 'rex' | 'regex' | 'bin' | 'bucket' | 'mvexpand' | 'makemv' | 'lookup' | 'inputlookup' | 'join' | 'append') @Word"`
-	Args   []*rawItem `parser:"@@*"`
+	Name   genericName `parser:"@@"`
+	Args   []*rawItem  `parser:"@@*"`
 	EndPos lexer.Position
+}
+
+// genericName is the name of a generic command: any word that is not a
+// registered command name (in any case), so that a registered command
+// whose arguments do not parse is an error, not a generic command.
+type genericName string
+
+// Parse implements participle.Parseable.
+func (g *genericName) Parse(lex *lexer.PeekingLexer) error {
+	t := lex.Peek()
+	if t.Type != splLexer.Symbols()["Word"] || isCommandName(t.Value) {
+		return participle.NextMatch
+	}
+	lex.Next()
+	*g = genericName(t.Value)
+	return nil
 }
 
 type rawItem struct {
@@ -178,13 +127,6 @@ type rawInner struct {
 	Sub *rawBracket `parser:"  @@"`
 	Tok string      `parser:"| @~( LBrack | RBrack )"`
 }
-
-func (*tstatsCmd) cmdNode()  {}
-func (*renameCmd) cmdNode()  {}
-func (*convertCmd) cmdNode() {}
-func (*searchCmd) cmdNode()  {}
-func (*macroCmd) cmdNode()   {}
-func (*genericCmd) cmdNode() {}
 
 // Search expressions. Precedence, loosest first: AND (explicit or by
 // adjacency), OR, NOT, primary (spl-semantics §2.1).

@@ -100,98 +100,23 @@ func (c *converter) pipeline(n *pipelineNode) *Pipeline {
 	return p
 }
 
-func (c *converter) command(n cmdNode) Command {
-	switch n := n.(type) {
-	case *tstatsCmd:
-		return c.tstats(n)
-	case *renameCmd:
-		r := &Rename{Pos: c.span(n.Pos, n.EndPos)}
-		for _, pr := range n.Pairs {
-			r.Pairs = append(r.Pairs, RenamePair{From: c.value(pr.From), To: c.value(pr.To)})
-		}
-		return r
-	case *convertCmd:
-		cv := &Convert{Pos: c.span(n.Pos, n.EndPos)}
-		if n.Timeformat != nil {
-			v := c.value(n.Timeformat)
-			cv.Timeformat = &v
-		}
-		for _, f := range n.Funcs {
-			cf := ConvertFunc{Func: strings.ToLower(f.Func), Field: c.value(f.Field)}
-			if f.As != nil {
-				v := c.value(f.As)
-				cf.As = &v
-			}
-			cv.Funcs = append(cv.Funcs, cf)
-		}
-		return cv
-	case *searchCmd:
-		s := &Search{Pos: c.span(n.Pos, n.EndPos)}
-		if n.Expr != nil {
-			s.Expr = c.and(n.Expr)
-		}
-		return s
-	case *macroCmd:
-		call := c.macro(n.Call)
-		return &MacroCommand{Call: call, Pos: call.Pos}
-	case *whereCmd, *evalCmd, *statsCmd, *tableCmd, *fieldsCmd, *dedupCmd, *sortCmd,
-		*headCmd, *fillnullCmd, *rexCmd, *regexCmd, *binCmd, *mvexpandCmd, *makemvCmd, *lookupCmd,
-		*inputlookupCmd, *joinCmd, *appendCmd:
-		return c.command2(n)
-	case *genericCmd:
-		sp := c.span(n.Pos, n.EndPos)
-		args := ""
-		if start := n.Pos.Offset + len(n.Name); start < sp.End {
-			args = strings.TrimSpace(c.text[start:sp.End])
-		}
-		return &Generic{CommandName: strings.ToLower(n.Name), Args: args, Pos: sp}
-	}
-	panic(fmt.Sprintf("spl: unknown parse node %T", n))
+func (c *converter) command(n cmdNode) Command { return n.convert(c) }
+
+// convert converts a macro call standing as a whole stage.
+func (n *macroCmd) convert(c *converter) Command {
+	call := c.macro(n.Call)
+	return &MacroCommand{Call: call, Pos: call.Pos}
 }
 
-func (c *converter) tstats(n *tstatsCmd) *Tstats {
-	t := &Tstats{Pos: c.span(n.Pos, n.EndPos)}
-	for _, o := range n.Pre {
-		t.Options = append(t.Options, c.option(o))
+// convert converts a command with no typed node: its name and raw
+// arguments.
+func (n *genericCmd) convert(c *converter) Command {
+	sp := c.span(n.Pos, n.EndPos)
+	args := ""
+	if start := n.Pos.Offset + len(n.Name); start < sp.End {
+		args = strings.TrimSpace(c.text[start:sp.End])
 	}
-	for _, a := range n.Aggs {
-		agg := Aggregate{Func: strings.ToLower(a.Func), Pos: c.span(a.Pos, a.EndPos)}
-		if a.Field != nil {
-			agg.Field = c.field(a.Field)
-		}
-		if a.Alias != nil {
-			agg.Alias = c.field(a.Alias)
-		}
-		t.Aggs = append(t.Aggs, agg)
-	}
-	if n.Datamodel != nil {
-		v := c.value(n.Datamodel)
-		t.Datamodel, t.DatamodelPos = v.Text, v.Pos
-	}
-	if n.Where != nil {
-		t.Where = c.and(n.Where)
-	}
-	for _, b := range n.By {
-		switch {
-		case b.Field != nil:
-			t.By = append(t.By, c.field(b.Field))
-			t.ByPos = append(t.ByPos, c.fieldSpan(b.Field))
-		case t.BySpan == "" && c.value(b.Span).Text != "":
-			t.BySpan = c.value(b.Span).Text
-		default:
-			v := c.value(b.Span)
-			t.Options = append(t.Options, Option{Key: "span", Value: v, Pos: v.Pos})
-		}
-	}
-	for _, o := range n.Post {
-		opt := c.option(o)
-		if opt.Key == "span" && n.HasBy && t.BySpan == "" && opt.Value.Text != "" {
-			t.BySpan = opt.Value.Text
-			continue
-		}
-		t.Options = append(t.Options, opt)
-	}
-	return t
+	return &Generic{CommandName: strings.ToLower(string(n.Name)), Args: args, Pos: sp}
 }
 
 func (c *converter) option(n *optionNode) Option {

@@ -344,7 +344,7 @@ func (e *SearchSubsearch) String() string { return "[" + e.Pipeline.String() + "
 
 // Eval expressions print with one space around binary operators (so that
 // `a . b` stays a concatenation and not the dotted name a.b), keywords in
-// upper case, and parentheses only where the precedence of ast_commands.go
+// upper case, and parentheses only where the precedence of ast_expr.go
 // needs them.
 
 // exprPrec returns the binding strength of e (ePrecPrimary for leaves).

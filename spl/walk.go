@@ -368,12 +368,3 @@ func Unexpanded(n Node) error {
 	}
 	return &Error{Pos: at, Msg: fmt.Sprintf("macro `%s` was not expanded", found.MacroName)}
 }
-
-// Span returns the value's byte range.
-func (v *Value) Span() Span { return v.Pos }
-
-// Span returns the call's byte range, backticks included.
-func (m *MacroCall) Span() Span { return m.Pos }
-
-// Span returns the option's byte range.
-func (o *Option) Span() Span { return o.Pos }

@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// TestParseCommands checks the canonical printed form of every command of
-// ast_commands.go and that it parses back to the same AST.
+// TestParseCommands checks the canonical printed form of the commands of
+// parse_commands.go and that it parses back to the same AST.
 func TestParseCommands(t *testing.T) {
 	tests := []struct{ in, want string }{
 		// where and eval expressions.

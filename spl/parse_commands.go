@@ -1,0 +1,656 @@
+package spl
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// This file holds one section per command of the registry (commands.go):
+// its participle parse-tree struct, whose tags are its grammar, and its
+// convert method, which builds the AST node (ast.go) and checks what the
+// grammar cannot (numbers, operators, sort functions). Each grammar starts
+// with the command's keyword, so that the Union of grammar.go tries it
+// before genericCmd, which leaves the registered names alone.
+
+// tstatsCmd is the tstats command.
+type tstatsCmd struct {
+	Pos       lexer.Position
+	Pre       []*optionNode `parser:"'tstats' @@*"`
+	Aggs      []*aggNode    `parser:"( @@ Comma? )+"`
+	Datamodel *valueNode    `parser:"( 'from' 'datamodel' '=':Op (?! 'where' | 'by' | 'groupby') @@ )?"`
+	Where     *sAnd         `parser:"( 'where' @@ )?"`
+	HasBy     bool          `parser:"( @( 'by' | 'groupby' )"`
+	By        []*byItem     `parser:"  ( @@ Comma? )+ )?"`
+	Post      []*optionNode `parser:"@@*"`
+	EndPos    lexer.Position
+}
+
+// byItem is a BY field or a span= option written among the BY fields
+// (ESCU writes `by _time span=1h Processes.dest`).
+type byItem struct {
+	Span  *valueNode `parser:"  (?= 'span' '=':Op) 'span' '=':Op @@"`
+	Field *fieldNode `parser:"| (?! Word '=':Op) @@"`
+}
+
+// aggNode is `count`, `count(f)` or `func(f)`, each with an optional alias.
+type aggNode struct {
+	Pos    lexer.Position
+	Func   string     `parser:"(?! 'from' | 'where' | 'by' | 'groupby') ( (?= Word LParen) @Word | @'count' )"`
+	Field  *fieldNode `parser:"( LParen @@ RParen )?"`
+	Alias  *fieldNode `parser:"( 'as' @@ )?"`
+	EndPos lexer.Position
+}
+
+func (n *tstatsCmd) convert(c *converter) Command {
+	t := &Tstats{Pos: c.span(n.Pos, n.EndPos)}
+	for _, o := range n.Pre {
+		t.Options = append(t.Options, c.option(o))
+	}
+	for _, a := range n.Aggs {
+		agg := Aggregate{Func: strings.ToLower(a.Func), Pos: c.span(a.Pos, a.EndPos)}
+		if a.Field != nil {
+			agg.Field = c.field(a.Field)
+		}
+		if a.Alias != nil {
+			agg.Alias = c.field(a.Alias)
+		}
+		t.Aggs = append(t.Aggs, agg)
+	}
+	if n.Datamodel != nil {
+		v := c.value(n.Datamodel)
+		t.Datamodel, t.DatamodelPos = v.Text, v.Pos
+	}
+	if n.Where != nil {
+		t.Where = c.and(n.Where)
+	}
+	for _, b := range n.By {
+		switch {
+		case b.Field != nil:
+			t.By = append(t.By, c.field(b.Field))
+			t.ByPos = append(t.ByPos, c.fieldSpan(b.Field))
+		case t.BySpan == "" && c.value(b.Span).Text != "":
+			t.BySpan = c.value(b.Span).Text
+		default:
+			v := c.value(b.Span)
+			t.Options = append(t.Options, Option{Key: "span", Value: v, Pos: v.Pos})
+		}
+	}
+	for _, o := range n.Post {
+		opt := c.option(o)
+		if opt.Key == "span" && n.HasBy && t.BySpan == "" && opt.Value.Text != "" {
+			t.BySpan = opt.Value.Text
+			continue
+		}
+		t.Options = append(t.Options, opt)
+	}
+	return t
+}
+
+// renameCmd is `rename A as B [,] C as D ...`.
+type renameCmd struct {
+	Pos    lexer.Position
+	Pairs  []*renamePair `parser:"'rename' ( @@ Comma? )+"`
+	EndPos lexer.Position
+}
+
+type renamePair struct {
+	From *valueNode `parser:"@@ 'as'"`
+	To   *valueNode `parser:"@@"`
+}
+
+func (n *renameCmd) convert(c *converter) Command {
+	r := &Rename{Pos: c.span(n.Pos, n.EndPos)}
+	for _, pr := range n.Pairs {
+		r.Pairs = append(r.Pairs, RenamePair{From: c.value(pr.From), To: c.value(pr.To)})
+	}
+	return r
+}
+
+// convertCmd is `convert [timeformat=...] func(field) [as name] ...`.
+type convertCmd struct {
+	Pos        lexer.Position
+	Timeformat *valueNode     `parser:"'convert' ( 'timeformat' '=':Op @@ )?"`
+	Funcs      []*convertFunc `parser:"( @@ Comma? )+"`
+	EndPos     lexer.Position
+}
+
+type convertFunc struct {
+	Func  string     `parser:"@Word LParen"`
+	Field *valueNode `parser:"@@ RParen"`
+	As    *valueNode `parser:"( 'as' @@ )?"`
+}
+
+func (n *convertCmd) convert(c *converter) Command {
+	cv := &Convert{Pos: c.span(n.Pos, n.EndPos)}
+	if n.Timeformat != nil {
+		v := c.value(n.Timeformat)
+		cv.Timeformat = &v
+	}
+	for _, f := range n.Funcs {
+		cf := ConvertFunc{Func: strings.ToLower(f.Func), Field: c.value(f.Field)}
+		if f.As != nil {
+			v := c.value(f.As)
+			cf.As = &v
+		}
+		cv.Funcs = append(cv.Funcs, cf)
+	}
+	return cv
+}
+
+// searchCmd is the explicit search command.
+type searchCmd struct {
+	Pos    lexer.Position
+	Expr   *sAnd `parser:"'search' @@?"`
+	EndPos lexer.Position
+}
+
+func (n *searchCmd) convert(c *converter) Command {
+	s := &Search{Pos: c.span(n.Pos, n.EndPos)}
+	if n.Expr != nil {
+		s.Expr = c.and(n.Expr)
+	}
+	return s
+}
+
+// whereCmd is `where <eval expression>`.
+type whereCmd struct {
+	Pos    lexer.Position
+	Expr   *exprNode `parser:"'where' @@"`
+	EndPos lexer.Position
+}
+
+func (n *whereCmd) convert(c *converter) Command {
+	return &Where{Expr: n.Expr.X, Pos: c.span(n.Pos, n.EndPos)}
+}
+
+// evalCmd is `eval f=expr [,] f2=expr ...`.
+type evalCmd struct {
+	Pos    lexer.Position
+	Assign []*evalAssign `parser:"'eval' @@ ( Comma? @@ )*"`
+	EndPos lexer.Position
+}
+
+type evalAssign struct {
+	Field *fieldNode `parser:"@@ '=':Op"`
+	Expr  *exprNode  `parser:"@@"`
+}
+
+func (n *evalCmd) convert(c *converter) Command {
+	e := &Eval{Pos: c.span(n.Pos, n.EndPos)}
+	for _, a := range n.Assign {
+		e.Assignments = append(e.Assignments, EvalAssign{Field: c.evalTarget(a.Field), Expr: a.Expr.X})
+	}
+	return e
+}
+
+// evalTarget converts the field name on the left of an eval assignment;
+// a single-quoted name loses its quotes.
+func (c *converter) evalTarget(n *fieldNode) string {
+	if n.SQuote != nil {
+		s := *n.SQuote
+		return unescapeSQuote(s[1 : len(s)-1])
+	}
+	return c.field(n)
+}
+
+// statsCmd is `stats|eventstats [options] aggs [BY fields] [options]`.
+type statsCmd struct {
+	Pos    lexer.Position
+	Name   string        `parser:"@( 'stats' | 'eventstats' )"`
+	Pre    []*optionNode `parser:"( (?= Word '=':Op) @@ )*"`
+	Aggs   []*statsAgg   `parser:"( @@ Comma? )+"`
+	HasBy  bool          `parser:"( @( 'by' | 'groupby' )"`
+	By     []*fieldNode  `parser:"  ( (?! Word '=':Op) @@ Comma? )+ )?"`
+	Post   []*optionNode `parser:"( (?= Word '=':Op) @@ )*"`
+	EndPos lexer.Position
+}
+
+// statsAgg is `count`, `func(field)` or `func(eval(expr))`, with an
+// optional alias.
+type statsAgg struct {
+	Pos    lexer.Position
+	Func   string     `parser:"(?! 'by' | 'groupby' | Word '=':Op) ( (?= Word LParen) @Word | @'count' | @'c' )"`
+	Eval   *exprNode  `parser:"( LParen ( (?= 'eval' LParen) 'eval' LParen @@ RParen"`
+	Field  *fieldNode `parser:"  | @@ ) RParen )?"`
+	Alias  *fieldNode `parser:"( 'as' @@ )?"`
+	EndPos lexer.Position
+}
+
+func (n *statsCmd) convert(c *converter) Command {
+	opts := c.options(n.Pre, n.Post)
+	var aggs []StatsAgg
+	for _, a := range n.Aggs {
+		agg := StatsAgg{Aggregate: Aggregate{Func: strings.ToLower(a.Func), Pos: c.span(a.Pos, a.EndPos)}}
+		switch {
+		case a.Eval != nil:
+			agg.Eval = a.Eval.X
+		case a.Field != nil:
+			agg.Field = c.field(a.Field)
+		}
+		if a.Alias != nil {
+			agg.Alias = c.field(a.Alias)
+		}
+		agg.Text = agg.funcText()
+		aggs = append(aggs, agg)
+	}
+	var by []string
+	for _, f := range n.By {
+		by = append(by, c.field(f))
+	}
+	sp := c.span(n.Pos, n.EndPos)
+	if strings.EqualFold(n.Name, "eventstats") {
+		return &Eventstats{Options: opts, Aggs: aggs, By: by, Pos: sp}
+	}
+	return &Stats{Options: opts, Aggs: aggs, By: by, Pos: sp}
+}
+
+// funcText is the canonical text of the function without its alias, which
+// names the output column: count, dc(x), count(eval(x = 1)).
+func (a StatsAgg) funcText() string {
+	switch {
+	case a.Eval != nil:
+		return a.Func + "(eval(" + a.Eval.String() + "))"
+	case a.Field != "":
+		return a.Func + "(" + fieldString(a.Field) + ")"
+	}
+	return a.Func
+}
+
+// tableCmd is `table f1 [,] f2 ...`.
+type tableCmd struct {
+	Pos    lexer.Position
+	Fields []*valueNode `parser:"'table' ( @@ Comma? )+"`
+	EndPos lexer.Position
+}
+
+func (n *tableCmd) convert(c *converter) Command {
+	t := &Table{Pos: c.span(n.Pos, n.EndPos)}
+	for _, f := range n.Fields {
+		t.Fields = append(t.Fields, c.value(f))
+	}
+	return t
+}
+
+// fieldsCmd is `fields [+|-] f1 [,] f2 ...`.
+type fieldsCmd struct {
+	Pos    lexer.Position
+	Sign   string       `parser:"'fields' @( '+' | '-' )?"`
+	Fields []*valueNode `parser:"( @@ Comma? )+"`
+	EndPos lexer.Position
+}
+
+func (n *fieldsCmd) convert(c *converter) Command {
+	f := &Fields{Remove: n.Sign == "-", Pos: c.span(n.Pos, n.EndPos)}
+	for _, v := range n.Fields {
+		f.Fields = append(f.Fields, c.value(v))
+	}
+	return f
+}
+
+// dedupCmd is `dedup [N] fields [options] [sortby keys]`; options may
+// stand among the fields.
+type dedupCmd struct {
+	Pos    lexer.Position
+	Items  []*dedupItem `parser:"'dedup' @@+"`
+	SortBy []*sortKey   `parser:"( 'sortby' ( @@ Comma? )+ )?"`
+	EndPos lexer.Position
+}
+
+type dedupItem struct {
+	Option *optionNode `parser:"  (?= Word '=':Op) @@"`
+	Field  *fieldNode  `parser:"| (?! 'sortby') @@ Comma?"`
+}
+
+func (n *dedupCmd) convert(c *converter) Command {
+	d := &Dedup{Pos: c.span(n.Pos, n.EndPos)}
+	for i, it := range n.Items {
+		switch {
+		case it.Option != nil:
+			d.Options = append(d.Options, c.option(it.Option))
+		case i == 0 && it.Field.Word != nil && isUint(*it.Field.Word):
+			d.Count = c.count(*it.Field.Word, c.fieldSpan(it.Field), 1)
+		default:
+			d.Fields = append(d.Fields, c.field(it.Field))
+		}
+	}
+	if len(d.Fields) == 0 {
+		c.fail(d.Pos, "dedup needs at least one field")
+	}
+	for _, k := range n.SortBy {
+		d.SortBy = append(d.SortBy, c.sortKey(k))
+	}
+	return d
+}
+
+// sortCmd is `sort [N] keys [d|desc]`.
+type sortCmd struct {
+	Pos    lexer.Position
+	Keys   []*sortKey `parser:"'sort' ( @@ Comma? )+"`
+	EndPos lexer.Position
+}
+
+// sortKey is `[+|-]field` or `[+|-]func(field)`; a sign glued to the word
+// (-count) is split off by the converter.
+type sortKey struct {
+	Sign  string     `parser:"@( '+' | '-' )?"`
+	Func  string     `parser:"( (?= Word LParen) @Word LParen"`
+	Arg   *fieldNode `parser:"  @@ RParen"`
+	Field *fieldNode `parser:"| @@ )"`
+}
+
+func (n *sortCmd) convert(c *converter) Command {
+	s := &Sort{Pos: c.span(n.Pos, n.EndPos)}
+	keys := n.Keys
+	if k := keys[0]; len(keys) > 1 && k.Sign == "" && k.Field != nil && k.Field.Word != nil && isUint(*k.Field.Word) {
+		limit := c.count(*k.Field.Word, c.fieldSpan(k.Field), 0)
+		s.Limit = &limit
+		keys = keys[1:]
+	}
+	if k := keys[len(keys)-1]; len(keys) > 1 && k.Sign == "" && k.Field != nil && k.Field.Word != nil {
+		if w := strings.ToLower(*k.Field.Word); w == "d" || w == "desc" {
+			s.Reverse = true
+			keys = keys[:len(keys)-1]
+		}
+	}
+	for _, k := range keys {
+		s.Keys = append(s.Keys, c.sortKey(k))
+	}
+	return s
+}
+
+// sortKey converts one key; a sign glued to a bare word (-count) counts
+// as written apart.
+func (c *converter) sortKey(k *sortKey) SortKey {
+	sign := k.Sign
+	var key SortKey
+	if k.Func != "" {
+		f := k.Func
+		if sign == "" && (f[0] == '-' || f[0] == '+') {
+			sign, f = f[:1], f[1:]
+		}
+		key = SortKey{Field: c.field(k.Arg), Func: strings.ToLower(f)}
+		switch key.Func {
+		case "num", "str", "ip", "auto":
+		default:
+			c.fail(c.fieldSpan(k.Arg), "unknown sort function %q: expected num, str, ip or auto", f)
+		}
+	} else {
+		key.Field = c.field(k.Field)
+		if sign == "" && k.Field.Word != nil && len(key.Field) > 1 && (key.Field[0] == '-' || key.Field[0] == '+') {
+			sign, key.Field = key.Field[:1], key.Field[1:]
+		}
+	}
+	key.Desc = sign == "-"
+	return key
+}
+
+// headCmd is `head [N | (expr)] [options]`.
+type headCmd struct {
+	Pos     lexer.Position
+	Pre     []*optionNode `parser:"'head' ( (?= Word '=':Op) @@ )*"`
+	Expr    *exprNode     `parser:"( LParen @@ RParen"`
+	Count   *wordNode     `parser:"| @@ )?"`
+	Options []*optionNode `parser:"( (?= Word '=':Op) @@ )*"`
+	EndPos  lexer.Position
+}
+
+func (n *headCmd) convert(c *converter) Command {
+	h := &Head{Options: c.options(n.Pre, n.Options), Pos: c.span(n.Pos, n.EndPos)}
+	switch {
+	case n.Expr != nil:
+		h.Expr = n.Expr.X
+	case n.Count != nil:
+		sp := Span{n.Count.Pos.Offset, n.Count.Pos.Offset + len(n.Count.Raw)}
+		if !isUint(n.Count.Raw) {
+			c.fail(sp, "head takes a number of results or (expression), not %q", n.Count.Raw)
+			break
+		}
+		v := c.count(n.Count.Raw, sp, 0)
+		h.Count = &v
+	}
+	return h
+}
+
+// count parses a non-negative count of at least min.
+func (c *converter) count(s string, sp Span, min int) int {
+	v, err := strconv.Atoi(s)
+	if err != nil || v < min {
+		c.fail(sp, "invalid count %q: expected a whole number of at least %d", s, min)
+	}
+	return v
+}
+
+func isUint(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// fillnullCmd is `fillnull [value=X] [fields]`.
+type fillnullCmd struct {
+	Pos    lexer.Position
+	Value  *valueNode   `parser:"'fillnull' ( (?= 'value' '=':Op) 'value' '=':Op @@ )?"`
+	Fields []*fieldNode `parser:"( @@ Comma? )*"`
+	EndPos lexer.Position
+}
+
+func (n *fillnullCmd) convert(c *converter) Command {
+	f := &Fillnull{Pos: c.span(n.Pos, n.EndPos)}
+	if n.Value != nil {
+		v := c.value(n.Value)
+		f.Value = &v
+	}
+	for _, x := range n.Fields {
+		f.Fields = append(f.Fields, c.field(x))
+	}
+	return f
+}
+
+// rexCmd is `rex [options] "regex" [options]`.
+type rexCmd struct {
+	Pos    lexer.Position
+	Pre    []*optionNode `parser:"'rex' @@*"`
+	Regex  *valueNode    `parser:"@@"`
+	Post   []*optionNode `parser:"@@*"`
+	EndPos lexer.Position
+}
+
+func (n *rexCmd) convert(c *converter) Command {
+	r := &Rex{Regex: c.value(n.Regex), Pos: c.span(n.Pos, n.EndPos)}
+	r.Options = c.options(n.Pre, n.Post)
+	return r
+}
+
+// regexCmd is `regex [field=|field!=] "regex"`.
+type regexCmd struct {
+	Pos    lexer.Position
+	Field  *fieldNode `parser:"'regex' ( (?= ( Word | String | SQuote ) Op ) @@"`
+	Op     string     `parser:"  @Op )?"`
+	Regex  *valueNode `parser:"@@"`
+	EndPos lexer.Position
+}
+
+func (n *regexCmd) convert(c *converter) Command {
+	r := &Regex{Regex: c.value(n.Regex), Pos: c.span(n.Pos, n.EndPos)}
+	if n.Field != nil {
+		r.Field = c.field(n.Field)
+		switch n.Op {
+		case "=":
+		case "!=":
+			r.Negate = true
+		default:
+			sp := c.fieldSpan(n.Field)
+			c.fail(Span{sp.End, r.Regex.Pos.Start}, "regex takes field=\"regex\" or field!=\"regex\", not %q", n.Op)
+		}
+	}
+	return r
+}
+
+// binCmd is `bin|bucket [options] field [AS name] [options]`; Splunk also
+// accepts the AS clause after the options (`bin _time span=1h AS t`), so
+// options and AS mix after the field (the converter rejects a second AS).
+type binCmd struct {
+	Pos    lexer.Position
+	Name   string        `parser:"@( 'bin' | 'bucket' )"`
+	Pre    []*optionNode `parser:"( (?= Word '=':Op) @@ )*"`
+	Field  *fieldNode    `parser:"@@"`
+	Tail   []*binTail    `parser:"@@*"`
+	EndPos lexer.Position
+}
+
+// binTail is one option or AS clause after the field of bin.
+type binTail struct {
+	As     *fieldNode  `parser:"  'as' @@"`
+	Option *optionNode `parser:"| (?= Word '=':Op) @@"`
+}
+
+func (n *binCmd) convert(c *converter) Command {
+	b := &Bin{CommandName: strings.ToLower(n.Name), Field: c.field(n.Field), Pos: c.span(n.Pos, n.EndPos)}
+	b.Options = c.options(n.Pre)
+	for _, t := range n.Tail {
+		switch {
+		case t.Option != nil:
+			b.Options = append(b.Options, c.option(t.Option))
+		case b.As != "":
+			c.fail(c.fieldSpan(t.As), "%s takes one AS name; %q is the second", b.CommandName, c.field(t.As))
+		default:
+			b.As = c.field(t.As)
+		}
+	}
+	return b
+}
+
+// mvexpandCmd is `mvexpand [options] field [options]`.
+type mvexpandCmd struct {
+	Pos    lexer.Position
+	Pre    []*optionNode `parser:"'mvexpand' ( (?= Word '=':Op) @@ )*"`
+	Field  *fieldNode    `parser:"@@"`
+	Post   []*optionNode `parser:"( (?= Word '=':Op) @@ )*"`
+	EndPos lexer.Position
+}
+
+func (n *mvexpandCmd) convert(c *converter) Command {
+	return &Mvexpand{Field: c.field(n.Field), Options: c.options(n.Pre, n.Post), Pos: c.span(n.Pos, n.EndPos)}
+}
+
+// makemvCmd is `makemv [options] field [options]`.
+type makemvCmd struct {
+	Pos    lexer.Position
+	Pre    []*optionNode `parser:"'makemv' ( (?= Word '=':Op) @@ )*"`
+	Field  *fieldNode    `parser:"@@"`
+	Post   []*optionNode `parser:"( (?= Word '=':Op) @@ )*"`
+	EndPos lexer.Position
+}
+
+func (n *makemvCmd) convert(c *converter) Command {
+	return &Makemv{Field: c.field(n.Field), Options: c.options(n.Pre, n.Post), Pos: c.span(n.Pos, n.EndPos)}
+}
+
+// lookupCmd is `lookup [options] table inputs [OUTPUT|OUTPUTNEW outputs]`.
+type lookupCmd struct {
+	Pos     lexer.Position
+	Options []*optionNode  `parser:"'lookup' ( (?= Word '=':Op) @@ )*"`
+	Table   *fieldNode     `parser:"@@"`
+	Inputs  []*lookupField `parser:"( @@ Comma? )+"`
+	Mode    string         `parser:"( @( 'output' | 'outputnew' )"`
+	Outputs []*lookupField `parser:"  ( @@ Comma? )+ )?"`
+	EndPos  lexer.Position
+}
+
+type lookupField struct {
+	Field *fieldNode `parser:"(?! 'output' | 'outputnew') @@"`
+	As    *fieldNode `parser:"( 'as' @@ )?"`
+}
+
+func (n *lookupCmd) convert(c *converter) Command {
+	l := &Lookup{Options: c.options(n.Options), Table: c.field(n.Table), Mode: strings.ToUpper(n.Mode), Pos: c.span(n.Pos, n.EndPos)}
+	l.Inputs = c.lookupFields(n.Inputs)
+	l.Outputs = c.lookupFields(n.Outputs)
+	return l
+}
+
+func (c *converter) lookupFields(fs []*lookupField) []LookupField {
+	var out []LookupField
+	for _, f := range fs {
+		lf := LookupField{Field: c.field(f.Field)}
+		if f.As != nil {
+			lf.As = c.field(f.As)
+		}
+		out = append(out, lf)
+	}
+	return out
+}
+
+// inputlookupCmd is `inputlookup [options] table [where <search expr>]`.
+type inputlookupCmd struct {
+	Pos     lexer.Position
+	Options []*optionNode `parser:"'inputlookup' ( (?= Word '=':Op) @@ )*"`
+	Table   *fieldNode    `parser:"@@"`
+	Where   *sAnd         `parser:"( 'where' @@ )?"`
+	EndPos  lexer.Position
+}
+
+func (n *inputlookupCmd) convert(c *converter) Command {
+	l := &Inputlookup{Options: c.options(n.Options), Table: c.field(n.Table), Pos: c.span(n.Pos, n.EndPos)}
+	if n.Where != nil {
+		l.Where = c.and(n.Where)
+	}
+	return l
+}
+
+// joinCmd is `join [options] [fields] [subsearch]`; options and fields may
+// mix.
+type joinCmd struct {
+	Pos    lexer.Position
+	Items  []*joinItem   `parser:"'join' @@*"`
+	Sub    *pipelineNode `parser:"LBrack @@ RBrack"`
+	EndPos lexer.Position
+}
+
+type joinItem struct {
+	Option *optionNode `parser:"  (?= Word '=':Op) @@"`
+	Field  *fieldNode  `parser:"| @@ Comma?"`
+}
+
+func (n *joinCmd) convert(c *converter) Command {
+	j := &Join{Subsearch: c.pipeline(n.Sub), Pos: c.span(n.Pos, n.EndPos)}
+	for _, it := range n.Items {
+		if it.Option != nil {
+			j.Options = append(j.Options, c.option(it.Option))
+		} else {
+			j.Fields = append(j.Fields, c.field(it.Field))
+		}
+	}
+	return j
+}
+
+// appendCmd is `append [options] [subsearch]`.
+type appendCmd struct {
+	Pos     lexer.Position
+	Options []*optionNode `parser:"'append' @@*"`
+	Sub     *pipelineNode `parser:"LBrack @@ RBrack"`
+	EndPos  lexer.Position
+}
+
+func (n *appendCmd) convert(c *converter) Command {
+	return &Append{Options: c.options(n.Options), Subsearch: c.pipeline(n.Sub), Pos: c.span(n.Pos, n.EndPos)}
+}
+
+// options converts option lists in order.
+func (c *converter) options(lists ...[]*optionNode) []Option {
+	var out []Option
+	for _, l := range lists {
+		for _, o := range l {
+			out = append(out, c.option(o))
+		}
+	}
+	return out
+}
