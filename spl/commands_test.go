@@ -40,6 +40,16 @@ func TestRegistryExamples(t *testing.T) {
 		if msg := roundTrip(p); msg != "" {
 			t.Errorf("%s: %s", c.Name, msg)
 		}
+		// Walk knows the node (it panics on an unknown one) and reaches the
+		// command.
+		reached := false
+		Inspect(p, func(n Node) bool {
+			reached = reached || n == Node(last)
+			return true
+		})
+		if !reached {
+			t.Errorf("%s: Inspect does not reach the command", c.Name)
+		}
 		// A generating command is the first stage; the others are not.
 		if first := reflect.TypeOf(p.Commands[0]) == reflect.TypeOf(c.node); first != (c.Kind == Generating) {
 			t.Errorf("%s (%s): example has it first = %v", c.Name, c.Kind, first)

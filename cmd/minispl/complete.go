@@ -12,14 +12,6 @@ import (
 	"github.com/minispl/minispl/macros"
 )
 
-// commandNames are the SPL commands completed at the start of a pipeline
-// stage, sorted.
-var commandNames = []string{
-	"append", "bin", "bucket", "convert", "dedup", "eval", "eventstats", "fields", "fillnull",
-	"head", "inputlookup", "join", "lookup", "makemv", "mvexpand", "regex", "rename", "rex", "search",
-	"sort", "stats", "table", "tstats", "where",
-}
-
 // completer completes REPL input: dot commands, SPL command names, macro
 // names, datamodel names after datamodel=, eval function names in eval and
 // where, the fields of the pipeline before the cursor's stage, and

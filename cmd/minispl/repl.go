@@ -323,7 +323,7 @@ running search, Ctrl-D quits. Tab completes commands, macros, datamodel
 names, Dataset.field names, eval functions in eval and where, and the
 fields of the pipeline before the cursor.
 
-  .help                 this text
+  .help [COMMAND]       this text, or the syntax of an SPL command
   .data PATH            load more events (file or folder); prints counts per dataset
   .macros [PATTERN]     list macros (PATTERN: substring, or glob with * ? [)
   .macro NAME           show every definition of a macro, with its origin
@@ -343,7 +343,13 @@ func (r *repl) dot(ctx context.Context, line string) bool {
 	arg = strings.TrimSpace(arg)
 	switch name {
 	case ".help":
-		fmt.Fprintln(r.stdout, dotHelp)
+		switch {
+		case arg == "":
+			fmt.Fprintf(r.stdout, "%s\n\n", dotHelp)
+			writeCommandList(r.stdout)
+		case !writeCommandHelp(r.stdout, arg):
+			fmt.Fprintf(r.stderr, "error: unknown SPL command %q; .help lists the commands\n", arg)
+		}
 	case ".quit", ".exit":
 		return true
 	case ".data":
