@@ -3,8 +3,9 @@ package datamodel
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
+
+	"github.com/minispl/minispl/internal/english"
 )
 
 // String returns the name of a field type: "string", "number" or "time".
@@ -92,11 +93,11 @@ func calcText(f fieldSpec) string {
 // (see Problems).
 func (s Stats) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "ingested %s, %s", Plural(s.Files, "file"), Plural(s.Events, "event"))
+	fmt.Fprintf(&b, "ingested %s, %s", english.Plural(s.Files, "file"), english.Plural(s.Events, "event"))
 	var parts []string
 	for _, k := range sortedKeys(s.Used) {
 		if s.Used[k] > 0 {
-			parts = append(parts, Thousands(s.Used[k])+" "+k)
+			parts = append(parts, english.Thousands(s.Used[k])+" "+k)
 		}
 	}
 	reasons := sortedKeys(s.Skipped)
@@ -105,10 +106,10 @@ func (s Stats) String() string {
 	var why []string
 	for _, r := range reasons {
 		skipped += s.Skipped[r]
-		why = append(why, Thousands(s.Skipped[r])+" "+r)
+		why = append(why, english.Thousands(s.Skipped[r])+" "+r)
 	}
 	if skipped > 0 {
-		parts = append(parts, fmt.Sprintf("%s skipped (%s)", Thousands(skipped), strings.Join(why, ", ")))
+		parts = append(parts, fmt.Sprintf("%s skipped (%s)", english.Thousands(skipped), strings.Join(why, ", ")))
 	}
 	if len(parts) > 0 {
 		b.WriteString(": ")
@@ -141,33 +142,6 @@ func (s Stats) Since(before Stats) Stats {
 		d.Problems = s.Problems[len(before.Problems):]
 	}
 	return d
-}
-
-// Plural returns "1 file" or "1,234 files".
-func Plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return Thousands(n) + " " + word + "s"
-}
-
-// Thousands formats n with comma thousands separators: 1234567 gives
-// "1,234,567".
-func Thousands(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 func sortedKeys(m map[string]int) []string {

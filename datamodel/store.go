@@ -11,6 +11,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/minispl/minispl/internal/english"
 )
 
 // Defaults of Options.
@@ -357,7 +359,7 @@ func (s *storeImpl) ingestXML(lr *lineReader, name string) error {
 					s.appendPending(line[:end])
 					if s.pendingTooLong {
 						s.st.Events++
-						s.malformed(name, openLine, "event longer than "+Thousands(s.maxEvent)+" bytes", "")
+						s.malformed(name, openLine, "event longer than "+english.Thousands(s.maxEvent)+" bytes", "")
 					} else {
 						s.process(s.pending, name, openLine)
 					}

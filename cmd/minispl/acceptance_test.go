@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/minispl/minispl/engine/render"
+	"github.com/minispl/minispl/render"
 )
 
 // equivalenceScript holds the seed (continued over lines with '|', so that

@@ -7,7 +7,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/minispl/minispl/engine/render"
+	"github.com/minispl/minispl/render"
 )
 
 // BenchmarkPipeline measures what `minispl run` does for the seed search:

@@ -8,8 +8,9 @@ import (
 	"time"
 
 	"github.com/minispl/minispl/datamodel"
-	"github.com/minispl/minispl/engine/render"
+	"github.com/minispl/minispl/internal/english"
 	"github.com/minispl/minispl/query"
+	"github.com/minispl/minispl/render"
 )
 
 // CLI is the command line, parsed by kong.
@@ -251,7 +252,7 @@ func (c *CheckCmd) Run(e *env) int {
 		)
 		scripts, skipped, err = detectionScripts(c.ESCU)
 		if len(skipped) > 0 {
-			fmt.Fprintf(e.stderr, "note: skipped %s holding no detection, e.g. %s\n", datamodel.Plural(len(skipped), "file"), skipped[0])
+			fmt.Fprintf(e.stderr, "note: skipped %s holding no detection, e.g. %s\n", english.Plural(len(skipped), "file"), skipped[0])
 		}
 		if err != nil {
 			fmt.Fprintf(e.stderr, "error: --escu: %v\n", err)

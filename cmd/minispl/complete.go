@@ -8,8 +8,8 @@ import (
 
 	"github.com/minispl/minispl/datamodel"
 	"github.com/minispl/minispl/engine"
-	"github.com/minispl/minispl/engine/render"
 	"github.com/minispl/minispl/macros"
+	"github.com/minispl/minispl/render"
 )
 
 // completer completes REPL input: dot commands, SPL command names, macro

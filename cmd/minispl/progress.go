@@ -8,7 +8,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
-	"github.com/minispl/minispl/datamodel"
+	"github.com/minispl/minispl/internal/english"
 )
 
 // progressMinBytes is the input size from which ingestion shows a progress
@@ -105,9 +105,9 @@ func (p *ingestProgress) add(chunk []byte) {
 func (p *ingestProgress) describe(now time.Time) string {
 	d := now.Sub(p.start).Seconds()
 	if d <= 0 {
-		return fmt.Sprintf("%s events", datamodel.Thousands(int(p.events)))
+		return fmt.Sprintf("%s events", english.Thousands(int(p.events)))
 	}
-	return fmt.Sprintf("%s events (%s/s)", datamodel.Thousands(int(p.events)), datamodel.Thousands(int(float64(p.events)/d)))
+	return fmt.Sprintf("%s events (%s/s)", english.Thousands(int(p.events)), english.Thousands(int(float64(p.events)/d)))
 }
 
 // finish removes the bar, leaving the terminal for the summary line.

@@ -16,8 +16,8 @@ import (
 
 	"github.com/peterh/liner"
 
-	"github.com/minispl/minispl/datamodel"
-	"github.com/minispl/minispl/engine/render"
+	"github.com/minispl/minispl/internal/english"
+	"github.com/minispl/minispl/render"
 )
 
 // Prompts of the terminal REPL. Without a terminal no prompt is printed.
@@ -304,10 +304,10 @@ func (r *repl) search(ctx context.Context, text string) {
 // 100 rows/s keeps three significant digits (a few rows after a long
 // search are "0.436 rows/s", not "0 rows/s").
 func timingLine(rows int, d time.Duration) string {
-	s := fmt.Sprintf("%s in %s", datamodel.Plural(rows, "row"), d.Round(time.Microsecond))
+	s := fmt.Sprintf("%s in %s", english.Plural(rows, "row"), d.Round(time.Microsecond))
 	if d > 0 {
 		rate := float64(rows) / d.Seconds()
-		r := datamodel.Thousands(int(rate))
+		r := english.Thousands(int(rate))
 		if rate < 100 {
 			r = strconv.FormatFloat(rate, 'g', 3, 64)
 		}
@@ -364,7 +364,7 @@ func (r *repl) dot(ctx context.Context, line string) bool {
 		r.dotPlan(arg)
 	case ".datamodels":
 		for _, d := range r.s.env.Catalog().Datasets() {
-			fmt.Fprintf(r.stdout, "%s  (%d fields; rows: %s)\n", d.FullName(), len(d.Fields)+len(inheritedFields), datamodel.Thousands(r.s.store.Stats().Used[d.FullName()]))
+			fmt.Fprintf(r.stdout, "%s  (%d fields; rows: %s)\n", d.FullName(), len(d.Fields)+len(inheritedFields), english.Thousands(r.s.store.Stats().Used[d.FullName()]))
 		}
 	case ".fields":
 		r.dotFields(arg)

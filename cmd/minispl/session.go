@@ -14,6 +14,7 @@ import (
 
 	"github.com/minispl/minispl/datamodel"
 	"github.com/minispl/minispl/engine"
+	"github.com/minispl/minispl/internal/english"
 	"github.com/minispl/minispl/macros"
 	"github.com/minispl/minispl/query"
 )
@@ -230,7 +231,7 @@ func dataFiles(path string) ([]string, error) {
 	if len(files) == 0 {
 		msg := fmt.Sprintf("%s: no %s file in the folder or below it", path, strings.Join(dataExts, ", "))
 		if evtx > 0 {
-			msg += fmt.Sprintf(" (it holds %s: %s)", datamodel.Plural(evtx, ".evtx file"), evtxNote)
+			msg += fmt.Sprintf(" (it holds %s: %s)", english.Plural(evtx, ".evtx file"), evtxNote)
 		}
 		return nil, errors.New(msg)
 	}

@@ -54,7 +54,7 @@
 // Options.Update the expected blocks are rewritten in place from the
 // output; the test that calls RunDir passes its -update flag there.
 //
-// Imports: query, engine (options, results), engine/render, datamodel,
+// Imports: query, engine (options, results), render, datamodel,
 // macros, spl and spl/timemod, plus testing. It is imported by tests only
 // and must not be imported by the packages it tests or by cmd.
 package querytest

@@ -13,9 +13,9 @@ import (
 
 	"github.com/minispl/minispl/datamodel"
 	"github.com/minispl/minispl/engine"
-	"github.com/minispl/minispl/engine/render"
 	"github.com/minispl/minispl/macros"
 	"github.com/minispl/minispl/query"
+	"github.com/minispl/minispl/render"
 	"github.com/minispl/minispl/spl"
 	"github.com/minispl/minispl/spl/timemod"
 )

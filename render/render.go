@@ -33,8 +33,11 @@
 // columns; nothing at all when there are no columns either), and json
 // prints nothing, as a JSON Lines stream of zero rows is empty.
 //
-// The package does not import Arrow: it reads any Table, which the engine's
-// results implement.
+// Imports: the standard library and go-runewidth only; no minispl package
+// and not Arrow. It reads any Table, which the engine's results implement,
+// so every front end and any later back end prints through it; it sits
+// beside the engine, not in it, and must not import engine, datamodel or
+// spl.
 package render
 
 import (
