@@ -174,3 +174,74 @@ func TestReadFolder(t *testing.T) {
 		t.Errorf("Read(missing) error = %v", err)
 	}
 }
+
+// TestReadSecurityContent reads the 1,711 detections of the ESCU 4.42
+// checkout in ../shared and checks the counts escu-content.md §1 gives,
+// which a field read wrongly (or a file failing to decode) would change.
+// Skipped without ../shared.
+func TestReadSecurityContent(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "shared", "escu", "security_content", "detections")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("security_content checkout not available: %v", err)
+	}
+	ds, skipped, err := ReadAll(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(skipped) != 0 {
+		t.Errorf("skipped %v", skipped)
+	}
+	status := map[string]int{}
+	var withTests, tests, manual, mitre, attackData int
+	for _, d := range ds {
+		status[d.Status]++
+		if len(d.Tests) > 0 {
+			withTests++
+		}
+		tests += len(d.Tests)
+		attackData += len(d.AttackData)
+		if d.Tags.ManualTest != "" {
+			manual++
+		}
+		if len(d.Tags.MitreAttackID) > 0 {
+			mitre++
+		}
+		if d.Name == "Windows Remote Access Software RMS Registry" {
+			// escu-content.md §1: the seed's tags.
+			if d.Tags.RiskScore != 90 || d.Tags.Message != "the registry related to RMS tool is created in $dest$" ||
+				strings.Join(d.Tags.MitreAttackID, ",") != "T1219" || len(d.Observables) != 1 || d.Observables[0].Name != "dest" ||
+				strings.Join(d.Tags.All["analytic_story"], ",") != "Azorult" || d.Version != 3 ||
+				strings.Join(d.DataSource, ",") != "Sysmon EventID 12,Sysmon EventID 13" ||
+				len(d.Tests) != 1 || d.Tests[0].Name != "True Positive Test" || d.Tests[0].AttackData[0].Test != "True Positive Test" {
+				t.Errorf("seed detection read as %+v", d)
+			}
+		}
+	}
+	// §1: 1,711 detections (production 1472, experimental 141, deprecated
+	// 98), 1,509 with tests, 1,514 test entries, 1,532 attack_data items,
+	// manual_test 25, mitre_attack_id 1652.
+	if len(ds) != 1711 || status["production"] != 1472 || status["experimental"] != 141 || status["deprecated"] != 98 {
+		t.Errorf("%d detections, statuses %v", len(ds), status)
+	}
+	if withTests != 1509 || tests != 1514 || attackData != 1532 || manual != 25 || mitre != 1652 {
+		t.Errorf("with tests %d, tests %d, attack data %d, manual_test %d, mitre %d; want 1509, 1514, 1532, 25, 1652",
+			withTests, tests, attackData, manual, mitre)
+	}
+}
+
+// TestParseJSONLRisk reads the risk keys that detections_raw.jsonl puts at
+// top level and groups attack data by test.
+func TestParseJSONLRisk(t *testing.T) {
+	data := []byte(`{"name": "R", "search": "x", "risk_score": 50, "message": "$user$ did it", "observable": [{"name": "user", "type": "User", "role": ["Victim"]}], "mitre_attack_id": ["T1098"], "attack_data": [{"test": "T1", "data": "a"}, {"test": "T2", "data": "b"}, {"test": "T1", "data": "c"}]}`)
+	ds, err := ParseJSONL("r.jsonl", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := ds[0]
+	if d.Tags.RiskScore != 50 || d.Tags.Message != "$user$ did it" || d.Observables[0].Name != "user" || d.Tags.All["mitre_attack_id"][0] != "T1098" {
+		t.Errorf("tags %+v", d.Tags)
+	}
+	if len(d.Tests) != 2 || d.Tests[0].Name != "T1" || len(d.Tests[0].AttackData) != 2 || d.Tests[0].AttackData[1].Data != "c" || d.Tests[1].AttackData[0].Data != "b" {
+		t.Errorf("tests %+v", d.Tests)
+	}
+}
