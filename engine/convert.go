@@ -45,11 +45,10 @@ func (n *convertNode) describe() string {
 	return "Convert timeformat=" + splQuoteAlways(n.format) + " " + strings.Join(n.shown, " ")
 }
 
-// convertFuncs lists convert's functions; mktime needs strptime, which
-// minispl does not have yet.
+// convertFuncs lists convert's functions (true: implemented).
 var convertFuncs = map[string]bool{
 	"ctime": true, "dur2sec": true, "mstime": true, "memk": true, "rmcomma": true,
-	"rmunit": true, "num": true, "auto": true, "none": true, "mktime": false,
+	"rmunit": true, "num": true, "auto": true, "none": true, "mktime": true,
 }
 
 // planConvert resolves each function's field (a wildcard pattern matched
@@ -237,6 +236,21 @@ func (o *convertOp) valueFunc(fn string) func(string) (string, bool) {
 				return "", false
 			}
 			return strftime(epochTime(f, o.n.loc), o.n.format), true
+		}
+	case "mktime":
+		// mktime(X): the Search Reference (convert) says "Convert a human
+		// readable time string to an epoch time. Use timeformat option to
+		// specify exact format to convert from", timeformat defaulting to
+		// %m/%d/%Y %H:%M:%S; the text is read as strptime() reads it, in
+		// Options.Location when the format has no zone. A value that does
+		// not match the format is left unchanged, as ctime leaves a
+		// non-number (the docs do not say).
+		return func(s string) (string, bool) {
+			f, ok := strptime(s, o.n.format, o.n.loc)
+			if !ok {
+				return "", false
+			}
+			return FormatNumber(f), true
 		}
 	case "rmcomma":
 		return func(s string) (string, bool) { return strings.ReplaceAll(s, ",", ""), true }

@@ -17,8 +17,13 @@ import (
 // compared as rendered text, case-sensitively; a multivalue field's
 // combination is all its values in order. With consecutive=true only runs
 // of adjacent rows with the same combination are cut to N. sortby sorts
-// the kept rows afterwards (a sort without limit, see sortNode).
-// keepevents=true is a plan error (unsupported).
+// the rows first (a sort without limit, see sortNode) and dedup then keeps
+// the first N of each combination in that order, as the Search Reference
+// says of <sort-by-clause>: "The <sort-by-clause> determines which of the
+// duplicate events to keep. When the list of events is sorted, the
+// top-most event, of the duplicate events in the sorted list, is
+// retained." The output is in the sorted order. keepevents=true is a plan
+// error (unsupported).
 type dedupNode struct {
 	in          node
 	n           int
@@ -80,7 +85,8 @@ func planDedup(c *spl.Dedup, in node) (node, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sortNode{in: n, keys: keys, limit: 0, shown: shown}, nil
+	n.in = &sortNode{in: in, keys: keys, limit: 0, shown: shown}
+	return n, nil
 }
 
 func (n *dedupNode) newOperator(env *execEnv, in operator) operator {

@@ -192,10 +192,15 @@
 //     with a millisecond fraction (else 0), 0 for an int64 column, and for
 //     a float64 column (tstats min(_time), an earlier eval) the fewest
 //     that give back the same float64. + and - round their result to the
-//     larger count of the operands, * to their sum, half away from zero,
-//     when computed (so comparisons see the rounded value): lastTime -
-//     firstTime is 5810.877, not 5810.8769998550415, and 0.1 + 0.2 = 0.3
-//     is true. Unary minus keeps the count. /, %, every function result
+//     larger count of the operands, half away from zero, when computed (so
+//     comparisons see the rounded value): lastTime - firstTime is
+//     5810.877, not 5810.8769998550415, and 0.1 + 0.2 = 0.3 is true. *
+//     rounds to the fewest significant figures of its operands that have
+//     decimals (an integer operand is exact), but never into the integer
+//     digits (productDecimals, which cites the Search Reference's sigfig
+//     text and the community's measurements): 3 * 0.5 is 2, 0.014 * 0.23
+//     is 0.0032, 1.00 * 1111 is 1111. Unary minus keeps the count. /, %,
+//     every function result
 //     and anything combined with one keep full precision, as does all
 //     arithmetic inside exact(). Trailing zeros are not printed: 2.50 + 1
 //     is 3.5 (FormatNumber's shortest form; the reference does not say
@@ -225,10 +230,11 @@
 //
 // Other commands, each detailed in its file: rename (a renamed column
 // keeps its position; rightmost source wins), convert (ctime in
-// Options.Location, floored seconds; mktime unsupported), table, fields
+// Options.Location, floored seconds; mktime by strptime), table, fields
 // (_time and _raw kept by `fields +`; `fields - *` keeps them, only a
 // pattern starting with "_" removes them), dedup (null rows dropped unless
-// keepempty), sort (numbers before strings, missing values last), head,
+// keepempty; sortby sorts before deduplicating), sort (IP addresses as
+// addresses, then numbers, then strings byte-wise; missing values last), head,
 // fillnull, rex, regex (no _raw after tstats), bin (span= only), lookup
 // and inputlookup (ESCU definitions, WILDCARD/CIDR, case), join and append,
 // mvexpand (rows without the field dropped), makemv (setsv joins with a

@@ -577,9 +577,10 @@ func valuesOf(v *Vector, i int) []scalar {
 //
 // Precision (spl-semantics §6.3: "Results are rounded to a precision
 // appropriate to the precision of the input"): + and - round their result
-// to the larger number of decimal places of the operands, * to their sum
-// (see Vector.decimals and roundPlaces), so that 1727705109.547 -
-// 1727699298.67 is 5810.877 and 0.1 + 0.2 is 0.3; / and % keep full
+// to the larger number of decimal places of the operands, * to the fewest
+// significant figures of its operands (productDecimals; see
+// Vector.decimals and roundPlaces), so that 1727705109.547 -
+// 1727699298.67 is 5810.877, 0.1 + 0.2 is 0.3 and 3 * 0.5 is 2; / and % keep full
 // precision, as does any operand or result of full precision, and every
 // operation inside exact() (exact set).
 type arithNode struct {
@@ -596,15 +597,6 @@ func sumDecimals(a, b int8) int8 {
 		return decFull
 	}
 	return max(a, b)
-}
-
-// productDecimals is the precision of a * result: the sum of the
-// operands' decimals, full when either is full or the sum is too large.
-func productDecimals(a, b int8) int8 {
-	if a < 0 || b < 0 {
-		return decFull
-	}
-	return clampDecimals(int(a) + int(b))
 }
 
 // setRounded makes row i the number f rounded to d places, or at full
@@ -660,7 +652,7 @@ func (n *arithNode) eval(c *evalCtx) (*Vector, error) {
 		case spl.BinSub:
 			n.setRounded(out, i, a-b, sumDecimals(l.decimals(i), r.decimals(i)))
 		case spl.BinMul:
-			n.setRounded(out, i, a*b, productDecimals(l.decimals(i), r.decimals(i)))
+			n.setRounded(out, i, a*b, productDecimals(a, b, l.decimals(i), r.decimals(i)))
 		case spl.BinDiv:
 			if b != 0 {
 				out.SetNum(i, a/b)

@@ -181,7 +181,7 @@ func TestEvalExpressions(t *testing.T) {
 		{`typeof(n)`, "Number | Number"},
 		{`typeof(s)`, "String | String"},
 		{`typeof(nul)`, "Invalid | Invalid"},
-		{`typeof(1 < 2)`, "Boolean | Boolean"},
+		{`typeof(1 < 2)`, "Bool | Bool"},
 		{`like(s, "%l%")`, "T | F"},
 		{`match(s, "^H.l+")`, "T | F"},
 		{`match(s, "b")`, "F | T"},
@@ -280,7 +280,9 @@ func TestEvalExpressions(t *testing.T) {
 		{`abs(s)`, "<null> | <null>"},
 
 		// Precision (arithNode): + and - round to the larger number of
-		// decimals of the operands, * to their sum; / and functions keep
+		// decimals of the operands, * to the fewest significant figures
+		// of its operands with decimals (productDecimals, never into the
+		// integer digits; an integer operand is exact); / and functions keep
 		// full precision; exact() keeps it everywhere inside. Trailing
 		// zeros are not printed (2.50 + 1 is 3.5).
 		{`1727705109.547 - 1727699298.67`, "5810.877 | 5810.877"},
@@ -291,8 +293,31 @@ func TestEvalExpressions(t *testing.T) {
 		{`0.3 - (0.1 + 0.2)`, "0 | 0"},
 		{`0.1 + 0.2 = 0.3`, "T | T"},
 		{`2.50 + 1`, "3.5 | 3.5"},
-		{`1.1 * 1.1`, "1.21 | 1.21"},
-		{`1.1 * 1.1 * 1.1`, "1.331 | 1.331"},
+		{`1.1 * 1.1`, "1.2 | 1.2"},       // 2 figures of 1.21
+		{`1.1 * 1.1 * 1.1`, "1.3 | 1.3"}, // 1.2 (2 figures) * 1.1 = 1.32
+		{`exact(1.1 * 1.1)`, "1.2100000000000002 | 1.2100000000000002"},
+		{`3 * 0.5`, "2 | 2"}, // Community:BadMath
+		{`exact(3 * 0.5)`, "1.5 | 1.5"},
+		{`3 / 2`, "1.5 | 1.5"},
+		{`0.014 * 0.23`, "0.0032 | 0.0032"}, // 2 figures of 0.00322
+		{`0.014 * 0.230`, "0.0032 | 0.0032"},
+		{`0.0140 * 0.230`, "0.00322 | 0.00322"},
+		{`1.00 * 1111`, "1111 | 1111"}, // sigfig's doc: not 1110
+		{`2 * 0.90`, "1.8 | 1.8"},
+		{`2 * 0.99`, "2 | 2"},
+		{`1100 * 0.9`, "990 | 990"},
+		{`2.1 * 1024`, "2150 | 2150"},
+		{`2.1000 * 1024`, "2150.4 | 2150.4"},
+		{`2.1 * 1024.1`, "2151 | 2151"},
+		{`2.10000 * 1024.1`, "2150.6 | 2150.6"},
+		{`2.10000 * 1024.10`, "2150.61 | 2150.61"},
+		{`6 * 7`, "42 | 42"},
+		{`0.5 * 0.2`, "0.1 | 0.1"},
+		{`0.0 * 2.5`, "0 | 0"},
+		{`-0.014 * 0.23`, "-0.0032 | -0.0032"},
+		{`pi()`, "3.14159265359 | 3.14159265359"},
+		{`pi() * 2`, "6.28318530718 | 6.28318530718"},
+		{`typeof(12) . typeof("string") . typeof(1==2) . typeof(badfield)`, "NumberStringBoolInvalid | NumberStringBoolInvalid"},
 		{`-(0.1 + 0.2) + 0.3`, "0 | 0"},
 		{`f * 3`, "7.665 | -7.5"},
 		{`f - 0.005`, "2.55 | -2.505"},
@@ -334,6 +359,27 @@ func TestEvalExpressions(t *testing.T) {
 		{`relative_time(now(), "@mon")`, "1714521600 | 1714521600"},
 		{`relative_time(nul, "-1d")`, "<null> | <null>"},
 		{`strptime(strftime(1714564800, "%F %T"), "%F %T")`, "1714564800 | 1714564800"},
+		{`strftime(0, "%c")`, "Thu Jan  1 00:00:00 1970 | Thu Jan  1 00:00:00 1970"},
+		{`strftime(1714564800.25, "%+|%f")`, "Wed May  1 12:00:00 UTC 2024|250000 | Wed May  1 12:00:00 UTC 2024|250000"},
+
+		// split() splits every value of a multivalue; mvrange.
+		{`split("a;b", ";")`, "a;b | a;b"},
+		{`mvcount(split(mv, ";"))`, "3 | 1"},
+		{`mvjoin(split(mvappend("a;b", "c", ";d"), ";"), ",")`, "a,b,c,,d | a,b,c,,d"},
+		{`mvjoin(split("abc", ""), ",")`, "a,b,c | a,b,c"},
+		{`split(nul, ";")`, "<null> | <null>"},
+		{`mvjoin(mvrange(1, 11, 2), ",")`, "1,3,5,7,9 | 1,3,5,7,9"},
+		{`mvjoin(mvrange(1, 4), ",")`, "1,2,3 | 1,2,3"},
+		{`mvjoin(mvrange(0, 1, 0.25), ",")`, "0,0.25,0.5,0.75 | 0,0.25,0.5,0.75"},
+		{`mvjoin(mvrange(0, 0.5, 0.1), ",")`, "0,0.1,0.2,0.3,0.4 | 0,0.1,0.2,0.3,0.4"},
+		{`mvjoin(mvrange(5, 1, -2), ",")`, "5,3 | 5,3"},
+		{`mvrange(1, 5, 0)`, "<null> | <null>"},
+		{`mvrange(1, 5, -1)`, "<null> | <null>"},
+		{`mvrange(3, 3)`, "<null> | <null>"},
+		{`mvrange(1, 2)`, "1 | 1"},
+		{`mvjoin(mvrange(0, 1209601, "7d"), ",")`, "0,604800,1209600 | 0,604800,1209600"},
+		{`mvcount(mvrange(1514834731, 1524134919, "7d"))`, "16 | 16"},
+		{`mvrange(1, 5, "bogus")`, "<null> | <null>"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.expr, func(t *testing.T) {

@@ -78,7 +78,7 @@ func funcTable() map[string]*funcSpec {
 // not implement; they get an "unsupported" error instead of suggestions.
 var unsupportedFuncs = []string{
 	"searchmatch", "printf", "spath", "commands", "sigfig", "random", "json_object",
-	"json_extract", "json_array", "mvrange", "mvmap", "tojson", "ipmask", "lookup",
+	"json_extract", "json_array", "mvmap", "tojson", "ipmask", "lookup",
 	"isbool", "acos", "asin", "atan", "atan2", "cos", "sin", "tan", "hypot",
 	"relative_time_modifier", "bitand", "bitor", "bitxor", "bitnot", "bit_shift_left", "bit_shift_right",
 }

@@ -27,6 +27,9 @@ func always(f func(float64) float64) func(float64) (float64, bool) {
 	return func(x float64) (float64, bool) { return f(x), true }
 }
 
+// piSplunk is pi to the 11 decimal places pi() returns.
+const piSplunk = 3.14159265359
+
 func addMathFuncs(m map[string]*funcSpec) {
 	m["abs"] = numFunc(always(math.Abs))
 	m["floor"] = numFunc(always(math.Floor))
@@ -36,8 +39,12 @@ func addMathFuncs(m map[string]*funcSpec) {
 	m["exact"] = numFunc(always(func(x float64) float64 { return x }))
 	m["sqrt"] = numFunc(func(x float64) (float64, bool) { return math.Sqrt(x), x >= 0 })
 	m["ln"] = numFunc(func(x float64) (float64, bool) { return math.Log(x), x > 0 })
+	// pi(): the Search Reference (Mathematical functions, pi) says "This
+	// function takes no arguments and returns the constant pi to 11 digits
+	// of precision"; read as 11 decimal places, 3.14159265359, carried as a
+	// number of 11 decimals for the precision of + - and *.
 	m["pi"] = &funcSpec{min: 0, max: 0, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(_ []*Vector, i int, out *Vector) { out.SetNum(i, math.Pi) }), nil
+		return perRow(func(_ []*Vector, i int, out *Vector) { out.setNumDec(i, piSplunk, 11) }), nil
 	}}
 	m["log"] = &funcSpec{min: 1, max: 2, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
 		return perRow(func(a []*Vector, i int, out *Vector) {

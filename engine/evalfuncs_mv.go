@@ -143,16 +143,31 @@ func addMVFuncs(m map[string]*funcSpec) {
 			out.SetValues(i, vals)
 		}), nil
 	}}
+	// split(str, delim): "This function splits the string values on the
+	// delimiter and returns the string values as a multivalue field"
+	// (Search Reference, Multivalue eval functions, split), so each value
+	// of a multivalue str is split and the pieces are joined in order:
+	// split(mvappend("a;b","c"),";") is a, b, c. An empty delim gives one
+	// value per character, as the docs show for split(test,"").
 	m["split"] = &funcSpec{min: 2, max: 2, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
 		return perRow(func(a []*Vector, i int, out *Vector) {
-			s, ok := a[0].Str(i)
-			d, ok2 := a[1].Str(i)
-			if !ok || !ok2 || a[0].Kinds[i] == KindMulti {
+			d, ok := a[1].Str(i)
+			if !ok || a[0].IsNull(i) {
 				return
 			}
-			out.SetValues(i, strings.Split(s, d))
+			if a[0].Kinds[i] != KindMulti {
+				s, _ := a[0].Str(i)
+				out.SetValues(i, strings.Split(s, d))
+				return
+			}
+			var parts []string
+			for _, s := range a[0].Multi[i] {
+				parts = append(parts, strings.Split(s, d)...)
+			}
+			out.SetValues(i, parts)
 		}), nil
 	}}
+	m["mvrange"] = mvrangeSpec()
 	// mvfilter is compiled by compiler.mvfilter; the entry gives the
 	// argument count and the name for suggestions.
 	m["mvfilter"] = &funcSpec{min: 1, max: 1, ret: typeValue}

@@ -155,7 +155,7 @@ func TestPlanErrors(t *testing.T) {
 		{`| tstats perc101(Registry.dest)` + from, `perc101`, `percentile 101 is above 100`},
 		{`| tstats count` + from + ` where foo`, `foo`, `bare search term foo`},
 		{`| tstats count` + from + ` | rename Registry.* as x`, `Registry.*`, `wildcard mismatch`},
-		{`| tstats count` + from + ` | convert mktime(count)`, `convert`, `unsupported convert function mktime()`},
+		{`| tstats count` + from + ` | convert bogus(count)`, `convert`, `unsupported convert function bogus()`},
 		{`| tstats count` + from + ` by _time span=3q`, `tstats`, `unknown unit`},
 		{`| tstats count` + from + ` by Registry.dest span=1h`, `tstats`, `span= needs _time`},
 		{`| tstats prestats=t count` + from, `prestats`, `unsupported tstats option prestats=t`},

@@ -73,7 +73,11 @@ func TestShapingCommands(t *testing.T) {
 		{"dedup keepempty", `| dedup user keepempty=true | table dest user`, []string{"dest | user", "Zed | alice", "Host2 | <null>", "host1 | bob"}},
 		{"dedup N", `| dedup 2 dest | table dest`, []string{"dest", "Zed", "host1", "host1", "Host2", "apple"}},
 		{"dedup consecutive", `| dedup dest consecutive=true | table dest`, []string{"dest", "Zed", "host1", "Host2", "host1", "apple"}},
-		{"dedup sortby", `| dedup user sortby -dest | table dest user`, []string{"dest | user", "host1 | bob", "Zed | alice"}},
+		// sortby sorts first (descending byte-wise: host1 x3, apple, Zed,
+		// Host2), then the first row of each user is kept: host1 alice,
+		// host1 bob.
+		{"dedup sortby", `| dedup user sortby -dest | table dest user`, []string{"dest | user", "host1 | alice", "host1 | bob"}},
+		{"dedup sortby ascending", `| dedup user sortby +dest | table dest user`, []string{"dest | user", "Zed | alice", "apple | bob"}},
 		// sort
 		{"sort numbers before strings, missing last", `| sort process_id | table process_id`, []string{"process_id", "9", "10", "70", "100", "abc", "<null>"}},
 		{"sort descending, missing still last", `| sort - process_id | table process_id`, []string{"process_id", "abc", "100", "70", "10", "9", "<null>"}},

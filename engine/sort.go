@@ -21,14 +21,19 @@ const defaultSortLimit = 10000
 // of all its input, cut to N rows (default 10000; 0 means no limit).
 //
 // Choices on points Splunk's documentation leaves open:
-//   - auto (the default) and num() compare two numbers numerically; a
-//     number sorts before a string; strings compare byte-wise, so upper
-//     case sorts before lower case (spl-semantics §1.4; Splunk documents
-//     "lexicographic"). This is Splunk's per-pair rule made into a total
-//     order (the per-pair rule is not transitive on mixed values).
+//   - auto (the default) follows searchbnf's sort description: "If the
+//     field takes on numeric values, the collating sequence is numeric. If
+//     the field takes on IP address values, the collating sequence is for
+//     IPs. Otherwise, the collating sequence is lexicographic ordering."
+//     So two numbers compare numerically, two IP addresses (IPv4 or IPv6
+//     text, netip.ParseAddr) as addresses (10.0.0.9 before 10.0.0.10, IPv4
+//     before IPv6), strings byte-wise, so upper case sorts before lower
+//     case (spl-semantics §1.4). Between kinds, IP addresses sort before
+//     numbers and numbers before strings: Splunk's per-pair rule made into
+//     a total order (the per-pair rule is not transitive on mixed values).
+//   - num() is auto without the IP order: an address is a string.
 //   - str() compares every value as a string, numbers by their text.
-//   - ip() compares values that parse as IP addresses by address (IPv4
-//     before IPv6), before every other value, which then sort as auto.
+//   - ip() is auto (addresses first, then the other values as auto).
 //   - A row missing the field sorts last whatever the direction: Splunk
 //     treats it as the largest value in ascending order and the smallest in
 //     descending order.
@@ -124,7 +129,7 @@ func makeSortVal(v *Vector, i int, fn string) sortVal {
 	if fn == "str" {
 		return sortVal{rank: 2, str: s}
 	}
-	if fn == "ip" {
+	if fn != "num" && v.Kinds[i] != KindNumber {
 		if a, err := netip.ParseAddr(s); err == nil {
 			return sortVal{rank: 0, ip: a}
 		}

@@ -17,9 +17,20 @@ func epochTime(sec float64, loc *time.Location) time.Time {
 
 // strftime formats t with Splunk's time format variables (spl-semantics
 // §4.3): %Y %y %m %d %e %H %k %I %p %M %S %F %T %D %R %s %j %b %B %a %A %Z
-// %z %:z %Ez %Q/%3Q/%6Q/%9Q %N/%3N/%6N/%9N and %%. Any other sequence is
-// copied as written. %S is the floored second; %Q and %N show the fraction
-// (milliseconds by default for %Q, nanoseconds for %N).
+// %z %:z %Ez %Q/%3Q/%6Q/%9Q %N/%3N/%6N/%9N %c %+ %f and %%. Any other
+// sequence is copied as written. %S is the floored second; %Q and %N show
+// the fraction (milliseconds by default for %Q, nanoseconds for %N).
+//
+// From the Search Reference's "Date and time format variables": %c is "The
+// date and time in the current locale's format as defined by the server's
+// operating system. For example, Thu Jul 18 09:30:00 2019 for US English
+// on Linux", %+ "The date and time with time zone in the current locale's
+// format ... For example, Thu Jul 18 09:30:00 PDT 2019", and %f
+// "Microseconds as a decimal number". minispl has no locale: %c is the
+// C/POSIX locale's form on Linux (glibc's "%a %b %e %H:%M:%S %Y", the day
+// space-padded: "Thu Jul  4 09:30:00 2019"), %+ the same with %Z before the
+// year (date(1)'s default), and %f six digits, the microseconds of a time
+// that keeps milliseconds (.547 is 547000).
 func strftime(t time.Time, format string) string {
 	var b strings.Builder
 	for i := 0; i < len(format); i++ {
@@ -87,6 +98,12 @@ func strftime(t time.Time, format string) string {
 			fmt.Fprintf(&b, "%02d", t.Minute())
 		case 'S':
 			fmt.Fprintf(&b, "%02d", t.Second())
+		case 'c':
+			b.WriteString(strftime(t, "%a %b %e %H:%M:%S %Y"))
+		case '+':
+			b.WriteString(strftime(t, "%a %b %e %H:%M:%S %Z %Y"))
+		case 'f':
+			b.WriteString(fraction(t, 6))
 		case 'F':
 			b.WriteString(strftime(t, "%Y-%m-%d"))
 		case 'T':

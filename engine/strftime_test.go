@@ -26,6 +26,12 @@ func TestStrftime(t *testing.T) {
 		{"%z %:z %Z %Ez", time.UTC, "+0000 +00:00 UTC 0"},
 		{"%H:%M %z %:z %Z %Ez", ny, "10:05 -0400 -04:00 EDT -240"},
 		{"100%% %q %", time.UTC, "100% %q %"},
+		// %c, %+ (the C locale's forms) and %f (microseconds).
+		{"%c", time.UTC, "Mon Sep 30 14:05:09 2024"},
+		{"%+", time.UTC, "Mon Sep 30 14:05:09 UTC 2024"},
+		{"%+", ny, "Mon Sep 30 10:05:09 EDT 2024"},
+		{"%f", time.UTC, "547000"},
+		{"%S.%f", time.UTC, "09.547000"},
 	}
 	for _, tc := range tests {
 		if got := strftime(epochTime(epoch, tc.loc), tc.format); got != tc.want {

@@ -29,7 +29,11 @@ const (
 	KindMulti              // Multi[i], two or more values
 )
 
-// String returns the kind's name as typeof() prints it.
+// String returns the kind's name as typeof() prints it. The Search
+// Reference (Informational functions, typeof) gives the names: "This
+// example returns "NumberStringBoolInvalid"" for typeof(12) +
+// typeof("string") + typeof(1==2) + typeof(badfield), so a Boolean is
+// "Bool". "Multivalue" is minispl's name (the docs show none).
 func (k Kind) String() string {
 	switch k {
 	case KindNumber:
@@ -37,7 +41,7 @@ func (k Kind) String() string {
 	case KindString:
 		return "String"
 	case KindBool:
-		return "Boolean"
+		return "Bool"
 	case KindMulti:
 		return "Multivalue"
 	}
