@@ -1,0 +1,305 @@
+package hunt
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/minispl/minispl/content"
+	"github.com/minispl/minispl/datamodel"
+	"github.com/minispl/minispl/engine"
+	"github.com/minispl/minispl/macros"
+	"github.com/minispl/minispl/query"
+	"github.com/minispl/minispl/spl/escu"
+	"github.com/minispl/minispl/spl/timemod"
+)
+
+// Options configure Run and Schedule.
+type Options struct {
+	// Macros is the macro library (nil: macros.Default()); Catalog the
+	// data model catalog (nil: datamodel.DefaultCatalog()).
+	Macros  *macros.Library
+	Catalog *datamodel.Catalog
+	// Engine holds the engine options: lookup folders, zone, batch size,
+	// and for Run the time window and reference time. Schedule sets Now,
+	// Earliest and Latest per run.
+	Engine engine.Options
+	// Corpus gives the deployments of Schedule (nil: ESCU's defaults).
+	Corpus *content.Corpus
+	// Workers is how many detections run at once; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// Result is what one detection did.
+type Result struct {
+	Detection  escu.Detection
+	Deployment content.Deployment
+	Risk       content.Risk
+	// Score is the detection's risk score (content.RiskScore).
+	Score int
+	// Expanded is the search after macro expansion ("" when expansion
+	// failed).
+	Expanded string
+	// Fields are the result columns; Rows the result rows, of every run
+	// for Schedule, in run order.
+	Fields []string
+	Rows   []Row
+	// Runs are the scheduled runs (Schedule only).
+	Runs []ScheduledRun
+	// Err is why the detection could not run (compile, or the first
+	// failed run); Stage is the stage it failed at.
+	Err   error
+	Stage query.Stage
+	// Warnings are the planner's warnings and this package's (a risk
+	// message naming a field the rows lack), each once.
+	Warnings []string
+}
+
+// Fired reports whether the detection returned rows.
+func (r *Result) Fired() bool { return r.Err == nil && len(r.Rows) > 0 }
+
+// Row is one result row.
+type Row struct {
+	// Time is the row's time (see the package doc); zero when it has
+	// none.
+	Time time.Time
+	// Values holds the cells in Fields order: nil for null, one string, or
+	// the values of a multivalue cell.
+	Values [][]string
+	// Run indexes Result.Runs; -1 for Run's rows.
+	Run int
+}
+
+// Value returns the cell of field name, nil when null or absent.
+func (r *Result) Value(row *Row, name string) []string {
+	for i, f := range r.Fields {
+		if f == name {
+			return row.Values[i]
+		}
+	}
+	return nil
+}
+
+// ScheduledRun is one scheduled run of a detection.
+type ScheduledRun struct {
+	// Now is the run's time (the cron fire time), Earliest and Latest its
+	// window [Earliest, Latest).
+	Now, Earliest, Latest time.Time
+	// Rows counts the run's result rows.
+	Rows int
+	// Notables and Risks are the events the run writes.
+	Notables []Notable
+	Risks    []RiskEvent
+	Err      error
+}
+
+// Run runs every detection over store with opt.Engine's window and
+// returns one Result per detection, in order. A cancelled ctx stops the
+// runs; the detections not run have ctx's error.
+func Run(ctx context.Context, store *datamodel.Store, ds []escu.Detection, opt Options) []Result {
+	env := query.NewEnv(query.Options{Macros: opt.Macros, Catalog: opt.Catalog, Engine: opt.Engine})
+	return each(ctx, ds, opt, func(r *Result) {
+		q, err := env.Compile(r.Detection.Search)
+		if !r.compiled(q, err) {
+			return
+		}
+		rows, fields, err := runQuery(ctx, q, store, -1, opt.Engine.Location)
+		if err != nil {
+			r.Err, r.Stage = err, query.StageRun
+			return
+		}
+		r.Fields, r.Rows = fields, rows
+	})
+}
+
+// Schedule runs every detection as Enterprise Security schedules it: at
+// each time in [from, to) its cron fires (in opt.Engine.Location), over
+// its window, with that time as now; and builds each run's notable and
+// risk events.
+func Schedule(ctx context.Context, store *datamodel.Store, ds []escu.Detection, from, to time.Time, opt Options) []Result {
+	loc := opt.Engine.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	return each(ctx, ds, opt, func(r *Result) {
+		times, err := r.Deployment.Runs(from, to, loc)
+		if err != nil {
+			r.Err, r.Stage = fmt.Errorf("deployment (%s): %w", r.Deployment.From, err), query.StagePlan
+			return
+		}
+		for _, now := range times {
+			run := ScheduledRun{Now: now}
+			eo := opt.Engine
+			eo.Now, eo.Location = now, loc
+			if run.Earliest, err = timemod.Resolve(r.Deployment.Earliest, now, loc); err == nil {
+				run.Latest, err = timemod.Resolve(r.Deployment.Latest, now, loc)
+			}
+			if err != nil {
+				r.Err, r.Stage = fmt.Errorf("deployment (%s): earliest %q, latest %q: %w", r.Deployment.From, r.Deployment.Earliest, r.Deployment.Latest, err), query.StagePlan
+				return
+			}
+			eo.Earliest, eo.Latest = run.Earliest, run.Latest
+			env := query.NewEnv(query.Options{Macros: opt.Macros, Catalog: opt.Catalog, Engine: eo})
+			q, err := env.Compile(r.Detection.Search)
+			if !r.compiled(q, err) {
+				return
+			}
+			rows, fields, err := runQuery(ctx, q, store, len(r.Runs), loc)
+			if r.Fields == nil {
+				r.Fields = fields
+			}
+			if err != nil {
+				run.Err = err
+				if r.Err == nil {
+					r.Err, r.Stage = err, query.StageRun
+				}
+			}
+			for i := range rows {
+				if rows[i].Time.IsZero() {
+					rows[i].Time = now
+				}
+			}
+			run.Rows = len(rows)
+			start := len(r.Rows)
+			r.Rows = append(r.Rows, rows...)
+			r.events(&run, r.Rows[start:])
+			r.Runs = append(r.Runs, run)
+			if ctx.Err() != nil {
+				return
+			}
+		}
+	})
+}
+
+// each runs fn for a Result per detection on opt.Workers goroutines.
+func each(ctx context.Context, ds []escu.Detection, opt Options, fn func(*Result)) []Result {
+	out := make([]Result, len(ds))
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, max(len(ds), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				r := &out[i]
+				if err := ctx.Err(); err != nil {
+					r.Err, r.Stage = err, query.StageRun
+					continue
+				}
+				fn(r)
+			}
+		}()
+	}
+	for i := range ds {
+		d := &ds[i]
+		out[i] = Result{Detection: *d, Deployment: opt.Corpus.Deployment(d), Risk: content.RiskOf(d), Score: content.RiskScore(d)}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+// compiled records a compilation: the expansion, the warnings, or the
+// error. It reports whether the query planned.
+func (r *Result) compiled(q *query.Query, err error) bool {
+	if q != nil && q.Expansion != nil {
+		r.Expanded = q.Expansion.Text
+	}
+	if err != nil {
+		r.Err, r.Stage = err, query.StageOf(err)
+		return false
+	}
+	for _, w := range q.Plan.Warnings() {
+		r.warn(w)
+	}
+	return true
+}
+
+// warn adds a warning once.
+func (r *Result) warn(w string) {
+	for _, have := range r.Warnings {
+		if have == w {
+			return
+		}
+	}
+	r.Warnings = append(r.Warnings, w)
+}
+
+// runQuery executes q and copies its rows out of the Arrow result.
+func runQuery(ctx context.Context, q *query.Query, store *datamodel.Store, run int, loc *time.Location) ([]Row, []string, error) {
+	res, err := q.Run(ctx, store)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		return nil, nil, err
+	}
+	defer res.Release()
+	fields := res.Fields()
+	tcols := timeColumns(fields)
+	rows := make([]Row, res.NumRows())
+	for i := range rows {
+		vals := make([][]string, len(fields))
+		for c := range fields {
+			vals[c] = res.Cell(i, c)
+		}
+		rows[i] = Row{Values: vals, Run: run, Time: rowTime(vals, tcols, loc)}
+	}
+	return rows, fields, nil
+}
+
+// timeColumns returns the columns of _time, firstTime and lastTime, in
+// that order of preference, skipping absent ones.
+func timeColumns(fields []string) []int {
+	var out []int
+	for _, name := range []string{"_time", "firstTime", "lastTime"} {
+		for i, f := range fields {
+			if f == name {
+				out = append(out, i)
+			}
+		}
+	}
+	return out
+}
+
+// timeLayouts are the text forms of a row's time (see the package doc).
+var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "01/02/2006 15:04:05", "2006-01-02 15:04:05"}
+
+// rowTime reads the first time column that holds a time.
+func rowTime(vals [][]string, cols []int, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	for _, c := range cols {
+		if len(vals[c]) == 0 {
+			continue
+		}
+		if t, ok := parseTime(vals[c][0], loc); ok {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+func parseTime(s string, loc *time.Location) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		return time.UnixMilli(int64(math.Round(f * 1000))).In(loc), true
+	}
+	for _, l := range timeLayouts {
+		if t, err := time.ParseInLocation(l, s, loc); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
