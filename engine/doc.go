@@ -25,6 +25,11 @@
 //   - blocking, reading their whole input into a rowStore (rows.go): stats,
 //     eventstats (stats.go, eventstats.go) and sort.
 //
+// Every streaming operator is a streamOp (rows.go) built from a step
+// function over one batch, every blocking one a blockingOp built from a
+// run function over the rowStore; only the generating operators, append
+// and the subsearch-term runner write Open/Next/Close themselves.
+//
 // Every operator that drops rows goes through one row filter, maskBatch
 // (rows.go): compute.FilterRecordBatch over all columns at once (never
 // per-column FilterArray, which is quadratic on strings in arrow-go

@@ -7,9 +7,12 @@ import (
 	"github.com/minispl/minispl/spl"
 )
 
-// node is a plan node. The set is sealed: tstatsNode, renameNode,
-// convertNode and searchNode. A node is immutable once planned, so a Plan
-// may be executed any number of times, concurrently.
+// node is a plan node. The set is sealed (isNode): one xxxNode type per
+// command, declared in the command's file beside its planXxx function and
+// its operator (tstatsNode in tstats.go, whereNode and evalNode in
+// where.go, joinNode in join.go, ...), and planPipeline below is the one
+// place that lists them. A node is immutable once planned, so a Plan may
+// be executed any number of times, concurrently.
 type node interface {
 	// fields returns the output column names in order, known at plan time.
 	fields() []string
@@ -43,6 +46,28 @@ func (p *Plan) String() string {
 	var b strings.Builder
 	writePlan(&b, p.root, 0)
 	return b.String()
+}
+
+// subplanner is a node with subsearch children besides its input.
+type subplanner interface {
+	subplans() []node
+}
+
+// writePlan writes n and its inputs, subsearches indented under it.
+func writePlan(b *strings.Builder, n node, depth int) {
+	for ; n != nil; n = n.input() {
+		b.WriteString(strings.Repeat("  ", depth))
+		b.WriteString(n.describe())
+		b.WriteByte('\n')
+		if sp, ok := n.(subplanner); ok {
+			for _, s := range sp.subplans() {
+				b.WriteString(strings.Repeat("  ", depth+1))
+				b.WriteString("subsearch:\n")
+				writePlan(b, s, depth+2)
+			}
+		}
+		depth++
+	}
 }
 
 // Plan checks a parsed, macro-expanded search and turns it into a Plan.
@@ -137,12 +162,38 @@ func (e *Engine) planPipeline(p *spl.Pipeline, pl *Plan) (node, error) {
 	return cur, nil
 }
 
+// planFirst plans the generating first command of a pipeline.
+func (e *Engine) planFirst(c spl.Command, p *spl.Pipeline, pl *Plan) (node, error) {
+	switch c := c.(type) {
+	case *spl.Tstats:
+		if !p.LeadingPipe {
+			return nil, leadingPipeError(c.Pos, "tstats")
+		}
+		if hasSubsearch(c.Where) {
+			return e.planTstatsTerms(c, pl)
+		}
+		return e.planTstats(c, pl)
+	case *spl.Inputlookup:
+		if !p.LeadingPipe {
+			return nil, leadingPipeError(c.Pos, "inputlookup")
+		}
+		return e.planInputlookup(c)
+	}
+	return nil, firstCommandError(c)
+}
+
+// leadingPipeError is the error for a generating command written without
+// the leading pipe it needs.
+func leadingPipeError(pos spl.Span, command string) error {
+	return &spl.Error{Pos: pos, Msg: fmt.Sprintf(`%s is a generating command and must be invoked with a leading pipe: "| %s ..."`, command, command)}
+}
+
 // firstCommandError explains why c cannot start a search.
 func firstCommandError(c spl.Command) error {
 	switch c := c.(type) {
 	case *spl.Search:
 		if t := leftmostTerm(c.Expr); c.Implicit && t != nil && strings.EqualFold(t.Value.Text, "tstats") && !t.Value.Quoted {
-			return &spl.Error{Pos: t.Pos, Msg: `tstats is a generating command and must be invoked with a leading pipe: "| tstats ..."`}
+			return leadingPipeError(t.Pos, "tstats")
 		}
 		return &spl.Error{Pos: c.Pos, Msg: "unsupported: searching raw events; minispl searches start with | tstats ... FROM datamodel=..."}
 	case *spl.Generic:

@@ -99,38 +99,22 @@ func planRename(r *spl.Rename, in node) (node, error) {
 	return n, nil
 }
 
-type renameOp struct {
-	n      *renameNode
-	in     operator
-	schema *arrow.Schema
-	inSch  *arrow.Schema
-}
-
 func (n *renameNode) newOperator(_ *execEnv, in operator) operator {
-	return &renameOp{n: n, in: in}
-}
-
-func (o *renameOp) Open(ctx context.Context) error { return o.in.Open(ctx) }
-func (o *renameOp) Close()                         { o.in.Close() }
-
-func (o *renameOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
-	b, err := o.in.Next(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer b.Release()
-	if o.schema == nil || !o.inSch.Equal(b.Schema()) {
-		fields := make([]arrow.Field, len(o.n.src))
-		for i, s := range o.n.src {
-			f := b.Schema().Field(s)
-			f.Name = o.n.out[i]
-			fields[i] = f
+	var schema, inSch *arrow.Schema
+	return &streamOp{in: in, step: func(_ context.Context, b arrow.RecordBatch) (arrow.RecordBatch, bool, error) {
+		if schema == nil || !inSch.Equal(b.Schema()) {
+			fields := make([]arrow.Field, len(n.src))
+			for i, s := range n.src {
+				f := b.Schema().Field(s)
+				f.Name = n.out[i]
+				fields[i] = f
+			}
+			schema, inSch = arrow.NewSchema(fields, nil), b.Schema()
 		}
-		o.schema, o.inSch = arrow.NewSchema(fields, nil), b.Schema()
-	}
-	cols := make([]arrow.Array, len(o.n.src))
-	for i, s := range o.n.src {
-		cols[i] = b.Column(s)
-	}
-	return array.NewRecordBatch(o.schema, cols, b.NumRows()), nil
+		cols := make([]arrow.Array, len(n.src))
+		for i, s := range n.src {
+			cols[i] = b.Column(s)
+		}
+		return array.NewRecordBatch(schema, cols, b.NumRows()), false, nil
+	}}
 }

@@ -232,15 +232,29 @@ func (o *blockingOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 
 // streamOp is the operator of a row-wise node: step turns each input batch
 // into an output batch (nil: nothing to emit for this batch) and may end
-// the stream early by returning stop.
+// the stream early by returning stop. step must not release b (streamOp
+// does, after step); a batch it returns is the caller's, so returning b
+// itself means retaining it first. open, when set, runs once after the
+// input is open, for work that needs the execution's context (search binds
+// its subsearch terms there).
 type streamOp struct {
 	in      operator
+	open    func(ctx context.Context) error
 	step    func(ctx context.Context, b arrow.RecordBatch) (out arrow.RecordBatch, stop bool, err error)
 	stopped bool
 }
 
-func (o *streamOp) Open(ctx context.Context) error { return o.in.Open(ctx) }
-func (o *streamOp) Close()                         { o.in.Close() }
+func (o *streamOp) Open(ctx context.Context) error {
+	if err := o.in.Open(ctx); err != nil {
+		return err
+	}
+	if o.open != nil {
+		return o.open(ctx)
+	}
+	return nil
+}
+
+func (o *streamOp) Close() { o.in.Close() }
 
 func (o *streamOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	for !o.stopped {

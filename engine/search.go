@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/minispl/minispl/spl"
 )
 
@@ -46,65 +45,38 @@ func searchCompiler(fields []string) *predCompiler {
 	return &predCompiler{mode: modeResults, resolve: func(f string) int { return fieldIndex(fields, f) }}
 }
 
-type searchOp struct {
-	n     *searchNode
-	env   *execEnv
-	in    operator
-	where pred
-	st    *evalState
-	mask  []bool
-	mem   memory.Allocator
-}
-
+// newOperator filters each batch through the compiled expression. When the
+// expression has subsearch terms, Open runs them and binds their rows into
+// this execution's predicate (the node stays immutable).
 func (n *searchNode) newOperator(env *execEnv, in operator) operator {
-	return &searchOp{n: n, env: env, in: in, mem: env.mem}
-}
-
-// Open opens the input, then runs the subsearch terms, if any, and binds
-// them for this execution.
-func (o *searchOp) Open(ctx context.Context) error {
-	if err := o.in.Open(ctx); err != nil {
-		return err
-	}
-	o.where, o.st = o.n.where, newEvalState(o.n.nleaves)
-	if len(o.n.terms) == 0 {
-		return nil
-	}
-	pc := searchCompiler(o.n.in.fields())
-	pc.nleaves = o.n.nleaves
-	w, err := bindTerms(ctx, o.env, o.n.where, o.n.terms, pc)
-	if err != nil {
-		return fmt.Errorf("search: %w", err)
-	}
-	o.where, o.st = w, newEvalState(pc.nleaves)
-	return nil
-}
-
-func (o *searchOp) Close() { o.in.Close() }
-
-func (o *searchOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
-	for {
-		b, err := o.in.Next(ctx)
-		if err != nil {
-			return nil, err
-		}
+	where, st := n.where, newEvalState(n.nleaves)
+	var mask []bool
+	op := &streamOp{in: in, step: func(ctx context.Context, b arrow.RecordBatch) (arrow.RecordBatch, bool, error) {
 		rows := int(b.NumRows())
-		if cap(o.mask) < rows {
-			o.mask = make([]bool, rows)
+		if cap(mask) < rows {
+			mask = make([]bool, rows)
 		}
-		mask := o.mask[:rows]
-		if err := o.where.eval(o.st, b, mask); err != nil {
-			b.Release()
-			return nil, fmt.Errorf("search: %w", err)
+		mask = mask[:rows]
+		if err := where.eval(st, b, mask); err != nil {
+			return nil, false, fmt.Errorf("search: %w", err)
 		}
-		out, err := maskBatch(ctx, o.mem, b, mask)
-		b.Release()
+		out, err := maskBatch(ctx, env.mem, b, mask)
 		if err != nil {
-			return nil, fmt.Errorf("search: %w", err)
+			return nil, false, fmt.Errorf("search: %w", err)
 		}
-		if out == nil {
-			continue
+		return out, false, nil
+	}}
+	if len(n.terms) > 0 {
+		op.open = func(ctx context.Context) error {
+			pc := searchCompiler(n.in.fields())
+			pc.nleaves = n.nleaves
+			w, err := bindTerms(ctx, env, n.where, n.terms, pc)
+			if err != nil {
+				return fmt.Errorf("search: %w", err)
+			}
+			where, st = w, newEvalState(pc.nleaves)
+			return nil
 		}
-		return out, nil
 	}
+	return op
 }

@@ -26,28 +26,6 @@ const (
 	appendSubsearchMax = 50_000
 )
 
-// subplanner is a node with subsearch children besides its input.
-type subplanner interface {
-	subplans() []node
-}
-
-// writePlan writes n and its inputs, subsearches indented under it.
-func writePlan(b *strings.Builder, n node, depth int) {
-	for ; n != nil; n = n.input() {
-		b.WriteString(strings.Repeat("  ", depth))
-		b.WriteString(n.describe())
-		b.WriteByte('\n')
-		if sp, ok := n.(subplanner); ok {
-			for _, s := range sp.subplans() {
-				b.WriteString(strings.Repeat("  ", depth+1))
-				b.WriteString("subsearch:\n")
-				writePlan(b, s, depth+2)
-			}
-		}
-		depth++
-	}
-}
-
 // planSubsearch plans a subsearch pipeline as a plan of its own, sharing
 // pl's warnings. Time modifiers of the main search do not propagate into
 // it; Options.Earliest/Latest do (they are the dispatch window).
@@ -56,26 +34,6 @@ func (e *Engine) planSubsearch(sub *spl.Pipeline, where spl.Span, pl *Plan) (nod
 		return nil, &spl.Error{Pos: where, Msg: "empty subsearch"}
 	}
 	return e.planPipeline(sub, pl)
-}
-
-// planFirst plans the generating first command of a pipeline.
-func (e *Engine) planFirst(c spl.Command, p *spl.Pipeline, pl *Plan) (node, error) {
-	switch c := c.(type) {
-	case *spl.Tstats:
-		if !p.LeadingPipe {
-			return nil, &spl.Error{Pos: c.Pos, Msg: `tstats is a generating command and must be invoked with a leading pipe: "| tstats ..."`}
-		}
-		if hasSubsearch(c.Where) {
-			return e.planTstatsTerms(c, pl)
-		}
-		return e.planTstats(c, pl)
-	case *spl.Inputlookup:
-		if !p.LeadingPipe {
-			return nil, &spl.Error{Pos: c.Pos, Msg: `inputlookup is a generating command and must be invoked with a leading pipe: "| inputlookup ..."`}
-		}
-		return e.planInputlookup(c)
-	}
-	return nil, firstCommandError(c)
 }
 
 // drain runs op to the end, keeping at most limit rows in a rowStore with

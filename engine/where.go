@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/minispl/minispl/spl"
 )
 
@@ -41,51 +40,30 @@ func (e *Engine) planWhere(w *spl.Where, in node) (node, error) {
 	return &whereNode{in: in, pred: p, nodes: c.nodes, loc: e.opt.Location}, nil
 }
 
-type whereOp struct {
-	n    *whereNode
-	in   operator
-	ctx  *evalCtx
-	mask []bool
-	mem  memory.Allocator
-}
-
 func (n *whereNode) newOperator(env *execEnv, in operator) operator {
-	return &whereOp{n: n, in: in, ctx: newEvalCtx(n.nodes, env.eng.now(), n.loc), mem: env.mem}
-}
-
-func (o *whereOp) Open(ctx context.Context) error { return o.in.Open(ctx) }
-func (o *whereOp) Close()                         { o.in.Close() }
-
-func (o *whereOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
-	for {
-		b, err := o.in.Next(ctx)
-		if err != nil {
-			return nil, err
-		}
+	ec := newEvalCtx(n.nodes, env.eng.now(), n.loc)
+	var mask []bool
+	return &streamOp{in: in, step: func(ctx context.Context, b arrow.RecordBatch) (arrow.RecordBatch, bool, error) {
 		rows := int(b.NumRows())
-		o.ctx.setBatch(b)
-		v, err := o.n.pred.eval(o.ctx)
+		ec.setBatch(b)
+		v, err := n.pred.eval(ec)
 		if err != nil {
-			b.Release()
-			return nil, fmt.Errorf("where: %w", err)
+			return nil, false, fmt.Errorf("where: %w", err)
 		}
-		if cap(o.mask) < rows {
-			o.mask = make([]bool, rows)
+		if cap(mask) < rows {
+			mask = make([]bool, rows)
 		}
-		mask := o.mask[:rows]
+		mask = mask[:rows]
 		for i := range mask {
 			t, ok := v.Bool(i)
 			mask[i] = ok && t && v.Kinds[i] == KindBool
 		}
-		out, err := maskBatch(ctx, o.mem, b, mask)
-		b.Release()
+		out, err := maskBatch(ctx, env.mem, b, mask)
 		if err != nil {
-			return nil, fmt.Errorf("where: %w", err)
+			return nil, false, fmt.Errorf("where: %w", err)
 		}
-		if out != nil {
-			return out, nil
-		}
-	}
+		return out, false, nil
+	}}
 }
 
 // evalNode is `eval f1=e1, f2=e2 ...`: assignments run left to right, each
@@ -146,38 +124,32 @@ func (e *Engine) planEval(ev *spl.Eval, in node) (node, error) {
 	return n, nil
 }
 
-type evalOp struct {
-	n   *evalNode
-	in  operator
-	ctx *evalCtx
-	mem memory.Allocator
-}
-
 func (n *evalNode) newOperator(env *execEnv, in operator) operator {
-	return &evalOp{n: n, in: in, ctx: newEvalCtx(n.nodes, env.eng.now(), n.loc), mem: env.mem}
-}
-
-func (o *evalOp) Open(ctx context.Context) error { return o.in.Open(ctx) }
-func (o *evalOp) Close()                         { o.in.Close() }
-
-func (o *evalOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
-	b, err := o.in.Next(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cur := b
-	for _, a := range o.n.assigns {
-		o.ctx.setBatch(cur)
-		v, err := a.expr.eval(o.ctx)
-		if err != nil {
-			cur.Release()
-			return nil, fmt.Errorf("eval %s: %w", a.field, err)
+	ec := newEvalCtx(n.nodes, env.eng.now(), n.loc)
+	return &streamOp{in: in, step: func(_ context.Context, b arrow.RecordBatch) (arrow.RecordBatch, bool, error) {
+		// cur is the batch so far: b (streamOp's to release) until the
+		// first assignment replaces it, then each new batch in turn.
+		cur := b
+		for _, a := range n.assigns {
+			ec.setBatch(cur)
+			v, err := a.expr.eval(ec)
+			if err != nil {
+				if cur != b {
+					cur.Release()
+				}
+				return nil, false, fmt.Errorf("eval %s: %w", a.field, err)
+			}
+			col := v.Build(env.mem)
+			next := SetColumn(cur, a.field, col)
+			col.Release()
+			if cur != b {
+				cur.Release()
+			}
+			cur = next
 		}
-		col := v.Build(o.mem)
-		next := SetColumn(cur, a.field, col)
-		col.Release()
-		cur.Release()
-		cur = next
-	}
-	return cur, nil
+		if cur == b {
+			b.Retain()
+		}
+		return cur, false, nil
+	}}
 }
