@@ -72,7 +72,9 @@ func writePlan(b *strings.Builder, n node, depth int) {
 
 // Plan checks a parsed, macro-expanded search and turns it into a Plan.
 // Semantic errors are *spl.Error positioned on the offending node, with
-// Text left empty for the caller to fill in.
+// Text left empty for the caller to fill in. A macro call left unexpanded
+// in any command or subsearch is such an error (spl.Unexpanded), reported
+// before any other.
 func (e *Engine) Plan(p *spl.Pipeline) (*Plan, error) {
 	if p == nil || len(p.Commands) == 0 {
 		return nil, &spl.Error{Msg: "empty search"}
