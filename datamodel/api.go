@@ -5,6 +5,7 @@ package datamodel
 // the whole team agrees.
 
 import (
+	"context"
 	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -92,17 +93,26 @@ type Store struct {
 	impl storeImpl
 }
 
-// Ingest reads events from r, in the format its first bytes show: Splunk
-// XmlWinEventLog text ('<'), JSON lines in the NXLog/OTRF shape ('{'), or a
-// zip archive of such files (read into memory, members in name order). name
-// (usually a file path) is used in problem reports as name:line, or
-// name:member:line inside a zip. Every event read is either used (it became
-// a row of one dataset) or skipped with a reason; Stats reports both.
-// Ingest returns an error only for I/O failures and damaged zip archives;
-// malformed events are counted and reported, not fatal. See the package
-// doc.
+// Ingest reads one input from r, of any kind Sniff knows: Splunk
+// XmlWinEventLog text, JSON lines in the NXLog/OTRF shape, a zip archive
+// or gzip stream of inputs, an EVTX file. name (usually a file path) is
+// used in problem reports as name:line, or name:member:line inside a zip.
+// Every event read is either used (it became a row of one dataset) or
+// skipped with a reason; Stats reports both, and counts r as one file
+// read, or as one skipped file when it holds no events. Ingest returns an
+// error only for I/O failures, damaged archives and decompression bombs;
+// malformed events are counted and reported, not fatal. It is
+// IngestReader without a context or options. See the package doc.
 func (s *Store) Ingest(r io.Reader, name string) error {
-	return s.impl.ingest(r, name)
+	_, err := s.IngestReader(context.Background(), r, name, IngestOptions{})
+	return err
+}
+
+// IngestFile ingests the file or folder at path, as IngestPath does, and
+// returns only the error.
+func (s *Store) IngestFile(path string) error {
+	_, err := s.IngestPath(context.Background(), path, IngestOptions{})
+	return err
 }
 
 // Batches returns the record batches of a dataset (possibly none). The
@@ -116,8 +126,19 @@ func (s *Store) Stats() Stats { return s.impl.stats() }
 
 // Stats counts what ingestion did.
 type Stats struct {
-	Files int // files opened by IngestFile (a zip counts once)
-	// Bytes counts the event text read: for a zip archive, its members'
+	// Files counts the inputs read as events: files, and readers given to
+	// Ingest or IngestReader. An archive counts once.
+	Files int
+	// FileKinds counts the inputs read by the name of their Kind
+	// ("XmlWinEventLog", "JSON lines", "zip", "gzip", "EVTX").
+	FileKinds map[string]int
+	// FilesSkipped counts the inputs not read as events (files, archive
+	// members, streams) by reason: "not event data", "empty", "binary, not
+	// event data", "EVTX reader not available", "already loaded", ...
+	FilesSkipped map[string]int
+	// SkippedFiles lists the first 100 inputs not read, in reading order.
+	SkippedFiles []SkippedFile
+	// Bytes counts the event text read: for an archive, its members'
 	// uncompressed bytes.
 	Bytes  int64
 	Events int // events read (well-formed or not)
@@ -125,7 +146,7 @@ type Stats struct {
 	Used map[string]int
 	// Skipped maps a reason ("not a Sysmon event (provider P)", "Sysmon
 	// EventID 3: not in any loaded dataset", "malformed: no </Event> before
-	// end of input", ...; see the package doc) to a count.
+	// end of input", ...; see the package doc) to a count of events.
 	Skipped map[string]int
 	// Problems lists the first malformed events as "name:line: reason".
 	Problems []string

@@ -83,63 +83,121 @@ func calcText(f fieldSpec) string {
 	return ""
 }
 
-// String summarises the statistics on one line, as minispl prints them
-// after ingesting:
+// String summarises the statistics, as minispl prints them after
+// ingesting:
 //
 //	ingested 2 files, 1,234 events: 1,100 Endpoint.Registry, 34 skipped (30 not a Sysmon event, 4 malformed)
 //
 // Datasets are in name order and only those that received rows are shown;
-// skip reasons are sorted by count, most first. Problems are not included
-// (see Problems).
+// skip reasons are sorted by count, most first. When the files read are
+// of more than one kind, their kinds follow the count: "ingested 3 files
+// (2 XmlWinEventLog, 1 gzip)". When inputs were skipped, a second line
+// lists them (see SkippedFilesLine). Problems are not included (see
+// Problems).
 func (s Stats) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "ingested %s, %s", english.Plural(s.Files, "file"), english.Plural(s.Events, "event"))
+	fmt.Fprintf(&b, "ingested %s", english.Plural(s.Files, "file"))
+	if kinds := countList(s.FileKinds); len(kinds) > 1 {
+		fmt.Fprintf(&b, " (%s)", strings.Join(kinds, ", "))
+	}
+	fmt.Fprintf(&b, ", %s", english.Plural(s.Events, "event"))
 	var parts []string
 	for _, k := range sortedKeys(s.Used) {
 		if s.Used[k] > 0 {
 			parts = append(parts, english.Thousands(s.Used[k])+" "+k)
 		}
 	}
-	reasons := sortedKeys(s.Skipped)
-	sort.SliceStable(reasons, func(i, j int) bool { return s.Skipped[reasons[i]] > s.Skipped[reasons[j]] })
-	skipped := 0
-	var why []string
-	for _, r := range reasons {
-		skipped += s.Skipped[r]
-		why = append(why, english.Thousands(s.Skipped[r])+" "+r)
-	}
-	if skipped > 0 {
+	if why := countList(s.Skipped); len(why) > 0 {
+		skipped := 0
+		for _, n := range s.Skipped {
+			skipped += n
+		}
 		parts = append(parts, fmt.Sprintf("%s skipped (%s)", english.Thousands(skipped), strings.Join(why, ", ")))
 	}
 	if len(parts) > 0 {
 		b.WriteString(": ")
 		b.WriteString(strings.Join(parts, ", "))
 	}
+	if line := s.SkippedFilesLine(); line != "" {
+		b.WriteString("\n")
+		b.WriteString(line)
+	}
 	return b.String()
 }
 
+// maxListedFiles is how many skipped inputs SkippedFilesLine names.
+const maxListedFiles = 10
+
+// SkippedFilesLine returns "" when no input was skipped, and otherwise
+// one line naming them with their reasons, the first 10 by name:
+//
+//	2 files skipped: LICENSE.txt (not event data), notes.md (not event data)
+//
+// and, when there are more, their counts by reason first:
+//
+//	47 files skipped (39 EVTX reader not available, 8 not event data): A.evtx (EVTX reader not available), ..., ... and 37 more
+func (s Stats) SkippedFilesLine() string {
+	total := 0
+	for _, n := range s.FilesSkipped {
+		total += n
+	}
+	if total == 0 {
+		return ""
+	}
+	var names []string
+	for i, f := range s.SkippedFiles {
+		if i == maxListedFiles {
+			break
+		}
+		names = append(names, f.String())
+	}
+	more := total - len(names)
+	if more == 0 {
+		return fmt.Sprintf("%s skipped: %s", english.Plural(total, "file"), strings.Join(names, ", "))
+	}
+	return fmt.Sprintf("%s skipped (%s): %s, ... and %s more", english.Plural(total, "file"),
+		strings.Join(countList(s.FilesSkipped), ", "), strings.Join(names, ", "), english.Thousands(more))
+}
+
+// countList renders the non-zero counts of m as "N key", most first, then
+// by key.
+func countList(m map[string]int) []string {
+	keys := sortedKeys(m)
+	sort.SliceStable(keys, func(i, j int) bool { return m[keys[i]] > m[keys[j]] })
+	var out []string
+	for _, k := range keys {
+		if m[k] > 0 {
+			out = append(out, english.Thousands(m[k])+" "+k)
+		}
+	}
+	return out
+}
+
 // Since returns what happened between before and s, two Stats of the same
-// Store: the counts ingested in between and the problems found meanwhile.
+// Store: the counts ingested in between and the problems and skipped
+// inputs found meanwhile.
 func (s Stats) Since(before Stats) Stats {
 	d := Stats{
-		Files:   s.Files - before.Files,
-		Bytes:   s.Bytes - before.Bytes,
-		Events:  s.Events - before.Events,
-		Used:    map[string]int{},
-		Skipped: map[string]int{},
+		Files:  s.Files - before.Files,
+		Bytes:  s.Bytes - before.Bytes,
+		Events: s.Events - before.Events,
 	}
-	for k, n := range s.Used {
-		if n -= before.Used[k]; n > 0 {
-			d.Used[k] = n
+	diff := func(now, then map[string]int) map[string]int {
+		out := map[string]int{}
+		for k, n := range now {
+			if n -= then[k]; n > 0 {
+				out[k] = n
+			}
 		}
+		return out
 	}
-	for k, n := range s.Skipped {
-		if n -= before.Skipped[k]; n > 0 {
-			d.Skipped[k] = n
-		}
-	}
+	d.Used, d.Skipped = diff(s.Used, before.Used), diff(s.Skipped, before.Skipped)
+	d.FileKinds, d.FilesSkipped = diff(s.FileKinds, before.FileKinds), diff(s.FilesSkipped, before.FilesSkipped)
 	if len(s.Problems) > len(before.Problems) {
 		d.Problems = s.Problems[len(before.Problems):]
+	}
+	if len(s.SkippedFiles) > len(before.SkippedFiles) {
+		d.SkippedFiles = s.SkippedFiles[len(before.SkippedFiles):]
 	}
 	return d
 }

@@ -1,18 +1,16 @@
 // Package datamodel turns Sysmon events, as Splunk's XmlWinEventLog text
-// or as JSON lines in the NXLog/OTRF shape (also inside zip archives),
-// into CIM datasets (Endpoint.Registry, Endpoint.Processes,
+// or as JSON lines in the NXLog/OTRF shape (also inside zip and gzip
+// archives, from files, folders or streams), into CIM datasets (Endpoint.Registry, Endpoint.Processes,
 // Endpoint.Filesystem and Network_Traffic.All_Traffic) stored as Apache
 // Arrow record batches, with the field mapping of Splunk's Sysmon add-on
 // 4.0 and the CIM 5.x calculations.
 //
 // # Pipeline
 //
-// Ingest chooses the format of each input from its first bytes (sniff in
-// jsonevent.go): a zip signature (PK\x03\x04) is a zip archive; a UTF-16
-// byte order mark is one malformed event "UTF-16 text is not read" (the
-// input is not read further); otherwise,
-// after a UTF-8 byte order mark and white space, '{' (or '[') means JSON
-// lines and anything else XmlWinEventLog. For XmlWinEventLog, Ingest reads
+// Every input goes through one entry point (see "Inputs"), which chooses
+// how to read it from its first bytes (Sniff): archives are unpacked, text
+// goes to the scanners, binary kinds to their Decoder. For
+// XmlWinEventLog, the store reads
 // text line by line (xmlevent.go), frames events, and parses each with a
 // hand-written scanner into the System values and the
 // <Data Name='X'>value</Data> pairs; a JSON line is parsed into the same
@@ -63,7 +61,7 @@
 // longer than 16 MiB, whose text is not kept, no or bad EventID, no or bad
 // UtcTime, a run of non-blank lines outside any event, which counts as
 // one). The first 20 malformed events are listed in Stats.Problems as
-// "name:line: reason".
+// "name:line: reason" ("name:record N: reason" for events of a Decoder).
 //
 // # JSON lines
 //
@@ -125,17 +123,59 @@
 // generated NXLog lines, BenchmarkIngestOTRF 165-180 MB/s and about 90,000
 // events/s on the 80 MB OTRF file (its events are about 2 KB each).
 //
-// # Zip archives
+// # Inputs
 //
-// A zip archive's members are ingested in name order, each sniffed like a
-// file and named "archive:member" in problems ("archive:member:line").
-// Folders and macOS resource forks (__MACOSX/) are skipped; a zip inside a
-// zip is not read and counts as one malformed event. IngestFile reads a zip
-// through the file's random access; Ingest on a plain reader reads the
-// compressed archive into memory first (archive/zip needs the central
-// directory at its end). A damaged archive or member (bad directory,
-// checksum error) is an error naming it, after the events read before it.
-// Stats.Bytes counts the members' uncompressed bytes.
+// Store.IngestPaths (files and folders), IngestPath and IngestReader
+// (streams: standard input, an embedded sample) are the one way in; Ingest
+// and IngestFile are their short forms. The CLI, the REPL and the tests
+// all use them. A folder is walked recursively in name order (links to
+// folders are not followed); every path is resolved before any file is
+// read. Each input is read by its content, never its name (Sniff, in
+// sniff.go):
+//   - a zip signature (PK\x03\x04, or PK\x05\x06 for an empty archive):
+//     a zip archive, whose members are ingested in name order, each as an
+//     input named "archive:member" in problems ("archive:member:line");
+//     folders are not members, macOS resource forks (__MACOSX/) are
+//     listed as skipped;
+//   - a gzip header (1f 8b 08): a gzip stream (all its members, as gzip
+//     does), whose content is sniffed again under the same name;
+//   - "ElfFile\x00": an EVTX file, read by the Decoder of KindEVTX (from
+//     IngestOptions.Decoders or built in, see builtinDecoder), which hands
+//     each record to an EventSink as XmlWinEventLog text; without one the
+//     file is skipped as "EVTX reader not available";
+//   - a UTF-16 byte order mark, or '<' then a zero byte: UTF-16 text,
+//     skipped ("UTF-16 text is not read; convert it to UTF-8");
+//   - any other zero byte in the first 512: binary data, skipped;
+//   - after a UTF-8 byte order mark and white space, '{' or '[': JSON
+//     lines; anything else: text, read as XmlWinEventLog.
+//
+// Archives nest up to four deep (a .gz in a zip in a folder, a zip in a
+// .gz). A zip archive or EVTX file that comes as a stream (standard input,
+// a zip member, a gzip stream) is read into memory first, up to 1 GiB
+// (both need random access); a file is read in place. Decompression is
+// bounded per top-level input: past IngestOptions.MaxDecompressed (16 GiB)
+// decompressed bytes, or past 200 times the input's stored size once
+// 64 MiB are out (deflate reaches about 1,030:1 on runs of one byte, event
+// text 10 to 30), the input stops with an error that says "a zip or gzip
+// bomb?", after the events read before. Lines are bounded too (64 MiB,
+// handed on in pieces), so input without line ends cannot fill memory. A
+// damaged archive or member (bad directory, checksum error, bad gzip
+// header) is an error naming it, after the events read before it.
+// Stats.Bytes counts the text read: for an archive, its members'
+// uncompressed bytes.
+//
+// Every input is either read (counted in Stats.Files and FileKinds; an
+// archive counts once, a stream once) or skipped with a reason (counted in
+// Stats.FilesSkipped and listed in SkippedFiles): "not event data", text
+// in which no event starts (an XmlWinEventLog "<Event" line, or a JSON
+// line that is a Windows event); "empty"; "binary, not event data"; the
+// UTF-16 and EVTX reasons above; "already loaded" for a file the Store has
+// ingested before, by any path (os.SameFile), until Reset; "archive nested
+// too deep". The malformed lines of a text input before its first event
+// are held back and counted only once an event shows that the input holds
+// events, so a licence file is one skipped file, not a run of malformed
+// events. The banner line evtxexport prints before its events
+// ("evtxexport 20181227") is not text.
 //
 // # Ownership
 //
@@ -195,6 +235,12 @@
 //     Computer is NXLog's Hostname; EventType is Sysmon's unless it is one
 //     of NXLog's level names with no EventTypeOrignal beside it; the first
 //     of duplicated keys counts; numeric Keywords become 0x-hex text.
+//   - A text input is event data once a line starts an event ("<Event"),
+//     even when no event in it is complete: a truncated export keeps its
+//     broken event as malformed ("no </Event> before end of input") rather
+//     than being called "not event data". A JSON-lines input is event data
+//     once a line is a Windows event (EventID and a source), even one with
+//     a bad value.
 //   - The source, sourcetype and host of a JSON event are those of an
 //     XmlWinEventLog one (XmlWinEventLog:Microsoft-Windows-Sysmon/Operational,
 //     xmlwineventlog, Options.Host): the rows are what Splunk returns for

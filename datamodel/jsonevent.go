@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -17,48 +18,20 @@ import (
 // See doc.go, "JSON lines", for the mapping and why the scanner is
 // hand-written on top of json.Valid.
 
-// inputFormat is the format of one input, chosen by sniff.
-type inputFormat int
-
-const (
-	formatXML inputFormat = iota
-	formatJSON
-	formatZip
-	// formatUTF16 is text with a UTF-16 byte order mark (what PowerShell's
-	// ">" writes), which is not read.
-	formatUTF16
-)
-
-// zipMagic starts a zip archive's first local file header.
-const zipMagic = "PK\x03\x04"
-
-// zipEmptyMagic starts the end record of an archive without members.
-const zipEmptyMagic = "PK\x05\x06"
-
-// sniff chooses the format of an input from its first bytes: a zip
-// archive by its signature, UTF-16 by its byte order mark; after a UTF-8 byte order mark and white space,
-// '{' or '[' means JSON lines, anything else (normally '<') XmlWinEventLog.
-func sniff(head []byte) inputFormat {
-	if bytes.HasPrefix(head, []byte(zipMagic)) || bytes.HasPrefix(head, []byte(zipEmptyMagic)) {
-		return formatZip
-	}
-	if bytes.HasPrefix(head, []byte("\xff\xfe")) || bytes.HasPrefix(head, []byte("\xfe\xff")) {
-		return formatUTF16
-	}
-	t := trimLeftSpace(bytes.TrimPrefix(head, []byte(bom)))
-	if len(t) > 0 && (t[0] == '{' || t[0] == '[') {
-		return formatJSON
-	}
-	return formatXML
-}
-
 // ingestJSON reads JSON lines: every non-blank line is one event, used or
-// skipped. Blank lines are not events.
-func (s *storeImpl) ingestJSON(lr *lineReader, name string) error {
+// skipped. Blank lines are not events. Lines that are not Windows events
+// (bad JSON, not an object, no EventID or source) before the first one
+// that is are held back: an input with no Windows event in it is not event
+// data, and found is false.
+func (s *storeImpl) ingestJSON(lr *lineReader, name string) (found bool, err error) {
+	var held heldProblems
 	for {
 		raw, ok := lr.next()
 		if !ok {
 			break
+		}
+		if lr.cont {
+			continue // the rest of a line too long to keep, already counted
 		}
 		line := trimEOL(raw)
 		if lr.line == 1 {
@@ -67,19 +40,34 @@ func (s *storeImpl) ingestJSON(lr *lineReader, name string) error {
 		if isBlank(line) {
 			continue
 		}
-		s.st.Events++
 		e := &s.ev
 		e.reset()
-		if reason, detail := parseJSONEvent(line, e); reason != "" {
-			s.malformed(name, lr.line, reason, detail)
+		reason, detail := parseJSONEvent(line, e)
+		if !found {
+			if notAnEvent(reason) {
+				held.add(lr.line, reason, detail)
+				continue
+			}
+			found = true
+			held.release(s, name)
+		}
+		s.st.Events++
+		if reason != "" {
+			s.malformed(at(name, lr.line), reason, detail)
 			continue
 		}
-		s.mapEvent(e, name, lr.line)
+		s.mapEvent(e, at(name, lr.line))
 	}
 	if lr.err != nil {
-		return fmt.Errorf("ingest %s: %w", name, lr.err)
+		return found, fmt.Errorf("ingest %s: %w", name, lr.err)
 	}
-	return nil
+	return found, nil
+}
+
+// notAnEvent reports whether parseJSONEvent's reason says the line is no
+// Windows event at all (rather than one with a bad value).
+func notAnEvent(reason string) bool {
+	return strings.HasPrefix(reason, "bad JSON") || strings.HasPrefix(reason, "JSON value is not") || strings.HasPrefix(reason, "not a Windows event")
 }
 
 // isJSONMeta reports whether a top-level key is not EventData: what

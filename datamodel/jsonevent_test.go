@@ -64,23 +64,32 @@ func nxlog(t testing.TB, xmlLine []byte, escapeHTML bool) []byte {
 func TestSniff(t *testing.T) {
 	tests := []struct {
 		head string
-		want inputFormat
+		want Kind
 	}{
-		{"<Event xmlns='x'>", formatXML},
-		{"\xef\xbb\xbf\r\n  <Event>", formatXML},
-		{`{"EventID":1}`, formatJSON},
-		{"\xef\xbb\xbf\n\n\t{", formatJSON},
-		{"[{}]", formatJSON},
-		{"PK\x03\x04rest", formatZip},
-		{"PK\x05\x06", formatZip},
-		{"", formatXML},
-		{"hello", formatXML},
-		{"\xff\xfe<\x00E\x00", formatUTF16},
-		{"\xfe\xff\x00<\x00E", formatUTF16},
+		{"<Event xmlns='x'>", KindXML},
+		{"\xef\xbb\xbf\r\n  <Event>", KindXML},
+		{`{"EventID":1}`, KindJSON},
+		{"\xef\xbb\xbf\n\n\t{", KindJSON},
+		{"[{}]", KindJSON},
+		{"PK\x03\x04rest", KindZip},
+		{"PK\x05\x06", KindZip},
+		{"", KindEmpty},
+		{"  \n", KindXML}, // blank text: read, then skipped as empty
+		{"hello", KindXML},
+		{"evtxexport 20181227\n\n<Event", KindXML},
+		{"\xff\xfe<\x00E\x00", KindUTF16},
+		{"\xfe\xff\x00<\x00E", KindUTF16},
+		{"<\x00E\x00v\x00", KindUTF16}, // UTF-16LE without a byte order mark
+		{"\x1f\x8b\x08\x00\x00\x00", KindGzip},
+		{"\x1f\x8b\x09", KindXML}, // not deflate: control characters, read as text
+		{"ElfFile\x00\x00\x00", KindEVTX},
+		{"ElfFile!", KindXML}, // no NUL: text
+		{"\x89PNG\r\n\x1a\n\x00\x00", KindBinary},
+		{"text\x00", KindBinary},
 	}
 	for _, tc := range tests {
-		if got := sniff([]byte(tc.head)); got != tc.want {
-			t.Errorf("sniff(%q) = %d, want %d", tc.head, got, tc.want)
+		if got := Sniff([]byte(tc.head)); got != tc.want {
+			t.Errorf("Sniff(%q) = %v, want %v", tc.head, got, tc.want)
 		}
 	}
 }
@@ -90,7 +99,7 @@ func TestLineReaderHead(t *testing.T) {
 	// out one byte at a time, and next must then return every line.
 	text := "\n\n  \n{\"a\":1}\nx\n"
 	lr := newLineReader(&oneByteReader{s: text}, 64)
-	if h := lr.head(4); sniff(h) != formatJSON {
+	if h := lr.head(4); Sniff(h) != KindJSON {
 		t.Fatalf("head %q not sniffed as JSON", h)
 	}
 	var got []string

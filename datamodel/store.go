@@ -3,8 +3,9 @@ package datamodel
 import (
 	"bytes"
 	"fmt"
-	"io"
-	"os"
+	"io/fs"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -68,6 +69,8 @@ type storeImpl struct {
 	pendingTooLong bool
 	// maxEvent is maxEventSize; tests lower it.
 	maxEvent int
+	// seen are the files ingested, by size, to skip a second load.
+	seen map[int64][]fs.FileInfo
 
 	st Stats
 }
@@ -87,7 +90,7 @@ func newStore(cat *Catalog, opt Options) *Store {
 	}
 	im.consts = cimConsts{unknown: []byte("unknown"), sourcetype: []byte(sourcetypeValue), zero: []byte("0")}
 	im.route = map[int]*datasetPlan{}
-	im.st = Stats{Used: map[string]int{}, Skipped: map[string]int{}}
+	im.initStats()
 	if cat == nil {
 		return s
 	}
@@ -202,15 +205,10 @@ func (s *storeImpl) batches(d *Dataset) []arrow.RecordBatch {
 
 func (s *storeImpl) stats() Stats {
 	st := s.st
-	st.Used = make(map[string]int, len(s.st.Used))
-	for k, v := range s.st.Used {
-		st.Used[k] = v
-	}
-	st.Skipped = make(map[string]int, len(s.st.Skipped))
-	for k, v := range s.st.Skipped {
-		st.Skipped[k] = v
-	}
-	st.Problems = append([]string(nil), s.st.Problems...)
+	st.Used, st.Skipped = maps.Clone(s.st.Used), maps.Clone(s.st.Skipped)
+	st.FileKinds, st.FilesSkipped = maps.Clone(s.st.FileKinds), maps.Clone(s.st.FilesSkipped)
+	st.Problems = slices.Clone(s.st.Problems)
+	st.SkippedFiles = slices.Clone(s.st.SkippedFiles)
 	return st
 }
 
@@ -244,36 +242,37 @@ func (s *Store) Release() {
 	}
 }
 
-// IngestFile opens path and ingests it (see Ingest), counting it in
-// Stats.Files. A zip archive is read through the file's random access
-// rather than into memory. Problems are reported as path:line (or
-// path:member:line). Errors are wrapped with the path.
-func (s *Store) IngestFile(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("ingest: %w", err)
-	}
-	defer f.Close()
-	s.impl.st.Files++
-	if err := s.impl.ingestFile(f, path); err != nil {
-		return err
-	}
-	return nil
-}
-
 // skip counts one event skipped for reason.
 func (s *storeImpl) skip(reason string) {
 	s.st.Skipped[reason]++
 }
 
+// position locates an event for a problem report: name:line, or
+// name:unit when unit is set (an EVTX record).
+type position struct {
+	name string
+	line int
+	unit string
+}
+
+func (p position) String() string {
+	if p.unit != "" {
+		return p.name + ":" + p.unit
+	}
+	return p.name + ":" + strconv.Itoa(p.line)
+}
+
+// at is the position of line of input name.
+func at(name string, line int) position { return position{name: name, line: line} }
+
 // malformed counts one malformed event and records it as a problem.
-func (s *storeImpl) malformed(name string, line int, reason, detail string) {
+func (s *storeImpl) malformed(p position, reason, detail string) {
 	s.st.Skipped["malformed: "+reason]++
 	if len(s.st.Problems) < maxProblems {
 		if detail != "" {
 			reason += ": " + detail
 		}
-		s.st.Problems = append(s.st.Problems, fmt.Sprintf("%s:%d: %s", name, line, reason))
+		s.st.Problems = append(s.st.Problems, p.String()+": "+reason)
 	}
 }
 
@@ -282,69 +281,67 @@ func (s *storeImpl) initStats() {
 	if s.st.Used == nil {
 		s.st.Used, s.st.Skipped = map[string]int{}, map[string]int{}
 	}
-}
-
-// ingest reads one input, choosing its format from its first bytes (see
-// sniff): XmlWinEventLog text, JSON lines, or a zip archive of either.
-func (s *storeImpl) ingest(r io.Reader, name string) error {
-	return s.ingestDepth(r, name, 0)
-}
-
-// ingestDepth is ingest inside depth zip archives.
-func (s *storeImpl) ingestDepth(r io.Reader, name string, depth int) error {
-	s.initStats()
-	lr := newLineReader(r, readBufferSize)
-	var err error
-	switch sniff(lr.head(len(zipMagic))) {
-	case formatZip:
-		err = s.ingestZipStream(lr, name, depth)
-	case formatJSON:
-		err = s.ingestJSON(lr, name)
-		s.st.Bytes += lr.bytes
-	case formatUTF16:
-		// Read as UTF-8, every event would be lost in one run of
-		// "text outside an <Event> element"; say what the input is.
-		s.st.Events++
-		s.malformed(name, 1, "UTF-16 text is not read", "convert the input to UTF-8")
-		s.st.Bytes += lr.bytes
-	default:
-		err = s.ingestXML(lr, name)
-		s.st.Bytes += lr.bytes
+	if s.st.FileKinds == nil {
+		s.st.FileKinds, s.st.FilesSkipped = map[string]int{}, map[string]int{}
 	}
+}
+
+// flush cuts the pending rows of every dataset into record batches.
+func (s *storeImpl) flush() {
 	for _, p := range s.plans {
 		p.flush()
 	}
-	return err
 }
 
 // ingestXML reads XmlWinEventLog text line by line. An event starts at a
 // line beginning with "<Event" and ends at the first "</Event>"; a one-line
 // event is parsed in place, a multi-line one is copied into s.pending
 // first. A run of non-blank lines outside any event counts as one malformed
-// event.
-func (s *storeImpl) ingestXML(lr *lineReader, name string) error {
+// event. Until the first event starts, such runs are held back: input in
+// which no event starts is not event data, and found is false (text
+// reports whether it had any non-blank line). Evtxexport's banner line is
+// not text.
+func (s *storeImpl) ingestXML(lr *lineReader, name string) (found, text bool, err error) {
 	open := false      // an event started and has not ended
 	openLine := 0      // its first line
 	inGarbage := false // inside a run of non-event lines
+	var held heldProblems
+	bad := func(line int, reason, detail string) {
+		if found {
+			s.st.Events++
+			s.malformed(at(name, line), reason, detail)
+		} else {
+			held.add(line, reason, detail)
+		}
+	}
+	started := func() {
+		if !found {
+			found = true
+			held.release(s, name)
+		}
+	}
 	for {
 		raw, ok := lr.next()
 		if !ok {
 			break
 		}
 		line := raw
+		if lr.cont && !open {
+			continue // the rest of a line too long to keep, already counted
+		}
 		if lr.line == 1 && bytes.HasPrefix(line, []byte(bom)) {
 			line = line[3:] // UTF-8 byte order mark
 		}
 		for len(line) > 0 {
 			if isEventStart(line) {
-				inGarbage = false
+				inGarbage, text = false, true
+				started()
 				if open {
-					s.malformed(name, openLine, "no </Event> before the next <Event", "")
-					s.st.Events++
+					bad(openLine, "no </Event> before the next <Event", "")
 					open = false
 				}
 				if end := indexEventEnd(line); end >= 0 {
-					s.process(line[:end], name, lr.line)
+					s.process(line[:end], at(name, lr.line))
 					line = line[end:]
 					continue
 				}
@@ -359,9 +356,9 @@ func (s *storeImpl) ingestXML(lr *lineReader, name string) error {
 					s.appendPending(line[:end])
 					if s.pendingTooLong {
 						s.st.Events++
-						s.malformed(name, openLine, "event longer than "+english.Thousands(s.maxEvent)+" bytes", "")
+						s.malformed(at(name, openLine), "event longer than "+english.Thousands(s.maxEvent)+" bytes", "")
 					} else {
-						s.process(s.pending, name, openLine)
+						s.process(s.pending, at(name, openLine))
 					}
 					open = false
 					line = line[end:]
@@ -371,7 +368,7 @@ func (s *storeImpl) ingestXML(lr *lineReader, name string) error {
 				line = nil
 				continue
 			}
-			if isBlank(line) {
+			if isBlank(line) || (!lr.cont && isEvtxexportBanner(line)) {
 				inGarbage = false
 				line = nil
 				continue
@@ -383,22 +380,75 @@ func (s *storeImpl) ingestXML(lr *lineReader, name string) error {
 				line = t
 				continue
 			}
+			text = true
 			if !inGarbage {
 				inGarbage = true
-				s.st.Events++
-				s.malformed(name, lr.line, "text outside an <Event> element", snippet(trimEOL(line)))
+				bad(lr.line, garbageReason, snippet(trimEOL(line)))
 			}
 			line = nil
 		}
 	}
 	if open {
-		s.st.Events++
-		s.malformed(name, openLine, "no </Event> before end of input", "")
+		bad(openLine, "no </Event> before end of input", "")
 	}
 	if lr.err != nil {
-		return fmt.Errorf("ingest %s: %w", name, lr.err)
+		return found, text, fmt.Errorf("ingest %s: %w", name, lr.err)
 	}
-	return nil
+	return found, text, nil
+}
+
+// garbageReason is the malformed reason of a run of text outside events.
+const garbageReason = "text outside an <Event> element"
+
+// heldProblems are the malformed events of an input before its first
+// event: they count only once the input shows that it holds events.
+type heldProblems struct {
+	first []heldProblem  // the first maxProblems
+	rest  map[string]int // the others, by reason
+}
+
+type heldProblem struct {
+	line           int
+	reason, detail string
+}
+
+func (h *heldProblems) add(line int, reason, detail string) {
+	if len(h.first) < maxProblems {
+		h.first = append(h.first, heldProblem{line, reason, detail})
+		return
+	}
+	if h.rest == nil {
+		h.rest = map[string]int{}
+	}
+	h.rest[reason]++
+}
+
+// release counts the held events as malformed, in s.
+func (h *heldProblems) release(s *storeImpl, name string) {
+	for _, p := range h.first {
+		s.st.Events++
+		s.malformed(at(name, p.line), p.reason, p.detail)
+	}
+	for r, n := range h.rest {
+		s.st.Events += n
+		s.st.Skipped["malformed: "+r] += n
+	}
+	*h = heldProblems{}
+}
+
+// isEvtxexportBanner reports whether line is the first line evtxexport
+// (libevtx-utils) prints before the events: "evtxexport 20181227".
+func isEvtxexportBanner(line []byte) bool {
+	rest, ok := bytes.CutPrefix(trimEOL(line), []byte("evtxexport "))
+	if !ok || len(rest) == 0 {
+		return false
+	}
+	for _, c := range bytes.TrimRight(rest, " \t") {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // appendPending adds b to the open multi-line event's text, unless that
@@ -446,20 +496,20 @@ func snippet(b []byte) string {
 }
 
 // process maps one complete event text.
-func (s *storeImpl) process(text []byte, name string, line int) {
+func (s *storeImpl) process(text []byte, p position) {
 	s.st.Events++
 	e := &s.ev
 	e.reset()
 	if reason := parseEvent(text, e); reason != "" {
-		s.malformed(name, line, reason, "")
+		s.malformed(p, reason, "")
 		return
 	}
-	s.mapEvent(e, name, line)
+	s.mapEvent(e, p)
 }
 
 // mapEvent routes one parsed event (from either format) to its dataset, or
 // counts why it is skipped. The event is already counted in Stats.Events.
-func (s *storeImpl) mapEvent(e *event, name string, line int) {
+func (s *storeImpl) mapEvent(e *event, pos position) {
 	if string(e.channel) != sysmonChannel {
 		s.skip(sysmonSkipReason(e))
 		return
@@ -471,12 +521,12 @@ func (s *storeImpl) mapEvent(e *event, name string, line int) {
 	}
 	ut := e.data("UtcTime")
 	if ut == nil {
-		s.malformed(name, line, "no UtcTime", "")
+		s.malformed(pos, "no UtcTime", "")
 		return
 	}
 	ms, ok := parseUtcTime(ut)
 	if !ok {
-		s.malformed(name, line, "bad UtcTime", strconv.Quote(string(ut)))
+		s.malformed(pos, "bad UtcTime", strconv.Quote(string(ut)))
 		return
 	}
 	p.appendRow(e, ms, &s.consts, s.batchSize)

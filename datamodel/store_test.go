@@ -187,7 +187,7 @@ func TestAddBatch(t *testing.T) {
 	if len(zero.Batches(d)) != 1 {
 		t.Error("AddBatch on a zero Store lost the batch")
 	}
-	if err := zero.Ingest(strings.NewReader("junk\n"), "z"); err != nil || zero.Stats().Events != 1 {
+	if err := zero.Ingest(strings.NewReader("<Event>junk</Event>\n"), "z"); err != nil || zero.Stats().Events != 1 {
 		t.Errorf("Ingest on a zero Store: %v, %+v", err, zero.Stats())
 	}
 	s.Release()

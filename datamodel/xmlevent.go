@@ -227,7 +227,10 @@ func attr(attrs []byte, name string) ([]byte, bool) {
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // lineReader splits a stream into lines without copying: each line aliases
-// an internal buffer and is valid until the next call to next.
+// an internal buffer and is valid until the next call to next. A line
+// longer than maxLine is handed out in pieces of at least maxLine bytes,
+// so that input without line ends cannot fill memory; cont marks the
+// pieces after the first.
 type lineReader struct {
 	r          io.Reader
 	buf        []byte
@@ -235,28 +238,36 @@ type lineReader struct {
 	err        error
 	line       int   // number of the line last returned, 1-based
 	bytes      int64 // bytes read from r
+	maxLine    int
+	// cont is set when the piece last returned continues the line before
+	// it; partial when that piece is not the end of its line.
+	cont, partial bool
 }
 
+// maxLineSize is lineReader.maxLine: more than any event (maxEventSize).
+const maxLineSize = 64 << 20
+
 func newLineReader(r io.Reader, size int) *lineReader {
-	return &lineReader{r: r, buf: make([]byte, size)}
+	return &lineReader{r: r, buf: make([]byte, size), maxLine: maxLineSize}
 }
 
 // next returns the next line including its "\n" (absent on a last line
 // without one). It returns ok=false at the end of input; lr.err then holds
 // any read error other than io.EOF.
 func (lr *lineReader) next() (line []byte, ok bool) {
+	lr.cont = lr.partial
 	for {
 		if i := bytes.IndexByte(lr.buf[lr.start:lr.end], '\n'); i >= 0 {
 			line = lr.buf[lr.start : lr.start+i+1]
 			lr.start += i + 1
-			lr.line++
+			lr.endPiece(false)
 			return line, true
 		}
 		if lr.err != nil {
 			if lr.start < lr.end {
 				line = lr.buf[lr.start:lr.end]
 				lr.start = lr.end
-				lr.line++
+				lr.endPiece(false)
 				return line, true
 			}
 			if lr.err == io.EOF {
@@ -264,9 +275,42 @@ func (lr *lineReader) next() (line []byte, ok bool) {
 			}
 			return nil, false
 		}
+		if lr.end-lr.start >= lr.maxLine {
+			line = lr.buf[lr.start:lr.end]
+			lr.start = lr.end
+			lr.endPiece(true)
+			return line, true
+		}
 		lr.fill(true)
 	}
 }
+
+// endPiece counts the line of a piece being returned; partial says that
+// the line goes on after it.
+func (lr *lineReader) endPiece(partial bool) {
+	if !lr.cont {
+		lr.line++
+	}
+	lr.partial = partial
+}
+
+// rest returns a reader of the input from its first unread byte: the
+// buffered bytes, then the rest of the underlying reader.
+func (lr *lineReader) rest() io.Reader {
+	buf := bytes.NewReader(lr.buf[lr.start:lr.end])
+	switch lr.err {
+	case nil:
+		return io.MultiReader(buf, lr.r)
+	case io.EOF:
+		return buf
+	}
+	return io.MultiReader(buf, errReader{lr.err})
+}
+
+// errReader fails every read with err.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // fill reads more input into the buffer after moving the unread bytes to
 // its front; when the buffer is full it doubles it if grow is set and

@@ -140,8 +140,6 @@ func TestIngestFraming(t *testing.T) {
 		}, []string{"test.log:1: no </Event> before the next <Event"}},
 		{"bad UtcTime", badTime.xml() + "\n", 0, map[string]int{"malformed: bad UtcTime": 1},
 			[]string{`test.log:1: bad UtcTime: "2021-13-01 00:00:00.000"`}},
-		{"UTF-16", "\xff\xfe<\x00E\x00v\x00", 0, map[string]int{"malformed: UTF-16 text is not read": 1},
-			[]string{"test.log:1: UTF-16 text is not read: convert the input to UTF-8"}},
 		{"missing EventID", "<Event><System><Channel>x</Channel></System></Event>\n", 0,
 			map[string]int{"malformed: no EventID": 1}, []string{"test.log:1: no EventID"}},
 	}
@@ -190,13 +188,20 @@ func checkAccounting(t testing.TB, st Stats) {
 }
 
 func TestProblemsBounded(t *testing.T) {
-	text := strings.Repeat("junk\n\n", 50)
-	st := ingestText(t, text, Options{}).Stats()
-	if len(st.Problems) != maxProblems {
-		t.Errorf("%d problems kept, want %d", len(st.Problems), maxProblems)
-	}
-	if st.Skipped["malformed: text outside an <Event> element"] != 50 || st.Events != 50 {
-		t.Errorf("stats %+v, want 50 malformed events", st)
+	good := regEvt(13, "SetValue", `HKLM\SOFTWARE\A\B`, kv{"Details", "DWORD (0x00000001)"}).xml()
+	junk := strings.Repeat("junk\n\n", 50)
+	// The 50 runs of junk count as malformed events whether they come
+	// after the first event or before it (held back until the event shows
+	// that the input holds events), and only the first 20 are listed.
+	for name, text := range map[string]string{"after": good + "\n" + junk, "before": junk + good + "\n"} {
+		st := ingestText(t, text, Options{}).Stats()
+		if len(st.Problems) != maxProblems {
+			t.Errorf("%s: %d problems kept, want %d", name, len(st.Problems), maxProblems)
+		}
+		if st.Skipped["malformed: text outside an <Event> element"] != 50 || st.Events != 51 || st.Used["Endpoint.Registry"] != 1 {
+			t.Errorf("%s: stats %+v, want 50 malformed events and 1 used", name, st)
+		}
+		checkAccounting(t, st)
 	}
 }
 

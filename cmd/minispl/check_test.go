@@ -20,7 +20,7 @@ var escuDir = filepath.Join("testdata", "escu")
 // TestCheckESCUGolden checks a folder of detections with --run and
 // --verbose over the embedded sample.
 func TestCheckESCUGolden(t *testing.T) {
-	status, stdout, stderr := invoke(t, "", "check", "--escu", escuDir, "--run", "-v")
+	status, stdout, stderr := invoke(t, "", "check", "--escu", escuDir, "--run", "--sample", "-v")
 	if status != exitFail {
 		t.Errorf("status %d, want %d (some searches fail)", status, exitFail)
 	}
@@ -114,7 +114,7 @@ func TestCheckESCU(t *testing.T) {
 // for a single YAML file.
 func TestCheckESCUAllPass(t *testing.T) {
 	file := filepath.Join(escuDir, "detections", "windows_remote_access_software_rms_registry.yml")
-	status, stdout, stderr := invoke(t, "", "check", "--escu", file, "--run")
+	status, stdout, stderr := invoke(t, "", "check", "--escu", file, "--run", "--sample")
 	if status != exitOK || stdout != "1 searches: 1 expanded, 1 parsed, 1 planned (100.0%), 1 ran, 1 with results\n" {
 		t.Errorf("status %d, stdout %q, stderr %q", status, stdout, stderr)
 	}
@@ -130,7 +130,8 @@ func TestCheckUsage(t *testing.T) {
 		{"escu and a search", []string{"check", "--escu", escuDir, "| tstats count"}, exitUsage, "give one of --escu PATH, -f FILE or a search"},
 		{"escu and -f", []string{"check", "--escu", escuDir, "-f", "x.spl"}, exitUsage, "give one of"},
 		{"escu and --ast", []string{"check", "--escu", escuDir, "--ast"}, exitUsage, "--ast is not available with --escu"},
-		{"data without run", []string{"check", "--data", eventsFile, byActionDest}, exitUsage, "--data is only read with --run"},
+		{"data without run", []string{"check", "--data", eventsFile, byActionDest}, exitUsage, "--data and --sample are only read with --run"},
+		{"sample without run", []string{"check", "--sample", byActionDest}, exitUsage, "--data and --sample are only read with --run"},
 		{"missing escu path", []string{"check", "--escu", "no/such/dir"}, exitFail, "error: --escu: read detections: stat no/such/dir"},
 		{"escu file with no detection", []string{"check", "--escu", filepath.Join(escuDir, "lookups", "remote_access_software.yml")}, exitFail, "not an ESCU detection"},
 		{"folder with no detection", []string{"check", "--escu", filepath.Join(escuDir, "lookups")}, exitFail, "no detection found"},

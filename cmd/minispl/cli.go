@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -23,7 +24,8 @@ type CLI struct {
 
 // sourceFlags are the inputs shared by run, check and repl.
 type sourceFlags struct {
-	Data    []string  `short:"d" placeholder:"PATH" help:"Sysmon events: an XmlWinEventLog or JSON-lines file, a .zip of them, or a folder searched for *.log, *.txt, *.xml, *.json, *.jsonl and *.zip files (repeatable). Without it, a small embedded sample is searched."`
+	Data    []string  `short:"d" placeholder:"PATH" help:"Sysmon events: a file (XmlWinEventLog text, JSON lines, .zip, .gz, .evtx; told apart by content), a folder, read recursively, or - for standard input (repeatable). Without --data or --sample, run reads standard input when it is not a terminal."`
+	Sample  bool      `help:"Search the small embedded sample of Sysmon events (also with --data); the REPL uses it when started without --data."`
 	Macros  []string  `short:"m" placeholder:"PATH" help:"Macro definitions: macros.conf, ESCU macro .yml, macros.jsonl, or a folder of them (repeatable)."`
 	Lookups []string  `placeholder:"DIR" help:"Lookup folder in the ESCU layout: *.yml lookup definitions and their *.csv files (repeatable)."`
 	Time    timeFlags `embed:""`
@@ -44,7 +46,7 @@ type RunCmd struct {
 type CheckCmd struct {
 	Source  sourceFlags `embed:""`
 	ESCU    string      `name:"escu" placeholder:"PATH" help:"Check every ESCU detection of PATH (a detections .jsonl, a detection .yml or a folder of them): one FAIL line per failure, then totals per stage."`
-	Execute bool        `name:"run" help:"Also execute each search over the data (--data, default the embedded sample)."`
+	Execute bool        `name:"run" help:"Also execute each search over the events of --data, --sample or standard input (as run reads them)."`
 	Verbose bool        `short:"v" help:"With --escu, also print one line per search that passed, with its row count."`
 	AST     bool        `name:"ast" help:"Also print the parsed search in canonical SPL (not with --escu)."`
 	File    string      `short:"f" placeholder:"FILE" help:"Check the searches of FILE (script, ESCU detection .yml or detections .jsonl)."`
@@ -105,45 +107,96 @@ func newSessionFrom(e *env, src sourceFlags) (*session, int) {
 	return s, exitOK
 }
 
-// openSession builds a session and loads its data, printing the ingest
-// summary on stderr. The status is as for newSessionFrom.
-func openSession(e *env, src sourceFlags) (*session, int) {
-	s, status := newSessionFrom(e, src)
-	if status != exitOK {
-		return nil, status
+// loadSource loads the events run and check --run search: the --data
+// paths ("-" is standard input), the embedded sample with --sample, or,
+// with neither, standard input when it is not a terminal. It prints the
+// ingest summary and problems on stderr. It fails, with the error already
+// printed, when there is nothing to read or nothing usable was read: no
+// event became a row of any dataset, so every search would say "0
+// results" about events it never saw.
+func loadSource(e *env, s *session, src sourceFlags) error {
+	data, err := dataPaths(e, src)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "error: %v\n", err)
+		return err
 	}
-	if err := loadSource(e, s, src.Data); err != nil {
-		return nil, exitFail
+	var st, sample datamodel.Stats
+	if src.Sample {
+		if sample, err = s.loadSample(); err != nil {
+			fmt.Fprintf(e.stderr, "error: %v\n", err)
+			return err
+		}
 	}
-	return s, exitOK
-}
-
-// loadSource loads the --data paths, or the embedded sample without any,
-// and prints the ingest summary and problems on stderr. A returned error
-// has already been printed.
-func loadSource(e *env, s *session, data []string) error {
-	var (
-		st  datamodel.Stats
-		err error
-	)
 	note := ""
-	if len(data) == 0 {
-		st, err = s.loadSample()
-		note = " (embedded sample; use --data for your own events)"
-	} else {
-		st, err = s.loadData(data)
+	switch {
+	case len(data) == 0:
+		st, note = sample, " (embedded sample; use --data for your own events)"
+	default:
+		st, err = s.loadInputs(e.ctx, data, e.stdin)
+		if src.Sample {
+			st, note = s.store.Stats(), " (with the embedded sample)"
+		}
 	}
-	if err == nil || st.Files > 0 {
+	if err == nil || st.Files > 0 || len(st.SkippedFiles) > 0 {
 		fmt.Fprintln(e.stderr, st.String()+note)
 	}
 	for _, p := range problemLines(st) {
 		fmt.Fprintln(e.stderr, p)
+	}
+	if err == nil {
+		err = usable(st, data)
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "error: %v\n", err)
 		return err
 	}
 	return nil
+}
+
+// dataPaths returns the inputs a command reads besides the sample: the
+// --data paths, or "-" (standard input) when there are none, no --sample,
+// and standard input is not a terminal.
+func dataPaths(e *env, src sourceFlags) ([]string, error) {
+	n := 0
+	for _, p := range src.Data {
+		if p == "-" {
+			n++
+		}
+	}
+	switch {
+	case n > 1:
+		return nil, errors.New("--data - (standard input) can be given once")
+	case len(src.Data) > 0 || src.Sample:
+		return src.Data, nil
+	case e.stdin == nil || isTerminal(e.stdin):
+		return nil, errors.New("no events to search: give --data PATH (a file or folder, - for standard input), pipe events in, or --sample for the embedded sample")
+	}
+	return []string{"-"}, nil
+}
+
+// usable fails when st, what was loaded, holds no row of any dataset.
+func usable(st datamodel.Stats, data []string) error {
+	rows := 0
+	for _, n := range st.Used {
+		rows += n
+	}
+	if rows > 0 {
+		return nil
+	}
+	from := []string{"the embedded sample"}
+	if len(data) > 0 {
+		from = make([]string, len(data))
+	}
+	for i, p := range data {
+		from[i] = p
+		if p == "-" {
+			from[i] = "standard input"
+		}
+	}
+	if st.Events == 0 {
+		return fmt.Errorf("no events read from %s", strings.Join(from, ", "))
+	}
+	return fmt.Errorf("none of the %s read from %s is a Sysmon event of a known dataset (see the reasons above)", english.Plural(st.Events, "event"), strings.Join(from, ", "))
 }
 
 // Run runs the searches. Every search is expanded, parsed and planned
@@ -170,7 +223,7 @@ func (c *RunCmd) Run(e *env) int {
 		}
 	}
 	if planned > 0 {
-		if err := loadSource(e, s, c.Source.Data); err != nil {
+		if err := loadSource(e, s, c.Source); err != nil {
 			return exitFail
 		}
 	}
@@ -240,8 +293,8 @@ func (c *CheckCmd) Run(e *env) int {
 			return exitUsage
 		}
 	}
-	if len(c.Source.Data) > 0 && !c.Execute {
-		fmt.Fprintln(e.stderr, "minispl: --data is only read with --run")
+	if (len(c.Source.Data) > 0 || c.Source.Sample) && !c.Execute {
+		fmt.Fprintln(e.stderr, "minispl: --data and --sample are only read with --run")
 		return exitUsage
 	}
 	var scripts []script
@@ -269,7 +322,7 @@ func (c *CheckCmd) Run(e *env) int {
 		return status
 	}
 	if c.Execute {
-		if err := loadSource(e, s, c.Source.Data); err != nil {
+		if err := loadSource(e, s, c.Source); err != nil {
 			return exitFail
 		}
 	}
@@ -333,14 +386,52 @@ func (c *DatamodelsCmd) Run(e *env) int {
 	return exitOK
 }
 
-// Run starts the REPL.
+// Run starts the REPL. Its commands come from standard input, so events
+// come from --data or, without it, the embedded sample, which the
+// summary line says and which the first .data replaces.
 func (c *ReplCmd) Run(e *env) int {
-	s, status := openSession(e, c.Source)
+	for _, p := range c.Source.Data {
+		if p == "-" {
+			fmt.Fprintln(e.stderr, "minispl: the REPL reads its commands from standard input; --data - is for run and check --run")
+			return exitUsage
+		}
+	}
+	s, status := newSessionFrom(e, c.Source)
 	if status != exitOK {
 		return status
 	}
 	r := newREPL(s, e.stdout, e.stderr)
 	r.format = render.Format(c.Format)
+	var (
+		st  datamodel.Stats
+		err error
+	)
+	note := ""
+	if len(c.Source.Data) == 0 || c.Source.Sample {
+		st, err = s.loadSample()
+		note = " (embedded sample; .data PATH loads your events instead)"
+		r.sample = len(c.Source.Data) == 0
+	}
+	if err == nil && len(c.Source.Data) > 0 {
+		st, err = s.loadData(c.Source.Data)
+		note = ""
+		if c.Source.Sample {
+			st, note = s.store.Stats(), " (with the embedded sample)"
+		}
+	}
+	if err == nil || st.Files > 0 || len(st.SkippedFiles) > 0 {
+		fmt.Fprintln(e.stderr, st.String()+note)
+	}
+	for _, p := range problemLines(st) {
+		fmt.Fprintln(e.stderr, p)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "error: %v\n", err)
+		return exitFail
+	}
+	if err := usable(st, c.Source.Data); err != nil {
+		fmt.Fprintf(e.stderr, "warning: %v; .data PATH loads more\n", err)
+	}
 	if isTerminal(e.stdin) && isTerminal(e.stdout) {
 		return r.runTerminal(e.ctx)
 	}

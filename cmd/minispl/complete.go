@@ -162,7 +162,7 @@ func sortedPrefixed(names []string, prefix string) []string {
 }
 
 // dotCommands are the REPL's dot commands in help order.
-var dotCommands = []string{".help", ".data", ".macros", ".macro", ".expand", ".plan", ".datamodels", ".fields", ".lookups", ".format", ".timing", ".output", ".quit"}
+var dotCommands = []string{".help", ".data", ".clear", ".macros", ".macro", ".expand", ".plan", ".datamodels", ".fields", ".lookups", ".format", ".timing", ".output", ".quit"}
 
 // dotCompletions completes a dot command name, or its argument: a macro
 // name after .macro, a dataset after .fields, a format after .format, on or

@@ -58,9 +58,11 @@ func TestRunUsage(t *testing.T) {
 		{"bad batch size", []string{"run", "--batch-size", "many", "x"}, exitUsage, "--batch-size"},
 		{"check without search", []string{"check"}, exitUsage, "no search given"},
 		{"missing data", []string{"run", "--data", "no/such/file.xml", byActionDest}, exitFail, "error: load data: no/such/file.xml: no such file or folder\n"},
-		{"folder without event files", []string{"run", "--data", emptyDir, byActionDest}, exitFail, "error: load data: " + emptyDir + ": no .log, .txt, .xml, .json, .jsonl, .zip file in the folder or below it\n"},
-		{"folder of evtx files", []string{"run", "--data", evtxDir, byActionDest}, exitFail, "below it (it holds 1 .evtx file: binary .evtx files are not read; export the events as XmlWinEventLog text"},
-		{"evtx file", []string{"run", "--data", filepath.Join(evtxDir, "a.evtx"), byActionDest}, exitFail, "a.evtx: binary .evtx files are not read"},
+		// Nothing to read, or nothing usable read: an error, not "0 results".
+		{"folder without event files", []string{"run", "--data", emptyDir, byActionDest}, exitFail, "ingested 0 files, 0 events\nerror: no events read from " + emptyDir + "\n"},
+		{"folder of evtx files", []string{"run", "--data", evtxDir, byActionDest}, exitFail, "ingested 0 files, 0 events\n1 file skipped: a.evtx (EVTX reader not available)\nerror: no events read from " + evtxDir + "\n"},
+		{"stdin twice", []string{"run", "--data", "-", "--data", "-", byActionDest}, exitFail, "error: --data - (standard input) can be given once\n"},
+		{"empty stdin", []string{"run", byActionDest}, exitFail, "ingested 0 files, 0 events\n1 file skipped: stdin (empty)\nerror: no events read from standard input\n"},
 		{"missing macros", []string{"run", "--macros", "no/such.conf", "x"}, exitFail, "--macros no/such.conf"},
 		{"missing script", []string{"run", "-f", "no/such.spl"}, exitFail, "no/such.spl"},
 	}
@@ -107,7 +109,7 @@ func TestRunCSV(t *testing.T) {
 }
 
 func TestRunSeedOverSample(t *testing.T) {
-	status, stdout, stderr := invoke(t, "", "run", "--format", "json", seedSearch)
+	status, stdout, stderr := invoke(t, "", "run", "--sample", "--format", "json", seedSearch)
 	if status != exitOK {
 		t.Fatalf("status %d, stderr %s", status, stderr)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/minispl/minispl/datamodel"
 )
 
 func TestCountTags(t *testing.T) {
@@ -90,20 +92,25 @@ func TestProgressBar(t *testing.T) {
 		t.Error("the bar drew nothing")
 	}
 
+	// Through datamodel's Progress, as loadData uses it: the bar opens
+	// with the total size and counts every byte and event read.
 	s, err := newSession(sessionOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	prog := newIngestProgress(io.Discard, int64(len(data)))
-	if err := s.ingestFile(context.Background(), eventsFile, prog); err != nil {
+	var total int64
+	prog := &barProgress{open: func(n int64) *ingestProgress { total = n; return newIngestProgress(io.Discard, n) }}
+	st, err := s.store.IngestPath(context.Background(), eventsFile, datamodel.IngestOptions{Progress: prog})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if st := s.store.Stats(); st.Events != 17 || st.Used["Endpoint.Registry"] != 14 {
+	if st.Files != 1 || st.Events != 17 || st.Used["Endpoint.Registry"] != 14 {
 		t.Errorf("ingest through the bar: %+v", st)
 	}
-	if err := s.ingestFile(context.Background(), "no/such.xml", prog); err == nil || !strings.Contains(err.Error(), "no/such.xml") {
-		t.Errorf("missing file: %v", err)
+	if total != int64(len(data)) || prog.bar.events != 17 || prog.bar.bar.State().CurrentNum != int64(len(data)) {
+		t.Errorf("bar opened for %d bytes, at %d bytes and %d events; want %d bytes, 17 events", total, prog.bar.bar.State().CurrentNum, prog.bar.events, len(data))
 	}
+	prog.finish()
 }
 
 // BenchmarkCountingReader measures the progress bar's cost per byte read:

@@ -16,6 +16,7 @@ import (
 
 	"github.com/peterh/liner"
 
+	"github.com/minispl/minispl/datamodel"
 	"github.com/minispl/minispl/internal/english"
 	"github.com/minispl/minispl/render"
 )
@@ -47,6 +48,9 @@ type repl struct {
 	// history, when set, records each entry as it runs: a dot command, or
 	// a whole search as one line (see historyEntry).
 	history func(entry string)
+	// sample is set while the store holds the embedded sample alone,
+	// which the next .data replaces.
+	sample bool
 }
 
 // newREPL returns a REPL over s writing to stdout and stderr.
@@ -101,6 +105,9 @@ func (r *repl) runTerminal(ctx context.Context) int {
 	}
 	if herr != nil {
 		fmt.Fprintf(r.stderr, "warning: history not loaded: %v\n", herr)
+	}
+	if r.sample {
+		fmt.Fprintln(r.stdout, "minispl REPL: searching the embedded sample of Sysmon events; .data PATH loads your events instead")
 	}
 	fmt.Fprintln(r.stdout, "minispl REPL: end a search with Enter (a line ending in | or \\ continues), .help for commands, Ctrl-D to quit")
 	r.history = ln.AppendHistory
@@ -324,7 +331,9 @@ names, Dataset.field names, eval functions in eval and where, and the
 fields of the pipeline before the cursor.
 
   .help [COMMAND]       this text, or the syntax of an SPL command
-  .data PATH            load more events (file or folder); prints counts per dataset
+  .data PATH            load more events (file or folder; the first replaces the
+                        embedded sample); prints counts per dataset and what it skipped
+  .clear                empty the store (every event loaded)
   .macros [PATTERN]     list macros (PATTERN: substring, or glob with * ? [)
   .macro NAME           show every definition of a macro, with its origin
   .expand SEARCH        show SEARCH with its macros expanded
@@ -352,6 +361,8 @@ func (r *repl) dot(ctx context.Context, line string) bool {
 		}
 	case ".quit", ".exit":
 		return true
+	case ".clear":
+		r.dotClear()
 	case ".data":
 		r.dotData(ctx, arg)
 	case ".macros":
@@ -407,17 +418,26 @@ func onOff(b bool) string {
 	return "off"
 }
 
-// dotData loads more events; Ctrl-C stops the loading, keeping the events
-// read so far.
+// dotData loads more events; the first replaces the embedded sample. A
+// file already loaded is not read again: a warning names it (.clear
+// empties the store, to read it anew). Ctrl-C stops the loading, keeping
+// the events read so far.
 func (r *repl) dotData(ctx context.Context, arg string) {
 	if arg == "" {
 		fmt.Fprintln(r.stderr, "error: .data needs a file or folder")
 		return
 	}
+	if _, err := os.Stat(arg); err == nil && r.sample {
+		r.s.store.Reset()
+		r.sample = false
+		fmt.Fprintln(r.stdout, "the embedded sample is replaced")
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	st, err := r.s.loadDataCtx(ctx, []string{arg})
-	if err == nil || st.Files > 0 {
+	dup := st.FilesSkipped[datamodel.SkipAlreadyLoaded]
+	onlyDup := err == nil && st.Files == 0 && dup == len(st.SkippedFiles)
+	if !onlyDup && (err == nil || st.Files > 0 || len(st.SkippedFiles) > 0) {
 		fmt.Fprintln(r.stdout, st.String())
 	}
 	for _, p := range problemLines(st) {
@@ -425,7 +445,28 @@ func (r *repl) dotData(ctx context.Context, arg string) {
 	}
 	if err != nil {
 		fmt.Fprintf(r.stderr, "error: %v\n", err)
+		return
 	}
+	if dup > 0 {
+		what := arg + " is"
+		switch {
+		case onlyDup && dup == 1:
+		case dup == 1:
+			what = "1 file of " + arg + " is"
+		default:
+			what = english.Plural(dup, "file") + " of " + arg + " are"
+		}
+		fmt.Fprintf(r.stderr, "warning: %s already loaded; not read again (.clear empties the store)\n", what)
+	} else if st.Events == 0 {
+		fmt.Fprintf(r.stderr, "warning: no events read from %s\n", arg)
+	}
+}
+
+// dotClear empties the store: every event loaded, the sample included.
+func (r *repl) dotClear() {
+	r.s.store.Reset()
+	r.sample = false
+	fmt.Fprintln(r.stdout, "the store is empty; .data PATH loads events")
 }
 
 // dotMacros lists macros whose name matches pattern: a glob when it holds

@@ -6,31 +6,24 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/minispl/minispl/datamodel"
 	"github.com/minispl/minispl/engine"
-	"github.com/minispl/minispl/internal/english"
 	"github.com/minispl/minispl/macros"
 	"github.com/minispl/minispl/query"
 )
 
-// sampleXML is a small set of Sysmon events searched when no --data is
-// given, so that `minispl run '...'` works out of the box.
+// sampleXML is a small set of Sysmon events, searched when asked for
+// (run --sample, or the REPL started without --data), so that the README's
+// first command works out of the box.
 //
 //go:embed sample/sysmon_sample.xml
 var sampleXML string
 
 // sampleName names the embedded sample in ingest problems.
 const sampleName = "embedded-sample.xml"
-
-// dataExts are the file name extensions read from a --data folder: XmlWinEventLog text, JSON
-// lines (OTRF/NXLog shape) and zip archives of either; datamodel sniffs each file's format.
-var dataExts = []string{".log", ".txt", ".xml", ".json", ".jsonl", ".zip"}
 
 // maxProblems is how many ingest problems are printed after a summary.
 const maxProblems = 5
@@ -89,8 +82,11 @@ func newSession(opt sessionOptions) (*session, error) {
 		progress: opt.Progress, progressMin: opt.ProgressMin}, nil
 }
 
-// loadData ingests every path (a file, or a folder searched recursively
-// for the dataExts files) and returns what this call added. Every
+// stdinName names standard input in ingest reports.
+const stdinName = "stdin"
+
+// loadData ingests every path (a file or a folder, read through
+// datamodel's one entry point) and returns what this call added. Every
 // path is resolved to files before any is read, so a bad path loads
 // nothing. A progress bar is shown when the session's progress writer is a
 // terminal and the files are large enough.
@@ -103,143 +99,74 @@ func (s *session) loadData(paths []string) (datamodel.Stats, error) {
 // event cut in the middle counts as malformed), and the error is
 // errIngestCancelled.
 func (s *session) loadDataCtx(ctx context.Context, paths []string) (datamodel.Stats, error) {
+	return s.loadInputs(ctx, paths, nil)
+}
+
+// loadInputs is loadDataCtx where the path "-" reads stdin (named
+// "stdin" in reports), after the files: they are all resolved before
+// anything is read, so that a bad path reads nothing, not even stdin.
+func (s *session) loadInputs(ctx context.Context, paths []string, stdin io.Reader) (datamodel.Stats, error) {
 	before := s.store.Stats()
-	var (
-		files []string
-		total int64
-	)
+	var files []string
 	for _, p := range paths {
-		fs, err := dataFiles(p)
-		if err != nil {
-			return datamodel.Stats{}, fmt.Errorf("load data: %w", err)
+		if p != "-" {
+			files = append(files, p)
 		}
-		for _, f := range fs {
-			if st, err := os.Stat(f); err == nil {
-				total += st.Size()
-			}
-		}
-		files = append(files, fs...)
 	}
-	prog := startProgress(s.progress, total, s.progressMin)
+	prog := &barProgress{open: func(total int64) *ingestProgress { return startProgress(s.progress, total, s.progressMin) }}
 	defer prog.finish()
-	read := 0 // files ingested through Ingest, which does not count them
+	opt := datamodel.IngestOptions{Progress: prog}
 	var err error
-	for _, f := range files {
-		read++
-		if err = s.ingestFile(ctx, f, prog); err != nil {
-			break
-		}
+	if len(files) > 0 {
+		_, err = s.store.IngestPaths(ctx, files, opt)
+	}
+	if err == nil && len(files) < len(paths) {
+		_, err = s.store.IngestReader(ctx, stdin, stdinName, opt)
 	}
 	st := s.store.Stats().Since(before)
-	st.Files += read
-	return st, err
-}
-
-// ingestFile ingests one file, through the progress bar's counting reader
-// when there is a bar, stopping when ctx is done.
-func (s *session) ingestFile(ctx context.Context, path string, prog *ingestProgress) error {
-	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("load data: %w", err)
-	}
-	defer f.Close()
-	var r io.Reader = f
-	if ctx.Done() != nil {
-		r = &ctxReader{ctx: ctx, r: r}
-	}
-	if prog != nil {
-		r = prog.reader(r)
-	}
-	if err := s.store.Ingest(r, path); err != nil {
 		if ctx.Err() != nil {
-			return errIngestCancelled
+			return st, errIngestCancelled
 		}
-		return fmt.Errorf("load data: %s: %w", path, err)
+		return st, fmt.Errorf("load data: %w", err)
 	}
-	return nil
+	return st, nil
 }
 
-// ctxReader fails its reads once ctx is done.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
+// barProgress shows a progress bar (open decides whether there is one, from
+// the total size) while datamodel ingests.
+type barProgress struct {
+	open func(total int64) *ingestProgress
+	bar  *ingestProgress
 }
 
-// Read implements io.Reader.
-func (c *ctxReader) Read(b []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(b)
+// Start implements datamodel.Progress.
+func (b *barProgress) Start(total int64) {
+	b.bar.finish()
+	b.bar = b.open(total)
 }
+
+// Add implements datamodel.Progress.
+func (b *barProgress) Add(chunk []byte) {
+	if b.bar != nil {
+		b.bar.add(chunk)
+	}
+}
+
+// finish removes the bar.
+func (b *barProgress) finish() { b.bar.finish() }
 
 // errIngestCancelled reports an ingest stopped by Ctrl-C.
 var errIngestCancelled = errors.New("loading cancelled; the events read before it are kept")
 
 // loadSample ingests the embedded sample events.
 func (s *session) loadSample() (datamodel.Stats, error) {
-	before := s.store.Stats()
-	if err := s.store.Ingest(strings.NewReader(sampleXML), sampleName); err != nil {
-		return datamodel.Stats{}, fmt.Errorf("embedded sample: %w", err)
+	st, err := s.store.IngestReader(context.Background(), strings.NewReader(sampleXML), sampleName, datamodel.IngestOptions{})
+	if err != nil {
+		return st, fmt.Errorf("embedded sample: %w", err)
 	}
-	st := s.store.Stats().Since(before)
-	st.Files++ // Ingest on a reader does not count files
 	return st, nil
 }
-
-// dataFiles returns the files to read for a --data path. Errors name the
-// path and say what was wanted: a missing path, a binary .evtx file (only
-// Splunk's XmlWinEventLog text is read) and a folder holding no event file
-// (saying when it holds .evtx files) are each a clear error rather than an
-// empty result.
-func dataFiles(path string) ([]string, error) {
-	st, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s: no such file or folder", path)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if !st.IsDir() {
-		if strings.EqualFold(filepath.Ext(path), ".evtx") {
-			return nil, fmt.Errorf("%s: %s", path, evtxNote)
-		}
-		return []string{path}, nil
-	}
-	var (
-		files []string
-		evtx  int
-	)
-	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			return nil
-		}
-		switch ext := strings.ToLower(filepath.Ext(p)); {
-		case slices.Contains(dataExts, ext):
-			files = append(files, p)
-		case ext == ".evtx":
-			evtx++
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(files) == 0 {
-		msg := fmt.Sprintf("%s: no %s file in the folder or below it", path, strings.Join(dataExts, ", "))
-		if evtx > 0 {
-			msg += fmt.Sprintf(" (it holds %s: %s)", english.Plural(evtx, ".evtx file"), evtxNote)
-		}
-		return nil, errors.New(msg)
-	}
-	return files, nil
-}
-
-// evtxNote explains why .evtx files are not read.
-const evtxNote = "binary .evtx files are not read; export the events as XmlWinEventLog text (one <Event> element per event, as Splunk indexes them)"
 
 // problemLines returns the first ingest problems, indented, with a count of
 // the rest.
