@@ -45,7 +45,9 @@ type Progress interface {
 // Decoder reads the events of one input of a binary kind (EVTX), held in
 // ra (size bytes), and hands each event or unreadable part to sink, in
 // input order. It returns an error only when reading ra fails or ctx is
-// done; damaged parts of the input are sink.Skip calls, not errors. A
+// done; damaged parts of the input are sink.Skip calls, not errors (a file
+// whose header cannot be read at all is one Skip, "file header: ...",
+// so that the file counts as read with one malformed event). A
 // Decoder may work in parallel inside, but must call sink from one
 // goroutine at a time.
 type Decoder func(ctx context.Context, ra io.ReaderAt, size int64, sink EventSink) error

@@ -167,3 +167,16 @@ func TestREPLSample(t *testing.T) {
 		t.Errorf("repl --data -: %d, %q", status, stderr)
 	}
 }
+
+// TestREPLBanner: on a terminal, a REPL over the sample says so first.
+func TestREPLBanner(t *testing.T) {
+	r := newREPL(nil, nil, nil)
+	usage := "minispl REPL: end a search with Enter (a line ending in | or \\ continues), .help for commands, Ctrl-D to quit\n"
+	if got := r.banner(); got != usage {
+		t.Errorf("banner %q, want %q", got, usage)
+	}
+	r.sample = true
+	if got, want := r.banner(), "minispl REPL: searching the embedded sample of Sysmon events; .data PATH loads your events instead\n"+usage; got != want {
+		t.Errorf("banner %q, want %q", got, want)
+	}
+}

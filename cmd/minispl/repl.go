@@ -106,10 +106,7 @@ func (r *repl) runTerminal(ctx context.Context) int {
 	if herr != nil {
 		fmt.Fprintf(r.stderr, "warning: history not loaded: %v\n", herr)
 	}
-	if r.sample {
-		fmt.Fprintln(r.stdout, "minispl REPL: searching the embedded sample of Sysmon events; .data PATH loads your events instead")
-	}
-	fmt.Fprintln(r.stdout, "minispl REPL: end a search with Enter (a line ending in | or \\ continues), .help for commands, Ctrl-D to quit")
+	fmt.Fprint(r.stdout, r.banner())
 	r.history = ln.AppendHistory
 	status := r.loop(ctx, func(p string) (string, error) {
 		line, err := ln.Prompt(p)
@@ -157,6 +154,16 @@ func saveHistory(ln *liner.State, path string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// banner is what the terminal REPL prints first: what the store holds when
+// it is the embedded sample, and how to use the shell.
+func (r *repl) banner() string {
+	b := ""
+	if r.sample {
+		b = "minispl REPL: searching the embedded sample of Sysmon events; .data PATH loads your events instead\n"
+	}
+	return b + "minispl REPL: end a search with Enter (a line ending in | or \\ continues), .help for commands, Ctrl-D to quit\n"
 }
 
 // runLines runs the REPL over plain lines of in: no prompt, no escape
