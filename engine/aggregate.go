@@ -2,12 +2,12 @@ package engine
 
 import (
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
 	"math"
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // aggregator is tstats' hash aggregation: the group table and function
@@ -151,7 +151,7 @@ func (a *aggregator) loadTimes(b arrow.RecordBatch, sel []int32) error {
 		return fmt.Errorf("_time column has type %s, want timestamp", b.Column(a.n.timeCol).DataType())
 	}
 	unit := ts.DataType().(*arrow.TimestampType).Unit
-	toMs := timestampToMs(unit)
+	toMs := value.TimestampToMs(unit)
 	vals := ts.TimestampValues()
 	nulls := ts.NullN() > 0
 	if a.needMs {
@@ -214,7 +214,7 @@ func (a *aggregator) finish(env *execEnv) ([]arrow.RecordBatch, error) {
 		cols = append(cols, bld.NewArray())
 		bld.Release()
 	}
-	var v Vector
+	var v value.Vector
 	for i, s := range a.states {
 		v.Reset(len(order))
 		for j, g := range order {
@@ -230,7 +230,7 @@ func (a *aggregator) finish(env *execEnv) ([]arrow.RecordBatch, error) {
 			cols = append(cols, bld.NewArray())
 			bld.Release()
 		case fnValues:
-			cols = append(cols, buildList(mem, &v))
+			cols = append(cols, value.BuildList(mem, &v))
 		default:
 			cols = append(cols, v.Build(mem))
 		}
@@ -243,27 +243,6 @@ func (a *aggregator) finish(env *execEnv) ([]arrow.RecordBatch, error) {
 		out = append(out, rec.NewSlice(int64(i), int64(min(i+env.batchSize, n))))
 	}
 	return out, nil
-}
-
-// buildList builds a list<utf8> column of v's values (a single value is a
-// list of one).
-func buildList(mem memory.Allocator, v *Vector) arrow.Array {
-	bld := array.NewListBuilder(mem, arrow.BinaryTypes.String)
-	defer bld.Release()
-	vb := bld.ValueBuilder().(*array.StringBuilder)
-	var tmp []string
-	for i := range v.Len() {
-		if v.IsNull(i) {
-			bld.AppendNull()
-			continue
-		}
-		bld.Append(true)
-		tmp = v.Values(i, tmp[:0])
-		for _, s := range tmp {
-			vb.Append(s)
-		}
-	}
-	return bld.NewArray()
 }
 
 // unresolved marks a dictionary entry not interned yet.
@@ -305,7 +284,7 @@ func (k *tstatsKey) codesFor(b arrow.RecordBatch, sel []int32, out []int32) ([]i
 	col := b.Column(k.ref.col)
 	switch c := col.(type) {
 	case *array.Timestamp:
-		toMs := timestampToMs(c.DataType().(*arrow.TimestampType).Unit)
+		toMs := value.TimestampToMs(c.DataType().(*arrow.TimestampType).Unit)
 		vals := c.TimestampValues()
 		for _, r := range sel {
 			if c.IsNull(int(r)) {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
 	"math"
 	"slices"
 	"strings"
@@ -75,7 +76,7 @@ func (r *argReader) values(j int) []int32 {
 // text returns the display text of entry e.
 func (r *argReader) text(e *valEntry) string {
 	if e.s == "" && e.computed {
-		return FormatNumber(e.num)
+		return value.FormatNumber(e.num)
 	}
 	return e.s
 }
@@ -85,7 +86,7 @@ func (r *argReader) text(e *valEntry) string {
 // decided) and its interned code.
 func (r *argReader) finish(e valEntry, parse bool) valEntry {
 	if r.needNum && parse {
-		e.num, e.isNum = parseNumber(e.s)
+		e.num, e.isNum = value.ParseNumber(e.s)
 	}
 	if r.needCode {
 		e.code = r.code(r.text(&e))
@@ -142,7 +143,7 @@ func (r *argReader) loadArrow(col arrow.Array, sel []int32) error {
 		}
 	case *array.Timestamp:
 		r.dict, r.ents = nil, r.ents[:0]
-		toMs := timestampToMs(c.DataType().(*arrow.TimestampType).Unit)
+		toMs := value.TimestampToMs(c.DataType().(*arrow.TimestampType).Unit)
 		vals := c.TimestampValues()
 		for _, j := range sel {
 			if c.IsNull(int(j)) {
@@ -171,21 +172,21 @@ func (r *argReader) loadArrow(col arrow.Array, sel []int32) error {
 
 // loadVector reads every row of v (stats, eventstats). Each value of a
 // multivalue row is an entry.
-func (r *argReader) loadVector(v *Vector) {
+func (r *argReader) loadVector(v *value.Vector) {
 	n := v.Len()
 	r.dict, r.ents, r.idx = nil, r.ents[:0], r.idx[:0]
 	r.off = nil
-	multi := slices.Contains(v.Kinds, KindMulti)
+	multi := slices.Contains(v.Kinds, value.KindMulti)
 	if multi {
 		r.off = append(r.off[:0], 0)
 	}
 	for j := 0; j < n; j++ {
 		switch v.Kinds[j] {
-		case KindNull:
+		case value.KindNull:
 			if !multi {
 				r.idx = append(r.idx, -1)
 			}
-		case KindMulti:
+		case value.KindMulti:
 			for _, x := range v.Multi[j] {
 				r.ents = append(r.ents, r.finish(valEntry{s: x}, true))
 				r.idx = append(r.idx, int32(len(r.ents)-1))
@@ -229,7 +230,7 @@ type aggState interface {
 	add(b *aggBatch, rows, gids []int32)
 	// result writes group g's result into row i of out (left null when
 	// there is none).
-	result(g int32, out *Vector, i int)
+	result(g int32, out *value.Vector, i int)
 }
 
 // newAggState returns the state of function k (percentile pct) reading
@@ -276,7 +277,7 @@ func growTo[T any](s []T, n int) []T {
 // true; cond is set per batch).
 type countState struct {
 	r    *argReader
-	cond *Vector
+	cond *value.Vector
 	n    []int64
 }
 
@@ -313,7 +314,7 @@ func (s *countState) add(_ *aggBatch, rows, gids []int32) {
 	}
 }
 
-func (s *countState) result(g int32, out *Vector, i int) { out.SetNum(i, float64(s.n[g])) }
+func (s *countState) result(g int32, out *value.Vector, i int) { out.SetNum(i, float64(s.n[g])) }
 
 // distinctState is dc(f) and values(f): the set of (group, value code).
 type distinctState struct {
@@ -352,7 +353,7 @@ func (s *distinctState) add(_ *aggBatch, rows, gids []int32) {
 	}
 }
 
-func (s *distinctState) result(g int32, out *Vector, i int) {
+func (s *distinctState) result(g int32, out *value.Vector, i int) {
 	if !s.values {
 		out.SetNum(i, float64(s.n[g]))
 		return
@@ -392,7 +393,7 @@ func (s *listState) add(_ *aggBatch, rows, gids []int32) {
 	}
 }
 
-func (s *listState) result(g int32, out *Vector, i int) {
+func (s *listState) result(g int32, out *value.Vector, i int) {
 	out.SetValues(i, codeStrings(s.r, s.lists[g]))
 }
 
@@ -444,7 +445,7 @@ func (s *minMaxState) add(_ *aggBatch, rows, gids []int32) {
 	}
 }
 
-func (s *minMaxState) result(g int32, out *Vector, i int) {
+func (s *minMaxState) result(g int32, out *value.Vector, i int) {
 	switch {
 	case !s.max && s.hasNum[g], s.max && s.hasNum[g] && !s.hasStr[g]:
 		out.SetNum(i, s.num[g])
@@ -507,7 +508,7 @@ func (s *numState) add(_ *aggBatch, rows, gids []int32) {
 	}
 }
 
-func (s *numState) result(g int32, out *Vector, i int) {
+func (s *numState) result(g int32, out *value.Vector, i int) {
 	if s.n[g] == 0 {
 		return
 	}
@@ -564,7 +565,7 @@ func (s *percState) add(_ *aggBatch, rows, gids []int32) {
 	}
 }
 
-func (s *percState) result(g int32, out *Vector, i int) {
+func (s *percState) result(g int32, out *value.Vector, i int) {
 	xs := s.nums[g]
 	if len(xs) == 0 {
 		return
@@ -612,7 +613,7 @@ func (s *modeState) add(_ *aggBatch, rows, gids []int32) {
 	}
 }
 
-func (s *modeState) result(g int32, out *Vector, i int) {
+func (s *modeState) result(g int32, out *value.Vector, i int) {
 	best, bc := int32(-1), int64(0)
 	for _, c := range s.order[g] {
 		if n := s.counts[uint64(g)<<32|uint64(uint32(c))]; n > bc {
@@ -678,7 +679,7 @@ func (s *rowState) add(b *aggBatch, rows, gids []int32) {
 	}
 }
 
-func (s *rowState) result(g int32, out *Vector, i int) {
+func (s *rowState) result(g int32, out *value.Vector, i int) {
 	switch {
 	case !s.has[g]:
 	case s.computed[g]:
@@ -739,7 +740,7 @@ func (s *timeState) add(b *aggBatch, rows, gids []int32) {
 	}
 }
 
-func (s *timeState) result(g int32, out *Vector, i int) {
+func (s *timeState) result(g int32, out *value.Vector, i int) {
 	switch {
 	case !s.has[g]:
 	case s.k == fnEarliestTime:
@@ -783,7 +784,7 @@ func (s *timeExtremeState) add(b *aggBatch, rows, gids []int32) {
 	}
 }
 
-func (s *timeExtremeState) result(g int32, out *Vector, i int) {
+func (s *timeExtremeState) result(g int32, out *value.Vector, i int) {
 	if s.has[g] {
 		out.SetNum(i, float64(s.ms[g])/1000)
 	}

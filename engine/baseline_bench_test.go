@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"github.com/minispl/minispl/engine/internal/value"
 	"math"
 	"slices"
 	"strconv"
@@ -194,8 +195,8 @@ func mapSeedSearch(rows []map[string]string) ([]string, []map[string]string) {
 			m["Registry."+f] = g.by[i]
 		}
 		m["count"] = strconv.Itoa(g.count)
-		m["firstTime"] = FormatNumber(g.min)
-		m["lastTime"] = FormatNumber(g.max)
+		m["firstTime"] = value.FormatNumber(g.min)
+		m["lastTime"] = value.FormatNumber(g.max)
 		out = append(out, m)
 	}
 

@@ -3,7 +3,9 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -84,15 +86,15 @@ func (e *Engine) planBin(c *spl.Bin, in node) (node, error) {
 		return nil, &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("%s: wildcards are not allowed in the field: %s", c.CommandName, c.Field)}
 	}
 	n.out = append([]string(nil), in.fields()...)
-	n.src = fieldIndex(n.out, n.field)
-	if c.As != "" && fieldIndex(n.out, n.dst) < 0 {
+	n.src = slices.Index(n.out, n.field)
+	if c.As != "" && slices.Index(n.out, n.dst) < 0 {
 		n.out = append(n.out, n.dst)
 	}
 	return n, nil
 }
 
 // bucket returns the binned value of one number.
-func (n *binNode) bucket(f float64, out *Vector, r int) {
+func (n *binNode) bucket(f float64, out *value.Vector, r int) {
 	switch {
 	case n.tspan != nil:
 		ms := int64(math.Floor(f * 1000))
@@ -101,12 +103,12 @@ func (n *binNode) bucket(f float64, out *Vector, r int) {
 		out.SetNum(r, math.Floor(f/n.num)*n.num)
 	default:
 		lo := math.Floor(f/n.num) * n.num
-		out.SetStr(r, FormatNumber(lo)+"-"+FormatNumber(lo+n.num))
+		out.SetStr(r, value.FormatNumber(lo)+"-"+value.FormatNumber(lo+n.num))
 	}
 }
 
 func (n *binNode) newOperator(env *execEnv, in operator) operator {
-	var v, out Vector
+	var v, out value.Vector
 	return &streamOp{in: in, step: func(_ context.Context, b arrow.RecordBatch) (arrow.RecordBatch, bool, error) {
 		rows := int(b.NumRows())
 		if n.src < 0 {
@@ -116,7 +118,7 @@ func (n *binNode) newOperator(env *execEnv, in operator) operator {
 			}
 			v.Reset(rows)
 		} else {
-			rd, err := NewColumn(b.Column(n.src))
+			rd, err := value.NewColumn(b.Column(n.src))
 			if err != nil {
 				return nil, false, fmt.Errorf("bin %s: %w", n.field, err)
 			}
@@ -132,6 +134,6 @@ func (n *binNode) newOperator(env *execEnv, in operator) operator {
 		}
 		a := out.Build(env.mem)
 		defer a.Release()
-		return SetColumn(b, n.dst, a), false, nil
+		return value.SetColumn(b, n.dst, a), false, nil
 	}}
 }

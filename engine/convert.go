@@ -3,7 +3,9 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -101,7 +103,7 @@ func (e *Engine) planConvert(c *spl.Convert, in node) (node, error) {
 			st := convertStep{fn: f.Func, src: i, dst: i, name: cur[i]}
 			if f.As != nil {
 				st.name = substituteName(to, caps)
-				st.dst = fieldIndex(cur, st.name)
+				st.dst = slices.Index(cur, st.name)
 				if st.dst < 0 {
 					st.dst = len(cur)
 					cur = append(cur, st.name)
@@ -204,7 +206,7 @@ func (o *convertOp) convertColumn(fn string, col arrow.Array) (arrow.Array, erro
 			continue
 		}
 		if isF64 && fn == "ctime" {
-			bld.Append(strftime(epochTime(f64.Value(i), o.n.loc), o.n.format))
+			bld.Append(value.Strftime(value.EpochTime(f64.Value(i), o.n.loc), o.n.format))
 			continue
 		}
 		vals := cellValues(col, i)
@@ -231,11 +233,11 @@ func (o *convertOp) valueFunc(fn string) func(string) (string, bool) {
 		// A non-numeric value is left unchanged (uncertain in the
 		// reference; see the package doc).
 		return func(s string) (string, bool) {
-			f, ok := parseNumber(s)
+			f, ok := value.ParseNumber(s)
 			if !ok {
 				return "", false
 			}
-			return strftime(epochTime(f, o.n.loc), o.n.format), true
+			return value.Strftime(value.EpochTime(f, o.n.loc), o.n.format), true
 		}
 	case "mktime":
 		// mktime(X): the Search Reference (convert) says "Convert a human
@@ -250,7 +252,7 @@ func (o *convertOp) valueFunc(fn string) func(string) (string, bool) {
 			if !ok {
 				return "", false
 			}
-			return FormatNumber(f), true
+			return value.FormatNumber(f), true
 		}
 	case "rmcomma":
 		return func(s string) (string, bool) { return strings.ReplaceAll(s, ",", ""), true }
@@ -264,11 +266,11 @@ func (o *convertOp) valueFunc(fn string) func(string) (string, bool) {
 		return memk
 	default: // num, auto
 		return func(s string) (string, bool) {
-			if _, ok := parseNumber(s); ok {
+			if _, ok := value.ParseNumber(s); ok {
 				return s, true
 			}
-			if r, ok := parseNumber(strings.ReplaceAll(s, ",", "")); ok && strings.Contains(s, ",") {
-				return FormatNumber(r), true
+			if r, ok := value.ParseNumber(strings.ReplaceAll(s, ",", "")); ok && strings.Contains(s, ",") {
+				return value.FormatNumber(r), true
 			}
 			return rmunit(s)
 		}
@@ -279,7 +281,7 @@ func (o *convertOp) valueFunc(fn string) func(string) (string, bool) {
 func rmunit(s string) (string, bool) {
 	t := strings.TrimSpace(s)
 	for end := len(t); end > 0; end-- {
-		if looksNumeric(t[:end]) {
+		if value.LooksNumeric(t[:end]) {
 			return t[:end], true
 		}
 	}
@@ -303,13 +305,13 @@ func dur2sec(s string) (string, bool) {
 	}
 	total := days * 86400
 	for i, p := range parts {
-		v, ok := parseNumber(p)
+		v, ok := value.ParseNumber(p)
 		if !ok || v < 0 {
 			return "", false
 		}
 		total += v * math.Pow(60, float64(2-i))
 	}
-	return FormatNumber(total), true
+	return value.FormatNumber(total), true
 }
 
 // mstime converts [MM:]SS.SSS to seconds.
@@ -317,17 +319,17 @@ func mstime(s string) (string, bool) {
 	min := 0.0
 	rest := s
 	if i := strings.IndexByte(s, ':'); i >= 0 {
-		m, ok := parseNumber(s[:i])
+		m, ok := value.ParseNumber(s[:i])
 		if !ok {
 			return "", false
 		}
 		min, rest = m, s[i+1:]
 	}
-	sec, ok := parseNumber(rest)
+	sec, ok := value.ParseNumber(rest)
 	if !ok {
 		return "", false
 	}
-	return FormatNumber(min*60 + sec), true
+	return value.FormatNumber(min*60 + sec), true
 }
 
 // memk converts <number>[k|m|g] to kilobytes (no letter means KB).
@@ -344,9 +346,9 @@ func memk(s string) (string, bool) {
 			num, mult = s[:n-1], 1024*1024
 		}
 	}
-	v, ok := parseNumber(num)
+	v, ok := value.ParseNumber(num)
 	if !ok {
 		return "", false
 	}
-	return FormatNumber(v * mult), true
+	return value.FormatNumber(v * mult), true
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -75,7 +77,7 @@ func planDedup(c *spl.Dedup, in node) (node, error) {
 		if strings.Contains(f, "*") {
 			return nil, &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("dedup: wildcards are not allowed in dedup fields: %s", f)}
 		}
-		n.cols = append(n.cols, fieldIndex(fields, f))
+		n.cols = append(n.cols, slices.Index(fields, f))
 		n.names = append(n.names, splQuote(f))
 	}
 	if len(c.SortBy) == 0 {
@@ -95,7 +97,7 @@ func (n *dedupNode) newOperator(env *execEnv, in operator) operator {
 	run := 0
 	var key []byte
 	var vals []string
-	vecs := make([]Vector, len(n.cols))
+	vecs := make([]value.Vector, len(n.cols))
 	var mask []bool
 	return &streamOp{in: in, step: func(ctx context.Context, b arrow.RecordBatch) (arrow.RecordBatch, bool, error) {
 		rows := int(b.NumRows())
@@ -104,7 +106,7 @@ func (n *dedupNode) newOperator(env *execEnv, in operator) operator {
 				vecs[k].Reset(rows)
 				continue
 			}
-			rd, err := NewColumn(b.Column(c))
+			rd, err := value.NewColumn(b.Column(c))
 			if err != nil {
 				return nil, false, fmt.Errorf("dedup: %w", err)
 			}
@@ -122,7 +124,7 @@ func (n *dedupNode) newOperator(env *execEnv, in operator) operator {
 				vals = vecs[k].Values(r, vals[:0])
 				key = binary.AppendUvarint(key, uint64(len(vals)))
 				for _, v := range vals {
-					key = appendKeyPart(key, v)
+					key = value.AppendKeyPart(key, v)
 				}
 			}
 			keep := false

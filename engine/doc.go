@@ -38,20 +38,13 @@
 //
 // # Values
 //
-// Operators that compute on field values share one dynamic value model
-// (value.go). Column reads any column the engine produces or reads (utf8,
-// dictionary<int32, utf8>, int64, float64, boolean, timestamp as epoch
-// seconds, list<utf8> as multivalue) row by row without allocating: IsNull,
-// String (rendered as Splunk does, numbers via FormatNumber), Number (also
-// for strings that parse as numbers, since Splunk treats a field value "42"
-// as a number) and Values. Vector is a batch of computed values as a struct
-// of arrays (Kinds, Nums, Strs, Multi, and the decimal places of computed
-// numbers) reused across batches; a field value that parses as a number
-// is a KindNumber that keeps its text, a string literal stays a string.
-// Vector.Build makes the narrowest column: list<utf8>
-// if any row is multivalue, float64 if every value is a computed number,
-// utf8 otherwise, so one field may change type between batches; consumers
-// read through Column. SetColumn replaces a column in place or appends it.
+// Operators that compute on field values share one dynamic value model,
+// package engine/internal/value (its doc has the detail): Column reads any
+// column the engine produces or reads row by row as Splunk values, Vector
+// is a batch of computed values reused across batches, and Vector.Build
+// makes the narrowest column, so one field may change type between
+// batches; consumers read through Column. value.SetColumn replaces a
+// column in place or appends it.
 //
 // # One aggregation engine
 //

@@ -7,7 +7,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/minispl/minispl/datamodel"
 )
@@ -108,13 +107,4 @@ func build(env *execEnv, n node) operator {
 		in = build(env, c)
 	}
 	return n.newOperator(env, in)
-}
-
-// batchSchemaFields lists a batch's column names.
-func batchSchemaFields(s *arrow.Schema) []string {
-	out := make([]string, s.NumFields())
-	for i, f := range s.Fields() {
-		out[i] = f.Name
-	}
-	return out
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
 	"math"
 	"strings"
 	"time"
@@ -45,7 +46,7 @@ type evaluator interface {
 	// eval computes the node over the rows of c and returns its output,
 	// which the caller must not modify; it stays valid until the node is
 	// evaluated again.
-	eval(c *evalCtx) (*Vector, error)
+	eval(c *evalCtx) (*value.Vector, error)
 	typ() exprType
 	String() string
 }
@@ -55,23 +56,23 @@ type evaluator interface {
 type evalCtx struct {
 	n      int
 	batch  arrow.RecordBatch
-	fields []*Vector // loaded columns, by column index; nil until loaded
-	vecs   []Vector  // node outputs, by node id
-	args   [][]*Vector
+	fields []*value.Vector // loaded columns, by column index; nil until loaded
+	vecs   []value.Vector  // node outputs, by node id
+	args   [][]*value.Vector
 	now    time.Time
 	loc    *time.Location
 	// override binds a column to a given vector (mvfilter's per-value
 	// evaluation); -1 when unused.
 	override    int
-	overrideVec *Vector
+	overrideVec *value.Vector
 	// loaded lists the columns loaded for the current batch.
 	loaded []int
 	// nulls is the all-null vector of absent fields.
-	nulls *Vector
+	nulls *value.Vector
 }
 
 func newEvalCtx(nodes int, now time.Time, loc *time.Location) *evalCtx {
-	return &evalCtx{vecs: make([]Vector, nodes), args: make([][]*Vector, nodes), now: now, loc: loc, override: -1}
+	return &evalCtx{vecs: make([]value.Vector, nodes), args: make([][]*value.Vector, nodes), now: now, loc: loc, override: -1}
 }
 
 // setBatch points c at b; loaded field vectors are dropped.
@@ -79,7 +80,7 @@ func (c *evalCtx) setBatch(b arrow.RecordBatch) {
 	c.batch = b
 	c.n = int(b.NumRows())
 	if cap(c.fields) < int(b.NumCols()) {
-		c.fields = make([]*Vector, b.NumCols())
+		c.fields = make([]*value.Vector, b.NumCols())
 	}
 	c.fields = c.fields[:b.NumCols()]
 	for i := range c.fields {
@@ -92,7 +93,7 @@ func (c *evalCtx) setBatch(b arrow.RecordBatch) {
 
 // field returns column col of the batch as a Vector, loading it once per
 // batch.
-func (c *evalCtx) field(col int) (*Vector, error) {
+func (c *evalCtx) field(col int) (*value.Vector, error) {
 	if col == c.override {
 		return c.overrideVec, nil
 	}
@@ -101,11 +102,11 @@ func (c *evalCtx) field(col int) (*Vector, error) {
 	}
 	v := c.fields[col]
 	if v == nil {
-		v = &Vector{}
+		v = &value.Vector{}
 		c.fields[col] = v
 	}
 	if len(v.Kinds) != c.n || !c.isLoaded(col) {
-		rd, err := NewColumn(c.batch.Column(col))
+		rd, err := value.NewColumn(c.batch.Column(col))
 		if err != nil {
 			return nil, fmt.Errorf("field %s: %w", c.batch.Schema().Field(col).Name, err)
 		}
@@ -125,7 +126,7 @@ func (c *evalCtx) isLoaded(col int) bool {
 }
 
 // out returns node id's output vector, reset to the batch length.
-func (c *evalCtx) out(id int) *Vector {
+func (c *evalCtx) out(id int) *value.Vector {
 	v := &c.vecs[id]
 	v.Reset(c.n)
 	return v
@@ -207,13 +208,13 @@ func (c *compiler) literal(e *spl.Literal) (evaluator, error) {
 	n := &constNode{id: c.id(), text: e.String()}
 	switch e.Kind {
 	case spl.LitNumber:
-		f, ok := parseNumber(e.Text)
+		f, ok := value.ParseNumber(e.Text)
 		if !ok {
 			return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("invalid number %q", e.Text)}
 		}
-		n.kind, n.num, n.dec = KindNumber, f, textDecimals(e.Text)
+		n.kind, n.num, n.dec = value.KindNumber, f, value.TextDecimals(e.Text)
 	default:
-		n.kind, n.str = KindString, e.Text
+		n.kind, n.str = value.KindString, e.Text
 	}
 	return n, nil
 }
@@ -257,7 +258,7 @@ func (c *compiler) binary(e *spl.Binary) (evaluator, error) {
 // constNode is a literal, repeated over the batch.
 type constNode struct {
 	id   int
-	kind Kind
+	kind value.Kind
 	num  float64
 	str  string
 	dec  int8 // decimal places of a number literal ("2.50" has 2)
@@ -266,10 +267,10 @@ type constNode struct {
 
 func (n *constNode) typ() exprType  { return typeValue }
 func (n *constNode) String() string { return n.text }
-func (n *constNode) eval(c *evalCtx) (*Vector, error) {
+func (n *constNode) eval(c *evalCtx) (*value.Vector, error) {
 	out := c.out(n.id)
 	for i := range out.Kinds {
-		out.Kinds[i], out.Nums[i], out.Strs[i], out.decs[i] = n.kind, n.num, n.str, n.dec
+		out.SetRaw(i, n.kind, n.num, n.str, n.dec)
 	}
 	return out, nil
 }
@@ -289,7 +290,7 @@ func (n *fieldNode) String() string {
 	return n.name
 }
 
-func (n *fieldNode) eval(c *evalCtx) (*Vector, error) {
+func (n *fieldNode) eval(c *evalCtx) (*value.Vector, error) {
 	if n.col < 0 {
 		return c.nullVector(), nil
 	}
@@ -297,9 +298,9 @@ func (n *fieldNode) eval(c *evalCtx) (*Vector, error) {
 }
 
 // nullVector returns an all-null vector of the batch length.
-func (c *evalCtx) nullVector() *Vector {
+func (c *evalCtx) nullVector() *value.Vector {
 	if c.nulls == nil {
-		c.nulls = &Vector{}
+		c.nulls = &value.Vector{}
 	}
 	if c.nulls.Len() != c.n {
 		c.nulls.Reset(c.n)
@@ -309,7 +310,7 @@ func (c *evalCtx) nullVector() *Vector {
 
 // evalPair evaluates the two operands of a binary node over the batch and
 // returns them with the node's output vector (id).
-func (c *evalCtx) evalPair(id int, l, r evaluator) (lv, rv, out *Vector, err error) {
+func (c *evalCtx) evalPair(id int, l, r evaluator) (lv, rv, out *value.Vector, err error) {
 	if lv, err = l.eval(c); err != nil {
 		return nil, nil, nil, err
 	}
@@ -341,7 +342,7 @@ type notNode struct {
 
 func (n *notNode) typ() exprType  { return typeBool }
 func (n *notNode) String() string { return "NOT " + n.x.String() }
-func (n *notNode) eval(c *evalCtx) (*Vector, error) {
+func (n *notNode) eval(c *evalCtx) (*value.Vector, error) {
 	x, err := n.x.eval(c)
 	if err != nil {
 		return nil, err
@@ -367,7 +368,7 @@ func (n *logicNode) typ() exprType { return typeBool }
 func (n *logicNode) String() string {
 	return "(" + n.l.String() + " " + n.op.String() + " " + n.r.String() + ")"
 }
-func (n *logicNode) eval(c *evalCtx) (*Vector, error) {
+func (n *logicNode) eval(c *evalCtx) (*value.Vector, error) {
 	l, r, out, err := c.evalPair(n.id, n.l, n.r)
 	if err != nil {
 		return nil, err
@@ -419,7 +420,7 @@ type negNode struct {
 
 func (n *negNode) typ() exprType  { return typeValue }
 func (n *negNode) String() string { return "-" + n.x.String() }
-func (n *negNode) eval(c *evalCtx) (*Vector, error) {
+func (n *negNode) eval(c *evalCtx) (*value.Vector, error) {
 	x, err := n.x.eval(c)
 	if err != nil {
 		return nil, err
@@ -427,7 +428,7 @@ func (n *negNode) eval(c *evalCtx) (*Vector, error) {
 	out := c.out(n.id)
 	for i := range out.Kinds {
 		if f, ok := x.Num(i); ok {
-			out.setNumDec(i, -f, x.decimals(i))
+			out.SetNumDec(i, -f, x.Decimals(i))
 		}
 	}
 	return out, nil
@@ -436,7 +437,7 @@ func (n *negNode) eval(c *evalCtx) (*Vector, error) {
 // scalar is one single value taken out of a Vector row, or out of one value
 // of a multivalue row, for comparisons.
 type scalar struct {
-	kind Kind
+	kind value.Kind
 	num  float64
 	str  string // string form (for numbers only when text is set)
 	text bool
@@ -444,28 +445,29 @@ type scalar struct {
 
 // textScalar types one value of a multivalue like a field value.
 func textScalar(s string) scalar {
-	if f, ok := parseNumber(s); ok {
-		return scalar{kind: KindNumber, num: f, str: s, text: true}
+	if f, ok := value.ParseNumber(s); ok {
+		return scalar{kind: value.KindNumber, num: f, str: s, text: true}
 	}
-	return scalar{kind: KindString, str: s}
+	return scalar{kind: value.KindString, str: s}
 }
 
-func (v *Vector) scalar(i int) scalar {
+// scalarAt returns row i of v as a scalar (a boolean reads as its text).
+func scalarAt(v *value.Vector, i int) scalar {
 	switch v.Kinds[i] {
-	case KindNumber:
-		return scalar{kind: KindNumber, num: v.Nums[i], str: v.Strs[i], text: v.Strs[i] != ""}
-	case KindString:
-		return scalar{kind: KindString, str: v.Strs[i]}
-	case KindBool:
+	case value.KindNumber:
+		return scalar{kind: value.KindNumber, num: v.Nums[i], str: v.Strs[i], text: v.Strs[i] != ""}
+	case value.KindString:
+		return scalar{kind: value.KindString, str: v.Strs[i]}
+	case value.KindBool:
 		s, _ := v.Str(i)
-		return scalar{kind: KindString, str: s}
+		return scalar{kind: value.KindString, str: s}
 	}
-	return scalar{kind: KindNull}
+	return scalar{kind: value.KindNull}
 }
 
 func (s scalar) string() string {
-	if s.kind == KindNumber && !s.text {
-		return FormatNumber(s.num)
+	if s.kind == value.KindNumber && !s.text {
+		return value.FormatNumber(s.num)
 	}
 	return s.str
 }
@@ -474,8 +476,8 @@ func (s scalar) string() string {
 // numbers (unordered when one is NaN, see compareFloat), else byte-wise on
 // their string forms (case-sensitive; a NaN number's form is "nan").
 func compareScalars(a, b scalar) int {
-	if a.kind == KindNumber && b.kind == KindNumber {
-		return compareFloat(a.num, b.num)
+	if a.kind == value.KindNumber && b.kind == value.KindNumber {
+		return value.CompareFloat(a.num, b.num)
 	}
 	return strings.Compare(a.string(), b.string())
 }
@@ -511,21 +513,21 @@ func (n *cmpNode) typ() exprType { return typeBool }
 func (n *cmpNode) String() string {
 	return n.l.String() + n.op.String() + n.r.String()
 }
-func (n *cmpNode) eval(c *evalCtx) (*Vector, error) {
+func (n *cmpNode) eval(c *evalCtx) (*value.Vector, error) {
 	l, r, out, err := c.evalPair(n.id, n.l, n.r)
 	if err != nil {
 		return nil, err
 	}
 	for i := range out.Kinds {
 		lk, rk := l.Kinds[i], r.Kinds[i]
-		if lk == KindNull || rk == KindNull {
+		if lk == value.KindNull || rk == value.KindNull {
 			continue
 		}
-		if lk == KindNumber && rk == KindNumber {
-			out.SetBool(i, cmpResult(n.op, compareFloat(l.Nums[i], r.Nums[i])))
+		if lk == value.KindNumber && rk == value.KindNumber {
+			out.SetBool(i, cmpResult(n.op, value.CompareFloat(l.Nums[i], r.Nums[i])))
 			continue
 		}
-		if lk == KindString && rk == KindString {
+		if lk == value.KindString && rk == value.KindString {
 			out.SetBool(i, cmpResult(n.op, strings.Compare(l.Strs[i], r.Strs[i])))
 			continue
 		}
@@ -536,7 +538,7 @@ func (n *cmpNode) eval(c *evalCtx) (*Vector, error) {
 
 // anyPair reports whether test holds for any pair of values of row i of l
 // and r (each side one value, or every value of a multivalue).
-func anyPair(l, r *Vector, i int, test func(a, b scalar) bool) bool {
+func anyPair(l, r *value.Vector, i int, test func(a, b scalar) bool) bool {
 	return anyValue(l, i, func(a scalar) bool {
 		return anyValue(r, i, func(b scalar) bool { return test(a, b) })
 	})
@@ -544,9 +546,9 @@ func anyPair(l, r *Vector, i int, test func(a, b scalar) bool) bool {
 
 // anyValue reports whether test holds for a value of row i of v: the one
 // value, or any value of a multivalue.
-func anyValue(v *Vector, i int, test func(a scalar) bool) bool {
-	if v.Kinds[i] != KindMulti {
-		return test(v.scalar(i))
+func anyValue(v *value.Vector, i int, test func(a scalar) bool) bool {
+	if v.Kinds[i] != value.KindMulti {
+		return test(scalarAt(v, i))
 	}
 	for _, s := range v.Multi[i] {
 		if test(textScalar(s)) {
@@ -557,9 +559,9 @@ func anyValue(v *Vector, i int, test func(a scalar) bool) bool {
 }
 
 // valuesOf returns the values of row i as scalars.
-func valuesOf(v *Vector, i int) []scalar {
-	if v.Kinds[i] != KindMulti {
-		return []scalar{v.scalar(i)}
+func valuesOf(v *value.Vector, i int) []scalar {
+	if v.Kinds[i] != value.KindMulti {
+		return []scalar{scalarAt(v, i)}
 	}
 	out := make([]scalar, len(v.Multi[i]))
 	for j, s := range v.Multi[i] {
@@ -594,26 +596,26 @@ type arithNode struct {
 // operands' decimals, full when either is full.
 func sumDecimals(a, b int8) int8 {
 	if a < 0 || b < 0 {
-		return decFull
+		return value.DecFull
 	}
 	return max(a, b)
 }
 
 // setRounded makes row i the number f rounded to d places, or at full
 // precision in exact().
-func (n *arithNode) setRounded(out *Vector, i int, f float64, d int8) {
+func (n *arithNode) setRounded(out *value.Vector, i int, f float64, d int8) {
 	if n.exact {
 		out.SetNum(i, f)
 		return
 	}
-	out.setNumDec(i, roundPlaces(f, d), d)
+	out.SetNumDec(i, value.RoundPlaces(f, d), d)
 }
 
 func (n *arithNode) typ() exprType { return typeValue }
 func (n *arithNode) String() string {
 	return "(" + n.l.String() + " " + n.op.String() + " " + n.r.String() + ")"
 }
-func (n *arithNode) eval(c *evalCtx) (*Vector, error) {
+func (n *arithNode) eval(c *evalCtx) (*value.Vector, error) {
 	l, r, out, err := c.evalPair(n.id, n.l, n.r)
 	if err != nil {
 		return nil, err
@@ -632,9 +634,9 @@ func (n *arithNode) eval(c *evalCtx) (*Vector, error) {
 		for i := range out.Kinds {
 			lk, rk := l.Kinds[i], r.Kinds[i]
 			switch {
-			case lk == KindNumber && rk == KindNumber:
-				n.setRounded(out, i, l.Nums[i]+r.Nums[i], sumDecimals(l.decimals(i), r.decimals(i)))
-			case lk == KindNull || rk == KindNull || lk == KindNumber || rk == KindNumber:
+			case lk == value.KindNumber && rk == value.KindNumber:
+				n.setRounded(out, i, l.Nums[i]+r.Nums[i], sumDecimals(l.Decimals(i), r.Decimals(i)))
+			case lk == value.KindNull || rk == value.KindNull || lk == value.KindNumber || rk == value.KindNumber:
 			default:
 				a, _ := l.Str(i)
 				b, _ := r.Str(i)
@@ -644,15 +646,15 @@ func (n *arithNode) eval(c *evalCtx) (*Vector, error) {
 		return out, nil
 	}
 	for i := range out.Kinds {
-		if l.Kinds[i] != KindNumber || r.Kinds[i] != KindNumber {
+		if l.Kinds[i] != value.KindNumber || r.Kinds[i] != value.KindNumber {
 			continue
 		}
 		a, b := l.Nums[i], r.Nums[i]
 		switch n.op {
 		case spl.BinSub:
-			n.setRounded(out, i, a-b, sumDecimals(l.decimals(i), r.decimals(i)))
+			n.setRounded(out, i, a-b, sumDecimals(l.Decimals(i), r.Decimals(i)))
 		case spl.BinMul:
-			n.setRounded(out, i, a*b, productDecimals(a, b, l.decimals(i), r.decimals(i)))
+			n.setRounded(out, i, a*b, value.ProductDecimals(a, b, l.Decimals(i), r.Decimals(i)))
 		case spl.BinDiv:
 			if b != 0 {
 				out.SetNum(i, a/b)
@@ -696,9 +698,9 @@ func (s *literalSet) add(c *constNode) {
 	if s.strs == nil {
 		s.strs, s.nums = map[string]struct{}{}, map[float64]struct{}{}
 	}
-	if c.kind == KindNumber {
+	if c.kind == value.KindNumber {
 		s.nums[c.num] = struct{}{}
-		s.strs[FormatNumber(c.num)] = struct{}{}
+		s.strs[value.FormatNumber(c.num)] = struct{}{}
 		return
 	}
 	s.strs[c.str] = struct{}{}
@@ -712,7 +714,7 @@ func (s *literalSet) has(a scalar) bool {
 	if s.strs == nil {
 		return false
 	}
-	if a.kind == KindNumber {
+	if a.kind == value.KindNumber {
 		if _, ok := s.nums[a.num]; ok {
 			return true
 		}
@@ -748,7 +750,7 @@ func (n *inNode) typ() exprType { return typeBool }
 func (n *inNode) String() string {
 	return n.x.String() + " IN (" + strings.Join(n.members, ", ") + ")"
 }
-func (n *inNode) eval(c *evalCtx) (*Vector, error) {
+func (n *inNode) eval(c *evalCtx) (*value.Vector, error) {
 	x, err := n.x.eval(c)
 	if err != nil {
 		return nil, err
@@ -766,9 +768,9 @@ func (n *inNode) eval(c *evalCtx) (*Vector, error) {
 	eq := func(a, b scalar) bool { return compareScalars(a, b) == 0 }
 	for i := range out.Kinds {
 		switch x.Kinds[i] {
-		case KindNull:
+		case value.KindNull:
 			continue
-		case KindString:
+		case value.KindString:
 			// The common case, without building a scalar.
 			if _, ok := n.lits.strs[x.Strs[i]]; ok {
 				out.SetBool(i, true)
@@ -782,7 +784,7 @@ func (n *inNode) eval(c *evalCtx) (*Vector, error) {
 		}
 		hit := false
 		for _, v := range vals {
-			if v.Kinds[i] != KindNull && anyPair(x, v, i, eq) {
+			if v.Kinds[i] != value.KindNull && anyPair(x, v, i, eq) {
 				hit = true
 				break
 			}

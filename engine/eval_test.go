@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"github.com/minispl/minispl/engine/internal/value"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -80,8 +82,8 @@ func evalRows(t *testing.T, expr string) ([]string, error) {
 	defer mem.AssertSize(t, 0)
 	b := exprBatch(t, mem)
 	defer b.Release()
-	fields := batchSchemaFields(b.Schema())
-	c := &compiler{resolve: func(f string) int { return fieldIndex(fields, f) }}
+	fields := value.SchemaFields(b.Schema())
+	c := &compiler{resolve: func(f string) int { return slices.Index(fields, f) }}
 	ev, err := c.compile(parseExpr(t, expr))
 	if err != nil {
 		return nil, err
@@ -95,9 +97,9 @@ func evalRows(t *testing.T, expr string) ([]string, error) {
 	var out []string
 	for i := 0; i < v.Len(); i++ {
 		switch v.Kinds[i] {
-		case KindNull:
+		case value.KindNull:
 			out = append(out, "<null>")
-		case KindBool:
+		case value.KindBool:
 			if v.Nums[i] != 0 {
 				out = append(out, "T")
 			} else {
@@ -485,7 +487,7 @@ func TestRoundDecimal(t *testing.T) {
 		{-0.0049, 2, "0"}, {1e20, 2, "100000000000000000000"}, {1250, -2, "1300"},
 	}
 	for _, tc := range tests {
-		if got := FormatNumber(roundDecimal(tc.f, tc.n)); got != tc.want {
+		if got := value.FormatNumber(roundDecimal(tc.f, tc.n)); got != tc.want {
 			t.Errorf("round(%v, %d) = %s, want %s", tc.f, tc.n, got, tc.want)
 		}
 	}

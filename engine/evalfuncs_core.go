@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
 	"regexp"
 	"slices"
 	"sort"
@@ -13,11 +14,11 @@ import (
 
 // batchFn computes a function over a whole batch: a holds the argument
 // vectors (all c.n rows long) and out is reset and c.n rows long.
-type batchFn func(c *evalCtx, a []*Vector, out *Vector)
+type batchFn func(c *evalCtx, a []*value.Vector, out *value.Vector)
 
 // perRow lifts a row function to a batchFn.
-func perRow(f func(a []*Vector, i int, out *Vector)) batchFn {
-	return func(c *evalCtx, a []*Vector, out *Vector) {
+func perRow(f func(a []*value.Vector, i int, out *value.Vector)) batchFn {
+	return func(c *evalCtx, a []*value.Vector, out *value.Vector) {
 		for i := 0; i < c.n; i++ {
 			f(a, i, out)
 		}
@@ -100,7 +101,7 @@ func (n *callNode) String() string {
 	}
 	return n.name + "(" + strings.Join(as, ", ") + ")"
 }
-func (n *callNode) eval(c *evalCtx) (*Vector, error) {
+func (n *callNode) eval(c *evalCtx) (*value.Vector, error) {
 	vs := c.args[n.id][:0]
 	for _, a := range n.args {
 		v, err := a.eval(c)
@@ -223,7 +224,7 @@ func addCondFuncs(m map[string]*funcSpec) {
 	m["if"] = &funcSpec{min: 3, max: 3, cond: func(i, _ int) bool { return i == 0 },
 		build: func(fc *funcCall) (batchFn, error) {
 			fc.ret = fc.args[1].typ().merge(fc.args[2].typ())
-			return perRow(func(a []*Vector, i int, out *Vector) {
+			return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 				if b, ok := a[0].Bool(i); ok && b {
 					out.CopyRow(i, a[1], i)
 				} else {
@@ -244,7 +245,7 @@ func addCondFuncs(m map[string]*funcSpec) {
 					fc.ret = fc.ret.merge(fc.args[k].typ())
 				}
 			}
-			return perRow(func(a []*Vector, i int, out *Vector) {
+			return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 				for k := 0; k < len(a); k += 2 {
 					if b, ok := a[k].Bool(i); ok && b {
 						out.CopyRow(i, a[k+1], i)
@@ -262,7 +263,7 @@ func addCondFuncs(m map[string]*funcSpec) {
 				fc.ret = fc.ret.merge(a.typ())
 			}
 		}
-		return perRow(func(a []*Vector, i int, out *Vector) {
+		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 			for _, v := range a {
 				if !v.IsNull(i) {
 					out.CopyRow(i, v, i)
@@ -274,7 +275,7 @@ func addCondFuncs(m map[string]*funcSpec) {
 	m["coalesce"] = coalesce
 	m["ifnull"] = coalesce
 	m["nullif"] = &funcSpec{min: 2, max: 2, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(a []*Vector, i int, out *Vector) {
+		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 			if a[0].IsNull(i) {
 				return
 			}
@@ -284,28 +285,28 @@ func addCondFuncs(m map[string]*funcSpec) {
 			out.CopyRow(i, a[0], i)
 		}), nil
 	}}
-	kindTest := func(test func(v *Vector, i int) bool) *funcSpec {
+	kindTest := func(test func(v *value.Vector, i int) bool) *funcSpec {
 		return &funcSpec{min: 1, max: 1, ret: typeBool, build: func(fc *funcCall) (batchFn, error) {
-			return perRow(func(a []*Vector, i int, out *Vector) { out.SetBool(i, test(a[0], i)) }), nil
+			return perRow(func(a []*value.Vector, i int, out *value.Vector) { out.SetBool(i, test(a[0], i)) }), nil
 		}}
 	}
-	m["isnull"] = kindTest(func(v *Vector, i int) bool { return v.IsNull(i) })
-	m["isnotnull"] = kindTest(func(v *Vector, i int) bool { return !v.IsNull(i) })
-	m["isnum"] = kindTest(func(v *Vector, i int) bool { return v.Kinds[i] == KindNumber })
-	m["isstr"] = kindTest(func(v *Vector, i int) bool { return v.Kinds[i] == KindString })
-	m["isint"] = kindTest(func(v *Vector, i int) bool {
-		return v.Kinds[i] == KindNumber && v.Nums[i] == float64(int64(v.Nums[i]))
+	m["isnull"] = kindTest(func(v *value.Vector, i int) bool { return v.IsNull(i) })
+	m["isnotnull"] = kindTest(func(v *value.Vector, i int) bool { return !v.IsNull(i) })
+	m["isnum"] = kindTest(func(v *value.Vector, i int) bool { return v.Kinds[i] == value.KindNumber })
+	m["isstr"] = kindTest(func(v *value.Vector, i int) bool { return v.Kinds[i] == value.KindString })
+	m["isint"] = kindTest(func(v *value.Vector, i int) bool {
+		return v.Kinds[i] == value.KindNumber && v.Nums[i] == float64(int64(v.Nums[i]))
 	})
-	constFn := func(ret exprType, set func(out *Vector, i int)) *funcSpec {
+	constFn := func(ret exprType, set func(out *value.Vector, i int)) *funcSpec {
 		return &funcSpec{min: 0, max: 0, ret: ret, build: func(fc *funcCall) (batchFn, error) {
-			return perRow(func(_ []*Vector, i int, out *Vector) { set(out, i) }), nil
+			return perRow(func(_ []*value.Vector, i int, out *value.Vector) { set(out, i) }), nil
 		}}
 	}
-	m["true"] = constFn(typeBool, func(out *Vector, i int) { out.SetBool(i, true) })
-	m["false"] = constFn(typeBool, func(out *Vector, i int) { out.SetBool(i, false) })
-	m["null"] = constFn(typeAny, func(*Vector, int) {})
+	m["true"] = constFn(typeBool, func(out *value.Vector, i int) { out.SetBool(i, true) })
+	m["false"] = constFn(typeBool, func(out *value.Vector, i int) { out.SetBool(i, false) })
+	m["null"] = constFn(typeAny, func(*value.Vector, int) {})
 	m["typeof"] = &funcSpec{min: 1, max: 1, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(a []*Vector, i int, out *Vector) { out.SetStr(i, a[0].Kinds[i].String()) }), nil
+		return perRow(func(a []*value.Vector, i int, out *value.Vector) { out.SetStr(i, a[0].Kinds[i].String()) }), nil
 	}}
 	// in(x, v1, ...) is compiled by compiler.inList, as x IN (v1, ...).
 	m["in"] = &funcSpec{min: 2, max: -1, ret: typeBool}
@@ -314,7 +315,7 @@ func addCondFuncs(m map[string]*funcSpec) {
 			if len(fc.args)%2 != 0 {
 				return nil, fc.errorf(-1, "takes condition, message pairs; got %d arguments", len(fc.args))
 			}
-			return perRow(func(a []*Vector, i int, out *Vector) {
+			return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 				for k := 0; k < len(a); k += 2 {
 					if b, ok := a[k].Bool(i); !ok || !b {
 						out.CopyRow(i, a[k+1], i)
@@ -325,13 +326,13 @@ func addCondFuncs(m map[string]*funcSpec) {
 		}}
 	m["like"] = &funcSpec{min: 2, max: 2, ret: typeBool, build: func(fc *funcCall) (batchFn, error) {
 		n := newLikeNode(0, fc.args[0], fc.args[1], "like")
-		return func(c *evalCtx, a []*Vector, out *Vector) { n.apply(a[0], a[1], out) }, nil
+		return func(c *evalCtx, a []*value.Vector, out *value.Vector) { n.apply(a[0], a[1], out) }, nil
 	}}
 	m["match"] = &funcSpec{min: 2, max: 2, ret: typeBool, build: func(fc *funcCall) (batchFn, error) {
-		return fc.perRowRegex(1, func(a []*Vector, i int, out *Vector, r *regexp.Regexp) {
+		return fc.perRowRegex(1, func(a []*value.Vector, i int, out *value.Vector, r *regexp.Regexp) {
 			switch a[0].Kinds[i] {
-			case KindNull:
-			case KindMulti:
+			case value.KindNull:
+			case value.KindMulti:
 				hit := false
 				for _, s := range a[0].Multi[i] {
 					if r.MatchString(s) {
@@ -376,7 +377,7 @@ const (
 
 func newLikeNode(id int, x, p evaluator, op string) *likeNode {
 	n := &likeNode{id: id, x: x, p: p, op: op}
-	if k, ok := p.(*constNode); ok && k.kind == KindString {
+	if k, ok := p.(*constNode); ok && k.kind == value.KindString {
 		n.lit = true
 		n.kind, n.pat = classifyLike(k.str)
 	}
@@ -413,7 +414,7 @@ func (n *likeNode) String() string {
 	}
 	return "like(" + n.x.String() + ", " + n.p.String() + ")"
 }
-func (n *likeNode) eval(c *evalCtx) (*Vector, error) {
+func (n *likeNode) eval(c *evalCtx) (*value.Vector, error) {
 	x, p, out, err := c.evalPair(n.id, n.x, n.p)
 	if err != nil {
 		return nil, err
@@ -441,17 +442,17 @@ func (n *likeNode) test(s, p string) bool {
 	return likeMatch(s, n.pat)
 }
 
-func (n *likeNode) apply(x, p *Vector, out *Vector) {
+func (n *likeNode) apply(x, p *value.Vector, out *value.Vector) {
 	for i := range out.Kinds {
-		if x.Kinds[i] == KindNull || p.Kinds[i] == KindNull {
+		if x.Kinds[i] == value.KindNull || p.Kinds[i] == value.KindNull {
 			continue
 		}
 		pat, _ := p.Str(i)
-		if x.Kinds[i] == KindString {
+		if x.Kinds[i] == value.KindString {
 			out.SetBool(i, n.test(x.Strs[i], pat))
 			continue
 		}
-		if x.Kinds[i] == KindMulti {
+		if x.Kinds[i] == value.KindMulti {
 			hit := false
 			for _, s := range x.Multi[i] {
 				if n.test(s, pat) {
@@ -506,7 +507,7 @@ func likeMatch(s, p string) bool {
 // positioned on it), any other is compiled per row. f runs on each row
 // whose regex is known: a null or invalid per-row pattern leaves the row
 // null.
-func (fc *funcCall) perRowRegex(k int, f func(a []*Vector, i int, out *Vector, re *regexp.Regexp)) (batchFn, error) {
+func (fc *funcCall) perRowRegex(k int, f func(a []*value.Vector, i int, out *value.Vector, re *regexp.Regexp)) (batchFn, error) {
 	var lit *regexp.Regexp
 	if pat, ok := fc.literal(k); ok {
 		re, err := compileRegex(pat)
@@ -515,7 +516,7 @@ func (fc *funcCall) perRowRegex(k int, f func(a []*Vector, i int, out *Vector, r
 		}
 		lit = re
 	}
-	return perRow(func(a []*Vector, i int, out *Vector) {
+	return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 		re := lit
 		if re == nil {
 			s, ok := a[k].Str(i)

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/minispl/minispl/engine/internal/value"
 	"math"
 	"strconv"
 	"strings"
@@ -9,10 +10,10 @@ import (
 // numFunc is a one-number function; f reports false for no result (null).
 func numFunc(f func(float64) (float64, bool)) *funcSpec {
 	return &funcSpec{min: 1, max: 1, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return func(c *evalCtx, a []*Vector, out *Vector) {
+		return func(c *evalCtx, a []*value.Vector, out *value.Vector) {
 			x := a[0]
 			for i, k := range x.Kinds {
-				if k != KindNumber {
+				if k != value.KindNumber {
 					continue
 				}
 				if r, ok := f(x.Nums[i]); ok {
@@ -44,10 +45,10 @@ func addMathFuncs(m map[string]*funcSpec) {
 	// of precision"; read as 11 decimal places, 3.14159265359, carried as a
 	// number of 11 decimals for the precision of + - and *.
 	m["pi"] = &funcSpec{min: 0, max: 0, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(_ []*Vector, i int, out *Vector) { out.setNumDec(i, piSplunk, 11) }), nil
+		return perRow(func(_ []*value.Vector, i int, out *value.Vector) { out.SetNumDec(i, piSplunk, 11) }), nil
 	}}
 	m["log"] = &funcSpec{min: 1, max: 2, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(a []*Vector, i int, out *Vector) {
+		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 			x, ok := a[0].Num(i)
 			base := 10.0
 			if len(a) == 2 {
@@ -62,7 +63,7 @@ func addMathFuncs(m map[string]*funcSpec) {
 		}), nil
 	}}
 	m["pow"] = &funcSpec{min: 2, max: 2, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(a []*Vector, i int, out *Vector) {
+		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 			x, ok := a[0].Num(i)
 			y, ok2 := a[1].Num(i)
 			if ok && ok2 {
@@ -73,7 +74,7 @@ func addMathFuncs(m map[string]*funcSpec) {
 		}), nil
 	}}
 	m["round"] = &funcSpec{min: 1, max: 2, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(a []*Vector, i int, out *Vector) {
+		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 			x, ok := a[0].Num(i)
 			if !ok {
 				return
@@ -88,10 +89,10 @@ func addMathFuncs(m map[string]*funcSpec) {
 		}), nil
 	}}
 	m["min"] = &funcSpec{min: 1, max: -1, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(a []*Vector, i int, out *Vector) { minMax(a, i, out, false) }), nil
+		return perRow(func(a []*value.Vector, i int, out *value.Vector) { minMax(a, i, out, false) }), nil
 	}}
 	m["max"] = &funcSpec{min: 1, max: -1, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(a []*Vector, i int, out *Vector) { minMax(a, i, out, true) }), nil
+		return perRow(func(a []*value.Vector, i int, out *value.Vector) { minMax(a, i, out, true) }), nil
 	}}
 }
 
@@ -100,14 +101,14 @@ func addMathFuncs(m map[string]*funcSpec) {
 // number if any (else the least string, byte-wise), max the greatest string
 // if any (else the greatest number). NaN, unordered with every number, is
 // the result only when no other number is given.
-func minMax(a []*Vector, i int, out *Vector, isMax bool) {
+func minMax(a []*value.Vector, i int, out *value.Vector, isMax bool) {
 	var best scalar
 	found := false
 	better := func(x scalar) bool {
 		if !found {
 			return true
 		}
-		xn, bn := x.kind == KindNumber, best.kind == KindNumber
+		xn, bn := x.kind == value.KindNumber, best.kind == value.KindNumber
 		if xn != bn {
 			// numbers < strings
 			return xn != isMax
@@ -135,9 +136,9 @@ func minMax(a []*Vector, i int, out *Vector, isMax bool) {
 		return
 	}
 	switch {
-	case best.kind == KindNumber && best.text:
-		out.Kinds[i], out.Nums[i], out.Strs[i] = KindNumber, best.num, best.str
-	case best.kind == KindNumber:
+	case best.kind == value.KindNumber && best.text:
+		out.Kinds[i], out.Nums[i], out.Strs[i] = value.KindNumber, best.num, best.str
+	case best.kind == value.KindNumber:
 		out.SetNum(i, best.num)
 	default:
 		out.SetStr(i, best.str)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
 	"regexp"
 	"slices"
 	"strings"
@@ -13,10 +14,10 @@ import (
 // multivalue of one value everywhere.
 func addMVFuncs(m map[string]*funcSpec) {
 	m["mvcount"] = &funcSpec{min: 1, max: 1, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(a []*Vector, i int, out *Vector) {
+		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 			switch a[0].Kinds[i] {
-			case KindNull:
-			case KindMulti:
+			case value.KindNull:
+			case value.KindMulti:
 				out.SetNum(i, float64(len(a[0].Multi[i])))
 			default:
 				out.SetNum(i, 1)
@@ -24,13 +25,13 @@ func addMVFuncs(m map[string]*funcSpec) {
 		}), nil
 	}}
 	m["mvindex"] = &funcSpec{min: 2, max: 3, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(a []*Vector, i int, out *Vector) {
+		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 			if a[0].IsNull(i) {
 				return
 			}
 			vals := a[0].Values(i, nil)
 			n := len(vals)
-			at := func(v *Vector) (int, bool) {
+			at := func(v *value.Vector) (int, bool) {
 				f, ok := v.Num(i)
 				if !ok {
 					return 0, false
@@ -47,7 +48,7 @@ func addMVFuncs(m map[string]*funcSpec) {
 			}
 			if len(a) == 2 {
 				out.CopyRow(i, a[0], i)
-				if a[0].Kinds[i] == KindMulti {
+				if a[0].Kinds[i] == value.KindMulti {
 					out.SetText(i, vals[start])
 				}
 				return
@@ -56,7 +57,7 @@ func addMVFuncs(m map[string]*funcSpec) {
 			if !ok || end < start {
 				return
 			}
-			if a[0].Kinds[i] != KindMulti {
+			if a[0].Kinds[i] != value.KindMulti {
 				out.CopyRow(i, a[0], i)
 				return
 			}
@@ -64,7 +65,7 @@ func addMVFuncs(m map[string]*funcSpec) {
 		}), nil
 	}}
 	m["mvfind"] = &funcSpec{min: 2, max: 2, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return fc.perRowRegex(1, func(a []*Vector, i int, out *Vector, r *regexp.Regexp) {
+		return fc.perRowRegex(1, func(a []*value.Vector, i int, out *value.Vector, r *regexp.Regexp) {
 			for k, s := range a[0].Values(i, nil) {
 				if r.MatchString(s) {
 					out.SetNum(i, float64(k))
@@ -74,12 +75,12 @@ func addMVFuncs(m map[string]*funcSpec) {
 		})
 	}}
 	m["mvjoin"] = &funcSpec{min: 2, max: 2, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(a []*Vector, i int, out *Vector) {
+		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 			d, ok := a[1].Str(i)
 			if !ok || a[0].IsNull(i) {
 				return
 			}
-			if a[0].Kinds[i] != KindMulti {
+			if a[0].Kinds[i] != value.KindMulti {
 				s, _ := a[0].Str(i)
 				out.SetStr(i, s)
 				return
@@ -88,7 +89,7 @@ func addMVFuncs(m map[string]*funcSpec) {
 		}), nil
 	}}
 	m["mvappend"] = &funcSpec{min: 1, max: -1, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(a []*Vector, i int, out *Vector) {
+		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 			var vals []string
 			for _, v := range a {
 				vals = v.Values(i, vals)
@@ -97,8 +98,8 @@ func addMVFuncs(m map[string]*funcSpec) {
 		}), nil
 	}}
 	m["mvdedup"] = &funcSpec{min: 1, max: 1, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(a []*Vector, i int, out *Vector) {
-			if a[0].Kinds[i] != KindMulti {
+		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
+			if a[0].Kinds[i] != value.KindMulti {
 				out.CopyRow(i, a[0], i)
 				return
 			}
@@ -114,8 +115,8 @@ func addMVFuncs(m map[string]*funcSpec) {
 		}), nil
 	}}
 	m["mvsort"] = &funcSpec{min: 1, max: 1, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(a []*Vector, i int, out *Vector) {
-			if a[0].Kinds[i] != KindMulti {
+		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
+			if a[0].Kinds[i] != value.KindMulti {
 				out.CopyRow(i, a[0], i)
 				return
 			}
@@ -125,7 +126,7 @@ func addMVFuncs(m map[string]*funcSpec) {
 		}), nil
 	}}
 	m["mvzip"] = &funcSpec{min: 2, max: 3, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(a []*Vector, i int, out *Vector) {
+		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 			d := ","
 			if len(a) == 3 {
 				s, ok := a[2].Str(i)
@@ -150,12 +151,12 @@ func addMVFuncs(m map[string]*funcSpec) {
 	// split(mvappend("a;b","c"),";") is a, b, c. An empty delim gives one
 	// value per character, as the docs show for split(test,"").
 	m["split"] = &funcSpec{min: 2, max: 2, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(a []*Vector, i int, out *Vector) {
+		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 			d, ok := a[1].Str(i)
 			if !ok || a[0].IsNull(i) {
 				return
 			}
-			if a[0].Kinds[i] != KindMulti {
+			if a[0].Kinds[i] != value.KindMulti {
 				s, _ := a[0].Str(i)
 				out.SetValues(i, strings.Split(s, d))
 				return
@@ -198,7 +199,7 @@ func (c *compiler) mvfilter(e *spl.Call) (evaluator, error) {
 
 func (n *mvfilterNode) typ() exprType  { return typeValue }
 func (n *mvfilterNode) String() string { return "mvfilter(" + n.pred.String() + ")" }
-func (n *mvfilterNode) eval(c *evalCtx) (*Vector, error) {
+func (n *mvfilterNode) eval(c *evalCtx) (*value.Vector, error) {
 	if n.col < 0 {
 		return c.out(n.id), nil
 	}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/minispl/minispl/engine/internal/value"
 	"math"
 	"time"
 )
@@ -29,14 +30,14 @@ const maxRangeValues = 1_000_000
 // with the start's milliseconds.
 func mvrangeSpec() *funcSpec {
 	return &funcSpec{min: 2, max: 3, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return func(c *evalCtx, a []*Vector, out *Vector) {
+		return func(c *evalCtx, a []*value.Vector, out *value.Vector) {
 			for i := range out.Kinds {
 				start, ok := a[0].Num(i)
 				end, ok2 := a[1].Num(i)
 				if !ok || !ok2 || math.IsNaN(start) || math.IsNaN(end) {
 					continue
 				}
-				if len(a) == 3 && a[2].Kinds[i] != KindNumber {
+				if len(a) == 3 && a[2].Kinds[i] != value.KindNumber {
 					s, ok := a[2].Str(i)
 					if !ok {
 						continue
@@ -46,16 +47,16 @@ func mvrangeSpec() *funcSpec {
 					}
 					continue
 				}
-				step, d := 1.0, max(a[0].decimals(i), a[1].decimals(i))
-				if a[0].decimals(i) == decFull || a[1].decimals(i) == decFull {
-					d = decFull
+				step, d := 1.0, max(a[0].Decimals(i), a[1].Decimals(i))
+				if a[0].Decimals(i) == value.DecFull || a[1].Decimals(i) == value.DecFull {
+					d = value.DecFull
 				}
 				if len(a) == 3 {
 					if step, ok = a[2].Num(i); !ok {
 						continue
 					}
-					if sd := a[2].decimals(i); sd == decFull || d == decFull {
-						d = decFull
+					if sd := a[2].Decimals(i); sd == value.DecFull || d == value.DecFull {
+						d = value.DecFull
 					} else {
 						d = max(d, sd)
 					}
@@ -75,11 +76,11 @@ func numRange(start, end, step float64, d int8) []string {
 	}
 	vals := make([]string, 0, int(n))
 	for k := 0; k < int(n); k++ {
-		v := roundPlaces(start+float64(k)*step, d)
+		v := value.RoundPlaces(start+float64(k)*step, d)
 		if step > 0 && v >= end || step < 0 && v <= end {
 			break
 		}
-		vals = append(vals, FormatNumber(v))
+		vals = append(vals, value.FormatNumber(v))
 	}
 	return vals
 }
@@ -103,7 +104,7 @@ func spanRange(start, end float64, sp *timeSpan, loc *time.Location) []string {
 		if v >= end {
 			return vals
 		}
-		vals = append(vals, FormatNumber(v))
+		vals = append(vals, value.FormatNumber(v))
 	}
 	return nil
 }

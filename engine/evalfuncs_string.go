@@ -5,6 +5,7 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
+	"github.com/minispl/minispl/engine/internal/value"
 	"math"
 	"net/netip"
 	"net/url"
@@ -17,11 +18,11 @@ import (
 // mapStr applies f to each value of row i of v (every value of a
 // multivalue, giving a multivalue) and sets the result in out; a value for
 // which f reports false is dropped.
-func mapStr(v *Vector, i int, out *Vector, f func(string) (string, bool)) {
+func mapStr(v *value.Vector, i int, out *value.Vector, f func(string) (string, bool)) {
 	switch v.Kinds[i] {
-	case KindNull:
+	case value.KindNull:
 		return
-	case KindMulti:
+	case value.KindMulti:
 		vals := make([]string, 0, len(v.Multi[i]))
 		for _, s := range v.Multi[i] {
 			if r, ok := f(s); ok {
@@ -29,7 +30,7 @@ func mapStr(v *Vector, i int, out *Vector, f func(string) (string, bool)) {
 			}
 		}
 		out.SetValues(i, vals)
-		if out.Kinds[i] == KindNumber {
+		if out.Kinds[i] == value.KindNumber {
 			out.SetStr(i, vals[0])
 		}
 	default:
@@ -43,7 +44,7 @@ func mapStr(v *Vector, i int, out *Vector, f func(string) (string, bool)) {
 // strFunc is a one-string-argument function applied value by value.
 func strFunc(f func(string) string) *funcSpec {
 	return &funcSpec{min: 1, max: 1, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(a []*Vector, i int, out *Vector) {
+		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 			mapStr(a[0], i, out, func(s string) (string, bool) { return f(s), true })
 		}), nil
 	}}
@@ -53,7 +54,7 @@ func strFunc(f func(string) string) *funcSpec {
 // and tab).
 func trimFunc(f func(s, cut string) string) *funcSpec {
 	return &funcSpec{min: 1, max: 2, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(a []*Vector, i int, out *Vector) {
+		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 			cut := " \t"
 			if len(a) == 2 {
 				c, ok := a[1].Str(i)
@@ -86,14 +87,14 @@ func addStringFuncs(m map[string]*funcSpec) {
 	m["sha1"] = hash(func(b []byte) []byte { h := sha1.Sum(b); return h[:] })
 	m["sha256"] = hash(func(b []byte) []byte { h := sha256.Sum256(b); return h[:] })
 	m["len"] = &funcSpec{min: 1, max: 1, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(a []*Vector, i int, out *Vector) {
+		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 			if s, ok := a[0].Str(i); ok {
 				out.SetNum(i, float64(utf8.RuneCountInString(s)))
 			}
 		}), nil
 	}}
 	m["substr"] = &funcSpec{min: 2, max: 3, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(a []*Vector, i int, out *Vector) {
+		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 			s, ok := a[0].Str(i)
 			start, ok2 := a[1].Num(i)
 			if !ok || !ok2 {
@@ -111,7 +112,7 @@ func addStringFuncs(m map[string]*funcSpec) {
 		}), nil
 	}}
 	m["replace"] = &funcSpec{min: 3, max: 3, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return fc.perRowRegex(1, func(a []*Vector, i int, out *Vector, r *regexp.Regexp) {
+		return fc.perRowRegex(1, func(a []*value.Vector, i int, out *value.Vector, r *regexp.Regexp) {
 			repl, ok := a[2].Str(i)
 			if !ok {
 				return
@@ -213,19 +214,19 @@ func buildTostring(fc *funcCall) (batchFn, error) {
 			return nil, fc.errorf(1, "unknown format %q (want hex, commas, duration or binary)", f)
 		}
 	}
-	return perRow(func(a []*Vector, i int, out *Vector) {
+	return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 		v := a[0]
 		switch v.Kinds[i] {
-		case KindNull:
+		case value.KindNull:
 			return
-		case KindBool:
+		case value.KindBool:
 			if v.Nums[i] != 0 {
 				out.SetStr(i, "True")
 			} else {
 				out.SetStr(i, "False")
 			}
 			return
-		case KindNumber:
+		case value.KindNumber:
 		default:
 			s, _ := v.Str(i)
 			out.SetStr(i, s)
@@ -261,7 +262,7 @@ func buildTostring(fc *funcCall) (batchFn, error) {
 
 // commas renders f with thousands separators in its integer part.
 func commas(f float64) string {
-	s := FormatNumber(f)
+	s := value.FormatNumber(f)
 	if strings.ContainsAny(s, "einf") {
 		return s
 	}
@@ -324,7 +325,7 @@ func buildTonumber(fc *funcCall) (batchFn, error) {
 			return nil, fc.errorf(0, "%q is not a number in base %d", s, base)
 		}
 	}
-	return perRow(func(a []*Vector, i int, out *Vector) {
+	return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 		b := base
 		if len(a) == 2 {
 			f, ok := a[1].Num(i)
@@ -333,7 +334,7 @@ func buildTonumber(fc *funcCall) (batchFn, error) {
 			}
 			b = int(f)
 		}
-		if a[0].Kinds[i] == KindNumber && b == 10 {
+		if a[0].Kinds[i] == value.KindNumber && b == 10 {
 			out.SetNum(i, a[0].Nums[i])
 			return
 		}
@@ -349,7 +350,7 @@ func buildTonumber(fc *funcCall) (batchFn, error) {
 
 func toNumber(s string, base int) (float64, bool) {
 	if base == 10 {
-		return parseNumber(s)
+		return value.ParseNumber(s)
 	}
 	t := s
 	neg := false
@@ -386,7 +387,7 @@ func buildCidrmatch(fc *funcCall) (batchFn, error) {
 		}
 		lit = &p
 	}
-	return perRow(func(a []*Vector, i int, out *Vector) {
+	return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 		var p netip.Prefix
 		if lit != nil {
 			p = *lit

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/minispl/minispl/engine/internal/value"
 	"math"
 	"strconv"
 	"strings"
@@ -11,7 +12,7 @@ import (
 
 func addTimeFuncs(m map[string]*funcSpec) {
 	m["now"] = &funcSpec{min: 0, max: 0, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return func(c *evalCtx, _ []*Vector, out *Vector) {
+		return func(c *evalCtx, _ []*value.Vector, out *value.Vector) {
 			now := float64(c.now.Unix())
 			for i := range out.Kinds {
 				out.SetNum(i, now)
@@ -19,25 +20,25 @@ func addTimeFuncs(m map[string]*funcSpec) {
 		}, nil
 	}}
 	m["time"] = &funcSpec{min: 0, max: 0, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return func(c *evalCtx, _ []*Vector, out *Vector) {
+		return func(c *evalCtx, _ []*value.Vector, out *value.Vector) {
 			for i := range out.Kinds {
 				out.SetNum(i, float64(time.Now().UnixMicro())/1e6)
 			}
 		}, nil
 	}}
 	m["strftime"] = &funcSpec{min: 2, max: 2, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return func(c *evalCtx, a []*Vector, out *Vector) {
+		return func(c *evalCtx, a []*value.Vector, out *value.Vector) {
 			for i := range out.Kinds {
 				t, ok := a[0].Num(i)
 				f, ok2 := a[1].Str(i)
 				if ok && ok2 {
-					out.SetStr(i, strftime(epochTime(t, c.loc), f))
+					out.SetStr(i, value.Strftime(value.EpochTime(t, c.loc), f))
 				}
 			}
 		}, nil
 	}}
 	m["strptime"] = &funcSpec{min: 2, max: 2, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return func(c *evalCtx, a []*Vector, out *Vector) {
+		return func(c *evalCtx, a []*value.Vector, out *value.Vector) {
 			for i := range out.Kinds {
 				s, ok := a[0].Str(i)
 				f, ok2 := a[1].Str(i)
@@ -64,7 +65,7 @@ func buildRelativeTime(fc *funcCall) (batchFn, error) {
 			return nil, fc.errorf(1, "%v", err)
 		}
 	}
-	return func(c *evalCtx, a []*Vector, out *Vector) {
+	return func(c *evalCtx, a []*value.Vector, out *value.Vector) {
 		for i := range out.Kinds {
 			t, ok := a[0].Num(i)
 			spec, ok2 := a[1].Str(i)

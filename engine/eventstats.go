@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"github.com/minispl/minispl/engine/internal/value"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/minispl/minispl/spl"
@@ -27,7 +28,7 @@ func (n *statsNode) newEventstatsOperator(env *execEnv, in operator) operator {
 		// Results once per group, then copied to the rows.
 		res := run.results()
 		var out []arrow.RecordBatch
-		var v Vector
+		var v value.Vector
 		row := 0
 		for _, b := range st.batches {
 			rows := int(b.NumRows())
@@ -40,7 +41,7 @@ func (n *statsNode) newEventstatsOperator(env *execEnv, in operator) operator {
 					}
 				}
 				col := v.Build(env.mem)
-				next := SetColumn(cur, a.name, col)
+				next := value.SetColumn(cur, a.name, col)
 				col.Release()
 				cur.Release()
 				cur = next

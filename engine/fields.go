@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -51,7 +52,7 @@ func planFields(c *spl.Fields, in node) (node, error) {
 	n.shown = "+ " + strings.Join(pats, " ")
 	listed := expandFieldList(c.Fields, present, false)
 	for _, f := range present {
-		if (f == "_time" || f == "_raw") && fieldIndex(listed, f) < 0 {
+		if (f == "_time" || f == "_raw") && slices.Index(listed, f) < 0 {
 			n.out = append(n.out, f)
 		}
 	}

@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -50,7 +52,7 @@ func planFillnull(c *spl.Fillnull, in node) (node, error) {
 		return n, nil
 	}
 	for _, f := range c.Fields {
-		i := fieldIndex(n.out, f)
+		i := slices.Index(n.out, f)
 		if i < 0 {
 			i = len(n.out)
 			n.out = append(n.out, f)
@@ -72,12 +74,12 @@ func containsInt(xs []int, x int) bool {
 }
 
 func (n *fillnullNode) newOperator(env *execEnv, in operator) operator {
-	var v Vector
+	var v value.Vector
 	return &streamOp{in: in, step: func(_ context.Context, b arrow.RecordBatch) (arrow.RecordBatch, bool, error) {
 		rows := int(b.NumRows())
 		cols := make([]arrow.Array, len(n.out))
 		for i, name := range n.out {
-			a := ColumnByName(b, name)
+			a := value.ColumnByName(b, name)
 			if !containsInt(n.cols, i) {
 				a.Retain()
 				cols[i] = a
@@ -91,7 +93,7 @@ func (n *fillnullNode) newOperator(env *execEnv, in operator) operator {
 					cols[i] = a
 					continue
 				}
-				rd, err := NewColumn(a)
+				rd, err := value.NewColumn(a)
 				if err != nil {
 					releaseAll(cols)
 					return nil, false, fmt.Errorf("fillnull %s: %w", name, err)

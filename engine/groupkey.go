@@ -2,6 +2,7 @@ package engine
 
 import (
 	"cmp"
+	"github.com/minispl/minispl/engine/internal/value"
 	"hash/maphash"
 	"math/bits"
 	"slices"
@@ -160,7 +161,7 @@ func (k *keyCol) ranks() ([]int32, int) {
 		nums := make([]float64, n)
 		isNum := make([]bool, n)
 		for i, s := range k.strs {
-			nums[i], isNum[i] = parseNumber(s)
+			nums[i], isNum[i] = value.ParseNumber(s)
 		}
 		compare = func(x, y int32) int {
 			if isNum[x] && isNum[y] {

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -67,7 +68,7 @@ func planHead(c *spl.Head, in node) (node, error) {
 	}
 	if c.Expr != nil {
 		fields := in.fields()
-		comp := &compiler{resolve: func(f string) int { return fieldIndex(fields, f) }}
+		comp := &compiler{resolve: func(f string) int { return slices.Index(fields, f) }}
 		ev, err := comp.compileBool(c.Expr, "head's condition")
 		if err != nil {
 			return nil, err

@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -91,7 +93,7 @@ func (e *Engine) planJoin(c *spl.Join, in node, pl *Plan) (node, error) {
 	n.keys = c.Fields
 	if len(n.keys) == 0 {
 		for _, f := range in.fields() {
-			if fieldIndex(sub.fields(), f) >= 0 {
+			if slices.Index(sub.fields(), f) >= 0 {
 				n.keys = append(n.keys, f)
 			}
 		}
@@ -101,15 +103,15 @@ func (e *Engine) planJoin(c *spl.Join, in node, pl *Plan) (node, error) {
 		}
 	}
 	for _, k := range n.keys {
-		if fieldIndex(in.fields(), k) < 0 {
+		if slices.Index(in.fields(), k) < 0 {
 			pl.warn(fmt.Sprintf("join field %s is not a field of the search: no row will join", k))
-		} else if fieldIndex(sub.fields(), k) < 0 {
+		} else if slices.Index(sub.fields(), k) < 0 {
 			pl.warn(fmt.Sprintf("join field %s is not a field of the subsearch: no row will join", k))
 		}
 	}
 	n.out = append([]string(nil), in.fields()...)
 	for _, f := range sub.fields() {
-		if fieldIndex(n.out, f) < 0 {
+		if slices.Index(n.out, f) < 0 {
 			n.out = append(n.out, f)
 		}
 	}
@@ -138,7 +140,7 @@ func (n *joinNode) run(env *execEnv, left, right *rowStore) ([]arrow.RecordBatch
 	keyCols := func(s *rowStore) []int {
 		cols := make([]int, len(n.keys))
 		for i, k := range n.keys {
-			cols[i] = fieldIndex(s.fields, k)
+			cols[i] = slices.Index(s.fields, k)
 		}
 		return cols
 	}
@@ -158,7 +160,7 @@ func (n *joinNode) run(env *execEnv, left, right *rowStore) ([]arrow.RecordBatch
 			if !ok {
 				return key, false, nil
 			}
-			key = appendKeyPart(key, str)
+			key = value.AppendKeyPart(key, str)
 		}
 		return key, true, nil
 	}
@@ -205,17 +207,17 @@ func (n *joinNode) run(env *execEnv, left, right *rowStore) ([]arrow.RecordBatch
 	type src struct{ l, r int }
 	srcs := make([]src, len(n.out))
 	for i, f := range n.out {
-		srcs[i] = src{fieldIndex(left.fields, f), fieldIndex(right.fields, f)}
+		srcs[i] = src{slices.Index(left.fields, f), slices.Index(right.fields, f)}
 	}
 	var out []arrow.RecordBatch
-	var tmp Vector
+	var tmp value.Vector
 	for start := 0; start < len(pairs); start += env.batchSize {
 		part := pairs[start:min(start+env.batchSize, len(pairs))]
 		cols := make([]arrow.Array, len(n.out))
 		for c, s := range srcs {
 			tmp.Reset(len(part))
 			for k, p := range part {
-				var lv, rv *Vector
+				var lv, rv *value.Vector
 				var err error
 				if s.l >= 0 {
 					if lv, err = left.vec(int(p.l.b), s.l); err != nil {

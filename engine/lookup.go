@@ -3,7 +3,9 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -100,7 +102,7 @@ func (e *Engine) planLookup(c *spl.Lookup, in node) (node, error) {
 	n.out = append([]string(nil), in.fields()...)
 	for _, o := range n.outs {
 		outs = append(outs, asText(t.columns[o.col], o.field))
-		if fieldIndex(n.out, o.field) < 0 {
+		if slices.Index(n.out, o.field) < 0 {
 			n.out = append(n.out, o.field)
 		}
 	}
@@ -116,7 +118,7 @@ func (e *Engine) planLookup(c *spl.Lookup, in node) (node, error) {
 // resolveLookupField returns the table column of f and the event field it
 // is matched against or written to (f.As, else the column's name).
 func resolveLookupField(c *spl.Lookup, t *lookupTable, f spl.LookupField) (col int, local string, err error) {
-	col = fieldIndex(t.columns, f.Field)
+	col = slices.Index(t.columns, f.Field)
 	if col < 0 {
 		return 0, "", &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("lookup %s has no column %q (columns: %s)", c.Table, f.Field, strings.Join(t.columns, ", "))}
 	}
@@ -170,9 +172,9 @@ func (t *lookupTable) settings() string {
 }
 
 func (n *lookupNode) newOperator(env *execEnv, in operator) operator {
-	readers := make([]*Column, len(n.inputs))
+	readers := make([]*value.Column, len(n.inputs))
 	vals := make([]string, len(n.inputs))
-	outVecs := make([]Vector, len(n.outs))
+	outVecs := make([]value.Vector, len(n.outs))
 	var matched []int32
 	var key []byte
 	var mv []string
@@ -180,8 +182,8 @@ func (n *lookupNode) newOperator(env *execEnv, in operator) operator {
 		rows := int(b.NumRows())
 		for k, f := range n.inputs {
 			readers[k] = nil
-			if a := ColumnByName(b, f); a != nil {
-				c, err := NewColumn(a)
+			if a := value.ColumnByName(b, f); a != nil {
+				c, err := value.NewColumn(a)
 				if err != nil {
 					return nil, false, fmt.Errorf("lookup %s: field %s: %w", n.t.name, f, err)
 				}
@@ -194,8 +196,8 @@ func (n *lookupNode) newOperator(env *execEnv, in operator) operator {
 			v := &outVecs[k]
 			v.Reset(rows)
 			if n.outNew {
-				if a := ColumnByName(b, o.field); a != nil {
-					c, err := NewColumn(a)
+				if a := value.ColumnByName(b, o.field); a != nil {
+					c, err := value.NewColumn(a)
 					if err != nil {
 						return nil, false, fmt.Errorf("lookup %s: field %s: %w", n.t.name, o.field, err)
 					}
@@ -242,7 +244,7 @@ func (n *lookupNode) newOperator(env *execEnv, in operator) operator {
 				cols[i] = outVecs[k].Build(env.mem)
 				continue
 			}
-			if a := ColumnByName(b, name); a != nil {
+			if a := value.ColumnByName(b, name); a != nil {
 				a.Retain()
 				cols[i] = a
 			} else {
@@ -304,7 +306,7 @@ func (e *Engine) planInputlookup(c *spl.Inputlookup) (node, error) {
 		n.display += fmt.Sprintf(" max=%d", n.max)
 	}
 	if c.Where != nil {
-		pc := &predCompiler{mode: modeResults, resolve: func(f string) int { return fieldIndex(t.columns, f) }}
+		pc := &predCompiler{mode: modeResults, resolve: func(f string) int { return slices.Index(t.columns, f) }}
 		w, err := pc.compile(c.Where)
 		if err != nil {
 			return nil, err

@@ -4,11 +4,13 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
 	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -297,7 +299,7 @@ func (t *lookupTable) load(kinds map[string]matchKind) error {
 	for name, k := range kinds {
 		// A match_type naming a column the file lacks is ignored, as
 		// Splunk does (four ESCU definitions have one).
-		if i := fieldIndex(header, name); i >= 0 {
+		if i := slices.Index(header, name); i >= 0 {
 			t.kinds[i] = k
 		}
 	}
@@ -390,7 +392,7 @@ func (m *matcher) appendKey(key []byte, s string) []byte {
 	if !m.t.caseSensitive {
 		s = strings.ToLower(s)
 	}
-	return appendKeyPart(key, s)
+	return value.AppendKeyPart(key, s)
 }
 
 // match appends to dst the rows matching vals (one value per input), in
@@ -446,7 +448,7 @@ rows:
 // walk.
 func compileLookupGlob(pattern string, caseSensitive bool) func(string) bool {
 	if !caseSensitive {
-		return compileGlob(pattern).match
+		return value.CompileGlob(pattern).Match
 	}
 	parts := strings.Split(pattern, "*")
 	if len(parts) == 1 {

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
 	"regexp"
 	"strings"
 
@@ -122,15 +123,15 @@ func (n *makemvNode) split(dst []string, s string) []string {
 }
 
 func (n *makemvNode) newOperator(env *execEnv, in operator) operator {
-	var out Vector
+	var out value.Vector
 	var vals []string
 	return &streamOp{in: in, step: func(_ context.Context, b arrow.RecordBatch) (arrow.RecordBatch, bool, error) {
-		a := ColumnByName(b, n.field)
+		a := value.ColumnByName(b, n.field)
 		if a == nil {
 			b.Retain()
 			return b, false, nil
 		}
-		rd, err := NewColumn(a)
+		rd, err := value.NewColumn(a)
 		if err != nil {
 			return nil, false, fmt.Errorf("makemv %s: %w", n.field, err)
 		}
@@ -153,6 +154,6 @@ func (n *makemvNode) newOperator(env *execEnv, in operator) operator {
 		}
 		col := out.Build(env.mem)
 		defer col.Release()
-		return SetColumn(b, n.field, col), false, nil
+		return value.SetColumn(b, n.field, col), false, nil
 	}}
 }

@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
+	"slices"
 	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -42,7 +44,7 @@ func planMvexpand(c *spl.Mvexpand, in node) (node, error) {
 		}
 		n.limit = k
 	}
-	n.col = fieldIndex(in.fields(), c.Field)
+	n.col = slices.Index(in.fields(), c.Field)
 	return n, nil
 }
 
@@ -78,7 +80,7 @@ func (n *mvexpandNode) newOperator(env *execEnv, in operator) operator {
 			return nil, false, nil
 		}
 		cols := make([]arrow.Array, len(fields))
-		var tmp Vector
+		var tmp value.Vector
 		for c := range fields {
 			tmp.Reset(len(src))
 			if c == n.col {

@@ -1,20 +1,11 @@
 package engine
 
 import (
-	"encoding/binary"
 	"fmt"
 	"strings"
 
 	"github.com/minispl/minispl/spl"
 )
-
-// appendKeyPart appends s to a composite key of several strings, prefixed
-// by its length, so that two different tuples never make the same key (a
-// separator byte would not do: values may hold any byte, NUL included).
-func appendKeyPart(key []byte, s string) []byte {
-	key = binary.AppendUvarint(key, uint64(len(s)))
-	return append(key, s...)
-}
 
 // parseBool reads a Splunk boolean option value: t, true, 1, yes, y or f,
 // false, 0, no, n, case-insensitively; ok is false for anything else.

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/minispl/minispl/engine/internal/value"
 	"testing"
 )
 
@@ -10,7 +11,7 @@ func TestAppendKeyPart(t *testing.T) {
 	key := func(parts ...string) string {
 		var k []byte
 		for _, p := range parts {
-			k = appendKeyPart(k, p)
+			k = value.AppendKeyPart(k, p)
 		}
 		return string(k)
 	}

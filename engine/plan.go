@@ -224,13 +224,3 @@ func leftmostTerm(e spl.SearchExpr) *spl.SearchTerm {
 	})
 	return t
 }
-
-// fieldIndex returns the position of name in fields, or -1.
-func fieldIndex(fields []string, name string) int {
-	for i, f := range fields {
-		if f == name {
-			return i
-		}
-	}
-	return -1
-}

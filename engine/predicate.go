@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
 	"net/netip"
 	"strings"
 
@@ -80,7 +81,7 @@ type leaf struct {
 	// globs); set holds the wildcard-free ones, folded by foldKey, when
 	// there are at least two, so that a value is tested against all of
 	// them with one hash lookup. A literal alone stays a glob.
-	globs []*glob
+	globs []*value.Glob
 	set   map[string]struct{}
 	// cidrs are the patterns that are CIDR subnets (search command only):
 	// a value that is an IP address in one of them matches.
@@ -103,15 +104,15 @@ func (l *leaf) testStr(s string) bool {
 			return true
 		}
 		for _, g := range l.globs {
-			if g.match(s) {
+			if g.Match(s) {
 				return true
 			}
 		}
 		return len(l.cidrs) > 0 && l.inSubnet(s)
 	}
 	if l.isNum {
-		if f, ok := parseNumber(s); ok {
-			return l.order(compareFloat(f, l.num))
+		if f, ok := value.ParseNumber(s); ok {
+			return l.order(value.CompareFloat(f, l.num))
 		}
 	}
 	return l.order(strings.Compare(s, l.value))
@@ -120,12 +121,12 @@ func (l *leaf) testStr(s string) bool {
 // inSet reports whether s equals a member of l.set under case folding.
 // It does not allocate for values up to 256 bytes.
 func (l *leaf) inSet(s string) bool {
-	if isFolded(s) {
+	if value.IsFolded(s) {
 		_, ok := l.set[s]
 		return ok
 	}
 	var buf [256]byte
-	_, ok := l.set[string(foldKey(buf[:0], s))]
+	_, ok := l.set[string(value.FoldKey(buf[:0], s))]
 	return ok
 }
 
@@ -158,20 +159,20 @@ func (l *leaf) setPatterns(patterns []string, cidr bool) {
 			}
 		}
 		if strings.Contains(p, "*") {
-			l.globs = append(l.globs, compileGlob(p))
+			l.globs = append(l.globs, value.CompileGlob(p))
 		} else {
 			lits = append(lits, p)
 		}
 	}
 	if len(lits) < 2 {
 		for _, p := range lits {
-			l.globs = append(l.globs, compileGlob(p))
+			l.globs = append(l.globs, value.CompileGlob(p))
 		}
 		return
 	}
 	l.set = make(map[string]struct{}, len(lits))
 	for _, p := range lits {
-		l.set[string(foldKey(nil, p))] = struct{}{}
+		l.set[string(value.FoldKey(nil, p))] = struct{}{}
 	}
 }
 
@@ -180,9 +181,9 @@ func (l *leaf) setPatterns(patterns []string, cidr bool) {
 // number and lexicographically otherwise.
 func (l *leaf) testNum(f float64) bool {
 	if l.cmp != "" && l.isNum {
-		return l.order(compareFloat(f, l.num))
+		return l.order(value.CompareFloat(f, l.num))
 	}
-	return l.testStr(FormatNumber(f))
+	return l.testStr(value.FormatNumber(f))
 }
 
 // order applies l's ordering to the result of a comparison (see
@@ -198,28 +199,6 @@ func (l *leaf) order(c int) bool {
 	default:
 		return c == 0 || c == 1
 	}
-}
-
-// unordered is compareFloat's result when a side is NaN.
-const unordered = 2
-
-// compareFloat compares two numbers: -1, 0 or 1, or unordered when either
-// is NaN. NaN, which arithmetic can produce (inf - inf) and a float64
-// column can hold, follows IEEE 754 as Go's comparisons do: it equals no
-// number, itself included, and is neither less nor greater than any, so
-// = < <= > >= are false and != is true. The IN hash sets agree (a NaN key
-// matches no member). Callers test the result with == against -1, 0 and
-// 1 (cmpResult, leaf.order), never with < 0 or > 0.
-func compareFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	case a == b:
-		return 0
-	}
-	return unordered
 }
 
 // leafState caches a leaf's per-dictionary-entry results across batches
@@ -284,7 +263,7 @@ func (l *leaf) eval(st *evalState, b arrow.RecordBatch, out []bool) error {
 			out[i] = c.IsValid(i) && l.testNum(v) == pos
 		}
 	case *array.Timestamp:
-		toMs := timestampToMs(c.DataType().(*arrow.TimestampType).Unit)
+		toMs := value.TimestampToMs(c.DataType().(*arrow.TimestampType).Unit)
 		for i, v := range c.TimestampValues() {
 			out[i] = c.IsValid(i) && l.testNum(float64(toMs(int64(v)))/1000) == pos
 		}
@@ -311,27 +290,6 @@ func (l *leaf) eval(st *evalState, b arrow.RecordBatch, out []bool) error {
 		return fmt.Errorf("field %s: cannot match values of type %s", l.field, col.DataType())
 	}
 	return nil
-}
-
-// timestampToMs returns a converter from a timestamp unit to milliseconds.
-func timestampToMs(u arrow.TimeUnit) func(int64) int64 {
-	switch u {
-	case arrow.Second:
-		return func(v int64) int64 { return v * 1000 }
-	case arrow.Microsecond:
-		return func(v int64) int64 { return floorDiv(v, 1000) }
-	case arrow.Nanosecond:
-		return func(v int64) int64 { return floorDiv(v, 1000000) }
-	}
-	return func(v int64) int64 { return v }
-}
-
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if (a%b != 0) && ((a < 0) != (b < 0)) {
-		q--
-	}
-	return q
 }
 
 // evalState is the per-execution mutable state of a compiled pred: the
@@ -426,7 +384,7 @@ func (c *predCompiler) compile(e spl.SearchExpr) (pred, error) {
 		case spl.OpLt, spl.OpLe, spl.OpGt, spl.OpGe:
 			l.cmp = e.Op
 			l.value = e.Value.Text
-			l.num, l.isNum = parseNumber(e.Value.Text)
+			l.num, l.isNum = value.ParseNumber(e.Value.Text)
 		default:
 			return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("unknown comparison operator %q", e.Op)}
 		}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
 	"math"
 	"strings"
 	"testing"
@@ -19,10 +20,10 @@ func TestFoldKeyAgreesWithGlob(t *testing.T) {
 		"日本", "日本語", "Ǆ", "ǅ", "ǆ", "Σ", "σ", "ς", "\xff", "\ufffd", "a\x00b", "A\x00B",
 	}
 	for _, p := range words {
-		g := compileGlob(p)
+		g := value.CompileGlob(p)
 		for _, v := range words {
-			want := g.match(v)
-			got := string(foldKey(nil, p)) == string(foldKey(nil, v))
+			want := g.Match(v)
+			got := string(value.FoldKey(nil, p)) == string(value.FoldKey(nil, v))
 			if got != want {
 				t.Errorf("pattern %q value %q: foldKey equal = %v, glob match = %v", p, v, got, want)
 			}
@@ -31,8 +32,8 @@ func TestFoldKeyAgreesWithGlob(t *testing.T) {
 	for _, s := range words {
 		// isFolded may say no to a folded non-ASCII text, never yes to
 		// an unfolded one.
-		if isFolded(s) && string(foldKey(nil, s)) != s {
-			t.Errorf("isFolded(%q), but foldKey = %q", s, foldKey(nil, s))
+		if value.IsFolded(s) && string(value.FoldKey(nil, s)) != s {
+			t.Errorf("isFolded(%q), but foldKey = %q", s, value.FoldKey(nil, s))
 		}
 	}
 }
@@ -62,7 +63,7 @@ func TestLeafSetPatterns(t *testing.T) {
 			for _, v := range values {
 				want := false
 				for _, p := range tc.patterns {
-					want = want || compileGlob(p).match(v)
+					want = want || value.CompileGlob(p).Match(v)
 				}
 				if got := l.testStr(v); got != want {
 					t.Errorf("%q IN %q = %v, want %v", v, tc.patterns, got, want)
@@ -194,10 +195,10 @@ func TestCompareFloatNaN(t *testing.T) {
 		want int
 	}{
 		{1, 2, -1}, {2, 1, 1}, {2, 2, 0}, {math.Inf(-1), math.Inf(1), -1},
-		{nan, 1, unordered}, {1, nan, unordered}, {nan, nan, unordered}, {nan, math.Inf(1), unordered},
+		{nan, 1, value.Unordered}, {1, nan, value.Unordered}, {nan, nan, value.Unordered}, {nan, math.Inf(1), value.Unordered},
 	}
 	for _, tc := range floats {
-		if got := compareFloat(tc.a, tc.b); got != tc.want {
+		if got := value.CompareFloat(tc.a, tc.b); got != tc.want {
 			t.Errorf("compareFloat(%v, %v) = %d, want %d", tc.a, tc.b, got, tc.want)
 		}
 	}
@@ -213,24 +214,24 @@ func TestCompareFloatNaN(t *testing.T) {
 		if !l.testNum(5) == (o.op == spl.OpLe || o.op == spl.OpGe) {
 			t.Errorf("search 5 %s 5 = %v", o.op, l.testNum(5))
 		}
-		if cmpResult(o.eval, compareFloat(nan, 5)) || cmpResult(o.eval, compareFloat(5, nan)) {
+		if cmpResult(o.eval, value.CompareFloat(nan, 5)) || cmpResult(o.eval, value.CompareFloat(5, nan)) {
 			t.Errorf("eval NaN %s 5 or 5 %s NaN is true, want false", o.eval, o.eval)
 		}
 	}
-	if cmpResult(spl.BinEq, compareFloat(nan, nan)) || !cmpResult(spl.BinNe, compareFloat(nan, nan)) {
+	if cmpResult(spl.BinEq, value.CompareFloat(nan, nan)) || !cmpResult(spl.BinNe, value.CompareFloat(nan, nan)) {
 		t.Error("eval NaN = NaN must be false and NaN != NaN true")
 	}
 	// A number literal is never NaN (parseNumber refuses "nan"); a string
 	// member "nan" matches NaN by its text, as = does.
 	var s literalSet
 	for _, f := range []float64{0, 1, math.Inf(1)} {
-		s.add(&constNode{kind: KindNumber, num: f})
+		s.add(&constNode{kind: value.KindNumber, num: f})
 	}
-	if s.has(scalar{kind: KindNumber, num: nan}) {
+	if s.has(scalar{kind: value.KindNumber, num: nan}) {
 		t.Error("IN set: NaN matched a number member")
 	}
-	s.add(&constNode{kind: KindString, str: "nan"})
-	if !s.has(scalar{kind: KindNumber, num: nan}) || compareScalars(scalar{kind: KindNumber, num: nan}, scalar{kind: KindString, str: "nan"}) != 0 {
+	s.add(&constNode{kind: value.KindString, str: "nan"})
+	if !s.has(scalar{kind: value.KindNumber, num: nan}) || compareScalars(scalar{kind: value.KindNumber, num: nan}, scalar{kind: value.KindString, str: "nan"}) != 0 {
 		t.Error(`IN set and =: NaN must match the string "nan" by its text`)
 	}
 }

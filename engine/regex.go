@@ -3,7 +3,9 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
 	"regexp"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/minispl/minispl/spl"
@@ -47,12 +49,12 @@ func planRegex(c *spl.Regex, in node) (node, error) {
 		return nil, &spl.Error{Pos: c.Regex.Pos, Msg: "regex: " + err.Error()}
 	}
 	n.re = re
-	n.col = fieldIndex(in.fields(), n.field)
+	n.col = slices.Index(in.fields(), n.field)
 	return n, nil
 }
 
 func (n *regexNode) newOperator(env *execEnv, in operator) operator {
-	var v Vector
+	var v value.Vector
 	var mask []bool
 	var vals []string
 	return &streamOp{in: in, step: func(ctx context.Context, b arrow.RecordBatch) (arrow.RecordBatch, bool, error) {
@@ -60,7 +62,7 @@ func (n *regexNode) newOperator(env *execEnv, in operator) operator {
 		if n.col < 0 {
 			v.Reset(rows)
 		} else {
-			rd, err := NewColumn(b.Column(n.col))
+			rd, err := value.NewColumn(b.Column(n.col))
 			if err != nil {
 				return nil, false, fmt.Errorf("regex %s: %w", n.field, err)
 			}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/minispl/minispl/engine/internal/value"
 	"sort"
 	"strconv"
 
@@ -67,12 +68,12 @@ func cellValues(a arrow.Array, i int) []string {
 	case *array.Int64:
 		return []string{strconv.FormatInt(c.Value(i), 10)}
 	case *array.Float64:
-		return []string{FormatNumber(c.Value(i))}
+		return []string{value.FormatNumber(c.Value(i))}
 	case *array.Boolean:
 		return []string{strconv.FormatBool(c.Value(i))}
 	case *array.Timestamp:
-		toMs := timestampToMs(c.DataType().(*arrow.TimestampType).Unit)
-		return []string{FormatNumber(float64(toMs(int64(c.Value(i)))) / 1000)}
+		toMs := value.TimestampToMs(c.DataType().(*arrow.TimestampType).Unit)
+		return []string{value.FormatNumber(float64(toMs(int64(c.Value(i)))) / 1000)}
 	case *array.List:
 		start, end := c.ValueOffsets(i)
 		if start == end {

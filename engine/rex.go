@@ -3,7 +3,9 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -87,7 +89,7 @@ func planRex(c *spl.Rex, in node) (node, error) {
 		}
 	}
 	n.out = append([]string(nil), in.fields()...)
-	n.src = fieldIndex(n.out, n.field)
+	n.src = slices.Index(n.out, n.field)
 	if sed {
 		e, err := parseSed(c.Regex.Text)
 		if err != nil {
@@ -105,7 +107,7 @@ func planRex(c *spl.Rex, in node) (node, error) {
 		if name == "" {
 			continue
 		}
-		col := fieldIndex(n.out, name)
+		col := slices.Index(n.out, name)
 		if col < 0 {
 			col = len(n.out)
 			n.out = append(n.out, name)
@@ -211,8 +213,8 @@ func (e *sedEdit) apply(s string) string {
 }
 
 func (n *rexNode) newOperator(env *execEnv, in operator) operator {
-	var src Vector
-	outs := make([]Vector, len(n.groups))
+	var src value.Vector
+	outs := make([]value.Vector, len(n.groups))
 	var caps [][]string
 	var vals []string
 	return &streamOp{in: in, step: func(_ context.Context, b arrow.RecordBatch) (arrow.RecordBatch, bool, error) {
@@ -224,14 +226,14 @@ func (n *rexNode) newOperator(env *execEnv, in operator) operator {
 			}
 			src.Reset(rows)
 		} else {
-			rd, err := NewColumn(b.Column(n.src))
+			rd, err := value.NewColumn(b.Column(n.src))
 			if err != nil {
 				return nil, false, fmt.Errorf("rex %s: %w", n.field, err)
 			}
 			rd.Load(&src)
 		}
 		if n.sed != nil {
-			var out Vector
+			var out value.Vector
 			out.Reset(rows)
 			for r := 0; r < rows; r++ {
 				vals = src.Values(r, vals[:0])
@@ -246,12 +248,12 @@ func (n *rexNode) newOperator(env *execEnv, in operator) operator {
 			}
 			a := out.Build(env.mem)
 			defer a.Release()
-			return SetColumn(b, n.field, a), false, nil
+			return value.SetColumn(b, n.field, a), false, nil
 		}
 		// Start from the current values of the target fields.
 		for g, grp := range n.groups {
 			if grp.col < len(n.in.fields()) {
-				rd, err := NewColumn(b.Column(grp.col))
+				rd, err := value.NewColumn(b.Column(grp.col))
 				if err != nil {
 					return nil, false, fmt.Errorf("rex %s: %w", grp.name, err)
 				}
@@ -304,7 +306,7 @@ func (n *rexNode) newOperator(env *execEnv, in operator) operator {
 		cur.Retain()
 		for g, grp := range n.groups {
 			a := outs[g].Build(env.mem)
-			next := SetColumn(cur, grp.name, a)
+			next := value.SetColumn(cur, grp.name, a)
 			a.Release()
 			cur.Release()
 			cur = next

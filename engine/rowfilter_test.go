@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"github.com/minispl/minispl/engine/internal/value"
 	"slices"
 	"strings"
 	"testing"
@@ -18,7 +19,7 @@ import (
 func TestMaskBatch(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	var v Vector
+	var v value.Vector
 	v.Reset(4)
 	for i, s := range []string{"a", "b", "c", "d"} {
 		v.SetStr(i, s)

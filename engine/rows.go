@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
 	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -31,7 +32,7 @@ type rowRef struct {
 type rowStore struct {
 	fields  []string
 	batches []arrow.RecordBatch
-	vecs    [][]*Vector // [batch][column], loaded on first use
+	vecs    [][]*value.Vector // [batch][column], loaded on first use
 }
 
 func newRowStore(fields []string) *rowStore { return &rowStore{fields: fields} }
@@ -39,7 +40,7 @@ func newRowStore(fields []string) *rowStore { return &rowStore{fields: fields} }
 // add keeps b (the store takes over the caller's reference).
 func (s *rowStore) add(b arrow.RecordBatch) {
 	s.batches = append(s.batches, b)
-	s.vecs = append(s.vecs, make([]*Vector, len(s.fields)))
+	s.vecs = append(s.vecs, make([]*value.Vector, len(s.fields)))
 }
 
 // rows returns the number of rows held.
@@ -53,18 +54,18 @@ func (s *rowStore) rows() int {
 
 // vec returns column col of batch bi as a Vector (loaded once). A column
 // that the batch lacks reads as null.
-func (s *rowStore) vec(bi, col int) (*Vector, error) {
+func (s *rowStore) vec(bi, col int) (*value.Vector, error) {
 	v := s.vecs[bi][col]
 	if v != nil {
 		return v, nil
 	}
-	v = &Vector{}
+	v = &value.Vector{}
 	b := s.batches[bi]
-	a := ColumnByName(b, s.fields[col])
+	a := value.ColumnByName(b, s.fields[col])
 	if a == nil {
 		v.Reset(int(b.NumRows()))
 	} else {
-		c, err := NewColumn(a)
+		c, err := value.NewColumn(a)
 		if err != nil {
 			return nil, fmt.Errorf("field %s: %w", s.fields[col], err)
 		}
@@ -86,7 +87,7 @@ func (s *rowStore) release() {
 // order, with the store's fields.
 func (s *rowStore) emit(mem memory.Allocator, refs []rowRef, size int) ([]arrow.RecordBatch, error) {
 	var out []arrow.RecordBatch
-	var tmp Vector
+	var tmp value.Vector
 	for start := 0; start < len(refs); start += size {
 		part := refs[start:min(start+size, len(refs))]
 		cols := make([]arrow.Array, len(s.fields))
@@ -171,7 +172,7 @@ func (q *batchQueue) release() {
 func projectBatch(mem memory.Allocator, b arrow.RecordBatch, names []string) arrow.RecordBatch {
 	cols := make([]arrow.Array, len(names))
 	for i, n := range names {
-		if a := ColumnByName(b, n); a != nil {
+		if a := value.ColumnByName(b, n); a != nil {
 			a.Retain()
 			cols[i] = a
 		} else {

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/minispl/minispl/spl"
@@ -42,7 +43,7 @@ func (e *Engine) planSearch(s *spl.Search, in node, pl *Plan) (node, error) {
 // searchCompiler returns the predicate compiler of the search command over
 // rows with the given fields.
 func searchCompiler(fields []string) *predCompiler {
-	return &predCompiler{mode: modeResults, resolve: func(f string) int { return fieldIndex(fields, f) }}
+	return &predCompiler{mode: modeResults, resolve: func(f string) int { return slices.Index(fields, f) }}
 }
 
 // newOperator filters each batch through the compiled expression. When the

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -98,7 +99,7 @@ func resolveSortKeys(ks []spl.SortKey, fields []string, pos spl.Span) ([]sortKey
 		if strings.Contains(k.Field, "*") {
 			return nil, "", &spl.Error{Pos: pos, Msg: fmt.Sprintf("sort: wildcards are not allowed in sort fields: %s", k.Field)}
 		}
-		out = append(out, sortKey{col: fieldIndex(fields, k.Field), desc: k.Desc, fn: k.Func})
+		out = append(out, sortKey{col: slices.Index(fields, k.Field), desc: k.Desc, fn: k.Func})
 		s := "+"
 		if k.Desc {
 			s = "-"
@@ -121,7 +122,7 @@ type sortVal struct {
 	ip   netip.Addr
 }
 
-func makeSortVal(v *Vector, i int, fn string) sortVal {
+func makeSortVal(v *value.Vector, i int, fn string) sortVal {
 	s, ok := v.Str(i)
 	if !ok {
 		return sortVal{rank: 3}
@@ -129,16 +130,16 @@ func makeSortVal(v *Vector, i int, fn string) sortVal {
 	if fn == "str" {
 		return sortVal{rank: 2, str: s}
 	}
-	if fn != "num" && v.Kinds[i] != KindNumber {
+	if fn != "num" && v.Kinds[i] != value.KindNumber {
 		if a, err := netip.ParseAddr(s); err == nil {
 			return sortVal{rank: 0, ip: a}
 		}
 	}
-	if f, ok := v.Num(i); ok && v.Kinds[i] != KindMulti {
+	if f, ok := v.Num(i); ok && v.Kinds[i] != value.KindMulti {
 		return sortVal{rank: 1, num: f}
 	}
-	if v.Kinds[i] == KindMulti {
-		if f, ok := parseNumber(s); ok {
+	if v.Kinds[i] == value.KindMulti {
+		if f, ok := value.ParseNumber(s); ok {
 			return sortVal{rank: 1, num: f}
 		}
 	}

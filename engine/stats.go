@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
 	"math"
 	"slices"
 	"strings"
@@ -103,8 +104,8 @@ func planStatsCommon(cmd string, opts []spl.Option, aggs []spl.StatsAgg, by []st
 		return nil, &spl.Error{Pos: pos, Msg: cmd + " needs at least one function, e.g. count"}
 	}
 	fields := in.fields()
-	n := &statsNode{in: in, events: events, timeCol: fieldIndex(fields, "_time")}
-	comp := &compiler{resolve: func(f string) int { return fieldIndex(fields, f) }}
+	n := &statsNode{in: in, events: events, timeCol: slices.Index(fields, "_time")}
+	comp := &compiler{resolve: func(f string) int { return slices.Index(fields, f) }}
 	isBy := map[string]bool{}
 	for _, b := range by {
 		isBy[b] = true
@@ -142,7 +143,7 @@ func planStatsCommon(cmd string, opts []spl.Option, aggs []spl.StatsAgg, by []st
 			}
 			continue
 		default:
-			f.col = fieldIndex(fields, a.Field)
+			f.col = slices.Index(fields, a.Field)
 		}
 		written := a.Text
 		if written == "" {
@@ -164,12 +165,12 @@ func planStatsCommon(cmd string, opts []spl.Option, aggs []spl.StatsAgg, by []st
 			return nil, &spl.Error{Pos: pos, Msg: fmt.Sprintf("%s: wildcards are not allowed in BY fields: %s", cmd, b)}
 		}
 		n.by = append(n.by, b)
-		n.byCols = append(n.byCols, fieldIndex(fields, b))
+		n.byCols = append(n.byCols, slices.Index(fields, b))
 	}
 	if events {
 		n.out = append([]string(nil), fields...)
 		for _, a := range n.aggs {
-			if fieldIndex(n.out, a.name) < 0 {
+			if slices.Index(n.out, a.name) < 0 {
 				n.out = append(n.out, a.name)
 			}
 		}
@@ -227,9 +228,9 @@ type statsRun struct {
 	readers []*argReader // per function; nil for a bare or conditional count
 	states  []aggState
 	ec      *evalCtx
-	byVecs  []Vector
-	argVecs []Vector
-	tVec    Vector
+	byVecs  []value.Vector
+	argVecs []value.Vector
+	tVec    value.Vector
 	batch   aggBatch
 	needT   bool
 	// Pairs of (row, group) of the current batch.
@@ -244,7 +245,7 @@ type statsRun struct {
 }
 
 func newStatsRun(n *statsNode, env *execEnv) *statsRun {
-	r := &statsRun{n: n, byVecs: make([]Vector, len(n.byCols)), argVecs: make([]Vector, len(n.aggs)),
+	r := &statsRun{n: n, byVecs: make([]value.Vector, len(n.byCols)), argVecs: make([]value.Vector, len(n.aggs)),
 		tuple: make([]int32, len(n.byCols)), vals: make([][]int32, len(n.byCols))}
 	for _, b := range n.by {
 		kc := newKeyCol()
@@ -271,12 +272,12 @@ func newStatsRun(n *statsNode, env *execEnv) *statsRun {
 }
 
 // loadCol loads column col of b into v (all null when col < 0).
-func loadCol(b arrow.RecordBatch, col int, v *Vector) error {
+func loadCol(b arrow.RecordBatch, col int, v *value.Vector) error {
 	if col < 0 {
 		v.Reset(int(b.NumRows()))
 		return nil
 	}
-	rd, err := NewColumn(b.Column(col))
+	rd, err := value.NewColumn(b.Column(col))
 	if err != nil {
 		return fmt.Errorf("field %s: %w", b.Schema().Field(col).Name, err)
 	}
@@ -297,7 +298,7 @@ func (s *statsRun) consume(b arrow.RecordBatch) error {
 		s.ec.setBatch(b)
 	}
 	for k, a := range n.aggs {
-		var v *Vector
+		var v *value.Vector
 		switch {
 		case a.eval != nil:
 			var err error
@@ -357,9 +358,9 @@ func (s *statsRun) rowGroups(j int) int32 {
 	multi := false
 	for k := range s.keys {
 		switch s.byVecs[k].Kinds[j] {
-		case KindNull:
+		case value.KindNull:
 			return -1
-		case KindMulti:
+		case value.KindMulti:
 			multi = true
 		}
 	}
@@ -402,8 +403,8 @@ func (s *statsRun) rowGroups(j int) int32 {
 }
 
 // results returns each function's result per group, indexed by group id.
-func (s *statsRun) results() []Vector {
-	res := make([]Vector, len(s.states))
+func (s *statsRun) results() []value.Vector {
+	res := make([]value.Vector, len(s.states))
 	for k, st := range s.states {
 		res[k].Reset(s.groups.len())
 		for g := range s.groups.len() {
@@ -443,7 +444,7 @@ func (n *statsNode) newOperator(env *execEnv, in operator) operator {
 		}
 		ord := run.groups.order()
 		var out []arrow.RecordBatch
-		var v Vector
+		var v value.Vector
 		for start := 0; start < len(ord); start += env.batchSize {
 			part := ord[start:min(start+env.batchSize, len(ord))]
 			var cols []arrow.Array

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -104,7 +105,7 @@ func (e *Engine) planAppend(c *spl.Append, in node, pl *Plan) (node, error) {
 	}
 	out := append([]string(nil), in.fields()...)
 	for _, f := range sub.fields() {
-		if fieldIndex(out, f) < 0 {
+		if slices.Index(out, f) < 0 {
 			out = append(out, f)
 		}
 	}

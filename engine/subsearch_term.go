@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -203,16 +204,16 @@ func formatRows(fields []string, batches []arrow.RecordBatch) (spl.SearchExpr, e
 	var in []spl.Value
 	inField, inOK := "", true
 	for _, b := range batches {
-		cols := make([]*Column, len(fields))
+		cols := make([]*value.Column, len(fields))
 		for j, f := range fields {
 			if strings.HasPrefix(f, "_") {
 				continue
 			}
-			a := ColumnByName(b, f)
+			a := value.ColumnByName(b, f)
 			if a == nil {
 				continue
 			}
-			c, err := NewColumn(a)
+			c, err := value.NewColumn(a)
 			if err != nil {
 				return nil, fmt.Errorf("field %s: %w", f, err)
 			}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -50,7 +51,7 @@ func expandFieldList(pats []spl.Value, present []string, keepAbsent bool) []stri
 	}
 	for _, p := range pats {
 		if !strings.Contains(p.Text, "*") {
-			if keepAbsent || fieldIndex(present, p.Text) >= 0 {
+			if keepAbsent || slices.Index(present, p.Text) >= 0 {
 				add(p.Text)
 			}
 			continue

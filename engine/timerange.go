@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
 	"strings"
 	"time"
 
@@ -119,7 +120,7 @@ func (r timeRange) filterTime(b arrow.RecordBatch, col int, sel []int32) ([]int3
 	if !ok {
 		return nil, fmt.Errorf("_time column has type %s, want timestamp", b.Column(col).DataType())
 	}
-	toMs := timestampToMs(ts.DataType().(*arrow.TimestampType).Unit)
+	toMs := value.TimestampToMs(ts.DataType().(*arrow.TimestampType).Unit)
 	lo, hi := int64(minInt64), int64(maxInt64)
 	if !r.earliest.IsZero() {
 		// A bound with a sub-millisecond part: rows at the same

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
 	"io"
 	"regexp"
 	"strconv"
@@ -413,17 +414,17 @@ func parseSpan(s string) (*timeSpan, error) {
 func (sp *timeSpan) bucket(ms int64) int64 {
 	switch {
 	case sp.ms > 0:
-		return floorDiv(ms, sp.ms) * sp.ms
+		return value.FloorDiv(ms, sp.ms) * sp.ms
 	case sp.days > 0:
 		t := time.UnixMilli(ms).In(sp.loc)
 		y, mo, d := t.Date()
-		day := floorDiv(time.Date(y, mo, d, 0, 0, 0, 0, time.UTC).Unix(), 86400)
-		day = floorDiv(day, int64(sp.days)) * int64(sp.days)
+		day := value.FloorDiv(time.Date(y, mo, d, 0, 0, 0, 0, time.UTC).Unix(), 86400)
+		day = value.FloorDiv(day, int64(sp.days)) * int64(sp.days)
 		return time.Date(1970, 1, 1+int(day), 0, 0, 0, 0, sp.loc).UnixMilli()
 	default:
 		t := time.UnixMilli(ms).In(sp.loc)
 		idx := int64(t.Year())*12 + int64(t.Month()) - 1
-		idx = floorDiv(idx, int64(sp.months)) * int64(sp.months)
+		idx = value.FloorDiv(idx, int64(sp.months)) * int64(sp.months)
 		return time.Date(int(idx/12), time.Month(idx%12+1), 1, 0, 0, 0, 0, sp.loc).UnixMilli()
 	}
 }

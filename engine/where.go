@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,7 +31,7 @@ func (n *whereNode) describe() string { return "Where " + n.pred.String() }
 // boolean: `where f` for a value f is a plan error, as in Splunk.
 func (e *Engine) planWhere(w *spl.Where, in node) (node, error) {
 	fields := in.fields()
-	c := &compiler{resolve: func(f string) int { return fieldIndex(fields, f) }}
+	c := &compiler{resolve: func(f string) int { return slices.Index(fields, f) }}
 	if w.Expr == nil {
 		return nil, &spl.Error{Pos: w.Pos, Msg: "where needs an expression"}
 	}
@@ -56,7 +58,7 @@ func (n *whereNode) newOperator(env *execEnv, in operator) operator {
 		mask = mask[:rows]
 		for i := range mask {
 			t, ok := v.Bool(i)
-			mask[i] = ok && t && v.Kinds[i] == KindBool
+			mask[i] = ok && t && v.Kinds[i] == value.KindBool
 		}
 		out, err := maskBatch(ctx, env.mem, b, mask)
 		if err != nil {
@@ -98,7 +100,7 @@ func (n *evalNode) describe() string {
 // the assignments before it. A boolean expression cannot be assigned.
 func (e *Engine) planEval(ev *spl.Eval, in node) (node, error) {
 	cur := append([]string(nil), in.fields()...)
-	c := &compiler{resolve: func(f string) int { return fieldIndex(cur, f) }}
+	c := &compiler{resolve: func(f string) int { return slices.Index(cur, f) }}
 	n := &evalNode{in: in, loc: e.opt.Location}
 	if len(ev.Assignments) == 0 {
 		return nil, &spl.Error{Pos: ev.Pos, Msg: "eval needs at least one field=expression"}
@@ -115,7 +117,7 @@ func (e *Engine) planEval(ev *spl.Eval, in node) (node, error) {
 			return nil, &spl.Error{Pos: ev.Pos, Msg: "eval: missing field name before ="}
 		}
 		n.assigns = append(n.assigns, evalAssign{field: a.Field, expr: x})
-		if fieldIndex(cur, a.Field) < 0 {
+		if slices.Index(cur, a.Field) < 0 {
 			cur = append(cur, a.Field)
 		}
 	}
@@ -140,7 +142,7 @@ func (n *evalNode) newOperator(env *execEnv, in operator) operator {
 				return nil, false, fmt.Errorf("eval %s: %w", a.field, err)
 			}
 			col := v.Build(env.mem)
-			next := SetColumn(cur, a.field, col)
+			next := value.SetColumn(cur, a.field, col)
 			col.Release()
 			if cur != b {
 				cur.Release()

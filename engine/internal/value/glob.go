@@ -1,4 +1,4 @@
-package engine
+package value
 
 import (
 	"strings"
@@ -19,15 +19,15 @@ const (
 	globGeneral                  // anything else, e.g. "a*b*c"
 )
 
-// glob is a compiled SPL value pattern: a whole-value, case-insensitive
-// match in which '*' stands for any run of characters (including none) and
+// Glob is a compiled SPL value pattern: a whole-value, case-insensitive
+// Match in which '*' stands for any run of characters (including none) and
 // every other character, backslash included, is literal.
 //
 // Matching folds ASCII letters byte by byte without allocating. When the
 // pattern or the value holds a non-ASCII byte, the match falls back to a
 // rune-wise comparison under Unicode simple case folding (so "É" matches
 // "é" and the Kelvin sign matches "k"), which allocates.
-type glob struct {
+type Glob struct {
 	pattern string
 	kind    globKind
 	// segs are the lower-cased (ASCII) literal pieces between stars; for
@@ -42,10 +42,10 @@ type glob struct {
 	folded []rune
 }
 
-// compileGlob compiles pattern once; the result is immutable and safe for
+// CompileGlob compiles pattern once; the result is immutable and safe for
 // concurrent use.
-func compileGlob(pattern string) *glob {
-	g := &glob{pattern: pattern, ascii: isASCII(pattern)}
+func CompileGlob(pattern string) *Glob {
+	g := &Glob{pattern: pattern, ascii: isASCII(pattern)}
 	parts := strings.Split(pattern, "*")
 	literal := len(parts) == 1
 	if !literal {
@@ -82,10 +82,10 @@ func compileGlob(pattern string) *glob {
 }
 
 // String returns the pattern as written (after escape processing).
-func (g *glob) String() string { return g.pattern }
+func (g *Glob) String() string { return g.pattern }
 
-// match reports whether the whole of s matches the pattern.
-func (g *glob) match(s string) bool {
+// Match reports whether the whole of s matches the pattern.
+func (g *Glob) Match(s string) bool {
 	if g.kind == globAny {
 		return true
 	}
@@ -133,7 +133,7 @@ func (g *glob) match(s string) bool {
 
 // folded0 returns the folded pattern, computing it for ASCII patterns that
 // meet a non-ASCII value (rare, so not cached to keep glob immutable).
-func (g *glob) folded0() []rune {
+func (g *Glob) folded0() []rune {
 	if g.folded != nil {
 		return g.folded
 	}
@@ -245,14 +245,14 @@ func matchFolded(p, s []rune) bool {
 	return i == len(p)
 }
 
-// foldKey appends to dst the case-folded form of s: two strings are equal
+// FoldKey appends to dst the case-folded form of s: two strings are equal
 // under the case folding of glob (ASCII letters; Unicode simple folding
 // elsewhere) exactly when their foldKeys are equal, so a literal pattern
 // matches s when foldKey(pattern) == foldKey(s). ASCII text is lower-cased
 // byte by byte; other runes are mapped to the smallest rune of their
 // folding orbit, and then to lower case when that is an ASCII letter (so
 // the Kelvin sign folds to "k", as "K" does).
-func foldKey(dst []byte, s string) []byte {
+func FoldKey(dst []byte, s string) []byte {
 	if isASCII(s) {
 		for i := 0; i < len(s); i++ {
 			dst = append(dst, lowerByte(s[i]))
@@ -269,9 +269,9 @@ func foldKey(dst []byte, s string) []byte {
 	return dst
 }
 
-// isFolded reports whether s is its own foldKey: ASCII without upper-case
+// IsFolded reports whether s is its own foldKey: ASCII without upper-case
 // letters.
-func isFolded(s string) bool {
+func IsFolded(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
 			return false

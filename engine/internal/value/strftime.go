@@ -1,4 +1,4 @@
-package engine
+package value
 
 import (
 	"fmt"
@@ -8,14 +8,14 @@ import (
 	"time"
 )
 
-// epochTime converts epoch seconds (with a fraction) to a time in loc,
+// EpochTime converts epoch seconds (with a fraction) to a time in loc,
 // flooring to whole milliseconds.
-func epochTime(sec float64, loc *time.Location) time.Time {
+func EpochTime(sec float64, loc *time.Location) time.Time {
 	ms := int64(math.Floor(sec*1000 + 1e-6))
 	return time.UnixMilli(ms).In(loc)
 }
 
-// strftime formats t with Splunk's time format variables (spl-semantics
+// Strftime formats t with Splunk's time format variables (spl-semantics
 // §4.3): %Y %y %m %d %e %H %k %I %p %M %S %F %T %D %R %s %j %b %B %a %A %Z
 // %z %:z %Ez %Q/%3Q/%6Q/%9Q %N/%3N/%6N/%9N %c %+ %f and %%. Any other
 // sequence is copied as written. %S is the floored second; %Q and %N show
@@ -31,7 +31,7 @@ func epochTime(sec float64, loc *time.Location) time.Time {
 // space-padded: "Thu Jul  4 09:30:00 2019"), %+ the same with %Z before the
 // year (date(1)'s default), and %f six digits, the microseconds of a time
 // that keeps milliseconds (.547 is 547000).
-func strftime(t time.Time, format string) string {
+func Strftime(t time.Time, format string) string {
 	var b strings.Builder
 	for i := 0; i < len(format); i++ {
 		c := format[i]
@@ -99,19 +99,19 @@ func strftime(t time.Time, format string) string {
 		case 'S':
 			fmt.Fprintf(&b, "%02d", t.Second())
 		case 'c':
-			b.WriteString(strftime(t, "%a %b %e %H:%M:%S %Y"))
+			b.WriteString(Strftime(t, "%a %b %e %H:%M:%S %Y"))
 		case '+':
-			b.WriteString(strftime(t, "%a %b %e %H:%M:%S %Z %Y"))
+			b.WriteString(Strftime(t, "%a %b %e %H:%M:%S %Z %Y"))
 		case 'f':
 			b.WriteString(fraction(t, 6))
 		case 'F':
-			b.WriteString(strftime(t, "%Y-%m-%d"))
+			b.WriteString(Strftime(t, "%Y-%m-%d"))
 		case 'T':
-			b.WriteString(strftime(t, "%H:%M:%S"))
+			b.WriteString(Strftime(t, "%H:%M:%S"))
 		case 'D':
-			b.WriteString(strftime(t, "%m/%d/%y"))
+			b.WriteString(Strftime(t, "%m/%d/%y"))
 		case 'R':
-			b.WriteString(strftime(t, "%H:%M"))
+			b.WriteString(Strftime(t, "%H:%M"))
 		case 's':
 			b.WriteString(strconv.FormatInt(t.Unix(), 10))
 		case 'j':

@@ -1,4 +1,4 @@
-package engine
+package value
 
 import (
 	"testing"
@@ -17,7 +17,7 @@ func TestStrftime(t *testing.T) {
 		want   string
 	}{
 		{"%Y-%m-%dT%H:%M:%S", time.UTC, "2024-09-30T14:05:09"},
-		{defaultTimeformat, time.UTC, "09/30/2024 14:05:09"},
+		{"%m/%d/%Y %H:%M:%S", time.UTC, "09/30/2024 14:05:09"}, // convert's default timeformat
 		{"%F %T", time.UTC, "2024-09-30 14:05:09"},
 		{"%s", time.UTC, "1727705109"},
 		{"%Q|%3Q|%6Q|%N|%3N", time.UTC, "547|547|547000|547000000|547"},
@@ -34,15 +34,15 @@ func TestStrftime(t *testing.T) {
 		{"%S.%f", time.UTC, "09.547000"},
 	}
 	for _, tc := range tests {
-		if got := strftime(epochTime(epoch, tc.loc), tc.format); got != tc.want {
+		if got := Strftime(EpochTime(epoch, tc.loc), tc.format); got != tc.want {
 			t.Errorf("strftime(%q) = %q, want %q", tc.format, got, tc.want)
 		}
 	}
 	// Seconds are floored, also before the epoch.
-	if got := strftime(epochTime(-0.5, time.UTC), "%Y-%m-%dT%H:%M:%S"); got != "1969-12-31T23:59:59" {
+	if got := Strftime(EpochTime(-0.5, time.UTC), "%Y-%m-%dT%H:%M:%S"); got != "1969-12-31T23:59:59" {
 		t.Errorf("floor before epoch: %q", got)
 	}
-	if got := strftime(epochTime(59.999, time.UTC), "%M:%S"); got != "00:59" {
+	if got := Strftime(EpochTime(59.999, time.UTC), "%M:%S"); got != "00:59" {
 		t.Errorf("floor: %q", got)
 	}
 }

@@ -1,4 +1,4 @@
-package engine
+package value
 
 import (
 	"math"
@@ -29,13 +29,13 @@ func FormatNumber(f float64) string {
 	return strconv.FormatFloat(f, 'g', -1, 64)
 }
 
-// parseNumber reports whether s is a plain decimal number as Splunk
+// ParseNumber reports whether s is a plain decimal number as Splunk
 // recognises one in comparisons and numeric aggregates: an optional sign,
 // digits with an optional fraction (at least one digit in all), and an
 // optional exponent. Surrounding spaces, hexadecimal, "inf", "nan" and digit
 // separators are not numbers.
-func parseNumber(s string) (float64, bool) {
-	if !looksNumeric(s) {
+func ParseNumber(s string) (float64, bool) {
+	if !LooksNumeric(s) {
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(s, 64)
@@ -50,8 +50,8 @@ func parseNumber(s string) (float64, bool) {
 	return f, true
 }
 
-// looksNumeric is the syntax check of parseNumber, done without allocation.
-func looksNumeric(s string) bool {
+// LooksNumeric is the syntax check of parseNumber, done without allocation.
+func LooksNumeric(s string) bool {
 	i := 0
 	if i < len(s) && (s[i] == '+' || s[i] == '-') {
 		i++
@@ -88,11 +88,11 @@ func looksNumeric(s string) bool {
 	return i == len(s)
 }
 
-// textDecimals returns the decimal places of the number text s (which
-// parseNumber accepts): the digits after the point less the exponent,
+// TextDecimals returns the decimal places of the number text s (which
+// ParseNumber accepts): the digits after the point less the exponent,
 // never below 0 ("2.50" has 2, "1.5e-3" has 4, "1.5e3" has 0), or decFull
 // when that is more than maxDecimals.
-func textDecimals(s string) int8 {
+func TextDecimals(s string) int8 {
 	frac, exp, i := 0, 0, 0
 	for i < len(s) && s[i] != '.' && s[i] != 'e' && s[i] != 'E' {
 		i++
@@ -127,13 +127,13 @@ func textDecimals(s string) int8 {
 // which f is the float64 nearest a number of d decimals (1727705109.547
 // has 3, as its shortest round-trip text), found by rounding f*10^d
 // rather than by formatting f, which is several times slower. It is
-// decFull for NaN, the infinities, and when no d up to the precision of a
+// DecFull for NaN, the infinities, and when no d up to the precision of a
 // float64 (f*10^d below 2^52) fits (1.0/3 has 16, 0.1+0.2 is full). It
 // does not allocate.
 func shortestDecimals(f float64) int8 {
 	if f == math.Trunc(f) {
 		if math.IsInf(f, 0) {
-			return decFull
+			return DecFull
 		}
 		return 0
 	}
@@ -141,13 +141,13 @@ func shortestDecimals(f float64) int8 {
 		p := pow10[d]
 		x := f * p
 		if !(math.Abs(x) < 1<<52) { // NaN included
-			return decFull
+			return DecFull
 		}
 		if math.Round(x)/p == f {
 			return int8(d)
 		}
 	}
-	return decFull
+	return DecFull
 }
 
 // clampDecimals maps a count of decimal places to a precision: 0 for a
@@ -157,7 +157,7 @@ func clampDecimals(d int) int8 {
 	case d < 0:
 		return 0
 	case d > maxDecimals:
-		return decFull
+		return DecFull
 	}
 	return int8(d)
 }
@@ -165,14 +165,14 @@ func clampDecimals(d int) int8 {
 // pow10 holds the powers of ten a float64 represents exactly.
 var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
-// roundPlaces rounds f to d decimal places (half away from zero), the
+// RoundPlaces rounds f to d decimal places (half away from zero), the
 // precision tracking of eval arithmetic: with d the decimals of an exact
 // decimal sum, difference or product, the result is the float64 nearest
 // that exact decimal (5810.877, not 5810.87700009346), since both the
 // rounded f*10^d and 10^d are exact and the division is correctly
 // rounded. f is returned unchanged for decFull, and when f*10^d is 2^52 or
 // more, where a float64 has no digits to spare (NaN and ±Inf included).
-func roundPlaces(f float64, d int8) float64 {
+func RoundPlaces(f float64, d int8) float64 {
 	if d < 0 || int(d) >= len(pow10) {
 		return f
 	}
@@ -184,7 +184,7 @@ func roundPlaces(f float64, d int8) float64 {
 	return math.Round(x) / p
 }
 
-// productDecimals is the precision of the product p = a * b, whose
+// ProductDecimals is the precision of the product p = a * b, whose
 // operands have da and db decimal places: the decimals that keep as many
 // significant figures as the operand with the fewest, but never fewer than
 // none (a product is not rounded into its integer digits). An operand
@@ -205,10 +205,10 @@ func roundPlaces(f float64, d int8) float64 {
 // rounding to the next integer?"): 2*0.90 is 1.8, 2*0.9 is 2, 1100*0.9 is
 // 990, 2.1*1024 is 2150, 2.1000*1024 is 2150.4. Division is not rounded
 // (the docs describe sigfig(), not /; the wiki's 3/2 is 1.5).
-func productDecimals(a, b float64, da, db int8) int8 {
+func ProductDecimals(a, b float64, da, db int8) int8 {
 	switch {
 	case da < 0 || db < 0:
-		return decFull
+		return DecFull
 	case da == 0 && db == 0:
 		return 0
 	}

@@ -1,4 +1,4 @@
-package engine
+package value
 
 import (
 	"math"
@@ -35,7 +35,7 @@ func TestParseNumber(t *testing.T) {
 		{".", 0, false}, {"-", 0, false}, {"abc", 0, false}, {"0x0", 0, false},
 	}
 	for _, tc := range tests {
-		got, ok := parseNumber(tc.in)
+		got, ok := ParseNumber(tc.in)
 		if ok != tc.ok || (ok && got != tc.want) {
 			t.Errorf("parseNumber(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
@@ -49,10 +49,10 @@ func TestDecimals(t *testing.T) {
 	}{
 		{"5", 0}, {"-5", 0}, {"2.50", 2}, {"1727705109.547", 3}, {".5", 1}, {"5.", 0},
 		{"1.5e-3", 4}, {"1.5E3", 0}, {"15e-1", 1}, {"+0.25e+1", 1},
-		{"0.000000000000000001", decFull}, {"1e-400", decFull},
+		{"0.000000000000000001", DecFull}, {"1e-400", DecFull},
 	}
 	for _, tc := range tests {
-		if got := textDecimals(tc.text); got != tc.want {
+		if got := TextDecimals(tc.text); got != tc.want {
 			t.Errorf("textDecimals(%q) = %d, want %d", tc.text, got, tc.want)
 		}
 	}
@@ -61,8 +61,8 @@ func TestDecimals(t *testing.T) {
 		want int8
 	}{
 		{0, 0}, {42, 0}, {-42, 0}, {1e21, 0}, {1727705109.547, 3}, {-1727699298.67, 2},
-		{0.1, 1}, {2.5e-7, 8}, {1.0 / 3, 16}, {1e-20, decFull},
-		{math.NaN(), decFull}, {math.Inf(1), decFull}, {math.Inf(-1), decFull},
+		{0.1, 1}, {2.5e-7, 8}, {1.0 / 3, 16}, {1e-20, DecFull},
+		{math.NaN(), DecFull}, {math.Inf(1), DecFull}, {math.Inf(-1), DecFull},
 	}
 	for _, tc := range floats {
 		if got := shortestDecimals(tc.f); got != tc.want {
@@ -81,19 +81,19 @@ func TestRoundPlaces(t *testing.T) {
 		want string
 	}{
 		{last - first, 3, "5810.877"},
-		{last - first, decFull, "5810.8769998550415"},
+		{last - first, DecFull, "5810.8769998550415"},
 		{a + b, 1, "0.3"},
 		{c * c, 2, "1.21"},
 		{-2.5, 0, "-3"},
 		{2.675, 2, "2.68"}, // an exact decimal in the text, not the binary value
-		{a + b, decFull, "0.30000000000000004"},
+		{a + b, DecFull, "0.30000000000000004"},
 		{1e300 * 10, 2, "1e+301"},
 		{4503599627370495.5, 1, "4503599627370495.5"}, // 2^52 - 0.5: no digits to spare
 		{math.Inf(1), 3, "inf"},
 		{math.NaN(), 3, "nan"},
 	}
 	for _, tc := range tests {
-		if got := FormatNumber(roundPlaces(tc.f, tc.d)); got != tc.want {
+		if got := FormatNumber(RoundPlaces(tc.f, tc.d)); got != tc.want {
 			t.Errorf("roundPlaces(%v, %d) = %s, want %s", tc.f, tc.d, got, tc.want)
 		}
 	}
@@ -102,8 +102,8 @@ func TestRoundPlaces(t *testing.T) {
 func TestDecimalsNoAlloc(t *testing.T) {
 	allocs := testing.AllocsPerRun(100, func() {
 		_ = shortestDecimals(1727705109.547)
-		_ = textDecimals("1727699298.67")
-		_ = roundPlaces(5810.877000001, 3)
+		_ = TextDecimals("1727699298.67")
+		_ = RoundPlaces(5810.877000001, 3)
 	})
 	if allocs != 0 {
 		t.Errorf("%v allocations per run, want 0", allocs)
@@ -111,7 +111,7 @@ func TestDecimalsNoAlloc(t *testing.T) {
 }
 
 // TestShortestDecimalsAgreesWithText checks shortestDecimals against the
-// decimals of the shortest round-trip text on times, prices and sums.
+// Decimals of the shortest round-trip text on times, prices and sums.
 func TestShortestDecimalsAgreesWithText(t *testing.T) {
 	var vals []float64
 	for i := 0; i < 20000; i++ {
@@ -124,13 +124,13 @@ func TestShortestDecimalsAgreesWithText(t *testing.T) {
 		)
 	}
 	for _, f := range vals {
-		want := textDecimals(FormatNumber(f))
+		want := TextDecimals(FormatNumber(f))
 		if math.Abs(f) < 1e-6 && f != 0 {
 			continue // exponent form: compared through textDecimals anyway
 		}
 		// Full precision stands for a text of 16 or 17 significant digits,
 		// where a float64 has no decimal to spare.
-		if got := shortestDecimals(f); got != want && !(got == decFull && sigDigits(FormatNumber(f)) >= 16) {
+		if got := shortestDecimals(f); got != want && !(got == DecFull && sigDigits(FormatNumber(f)) >= 16) {
 			t.Fatalf("shortestDecimals(%v) = %d, text %s has %d", f, got, FormatNumber(f), want)
 		}
 	}

@@ -1,4 +1,4 @@
-package engine
+package value
 
 import "testing"
 
@@ -45,7 +45,7 @@ func TestGlobMatch(t *testing.T) {
 		{"日本*", "日本語", true},
 	}
 	for _, tc := range tests {
-		if got := compileGlob(tc.pattern).match(tc.value); got != tc.want {
+		if got := CompileGlob(tc.pattern).Match(tc.value); got != tc.want {
 			t.Errorf("glob %q match %q = %v, want %v", tc.pattern, tc.value, got, tc.want)
 		}
 	}
@@ -60,45 +60,17 @@ func TestGlobKind(t *testing.T) {
 		{"*a*", globContains}, {"a*b", globGeneral}, {"", globLiteral},
 	}
 	for _, tc := range tests {
-		if got := compileGlob(tc.pattern).kind; got != tc.want {
+		if got := CompileGlob(tc.pattern).kind; got != tc.want {
 			t.Errorf("kind(%q) = %d, want %d", tc.pattern, got, tc.want)
 		}
 	}
 }
 
-func TestMatchName(t *testing.T) {
-	tests := []struct {
-		pattern, name string
-		caps          []string
-		ok            bool
-	}{
-		{"Registry.*", "Registry.dest", []string{"dest"}, true},
-		{"Registry.*", "registry.dest", nil, false},
-		{"*.*", "a.b.c", []string{"a", "b.c"}, true},
-		{"*Time", "firstTime", []string{"first"}, true},
-		{"a*b*c", "aXbYc", []string{"X", "Y"}, true},
-		{"count", "count", nil, true},
-	}
-	for _, tc := range tests {
-		caps, ok := matchName(tc.pattern, tc.name)
-		if ok != tc.ok {
-			t.Errorf("matchName(%q, %q) ok = %v, want %v", tc.pattern, tc.name, ok, tc.ok)
-			continue
-		}
-		if ok && len(tc.caps) > 0 && (len(caps) != len(tc.caps) || caps[0] != tc.caps[0] || caps[len(caps)-1] != tc.caps[len(caps)-1]) {
-			t.Errorf("matchName(%q, %q) caps = %q, want %q", tc.pattern, tc.name, caps, tc.caps)
-		}
-	}
-	if got := substituteName("*_x_*", []string{"a", "b"}); got != "a_x_b" {
-		t.Errorf("substituteName = %q", got)
-	}
-}
-
 func BenchmarkGlobContains(b *testing.B) {
-	g := compileGlob(`*\SYSTEM\Remote Manipulator System*`)
+	g := CompileGlob(`*\SYSTEM\Remote Manipulator System*`)
 	v := `HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Run\SomethingLong\Value`
 	b.SetBytes(int64(len(v)))
 	for b.Loop() {
-		g.match(v)
+		g.Match(v)
 	}
 }

@@ -1,4 +1,4 @@
-package engine
+package value
 
 import (
 	"strings"
@@ -168,7 +168,7 @@ func TestSetColumn(t *testing.T) {
 
 	replaced := SetColumn(rec, "a", c)
 	defer replaced.Release()
-	if got := batchSchemaFields(replaced.Schema()); strings.Join(got, ",") != "a,b" {
+	if got := SchemaFields(replaced.Schema()); strings.Join(got, ",") != "a,b" {
 		t.Errorf("replace: fields %v", got)
 	}
 	if got := cells(t, ColumnByName(replaced, "a")); got[0] != "3" {
@@ -176,7 +176,7 @@ func TestSetColumn(t *testing.T) {
 	}
 	appended := SetColumn(rec, "z", c)
 	defer appended.Release()
-	if got := batchSchemaFields(appended.Schema()); strings.Join(got, ",") != "a,b,z" {
+	if got := SchemaFields(appended.Schema()); strings.Join(got, ",") != "a,b,z" {
 		t.Errorf("append: fields %v", got)
 	}
 	if ColumnByName(appended, "nope") != nil {
@@ -201,7 +201,7 @@ func TestLoadDecimals(t *testing.T) {
 		want []int8
 	}{
 		{"timestamp", tsb, []int8{3, 0, 3}},
-		{"float64", f64, []int8{2, 0, decFull}},
+		{"float64", f64, []int8{2, 0, DecFull}},
 		{"int64", i64, []int8{0, 0, 0}},
 		{"utf8", str, []int8{2, 0, 2}},
 	}
@@ -215,7 +215,7 @@ func TestLoadDecimals(t *testing.T) {
 		}
 		c.Load(&v)
 		for i, want := range tc.want {
-			if got := v.decimals(i); got != want {
+			if got := v.Decimals(i); got != want {
 				t.Errorf("%s row %d: decimals %d, want %d", tc.name, i, got, want)
 			}
 		}

@@ -1,4 +1,4 @@
-package engine
+package value
 
 import (
 	"fmt"
@@ -8,12 +8,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
-
-// This file holds the dynamic value model shared by the operators that
-// compute on field values (eval, where, and later stats, sort, dedup,
-// fillnull, lookup...): Column reads any Arrow column the engine produces
-// or reads, Vector holds one batch worth of computed values as a struct of
-// arrays, and SetColumn puts a computed column into a batch.
 
 // Kind is the dynamic type of one value in a Vector.
 type Kind uint8
@@ -68,9 +62,9 @@ type Vector struct {
 
 // Precision markers in Vector.decs; values from 0 up are decimal places.
 const (
-	// decFull is full precision: the shortest round-trip form of the
+	// DecFull is full precision: the shortest round-trip form of the
 	// float64 (a quotient, a function result, exact()).
-	decFull int8 = -1
+	DecFull int8 = -1
 	// decShortest is the precision of a float64 read from a column, where
 	// the number of decimals is that of its shortest text, found only when
 	// arithmetic needs it.
@@ -96,9 +90,16 @@ func (v *Vector) Reset(n int) {
 	clear(v.Strs)
 	clear(v.Multi)
 	for i := range v.decs {
-		v.decs[i] = decFull
+		v.decs[i] = DecFull
 	}
 	v.mv = v.mv[:0]
+}
+
+// SetRaw sets row i from its parts: kind k, the number and text slots and
+// the precision d (decimal places, DecFull or DecShortest), as a constant
+// of an expression is written into every row.
+func (v *Vector) SetRaw(i int, k Kind, num float64, str string, d int8) {
+	v.Kinds[i], v.Nums[i], v.Strs[i], v.Multi[i], v.decs[i] = k, num, str, nil, d
 }
 
 // Len returns the number of rows.
@@ -109,21 +110,21 @@ func (v *Vector) SetNull(i int) { v.Kinds[i], v.Strs[i], v.Multi[i] = KindNull, 
 
 // SetNum makes row i the number f, at full precision.
 func (v *Vector) SetNum(i int, f float64) {
-	v.Kinds[i], v.Nums[i], v.Strs[i], v.Multi[i], v.decs[i] = KindNumber, f, "", nil, decFull
+	v.Kinds[i], v.Nums[i], v.Strs[i], v.Multi[i], v.decs[i] = KindNumber, f, "", nil, DecFull
 }
 
-// setNumDec makes row i the number f with precision d (decimal places,
-// decFull or decShortest).
-func (v *Vector) setNumDec(i int, f float64, d int8) {
+// SetNumDec makes row i the number f with precision d (decimal places,
+// DecFull or decShortest).
+func (v *Vector) SetNumDec(i int, f float64, d int8) {
 	v.Kinds[i], v.Nums[i], v.Strs[i], v.Multi[i], v.decs[i] = KindNumber, f, "", nil, d
 }
 
-// decimals returns the precision of number row i: the decimal places of
+// Decimals returns the precision of number row i: the decimal places of
 // its field text ("1727705109.547" has 3, "2.50" has 2) or, for a computed
 // number, the tracked decimals; decFull (-1) for full precision.
-func (v *Vector) decimals(i int) int8 {
+func (v *Vector) Decimals(i int) int8 {
 	if s := v.Strs[i]; s != "" {
-		return textDecimals(s)
+		return TextDecimals(s)
 	}
 	if d := v.decs[i]; d != decShortest {
 		return d
@@ -146,7 +147,7 @@ func (v *Vector) SetBool(i int, b bool) {
 // SetText makes row i the field value s: a number when s parses as one
 // (keeping s as its text), else a string.
 func (v *Vector) SetText(i int, s string) {
-	if f, ok := parseNumber(s); ok {
+	if f, ok := ParseNumber(s); ok {
 		v.Kinds[i], v.Nums[i], v.Strs[i], v.Multi[i] = KindNumber, f, s, nil
 		return
 	}
@@ -260,7 +261,7 @@ func (v *Vector) Build(mem memory.Allocator) arrow.Array {
 	}
 	switch {
 	case anyMulti:
-		return buildList(mem, v)
+		return BuildList(mem, v)
 	case allNum && nonNull > 0:
 		bld := array.NewFloat64Builder(mem)
 		defer bld.Release()
@@ -282,6 +283,27 @@ func (v *Vector) Build(mem memory.Allocator) arrow.Array {
 			bld.Append(s)
 		} else {
 			bld.AppendNull()
+		}
+	}
+	return bld.NewArray()
+}
+
+// BuildList builds a list<utf8> column of v's values (a single value is a
+// list of one).
+func BuildList(mem memory.Allocator, v *Vector) arrow.Array {
+	bld := array.NewListBuilder(mem, arrow.BinaryTypes.String)
+	defer bld.Release()
+	vb := bld.ValueBuilder().(*array.StringBuilder)
+	var tmp []string
+	for i := range v.Len() {
+		if v.IsNull(i) {
+			bld.AppendNull()
+			continue
+		}
+		bld.Append(true)
+		tmp = v.Values(i, tmp[:0])
+		for _, s := range tmp {
+			vb.Append(s)
 		}
 	}
 	return bld.NewArray()
@@ -332,7 +354,7 @@ func NewColumn(a arrow.Array) (*Column, error) {
 		c.bools = x
 	case *array.Timestamp:
 		c.ts = x
-		c.toMs = timestampToMs(x.DataType().(*arrow.TimestampType).Unit)
+		c.toMs = TimestampToMs(x.DataType().(*arrow.TimestampType).Unit)
 	case *array.List:
 		lv, ok := x.ListValues().(*array.String)
 		if !ok {
@@ -417,13 +439,13 @@ func (c *Column) Number(i int) (float64, bool) {
 	case c.ts != nil:
 		return c.tsSeconds(i), true
 	case c.str != nil:
-		return parseNumber(c.str.Value(i))
+		return ParseNumber(c.str.Value(i))
 	case c.dict != nil:
-		return parseNumber(c.dvals.Value(c.dictIndex(i)))
+		return ParseNumber(c.dvals.Value(c.dictIndex(i)))
 	case c.list != nil:
 		s, e := c.list.ValueOffsets(i)
 		if e-s == 1 {
-			return parseNumber(c.lvals.Value(int(s)))
+			return ParseNumber(c.lvals.Value(int(s)))
 		}
 	}
 	return 0, false
@@ -451,7 +473,7 @@ func (c *Column) Values(i int, dst []string) []string {
 // Load fills v with the whole column: numbers as KindNumber (a string that
 // parses as a number too, keeping its text; int64 values have 0 decimals,
 // timestamps 3 when they have a millisecond fraction, float64 values the
-// decimals of their shortest text), other strings as KindString,
+// Decimals of their shortest text), other strings as KindString,
 // booleans as the strings "true"/"false", multivalue rows as KindMulti (a
 // one-value list row is a single value). v is Reset first.
 func (c *Column) Load(v *Vector) {
@@ -477,13 +499,13 @@ func (c *Column) Load(v *Vector) {
 	case c.f64 != nil:
 		for i, f := range c.f64.Float64Values() {
 			if c.f64.IsValid(i) {
-				v.setNumDec(i, f, decShortest)
+				v.SetNumDec(i, f, decShortest)
 			}
 		}
 	case c.i64 != nil:
 		for i, x := range c.i64.Int64Values() {
 			if c.i64.IsValid(i) {
-				v.setNumDec(i, float64(x), 0)
+				v.SetNumDec(i, float64(x), 0)
 			}
 		}
 	case c.ts != nil:
@@ -496,7 +518,7 @@ func (c *Column) Load(v *Vector) {
 				if ms%1000 != 0 {
 					d = 3
 				}
-				v.setNumDec(i, float64(ms)/1000, d)
+				v.SetNumDec(i, float64(ms)/1000, d)
 			}
 		}
 	case c.bools != nil:
@@ -515,30 +537,4 @@ func (c *Column) Load(v *Vector) {
 			v.SetValues(i, v.mv[start:len(v.mv):len(v.mv)])
 		}
 	}
-}
-
-// SetColumn returns a batch holding b's columns with column name set to a:
-// replaced in place when b has that column, appended at the end otherwise.
-// The new batch retains what it uses; the caller still owns (and must
-// release) b and a.
-func SetColumn(b arrow.RecordBatch, name string, a arrow.Array) arrow.RecordBatch {
-	cols := append([]arrow.Array(nil), b.Columns()...)
-	fields := append([]arrow.Field(nil), b.Schema().Fields()...)
-	f := arrow.Field{Name: name, Type: a.DataType(), Nullable: true}
-	if i := fieldIndex(batchSchemaFields(b.Schema()), name); i >= 0 {
-		cols[i], fields[i] = a, f
-	} else {
-		cols, fields = append(cols, a), append(fields, f)
-	}
-	return array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, b.NumRows())
-}
-
-// ColumnByName returns the column of b named name, or nil.
-func ColumnByName(b arrow.RecordBatch, name string) arrow.Array {
-	for i, f := range b.Schema().Fields() {
-		if f.Name == name {
-			return b.Column(i)
-		}
-	}
-	return nil
 }
