@@ -1,6 +1,7 @@
-// Package datamodel turns Sysmon events, as Splunk's XmlWinEventLog text
-// or as JSON lines in the NXLog/OTRF shape (also inside zip and gzip
-// archives, from files, folders or streams), into CIM datasets (Endpoint.Registry, Endpoint.Processes,
+// Package datamodel turns Sysmon events, as Splunk's XmlWinEventLog text,
+// as JSON lines in the NXLog/OTRF shape or as binary EVTX files (also
+// inside zip and gzip archives, from files, folders or streams), into CIM
+// datasets (Endpoint.Registry, Endpoint.Processes,
 // Endpoint.Filesystem and Network_Traffic.All_Traffic) stored as Apache
 // Arrow record batches, with the field mapping of Splunk's Sysmon add-on
 // 4.0 and the CIM 5.x calculations.
@@ -140,9 +141,10 @@
 //   - a gzip header (1f 8b 08): a gzip stream (all its members, as gzip
 //     does), whose content is sniffed again under the same name;
 //   - "ElfFile\x00": an EVTX file, read by the Decoder of KindEVTX (from
-//     IngestOptions.Decoders or built in, see builtinDecoder), which hands
-//     each record to an EventSink as XmlWinEventLog text; without one the
-//     file is skipped as "EVTX reader not available";
+//     IngestOptions.Decoders, or built in: package evtx, see "EVTX
+//     files"), which hands each record to an EventSink as XmlWinEventLog
+//     text; without a Decoder the file is skipped as "EVTX reader not
+//     available";
 //   - a UTF-16 byte order mark, or '<' then a zero byte: UTF-16 text,
 //     skipped ("UTF-16 text is not read; convert it to UTF-8");
 //   - any other zero byte in the first 512: binary data, skipped;
@@ -176,6 +178,24 @@
 // events, so a licence file is one skipped file, not a run of malformed
 // events. The banner line evtxexport prints before its events
 // ("evtxexport 20181227") is not text.
+//
+// # EVTX files
+//
+// The built-in Decoder of KindEVTX (evtxinput.go) is package evtx's
+// reader: every record is rendered as the XmlWinEventLog text Splunk's
+// forwarder writes (evtx/doc.go lists the rendering choices) and then
+// parsed and mapped exactly like an event of an XmlWinEventLog file, so the
+// two forms of the same events give the same rows (TestEVTXMatchesXML).
+// Chunks are rendered on GOMAXPROCS goroutines, at most two per worker
+// ahead of the mapping, and mapped in file order. Problems read
+// "name:chunk N record K: reason" for the K-th record of chunk N and
+// "name:chunk N: reason" for a chunk. A record the reader cannot return
+// (torn, cut off by the end of the file, of an impossible size, or of
+// unparseable BinXML) is one malformed event "unreadable EVTX record
+// (KIND)"; a chunk with a bad signature is one "unreadable EVTX chunk
+// (KIND)" (its records cannot be counted); a file too short for its header
+// or of an unknown version is one "unreadable EVTX file". A bad checksum
+// is listed in Problems only: the records are still read.
 //
 // # Ownership
 //

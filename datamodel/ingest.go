@@ -273,9 +273,11 @@ func (s *storeImpl) remember(info fs.FileInfo) {
 }
 
 // builtinDecoder returns the reader of a binary kind, or nil when there is
-// none. Package evtx's reader is wired in here (KindEVTX); until then an
-// EVTX input is skipped as "EVTX reader not available".
+// none: package evtx's reader for KindEVTX (evtxinput.go).
 func builtinDecoder(k Kind) Decoder {
+	if k == KindEVTX {
+		return decodeEVTX
+	}
 	return nil
 }
 
@@ -300,6 +302,20 @@ func (d decoderSink) Event(xml []byte, pos string) {
 
 // Skip implements EventSink.
 func (d decoderSink) Skip(pos, reason string) {
+	d.SkipDetail(pos, reason, "")
+}
+
+// SkipDetail is Skip with a detail that Stats.Problems shows after the
+// reason (the Skipped count is keyed by the reason alone).
+func (d decoderSink) SkipDetail(pos, reason, detail string) {
 	d.s.st.Events++
-	d.s.malformed(position{name: d.name, unit: pos}, reason, "")
+	d.s.malformed(position{name: d.name, unit: pos}, reason, detail)
+}
+
+// Warn lists a problem that lost no event ("chunk 3: bad data checksum
+// (records read anyway)") in Stats.Problems.
+func (d decoderSink) Warn(pos, message string) {
+	if len(d.s.st.Problems) < maxProblems {
+		d.s.st.Problems = append(d.s.st.Problems, position{name: d.name, unit: pos}.String()+": "+message)
+	}
 }

@@ -46,16 +46,21 @@ func writeFiles(t testing.TB, dir string, files map[string]string) {
 const fakeEVTX = "ElfFile\x00\x00\x00\x00\x00\x00\x00\x00\x00rest of a header"
 
 // TestIngestMixedFolder reads a folder as an incident responder has it:
-// events as text and gzip, an EVTX file, a notes file, a licence, an empty
-// file and an image. Each is read or listed as skipped with its kind.
+// events as text and gzip, an EVTX file and a damaged one, a notes file, a
+// licence, an empty file and an image. Each is read or listed as skipped
+// with its kind.
 func TestIngestMixedFolder(t *testing.T) {
 	good := regEvt(13, "SetValue", `HKLM\SOFTWARE\A`, kv{"Details", "DWORD (0x00000001)"}).xml()
 	other := regEvt(12, "CreateKey", `HKLM\SOFTWARE\B`).xml()
+	realEVTX, err := os.ReadFile(filepath.Join("..", "testdata", "events", "rms_registry.evtx"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"a.xml":          good + "\n",
 		"sub/b.log.gz":   string(gzipOf(t, other+"\n")),
-		"c.evtx":         fakeEVTX,
+		"c.evtx":         string(realEVTX),
 		"notes.md":       "# Notes\n\nHost WS-01 was imaged at 10:00.\nLook for <Event> elements.\n",
 		"LICENSE.txt":    "Apache License\nVersion 2.0, January 2004\n",
 		"empty.log":      "",
@@ -63,7 +68,7 @@ func TestIngestMixedFolder(t *testing.T) {
 		"image.png":      "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
 		"data.json":      `{"name":"minispl","version":1}` + "\n",
 		"sub/c.xml.gz":   string(gzipOf(t, "just some text\n")),
-		"sub/d.evtx.bak": fakeEVTX, // sniffed, not named: still EVTX
+		"sub/d.evtx.bak": fakeEVTX, // sniffed, not named: still EVTX, damaged
 	})
 	s := NewStore(DefaultCatalog(), Options{})
 	st, err := s.IngestPath(context.Background(), dir, IngestOptions{})
@@ -71,33 +76,38 @@ func TestIngestMixedFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkAccounting(t, st)
-	// Two events, both Registry rows; nothing malformed: the notes, the
+	// Two text events, both Registry rows, and rms_registry.evtx's 17 (14
+	// Registry, 1 Processes, 1 Network_Traffic, 1 Security event: see
+	// testdata/golden/evtx_rms_seed.test); the damaged EVTX file's header
+	// is one malformed event. Nothing else is malformed: the notes, the
 	// licence and the JSON object are not event data.
-	if st.Files != 2 || st.Events != 2 || st.Used["Endpoint.Registry"] != 2 || len(st.Skipped) != 0 || len(st.Problems) != 0 {
-		t.Errorf("stats %+v, want 2 files, 2 events used", st)
+	if st.Files != 4 || st.Events != 20 || st.Used["Endpoint.Registry"] != 16 || st.Skipped["malformed: unreadable EVTX file"] != 1 || len(st.Problems) != 1 {
+		t.Errorf("stats %+v, want 4 files, 20 events, 16 Registry rows, 1 unreadable EVTX file", st)
 	}
-	if want := map[string]int{"XmlWinEventLog": 1, "gzip": 1}; !reflect.DeepEqual(st.FileKinds, want) {
+	if want := filepath.Join(dir, "sub", "d.evtx.bak") + ":file header: unreadable EVTX file: file of 32 bytes is shorter than the 128-byte file header"; len(st.Problems) != 1 || st.Problems[0] != want {
+		t.Errorf("problems %q, want %q", st.Problems, want)
+	}
+	if want := map[string]int{"XmlWinEventLog": 1, "gzip": 1, "EVTX": 2}; !reflect.DeepEqual(st.FileKinds, want) {
 		t.Errorf("file kinds %v, want %v", st.FileKinds, want)
 	}
 	// In name order, as WalkDir gives them: upper case first.
 	want := []SkippedFile{
 		{"LICENSE.txt", "not event data"},
 		{"blank.log", "empty"},
-		{"c.evtx", "EVTX reader not available"},
 		{"data.json", "not event data"},
 		{"empty.log", "empty"},
 		{"image.png", "binary, not event data"},
 		{"notes.md", "not event data"},
 		{filepath.Join("sub", "c.xml.gz"), "gzip: not event data"},
-		{filepath.Join("sub", "d.evtx.bak"), "EVTX reader not available"},
 	}
 	if !reflect.DeepEqual(st.SkippedFiles, want) {
 		t.Errorf("skipped files\n%v\nwant\n%v", st.SkippedFiles, want)
 	}
-	wantLine := "ingested 2 files (1 XmlWinEventLog, 1 gzip), 2 events: 2 Endpoint.Registry\n" +
-		"9 files skipped: LICENSE.txt (not event data), blank.log (empty), c.evtx (EVTX reader not available), " +
+	wantLine := "ingested 4 files (2 EVTX, 1 XmlWinEventLog, 1 gzip), 20 events: 1 Endpoint.Processes, 16 Endpoint.Registry, 1 Network_Traffic.All_Traffic, " +
+		"2 skipped (1 malformed: unreadable EVTX file, 1 not a Sysmon event (provider Microsoft-Windows-Security-Auditing))\n" +
+		"7 files skipped: LICENSE.txt (not event data), blank.log (empty), " +
 		"data.json (not event data), empty.log (empty), image.png (binary, not event data), notes.md (not event data), " +
-		"sub/c.xml.gz (gzip: not event data), sub/d.evtx.bak (EVTX reader not available)"
+		"sub/c.xml.gz (gzip: not event data)"
 	if got := st.String(); got != wantLine {
 		t.Errorf("String()\n%s\nwant\n%s", got, wantLine)
 	}
@@ -340,7 +350,6 @@ func TestIngestReaderKinds(t *testing.T) {
 		{"zip", string(zipOf(t, [2]string{"a.xml", good})), 1, "zip", ""},
 		{"banner", "evtxexport 20181227\n\n" + good + "\n", 1, "XmlWinEventLog", ""},
 		{"UTF-16", "\xff\xfe<\x00E\x00v\x00", 0, "", "UTF-16 text is not read; convert it to UTF-8"},
-		{"EVTX", fakeEVTX, 0, "", "EVTX reader not available"},
 		{"licence", "MIT License\n\nCopyright (c) 2020\n", 0, "", "not event data"},
 		{"JSON not events", `{"a":1}` + "\n" + `{"b":2}` + "\n", 0, "", "not event data"},
 		{"banner only", "evtxexport 20181227\n\n", 0, "", "empty"},
@@ -448,10 +457,6 @@ func TestIngestSharedEVTXFolder(t *testing.T) {
 		case strings.HasPrefix(f.Name, "LICENSE") || f.Name == "README.md" || strings.HasSuffix(f.Name, ".tsv"):
 			if f.Reason != skipNotEvents {
 				t.Errorf("%s: %s, want %s", f.Name, f.Reason, skipNotEvents)
-			}
-		case strings.HasSuffix(f.Name, ".evtx"):
-			if builtinDecoder(KindEVTX) != nil || f.Reason != skipNoEVTX {
-				t.Errorf("%s: skipped: %s", f.Name, f.Reason)
 			}
 		default:
 			t.Errorf("%s: skipped: %s", f.Name, f.Reason)

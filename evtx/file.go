@@ -126,7 +126,7 @@ func (f *File) Problems() []Problem {
 	if f.hdr.ChecksumOK {
 		return nil
 	}
-	return []Problem{{Chunk: -1, Reason: "bad file header checksum (chunks read anyway)"}}
+	return []Problem{{Chunk: -1, Kind: KindChecksum, Reason: "bad file header checksum (chunks read anyway)"}}
 }
 
 // Record is one event record. XML and the slices it shares memory with are
@@ -157,8 +157,23 @@ type Problem struct {
 	Offset   int    // chunk-relative offset of the record; 0 for the chunk itself
 	RecordID uint64 // record header id, when a record header was read
 	Skipped  bool   // a record (or the whole chunk) was not returned
-	Reason   string
+	// Kind is a short stable class of the problem, for counting: one of
+	// the Kind constants.
+	Kind   string
+	Reason string
 }
+
+// Problem kinds.
+const (
+	KindChecksum        = "bad checksum"
+	KindTruncatedChunk  = "truncated chunk"
+	KindChunkSignature  = "bad chunk signature"
+	KindRecordSignature = "bad record signature"
+	KindRecordSize      = "bad record size"
+	KindTruncatedRecord = "record cut off by end of file"
+	KindTornRecord      = "torn record"
+	KindBinXML          = "bad BinXML"
+)
 
 // String renders p as "chunk N: reason" or "chunk N: record ID at offset
 // 0xOFF: reason".
@@ -269,8 +284,8 @@ func (d *Decoder) ReadChunk(i int, fn func(Record) error) (ChunkStats, error) {
 		return cs, fmt.Errorf("evtx: reading chunk %d: %w", i, err)
 	}
 	c := d.chunk[:n]
-	problem := func(offset int, id uint64, skipped bool, format string, args ...any) {
-		cs.Problems = append(cs.Problems, Problem{Chunk: i, Offset: offset, RecordID: id, Skipped: skipped, Reason: fmt.Sprintf(format, args...)})
+	problem := func(offset int, id uint64, skipped bool, kind, format string, args ...any) {
+		cs.Problems = append(cs.Problems, Problem{Chunk: i, Offset: offset, RecordID: id, Skipped: skipped, Kind: kind, Reason: fmt.Sprintf(format, args...)})
 	}
 	if allZero(c) {
 		cs.Empty = true
@@ -278,16 +293,16 @@ func (d *Decoder) ReadChunk(i int, fn func(Record) error) (ChunkStats, error) {
 	}
 	if n < chunkHeaderSize {
 		cs.Unreadable = true
-		problem(0, 0, true, "truncated: %d bytes, shorter than the 512-byte chunk header", n)
+		problem(0, 0, true, KindTruncatedChunk, "truncated: %d bytes, shorter than the 512-byte chunk header", n)
 		return cs, nil
 	}
 	if !bytes.Equal(c[:8], chunkMagic) {
 		cs.Unreadable = true
-		problem(0, 0, true, "bad signature %q", c[:8])
+		problem(0, 0, true, KindChunkSignature, "bad signature %q", c[:8])
 		return cs, nil
 	}
 	if n < ChunkSize {
-		problem(0, 0, false, "truncated: %d of %d bytes (records inside are read)", n, ChunkSize)
+		problem(0, 0, false, KindTruncatedChunk, "truncated: %d of %d bytes (records inside are read)", n, ChunkSize)
 	}
 	le := binary.LittleEndian
 	lastID := le.Uint64(c[32:])
@@ -298,11 +313,11 @@ func (d *Decoder) ReadChunk(i int, fn func(Record) error) (ChunkStats, error) {
 		h := crc32.ChecksumIEEE(c[:120])
 		h = crc32.Update(h, crc32.IEEETable, c[128:chunkHeaderSize])
 		if h != le.Uint32(c[124:]) {
-			problem(0, 0, false, "bad header checksum (records read anyway)")
+			problem(0, 0, false, KindChecksum, "bad header checksum (records read anyway)")
 		}
 		if free >= chunkHeaderSize && free <= n {
 			if crc32.ChecksumIEEE(c[chunkHeaderSize:free]) != le.Uint32(c[52:]) {
-				problem(0, 0, false, "bad data checksum (records read anyway)")
+				problem(0, 0, false, KindChecksum, "bad data checksum (records read anyway)")
 			}
 		}
 	}
@@ -320,36 +335,36 @@ func (d *Decoder) ReadChunk(i int, fn func(Record) error) (ChunkStats, error) {
 		}
 		if !bytes.Equal(sig, recordMagic) {
 			cs.Skipped++
-			problem(pos, 0, true, "bad record signature %q; rest of chunk not read", sig)
+			problem(pos, 0, true, KindRecordSignature, "bad record signature %q; rest of chunk not read", sig)
 			break
 		}
 		if pos+recordHeaderSize > n {
 			cs.Skipped++
-			problem(pos, 0, true, "record header cut off by end of file")
+			problem(pos, 0, true, KindTruncatedRecord, "record header cut off by end of file")
 			break
 		}
 		size := int(le.Uint32(c[pos+4:]))
 		id := le.Uint64(c[pos+8:])
 		if size < minRecordSize || pos+size > ChunkSize {
 			cs.Skipped++
-			problem(pos, id, true, "bad record size %d; rest of chunk not read", size)
+			problem(pos, id, true, KindRecordSize, "bad record size %d; rest of chunk not read", size)
 			break
 		}
 		if pos+size > n {
 			cs.Skipped++
-			problem(pos, id, true, "record of %d bytes cut off by end of file", size)
+			problem(pos, id, true, KindTruncatedRecord, "record of %d bytes cut off by end of file", size)
 			break
 		}
 		if cp := int(le.Uint32(c[pos+size-4:])); cp != size {
 			// A torn record: the write was cut off (evtx-format.md §3.2).
 			// evtxexport excludes it too.
 			cs.Skipped++
-			problem(pos, id, true, "torn record: size %d, copy of size %d", size, cp)
+			problem(pos, id, true, KindTornRecord, "torn record: size %d, copy of size %d", size, cp)
 		} else {
 			xml, err := d.p.renderRecord(pos+recordHeaderSize, pos+size-4)
 			if err != nil {
 				cs.Skipped++
-				problem(pos, id, true, "%v", err)
+				problem(pos, id, true, KindBinXML, "%v", err)
 			} else {
 				cs.Records++
 				rec := Record{Chunk: i, Offset: pos, ID: id, Written: le.Uint64(c[pos+16:]), XML: xml}

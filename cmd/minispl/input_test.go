@@ -119,17 +119,23 @@ func TestRunNothingUsable(t *testing.T) {
 	}
 }
 
-// TestRunMixedFolder: events as text and gzip beside an EVTX file, a notes
+// TestRunMixedFolder: events as gzipped text beside an EVTX file, a notes
 // file and a licence: the events are searched, the rest listed.
 func TestRunMixedFolder(t *testing.T) {
 	data, err := os.ReadFile(eventsFile)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// processes_filesystem.xml's 20 events as EVTX (see
+	// testdata/golden/evtx_processes_filesystem.test): no Registry event.
+	evtxData, err := os.ReadFile(filepath.Join("..", "..", "testdata", "events", "processes_filesystem.evtx"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
 	err = os.CopyFS(dir, fstest.MapFS{
 		"host1/sysmon.xml.gz": {Data: gzipped(t, data)},
-		"host1/System.evtx":   {Data: []byte("ElfFile\x00\x00\x00\x00\x00")},
+		"host1/System.evtx":   {Data: evtxData},
 		"notes.md":            {Data: []byte("# Notes\n")},
 		"LICENSE":             {Data: []byte("Apache License\n")},
 	})
@@ -137,7 +143,12 @@ func TestRunMixedFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	status, stdout, stderr := invoke(t, "", "run", "--data", dir, "--format", "csv", byActionDest)
-	want := eventsSummary + "3 files skipped: LICENSE (not event data), " + filepath.Join("host1", "System.evtx") + " (EVTX reader not available), notes.md (not event data)\n"
+	// The 17 events of eventsFile (eventsSummary) and the EVTX file's 20:
+	// 12 Processes (1 + 11), 6 Filesystem, 14 Registry, 2 Network_Traffic
+	// (1 + 1), 3 skipped (2 Security events, 1 Sysmon EventID 22).
+	want := "ingested 2 files (1 EVTX, 1 gzip), 37 events: 6 Endpoint.Filesystem, 12 Endpoint.Processes, 14 Endpoint.Registry, 2 Network_Traffic.All_Traffic, " +
+		"3 skipped (2 not a Sysmon event (provider Microsoft-Windows-Security-Auditing), 1 Sysmon EventID 22: not in any loaded dataset)\n" +
+		"2 files skipped: LICENSE (not event data), notes.md (not event data)\n"
 	if status != exitOK || stdout != byActionDestCSV || stderr != want {
 		t.Errorf("status %d, stdout\n%s\nstderr\n%s\nwant\n%s", status, stdout, stderr, want)
 	}
@@ -178,5 +189,21 @@ func TestREPLBanner(t *testing.T) {
 	r.sample = true
 	if got, want := r.banner(), "minispl REPL: searching the embedded sample of Sysmon events; .data PATH loads your events instead\n"+usage; got != want {
 		t.Errorf("banner %q, want %q", got, want)
+	}
+}
+
+// TestRunEVTXStdin: an EVTX file piped in prints what --data FILE prints
+// (the stream is read into memory; chunks need random access).
+func TestRunEVTXStdin(t *testing.T) {
+	path := filepath.Join("..", "..", "testdata", "events", "rms_registry.evtx")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st1, out1, err1 := invoke(t, "", "run", "--data", path, "--format", "csv", byActionDest)
+	st2, out2, err2 := invoke(t, string(data), "run", "--format", "csv", byActionDest)
+	// rms_registry.xml's events (see testdata/golden/evtx_rms_seed.test).
+	if st1 != exitOK || st2 != exitOK || out1 != byActionDestCSV || out2 != out1 || err1 != err2 {
+		t.Errorf("--data: %d %q %q\nstdin: %d %q %q", st1, out1, err1, st2, out2, err2)
 	}
 }

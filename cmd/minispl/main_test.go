@@ -60,7 +60,10 @@ func TestRunUsage(t *testing.T) {
 		{"missing data", []string{"run", "--data", "no/such/file.xml", byActionDest}, exitFail, "error: load data: no/such/file.xml: no such file or folder\n"},
 		// Nothing to read, or nothing usable read: an error, not "0 results".
 		{"folder without event files", []string{"run", "--data", emptyDir, byActionDest}, exitFail, "ingested 0 files, 0 events\nerror: no events read from " + emptyDir + "\n"},
-		{"folder of evtx files", []string{"run", "--data", evtxDir, byActionDest}, exitFail, "ingested 0 files, 0 events\n1 file skipped: a.evtx (EVTX reader not available)\nerror: no events read from " + evtxDir + "\n"},
+		// An EVTX signature and no header: one unreadable file, counted.
+		{"folder of a damaged evtx file", []string{"run", "--data", evtxDir, byActionDest}, exitFail, "ingested 1 file, 1 event: 1 skipped (1 malformed: unreadable EVTX file)\n  " +
+			filepath.Join(evtxDir, "a.evtx") + ":file header: unreadable EVTX file: file of 8 bytes is shorter than the 128-byte file header\n" +
+			"error: none of the 1 event read from " + evtxDir + " is a Sysmon event of a known dataset (see the reasons above)\n"},
 		{"stdin twice", []string{"run", "--data", "-", "--data", "-", byActionDest}, exitFail, "error: --data - (standard input) can be given once\n"},
 		{"empty stdin", []string{"run", byActionDest}, exitFail, "ingested 0 files, 0 events\n1 file skipped: stdin (empty)\nerror: no events read from standard input\n"},
 		{"missing macros", []string{"run", "--macros", "no/such.conf", "x"}, exitFail, "--macros no/such.conf"},
