@@ -2,12 +2,13 @@ package engine
 
 import (
 	"fmt"
-	"github.com/minispl/minispl/engine/internal/value"
 	"math"
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/minispl/minispl/engine/internal/agg"
+	"github.com/minispl/minispl/engine/internal/value"
 )
 
 // aggregator is tstats' hash aggregation: the group table and function
@@ -19,49 +20,49 @@ import (
 type aggregator struct {
 	n       *tstatsNode
 	keys    []*tstatsKey
-	groups  *groupTable
+	groups  *agg.GroupTable
 	codes   [][]int32 // per key, per selected row
 	tuple   []int32
 	gids    []int32 // per selected row; -1 = dropped (null key)
-	readers []*argReader
-	states  []aggState
-	batch   aggBatch
+	readers []*agg.ArgReader
+	states  []agg.State
+	batch   agg.Batch
 	needT   bool // some state reads batch.times
 	needMs  bool // some state reads batch.tms
 }
 
 func newAggregator(n *tstatsNode) *aggregator {
 	a := &aggregator{n: n}
-	kcs := make([]*keyCol, len(n.keys))
+	kcs := make([]*agg.KeyCol, len(n.keys))
 	for i, k := range n.keys {
-		kcs[i] = newKeyCol()
+		kcs[i] = agg.NewKeyCol()
 		tk := &tstatsKey{ref: k, kc: kcs[i], fill: n.fill}
 		if k.isTime {
 			tk.span = n.span
 		}
 		a.keys = append(a.keys, tk)
 	}
-	a.groups = newGroupTable(kcs)
+	a.groups = agg.NewGroupTable(kcs)
 	a.codes = make([][]int32, len(a.keys))
 	a.tuple = make([]int32, len(a.keys))
 	for _, s := range n.aggs {
-		if s.arg.isTime && !s.bare && (s.kind == fnMin || s.kind == fnMax || s.kind == fnEarliest || s.kind == fnLatest) {
+		if s.arg.isTime && !s.bare && (s.kind == agg.Min || s.kind == agg.Max || s.kind == agg.Earliest || s.kind == agg.Latest) {
 			// _time fast path: no value entries.
 			a.readers = append(a.readers, nil)
-			a.states = append(a.states, &timeExtremeState{max: s.kind == fnMax || s.kind == fnLatest})
+			a.states = append(a.states, &agg.TimeExtremeState{Max: s.kind == agg.Max || s.kind == agg.Latest})
 			a.needMs = true
 			continue
 		}
-		var r *argReader
+		var r *agg.ArgReader
 		if !s.bare {
-			r = newArgReader(s.kind)
+			r = agg.NewArgReader(s.kind)
 		}
 		a.readers = append(a.readers, r)
-		a.states = append(a.states, newAggState(s.kind, s.pct, r))
-		a.needT = a.needT || s.kind.needsTime()
+		a.states = append(a.states, agg.NewState(s.kind, s.pct, r))
+		a.needT = a.needT || s.kind.NeedsTime()
 	}
 	for _, s := range a.states {
-		s.grow(a.groups.len())
+		s.Grow(a.groups.Len())
 	}
 	return a
 }
@@ -85,7 +86,7 @@ func (a *aggregator) consume(b arrow.RecordBatch, sel []int32) error {
 		for _, c := range a.codes[0] {
 			g := int32(-1)
 			if c >= 0 {
-				g = a.groups.one(c)
+				g = a.groups.One(c)
 			}
 			a.gids = append(a.gids, g)
 		}
@@ -94,7 +95,7 @@ func (a *aggregator) consume(b arrow.RecordBatch, sel []int32) error {
 		for j := range sel {
 			g := int32(-1)
 			if c0[j] >= 0 && c1[j] >= 0 {
-				g = a.groups.two(c0[j], c1[j])
+				g = a.groups.Two(c0[j], c1[j])
 			}
 			a.gids = append(a.gids, g)
 		}
@@ -109,11 +110,11 @@ func (a *aggregator) consume(b arrow.RecordBatch, sel []int32) error {
 				}
 				a.tuple[k] = c
 			}
-			a.gids = append(a.gids, a.groups.id(a.tuple))
+			a.gids = append(a.gids, a.groups.ID(a.tuple))
 		}
 	}
 	for _, s := range a.states {
-		s.grow(a.groups.len())
+		s.Grow(a.groups.Len())
 	}
 	for i, r := range a.readers {
 		if r == nil {
@@ -121,10 +122,10 @@ func (a *aggregator) consume(b arrow.RecordBatch, sel []int32) error {
 		}
 		arg := a.n.aggs[i].arg
 		if arg.col < 0 {
-			r.loadNull(len(sel))
+			r.LoadNull(len(sel))
 			continue
 		}
-		if err := r.loadArrow(b.Column(arg.col), sel); err != nil {
+		if err := r.LoadArrow(b.Column(arg.col), sel); err != nil {
 			return fmt.Errorf("%s: %w", arg.name, err)
 		}
 	}
@@ -134,7 +135,7 @@ func (a *aggregator) consume(b arrow.RecordBatch, sel []int32) error {
 		}
 	}
 	for _, s := range a.states {
-		s.add(&a.batch, nil, a.gids)
+		s.Add(&a.batch, nil, a.gids)
 	}
 	return nil
 }
@@ -142,7 +143,7 @@ func (a *aggregator) consume(b arrow.RecordBatch, sel []int32) error {
 // loadTimes loads the _time of the selected rows into a.batch: times in
 // epoch seconds when a.needT, tms in epoch milliseconds when a.needMs.
 func (a *aggregator) loadTimes(b arrow.RecordBatch, sel []int32) error {
-	a.batch.times, a.batch.tms = a.batch.times[:0], a.batch.tms[:0]
+	a.batch.Times, a.batch.TimesMs = a.batch.Times[:0], a.batch.TimesMs[:0]
 	if a.n.timeCol < 0 {
 		return fmt.Errorf("dataset %s has no _time column", a.n.ds.FullName())
 	}
@@ -155,7 +156,7 @@ func (a *aggregator) loadTimes(b arrow.RecordBatch, sel []int32) error {
 	vals := ts.TimestampValues()
 	nulls := ts.NullN() > 0
 	if a.needMs {
-		tms := slices.Grow(a.batch.tms, len(sel))[:len(sel)]
+		tms := slices.Grow(a.batch.TimesMs, len(sel))[:len(sel)]
 		switch {
 		case unit == arrow.Millisecond && !nulls:
 			for j, r := range sel {
@@ -163,13 +164,13 @@ func (a *aggregator) loadTimes(b arrow.RecordBatch, sel []int32) error {
 			}
 		default:
 			for j, r := range sel {
-				tms[j] = noTime
+				tms[j] = agg.NoTime
 				if !nulls || ts.IsValid(int(r)) {
 					tms[j] = toMs(int64(vals[r]))
 				}
 			}
 		}
-		a.batch.tms = tms
+		a.batch.TimesMs = tms
 	}
 	if a.needT {
 		for _, r := range sel {
@@ -177,7 +178,7 @@ func (a *aggregator) loadTimes(b arrow.RecordBatch, sel []int32) error {
 			if !nulls || ts.IsValid(int(r)) {
 				t = float64(toMs(int64(vals[r]))) / 1000
 			}
-			a.batch.times = append(a.batch.times, t)
+			a.batch.Times = append(a.batch.Times, t)
 		}
 	}
 	return nil
@@ -187,7 +188,7 @@ func (a *aggregator) loadTimes(b arrow.RecordBatch, sel []int32) error {
 // count and dc give int64 columns, values a list<utf8> column; the other
 // functions the narrowest column of their results (Vector.Build).
 func (a *aggregator) finish(env *execEnv) ([]arrow.RecordBatch, error) {
-	order := a.groups.order()
+	order := a.groups.Order()
 	mem := env.mem
 	var cols []arrow.Array
 	for k, tk := range a.keys {
@@ -195,7 +196,7 @@ func (a *aggregator) finish(env *execEnv) ([]arrow.RecordBatch, error) {
 			bld := array.NewFloat64Builder(mem)
 			bld.Reserve(len(order))
 			for _, g := range order {
-				bld.UnsafeAppend(float64(tk.kc.times[a.groups.key(g, k)]) / 1000)
+				bld.UnsafeAppend(float64(tk.kc.Times[a.groups.Key(g, k)]) / 1000)
 			}
 			cols = append(cols, bld.NewArray())
 			bld.Release()
@@ -204,12 +205,12 @@ func (a *aggregator) finish(env *execEnv) ([]arrow.RecordBatch, error) {
 		bld := array.NewStringBuilder(mem)
 		bld.Reserve(len(order))
 		size := 0
-		for _, s := range tk.kc.strs {
+		for _, s := range tk.kc.Strs {
 			size += len(s)
 		}
 		bld.ReserveData(size)
 		for _, g := range order {
-			bld.Append(tk.kc.strs[a.groups.key(g, k)])
+			bld.Append(tk.kc.Strs[a.groups.Key(g, k)])
 		}
 		cols = append(cols, bld.NewArray())
 		bld.Release()
@@ -218,10 +219,10 @@ func (a *aggregator) finish(env *execEnv) ([]arrow.RecordBatch, error) {
 	for i, s := range a.states {
 		v.Reset(len(order))
 		for j, g := range order {
-			s.result(g, &v, j)
+			s.Result(g, &v, j)
 		}
 		switch a.n.aggs[i].kind {
-		case fnCount, fnDC: // dc, distinct_count and estdc
+		case agg.Count, agg.DC: // dc, distinct_count and estdc
 			bld := array.NewInt64Builder(mem)
 			bld.Reserve(len(order))
 			for j := range order {
@@ -229,7 +230,7 @@ func (a *aggregator) finish(env *execEnv) ([]arrow.RecordBatch, error) {
 			}
 			cols = append(cols, bld.NewArray())
 			bld.Release()
-		case fnValues:
+		case agg.Values:
 			cols = append(cols, value.BuildList(mem, &v))
 		default:
 			cols = append(cols, v.Build(mem))
@@ -251,7 +252,7 @@ const unresolved = -2
 // tstatsKey reads the key codes of one tstats BY field.
 type tstatsKey struct {
 	ref  fieldRef
-	kc   *keyCol
+	kc   *agg.KeyCol
 	fill *string
 	span *timeSpan
 	// Dictionary cache: codes of the entries of the last dictionary seen.
@@ -267,7 +268,7 @@ func (k *tstatsKey) nullCode() int32 {
 		return -1
 	}
 	if !k.hasFill {
-		k.fillCode, k.hasFill = k.kc.code(*k.fill), true
+		k.fillCode, k.hasFill = k.kc.Code(*k.fill), true
 	}
 	return k.fillCode
 }
@@ -295,7 +296,7 @@ func (k *tstatsKey) codesFor(b arrow.RecordBatch, sel []int32, out []int32) ([]i
 			if k.span != nil {
 				ms = k.span.bucket(ms)
 			}
-			out = append(out, k.kc.timeCode(ms))
+			out = append(out, k.kc.TimeCode(ms))
 		}
 	case *array.Dictionary:
 		dict, ok := c.Dictionary().(*array.String)
@@ -317,7 +318,7 @@ func (k *tstatsKey) codesFor(b arrow.RecordBatch, sel []int32, out []int32) ([]i
 				if dict.IsNull(ix) {
 					c = k.nullCode()
 				} else {
-					c = k.kc.code(dict.Value(ix))
+					c = k.kc.Code(dict.Value(ix))
 				}
 				k.dictCode[ix] = c
 			}
@@ -350,7 +351,7 @@ func (k *tstatsKey) codesFor(b arrow.RecordBatch, sel []int32, out []int32) ([]i
 		nc := k.nullCode()
 		for _, r := range sel {
 			if c.IsValid(int(r)) {
-				out = append(out, k.kc.code(c.Value(int(r))))
+				out = append(out, k.kc.Code(c.Value(int(r))))
 			} else {
 				out = append(out, nc)
 			}

@@ -3,7 +3,6 @@ package engine
 import (
 	"bytes"
 	"context"
-	"github.com/minispl/minispl/engine/internal/value"
 	"math"
 	"slices"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/minispl/minispl/datamodel"
 	"github.com/minispl/minispl/datamodel/sysmongen"
+	"github.com/minispl/minispl/engine/internal/value"
 )
 
 // This file holds the baseline BenchmarkSeedSearch is compared with in the

@@ -48,21 +48,21 @@
 //
 // # One aggregation engine
 //
-// tstats, stats and eventstats share one hash aggregation. Group keys
-// (groupkey.go): each BY field interns its values into dense codes, and a
-// groupTable maps code tuples to group ids (a slice for one key, an
-// open-addressing table of packed uint64 keys for two, the tuple's bytes
-// for more; no lookup of an existing group allocates). Function states
-// (aggstate.go) keep slices indexed by group id and consume a batch at a
-// time through an argReader, which maps rows to value entries: tstats
-// feeds the store's dictionary columns, so a BY key, a parsed number or an
-// interned string is computed once per dictionary entry (when a selected
-// row first uses it) and the per-row work is an index lookup; stats and
-// eventstats feed Vectors. tstats' min, max, earliest and latest of _time
-// read the timestamp column directly, as integers, with no value entry.
-// Output order sorts each key's distinct values
-// once (an 8-byte radix sort for strings) and then the groups by their
-// tuples of ranks, packed into one integer when they fit.
+// tstats, stats and eventstats share one hash aggregation, package
+// engine/internal/agg (its doc has the detail). Group keys: each BY field
+// interns its values into dense codes, and a GroupTable maps code tuples
+// to group ids (a slice for one key, an open-addressing table of packed
+// uint64 keys for two, the tuple's bytes for more; no lookup of an
+// existing group allocates). Function states keep slices indexed by group
+// id and consume a batch at a time through an ArgReader, which maps rows
+// to value entries: tstats feeds the store's dictionary columns, so a BY
+// key, a parsed number or an interned string is computed once per
+// dictionary entry (when a selected row first uses it) and the per-row
+// work is an index lookup; stats and eventstats feed Vectors. tstats' min,
+// max, earliest and latest of _time read the timestamp column directly,
+// as integers, with no value entry. Output order sorts each key's
+// distinct values once (an 8-byte radix sort for strings) and then the
+// groups by their tuples of ranks, packed into one integer when they fit.
 //
 // # Why hand-written predicates and aggregation
 //
@@ -115,7 +115,7 @@
 //     errors.
 //   - Two output columns with one name (`count as x count as x`, `count
 //     by f f`, a result named like a BY field) are a plan error, as in
-//     stats (checkStatsNames, statsfuncs.go).
+//     stats (agg.CheckNames).
 //   - Without BY, tstats returns one row even when nothing matched: count,
 //     count(f) and dc are 0; the other functions are null.
 //   - Row order: ascending by the BY values, compared as strings byte-wise

@@ -2,13 +2,13 @@ package engine
 
 import (
 	"fmt"
-	"github.com/minispl/minispl/engine/internal/value"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
 

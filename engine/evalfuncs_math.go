@@ -1,10 +1,11 @@
 package engine
 
 import (
-	"github.com/minispl/minispl/engine/internal/value"
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/minispl/minispl/engine/internal/value"
 )
 
 // numFunc is a one-number function; f reports false for no result (null).

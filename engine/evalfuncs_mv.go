@@ -2,11 +2,11 @@ package engine
 
 import (
 	"fmt"
-	"github.com/minispl/minispl/engine/internal/value"
 	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
 

@@ -1,9 +1,10 @@
 package engine
 
 import (
-	"github.com/minispl/minispl/engine/internal/value"
 	"math"
 	"time"
+
+	"github.com/minispl/minispl/engine/internal/value"
 )
 
 // maxRangeValues bounds the values mvrange makes for one row; a longer

@@ -5,7 +5,6 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
-	"github.com/minispl/minispl/engine/internal/value"
 	"math"
 	"net/netip"
 	"net/url"
@@ -13,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/minispl/minispl/engine/internal/value"
 )
 
 // mapStr applies f to each value of row i of v (every value of a

@@ -1,12 +1,12 @@
 package engine
 
 import (
-	"github.com/minispl/minispl/engine/internal/value"
 	"math"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl/timemod"
 )
 

@@ -2,9 +2,9 @@ package engine
 
 import (
 	"context"
-	"github.com/minispl/minispl/engine/internal/value"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
 

@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"github.com/minispl/minispl/engine/internal/value"
 	"io"
 	"net/netip"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/minispl/minispl/engine/internal/value"
 	"go.yaml.in/yaml/v3"
 )
 

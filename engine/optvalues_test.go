@@ -1,8 +1,9 @@
 package engine
 
 import (
-	"github.com/minispl/minispl/engine/internal/value"
 	"testing"
+
+	"github.com/minispl/minispl/engine/internal/value"
 )
 
 // TestAppendKeyPart checks that tuples of strings that differ make

@@ -2,12 +2,12 @@ package engine
 
 import (
 	"fmt"
-	"github.com/minispl/minispl/engine/internal/value"
 	"net/netip"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
 

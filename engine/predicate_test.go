@@ -2,11 +2,11 @@ package engine
 
 import (
 	"fmt"
-	"github.com/minispl/minispl/engine/internal/value"
 	"math"
 	"strings"
 	"testing"
 
+	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
 

@@ -1,12 +1,12 @@
 package engine
 
 import (
-	"github.com/minispl/minispl/engine/internal/value"
 	"sort"
 	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/minispl/minispl/engine/internal/value"
 )
 
 // Result holds the rows of an executed search as Arrow record batches that

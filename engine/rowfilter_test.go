@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"github.com/minispl/minispl/engine/internal/value"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/minispl/minispl/engine/internal/value"
 )
 
 // TestMaskBatch checks the engine's one row filter: rows kept in order in

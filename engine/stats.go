@@ -3,12 +3,13 @@ package engine
 import (
 	"context"
 	"fmt"
-	"github.com/minispl/minispl/engine/internal/value"
 	"math"
 	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/minispl/minispl/engine/internal/agg"
+	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
 
@@ -16,7 +17,7 @@ import (
 //
 // It is the hash aggregation tstats uses (groupkey.go, aggstate.go) over
 // the input rows read through the value model: BY values are interned
-// into codes per field and code tuples into group ids by a groupTable,
+// into codes per field and code tuples into group ids by an agg.GroupTable,
 // and every function keeps its per-group state in slices (statsfuncs.go
 // lists the functions and the choices made on their open points).
 //
@@ -43,7 +44,7 @@ import (
 //     the other functions null).
 //   - Output names are unique: a BY field listed twice, a result named
 //     like a BY field and two results of one name are plan errors
-//     (checkStatsNames).
+//     (agg.CheckNames).
 //   - options (partitions, allnum, delim, dedup_splitvals) are plan errors
 //     except partitions=, which is ignored.
 type statsNode struct {
@@ -59,7 +60,7 @@ type statsNode struct {
 
 // statsFn is one planned function.
 type statsFn struct {
-	kind  statsFuncKind
+	kind  agg.Func
 	pct   float64
 	bare  bool      // count without argument
 	col   int       // argument column, -1 when absent or eval
@@ -111,7 +112,7 @@ func planStatsCommon(cmd string, opts []spl.Option, aggs []spl.StatsAgg, by []st
 		isBy[b] = true
 	}
 	for _, a := range aggs {
-		kind, pct, err := lookupStatsFunc(a.Func)
+		kind, pct, err := agg.LookupStats(a.Func)
 		if err != nil {
 			return nil, &spl.Error{Pos: a.Pos, Msg: err.Error()}
 		}
@@ -123,11 +124,11 @@ func planStatsCommon(cmd string, opts []spl.Option, aggs []spl.StatsAgg, by []st
 				return nil, err
 			}
 			f.eval, f.cond = ev, ev.typ() == typeBool
-			if f.cond && kind != fnCount {
+			if f.cond && kind != agg.Count {
 				return nil, &spl.Error{Pos: a.Eval.Span(), Msg: fmt.Sprintf("%s(eval(...)) needs a value, not the condition %s; only count(eval(...)) counts a condition", a.Func, a.Eval.String())}
 			}
 		case a.Field == "":
-			if kind != fnCount {
+			if kind != agg.Count {
 				return nil, &spl.Error{Pos: a.Pos, Msg: fmt.Sprintf("%s function %s() needs a field", cmd, a.Func)}
 			}
 			f.bare = true
@@ -180,11 +181,11 @@ func planStatsCommon(cmd string, opts []spl.Option, aggs []spl.StatsAgg, by []st
 	for _, a := range n.aggs {
 		n.out = append(n.out, a.name)
 	}
-	results := make([]resultName, len(n.aggs))
+	results := make([]agg.ResultName, len(n.aggs))
 	for i, a := range n.aggs {
-		results[i] = resultName{name: a.name, shown: a.shown, pos: a.pos}
+		results[i] = agg.ResultName{Name: a.name, Shown: a.shown, Pos: a.pos}
 	}
-	if err := checkStatsNames(cmd, n.by, results, pos); err != nil {
+	if err := agg.CheckNames(cmd, n.by, results, pos); err != nil {
 		return nil, err
 	}
 	return n, nil
@@ -223,15 +224,15 @@ func expandStatsWildcard(cmd string, a spl.StatsAgg, f statsFn, fields []string,
 // statsRun is the aggregation state of one execution.
 type statsRun struct {
 	n       *statsNode
-	keys    []*keyCol
-	groups  *groupTable
-	readers []*argReader // per function; nil for a bare or conditional count
-	states  []aggState
+	keys    []*agg.KeyCol
+	groups  *agg.GroupTable
+	readers []*agg.ArgReader // per function; nil for a bare or conditional count
+	states  []agg.State
 	ec      *evalCtx
 	byVecs  []value.Vector
 	argVecs []value.Vector
 	tVec    value.Vector
-	batch   aggBatch
+	batch   agg.Batch
 	needT   bool
 	// Pairs of (row, group) of the current batch.
 	rows, gids []int32
@@ -248,25 +249,25 @@ func newStatsRun(n *statsNode, env *execEnv) *statsRun {
 	r := &statsRun{n: n, byVecs: make([]value.Vector, len(n.byCols)), argVecs: make([]value.Vector, len(n.aggs)),
 		tuple: make([]int32, len(n.byCols)), vals: make([][]int32, len(n.byCols))}
 	for _, b := range n.by {
-		kc := newKeyCol()
-		kc.numeric = b == "_time"
+		kc := agg.NewKeyCol()
+		kc.Numeric = b == "_time"
 		r.keys = append(r.keys, kc)
 	}
-	r.groups = newGroupTable(r.keys)
+	r.groups = agg.NewGroupTable(r.keys)
 	for _, a := range n.aggs {
-		var rd *argReader
+		var rd *agg.ArgReader
 		if !a.bare && !a.cond {
-			rd = newArgReader(a.kind)
+			rd = agg.NewArgReader(a.kind)
 		}
 		r.readers = append(r.readers, rd)
-		r.states = append(r.states, newAggState(a.kind, a.pct, rd))
-		r.needT = r.needT || a.kind.needsTime()
+		r.states = append(r.states, agg.NewState(a.kind, a.pct, rd))
+		r.needT = r.needT || a.kind.NeedsTime()
 	}
 	if n.nodes > 0 {
 		r.ec = newEvalCtx(n.nodes, env.eng.now(), env.eng.opt.Location)
 	}
 	for _, s := range r.states {
-		s.grow(r.groups.len())
+		s.Grow(r.groups.Len())
 	}
 	return r
 }
@@ -313,22 +314,22 @@ func (s *statsRun) consume(b arrow.RecordBatch) error {
 		}
 		switch {
 		case a.cond:
-			s.states[k].(*countState).cond = v
+			s.states[k].(*agg.CountState).Cond = v
 		case s.readers[k] != nil:
-			s.readers[k].loadVector(v)
+			s.readers[k].LoadVector(v)
 		}
 	}
 	if s.needT {
 		if err := loadCol(b, n.timeCol, &s.tVec); err != nil {
 			return err
 		}
-		s.batch.times = s.batch.times[:0]
+		s.batch.Times = s.batch.Times[:0]
 		for j := 0; j < rows; j++ {
 			t, ok := s.tVec.Num(j)
 			if !ok {
 				t = math.NaN()
 			}
-			s.batch.times = append(s.batch.times, t)
+			s.batch.Times = append(s.batch.Times, t)
 		}
 	}
 	s.rows, s.gids = s.rows[:0], s.gids[:0]
@@ -339,10 +340,10 @@ func (s *statsRun) consume(b arrow.RecordBatch) error {
 		}
 	}
 	for _, st := range s.states {
-		st.grow(s.groups.len())
+		st.Grow(s.groups.Len())
 	}
 	for _, st := range s.states {
-		st.add(&s.batch, s.rows, s.gids)
+		st.Add(&s.batch, s.rows, s.gids)
 	}
 	return nil
 }
@@ -367,9 +368,9 @@ func (s *statsRun) rowGroups(j int) int32 {
 	if !multi {
 		for k, kc := range s.keys {
 			str, _ := s.byVecs[k].Str(j)
-			s.tuple[k] = kc.code(str)
+			s.tuple[k] = kc.Code(str)
 		}
-		g := s.groups.id(s.tuple)
+		g := s.groups.ID(s.tuple)
 		s.rows, s.gids = append(s.rows, int32(j)), append(s.gids, g)
 		return g
 	}
@@ -377,14 +378,14 @@ func (s *statsRun) rowGroups(j int) int32 {
 		s.tmp = s.byVecs[k].Values(j, s.tmp[:0])
 		s.vals[k] = s.vals[k][:0]
 		for _, v := range s.tmp {
-			s.vals[k] = append(s.vals[k], kc.code(v))
+			s.vals[k] = append(s.vals[k], kc.Code(v))
 		}
 	}
 	s.rowGids = s.rowGids[:0]
 	var rec func(k int)
 	rec = func(k int) {
 		if k == len(s.vals) {
-			s.rowGids = append(s.rowGids, s.groups.id(s.tuple))
+			s.rowGids = append(s.rowGids, s.groups.ID(s.tuple))
 			return
 		}
 		for _, c := range s.vals[k] {
@@ -406,9 +407,9 @@ func (s *statsRun) rowGroups(j int) int32 {
 func (s *statsRun) results() []value.Vector {
 	res := make([]value.Vector, len(s.states))
 	for k, st := range s.states {
-		res[k].Reset(s.groups.len())
-		for g := range s.groups.len() {
-			st.result(int32(g), &res[k], g)
+		res[k].Reset(s.groups.Len())
+		for g := range s.groups.Len() {
+			st.Result(int32(g), &res[k], g)
 		}
 	}
 	return res
@@ -442,7 +443,7 @@ func (n *statsNode) newOperator(env *execEnv, in operator) operator {
 		if err != nil {
 			return nil, err
 		}
-		ord := run.groups.order()
+		ord := run.groups.Order()
 		var out []arrow.RecordBatch
 		var v value.Vector
 		for start := 0; start < len(ord); start += env.batchSize {
@@ -451,14 +452,14 @@ func (n *statsNode) newOperator(env *execEnv, in operator) operator {
 			for k, kc := range run.keys {
 				v.Reset(len(part))
 				for i, g := range part {
-					v.SetText(i, kc.strs[run.groups.key(g, k)])
+					v.SetText(i, kc.Strs[run.groups.Key(g, k)])
 				}
 				cols = append(cols, v.Build(env.mem))
 			}
 			for _, st := range run.states {
 				v.Reset(len(part))
 				for i, g := range part {
-					st.result(g, &v, i)
+					st.Result(g, &v, i)
 				}
 				cols = append(cols, v.Build(env.mem))
 			}

@@ -3,12 +3,12 @@ package engine
 import (
 	"errors"
 	"fmt"
-	"github.com/minispl/minispl/engine/internal/value"
 	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 	"github.com/minispl/minispl/spl/timemod"
 )

@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"github.com/minispl/minispl/engine/internal/value"
 	"io"
 	"regexp"
 	"strconv"
@@ -12,6 +11,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/minispl/minispl/datamodel"
+	"github.com/minispl/minispl/engine/internal/agg"
+	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
 
@@ -41,7 +42,7 @@ type fieldRef struct {
 
 // aggSpec is one aggregate of tstats.
 type aggSpec struct {
-	kind  statsFuncKind
+	kind  agg.Func
 	pct   float64 // percentile rank of perc functions
 	arg   fieldRef
 	bare  bool   // count without a field
@@ -160,11 +161,11 @@ func (e *Engine) planTstats(ts *spl.Tstats, pl *Plan) (node, error) {
 		return nil, &spl.Error{Pos: ts.Pos, Msg: "tstats needs at least one aggregate function, e.g. count"}
 	}
 	for _, a := range ts.Aggs {
-		kind, pct, err := lookupTstatsFunc(a.Func)
+		kind, pct, err := agg.LookupTstats(a.Func)
 		switch {
 		case err != nil:
 			return nil, &spl.Error{Pos: a.Pos, Msg: err.Error()}
-		case a.Field == "" && kind != fnCount:
+		case a.Field == "" && kind != agg.Count:
 			return nil, &spl.Error{Pos: a.Pos, Msg: fmt.Sprintf("tstats function %s() needs a field", a.Func)}
 		case strings.Contains(a.Field, "*"):
 			return nil, &spl.Error{Pos: a.Pos, Msg: "tstats does not support wildcards in aggregate fields"}
@@ -216,12 +217,12 @@ func (e *Engine) planTstats(ts *spl.Tstats, pl *Plan) (node, error) {
 		sp.loc = e.opt.Location
 		n.span = sp
 	}
-	results := make([]resultName, len(n.aggs))
+	results := make([]agg.ResultName, len(n.aggs))
 	for i, a := range n.aggs {
 		n.out = append(n.out, a.name)
-		results[i] = resultName{name: a.name, shown: a.shown, pos: ts.Aggs[i].Pos}
+		results[i] = agg.ResultName{Name: a.name, Shown: a.shown, Pos: ts.Aggs[i].Pos}
 	}
-	if err := checkStatsNames("tstats", ts.By, results, ts.Pos); err != nil {
+	if err := agg.CheckNames("tstats", ts.By, results, ts.Pos); err != nil {
 		return nil, err
 	}
 	return n, nil

@@ -1,4 +1,4 @@
-package engine
+package agg
 
 import (
 	"fmt"
@@ -43,54 +43,54 @@ import (
 //     (latest(f) - earliest(f)) / (latest_time(f) - earliest_time(f)),
 //     null unless both values are numbers and the two times differ.
 
-// statsFuncKind is the canonical aggregate.
-type statsFuncKind uint8
+// Func is the canonical aggregate.
+type Func uint8
 
 const (
-	fnCount statsFuncKind = iota
-	fnDC
-	fnValues
-	fnList
-	fnFirst
-	fnLast
-	fnMin
-	fnMax
-	fnSum
-	fnAvg
-	fnRange
-	fnVar
-	fnVarp
-	fnStdev
-	fnStdevp
-	fnSumsq
-	fnMedian
-	fnPerc
-	fnMode
-	fnEarliest
-	fnLatest
-	fnEarliestTime
-	fnLatestTime
-	fnRate
+	Count Func = iota
+	DC
+	Values
+	List
+	First
+	Last
+	Min
+	Max
+	Sum
+	Avg
+	Range
+	Var
+	Varp
+	Stdev
+	Stdevp
+	Sumsq
+	Median
+	Perc
+	Mode
+	Earliest
+	Latest
+	EarliestTime
+	LatestTime
+	Rate
 )
 
-// needsTime reports whether function k reads the _time of each row
-// (aggBatch.times).
-func (k statsFuncKind) needsTime() bool {
+// NeedsTime reports whether function k reads the _time of each row
+// (Batch.Times).
+func (k Func) NeedsTime() bool {
 	switch k {
-	case fnEarliest, fnLatest, fnEarliestTime, fnLatestTime, fnRate:
+	case Earliest, Latest, EarliestTime, LatestTime, Rate:
 		return true
 	}
 	return false
 }
 
-var statsFuncNames = map[string]statsFuncKind{
-	"count": fnCount, "c": fnCount, "dc": fnDC, "distinct_count": fnDC, "estdc": fnDC,
-	"values": fnValues, "list": fnList, "first": fnFirst, "last": fnLast,
-	"min": fnMin, "max": fnMax, "sum": fnSum, "avg": fnAvg, "mean": fnAvg,
-	"range": fnRange, "var": fnVar, "varp": fnVarp, "stdev": fnStdev, "stdevp": fnStdevp,
-	"sumsq": fnSumsq, "median": fnMedian, "mode": fnMode,
-	"earliest": fnEarliest, "latest": fnLatest,
-	"earliest_time": fnEarliestTime, "latest_time": fnLatestTime, "rate": fnRate,
+var statsFuncNames = map[string]Func{
+	"count": Count, "c": Count, "dc": DC, "distinct_count": DC, "estdc": DC,
+	"values": Values, "list": List, "first": First, "last": Last,
+	"min": Min, "max": Max, "sum": Sum, "avg": Avg, "mean": Avg,
+	"range": Range, "var": Var, "varp": Varp, "stdev": Stdev, "stdevp": Stdevp,
+	"sumsq": Sumsq, "median": Median, "mode": Mode,
+	"earliest": Earliest, "latest": Latest,
+	"earliest_time": EarliestTime, "latest_time": LatestTime, "rate": Rate,
 }
 
 // unsupportedStatsFuncs are Splunk stats functions minispl does not have.
@@ -102,34 +102,34 @@ var unsupportedStatsFuncs = map[string]bool{
 // than the percentiles perc<N>, exactperc<N> and upperperc<N>. The stats
 // names c, mean, list, p<N> and the per_* and estdc_error functions are not
 // among them.
-var tstatsFuncs = map[string]statsFuncKind{
-	"avg": fnAvg, "count": fnCount, "distinct_count": fnDC, "dc": fnDC, "estdc": fnDC,
-	"max": fnMax, "median": fnMedian, "min": fnMin, "mode": fnMode, "range": fnRange,
-	"stdev": fnStdev, "stdevp": fnStdevp, "sum": fnSum, "sumsq": fnSumsq,
-	"var": fnVar, "varp": fnVarp, "first": fnFirst, "last": fnLast, "values": fnValues,
-	"earliest": fnEarliest, "earliest_time": fnEarliestTime,
-	"latest": fnLatest, "latest_time": fnLatestTime, "rate": fnRate,
+var tstatsFuncs = map[string]Func{
+	"avg": Avg, "count": Count, "distinct_count": DC, "dc": DC, "estdc": DC,
+	"max": Max, "median": Median, "min": Min, "mode": Mode, "range": Range,
+	"stdev": Stdev, "stdevp": Stdevp, "sum": Sum, "sumsq": Sumsq,
+	"var": Var, "varp": Varp, "first": First, "last": Last, "values": Values,
+	"earliest": Earliest, "earliest_time": EarliestTime,
+	"latest": Latest, "latest_time": LatestTime, "rate": Rate,
 }
 
 var tstatsPercRE = regexp.MustCompile(`^(?:perc|exactperc|upperperc)([0-9]+(?:\.[0-9]+)?)$`)
 
-// lookupTstatsFunc returns the kind of the tstats function fn and, for
+// LookupTstats returns the kind of the tstats function fn and, for
 // percentiles, the rank. A function that stats has and tstats does not
 // (list, p95, ...) is an error saying so.
-func lookupTstatsFunc(fn string) (statsFuncKind, float64, error) {
+func LookupTstats(fn string) (Func, float64, error) {
 	if k, ok := tstatsFuncs[fn]; ok {
 		return k, 0, nil
 	}
 	if tstatsPercRE.MatchString(fn) {
-		return lookupStatsFunc(fn)
+		return LookupStats(fn)
 	}
 	return 0, 0, fmt.Errorf("tstats does not support the function %s()", fn)
 }
 
 var statsPercRE = regexp.MustCompile(`^(?:perc|p|exactperc|upperperc)([0-9]+(?:\.[0-9]+)?)$`)
 
-// lookupStatsFunc returns the kind of fn and, for percentiles, the rank.
-func lookupStatsFunc(fn string) (statsFuncKind, float64, error) {
+// LookupStats returns the kind of fn and, for percentiles, the rank.
+func LookupStats(fn string) (Func, float64, error) {
 	if k, ok := statsFuncNames[fn]; ok {
 		return k, 0, nil
 	}
@@ -138,7 +138,7 @@ func lookupStatsFunc(fn string) (statsFuncKind, float64, error) {
 		if p > 100 {
 			return 0, 0, fmt.Errorf("percentile %s is above 100", m[1])
 		}
-		return fnPerc, p, nil
+		return Perc, p, nil
 	}
 	if unsupportedStatsFuncs[fn] {
 		return 0, 0, fmt.Errorf("stats function %s() is not implemented by minispl", fn)
@@ -146,20 +146,20 @@ func lookupStatsFunc(fn string) (statsFuncKind, float64, error) {
 	return 0, 0, fmt.Errorf("unknown stats function %s()", fn)
 }
 
-// resultName is one aggregate's output column, for checkStatsNames: its
+// ResultName is one aggregate's output column, for CheckNames: its
 // name, the function as written (with AS when renamed), and its place.
-type resultName struct {
-	name, shown string
-	pos         spl.Span
+type ResultName struct {
+	Name, Shown string
+	Pos         spl.Span
 }
 
-// checkStatsNames rejects a tstats or stats whose output would hold two
+// CheckNames rejects a tstats or stats whose output would hold two
 // columns of one name: a BY field listed twice, a result named like a BY
 // field, or two results of one name (Splunk's stats refuses a result
 // named like a group-by field; the reference does not cover the others,
 // and two columns of one name would leave every later command reading
 // only the first, so all three are plan errors). pos places a BY error.
-func checkStatsNames(cmd string, by []string, results []resultName, pos spl.Span) error {
+func CheckNames(cmd string, by []string, results []ResultName, pos spl.Span) error {
 	seen := make(map[string]string, len(by)+len(results))
 	for _, b := range by {
 		if _, dup := seen[b]; dup {
@@ -168,14 +168,14 @@ func checkStatsNames(cmd string, by []string, results []resultName, pos spl.Span
 		seen[b] = ""
 	}
 	for _, a := range results {
-		prev, dup := seen[a.name]
+		prev, dup := seen[a.Name]
 		switch {
 		case !dup:
-			seen[a.name] = a.shown
+			seen[a.Name] = a.Shown
 		case prev == "":
-			return &spl.Error{Pos: a.pos, Msg: fmt.Sprintf("%s: the result %s cannot have the same name as a BY field", cmd, a.shown)}
+			return &spl.Error{Pos: a.Pos, Msg: fmt.Sprintf("%s: the result %s cannot have the same name as a BY field", cmd, a.Shown)}
 		default:
-			return &spl.Error{Pos: a.pos, Msg: fmt.Sprintf("%s: the results %s and %s have the same name %s; rename one with AS", cmd, prev, a.shown, a.name)}
+			return &spl.Error{Pos: a.Pos, Msg: fmt.Sprintf("%s: the results %s and %s have the same name %s; rename one with AS", cmd, prev, a.Shown, a.Name)}
 		}
 	}
 	return nil

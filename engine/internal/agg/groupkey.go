@@ -1,13 +1,14 @@
-package engine
+package agg
 
 import (
 	"cmp"
-	"github.com/minispl/minispl/engine/internal/value"
 	"hash/maphash"
 	"math/bits"
 	"slices"
 	"strings"
 	"unsafe"
+
+	"github.com/minispl/minispl/engine/internal/value"
 )
 
 // This file holds the group keys shared by tstats, stats and eventstats.
@@ -15,7 +16,7 @@ import (
 // Each BY field has a keyCol that interns its values into dense codes: a
 // string key maps text to a code (the text is copied out of the Arrow
 // buffers once, when first seen), a time key (tstats `BY _time`) maps an
-// epoch-millisecond bucket to a code. A groupTable maps a tuple of codes
+// epoch-millisecond bucket to a code. A GroupTable maps a tuple of codes
 // to a dense group id: through a slice indexed by the code (one key), an
 // open-addressing table keyed by the codes packed into a uint64 (two keys,
 // or more when each code fits in 64/keys bits), or a map keyed by the
@@ -28,18 +29,18 @@ import (
 // into one uint64 when the ranks fit (an integer sort), else compared
 // rank by rank.
 
-// keyCol interns the values of one BY field.
-type keyCol struct {
+// KeyCol interns the values of one BY field.
+type KeyCol struct {
 	internTable
-	// numeric makes string values that both parse as numbers compare as
+	// Numeric makes string values that both parse as numbers compare as
 	// numbers (stats' `BY _time`).
-	numeric bool
+	Numeric bool
 	tintern map[int64]int32
-	times   []int64 // code → epoch ms (time keys)
+	Times   []int64 // code → epoch ms (time keys)
 }
 
-func newKeyCol() *keyCol {
-	return &keyCol{tintern: map[int64]int32{}}
+func NewKeyCol() *KeyCol {
+	return &KeyCol{tintern: map[int64]int32{}}
 }
 
 // internTable interns strings into dense codes (strs[code] is the value).
@@ -49,15 +50,15 @@ func newKeyCol() *keyCol {
 // hashes once (a Go map would hash twice: the failed lookup, then the
 // assignment). Values are copied into a stringArena.
 type internTable struct {
-	strs   []string
+	Strs   []string
 	seed   maphash.Seed
 	slots  []uint64
 	hashes []uint64 // code → full hash, for growing
 	arena  stringArena
 }
 
-// code returns the code of s, interning a copy of it when new.
-func (t *internTable) code(s string) int32 {
+// Code returns the code of s, interning a copy of it when new.
+func (t *internTable) Code(s string) int32 {
 	if t.slots == nil {
 		t.seed = maphash.MakeSeed()
 		t.slots = make([]uint64, 1024)
@@ -68,17 +69,17 @@ func (t *internTable) code(s string) int32 {
 	for i := h & mask; ; i = (i + 1) & mask {
 		sl := t.slots[i]
 		if sl == 0 {
-			c := int32(len(t.strs))
-			t.strs = append(t.strs, t.arena.clone(s))
+			c := int32(len(t.Strs))
+			t.Strs = append(t.Strs, t.arena.clone(s))
 			t.hashes = append(t.hashes, h)
 			t.slots[i] = hi | uint64(c+1)
-			if 2*len(t.strs) > len(t.slots) {
+			if 2*len(t.Strs) > len(t.slots) {
 				t.grow()
 			}
 			return c
 		}
 		if sl>>32<<32 == hi {
-			if c := int32(uint32(sl) - 1); t.strs[c] == s {
+			if c := int32(uint32(sl) - 1); t.Strs[c] == s {
 				return c
 			}
 		}
@@ -126,28 +127,28 @@ func (a *stringArena) clone(s string) string {
 	return unsafe.String(&a.chunk[start], len(s))
 }
 
-// timeCode returns the code of the time ms.
-func (k *keyCol) timeCode(ms int64) int32 {
+// TimeCode returns the code of the time ms.
+func (k *KeyCol) TimeCode(ms int64) int32 {
 	c, ok := k.tintern[ms]
 	if !ok {
-		c = int32(len(k.times))
-		k.times = append(k.times, ms)
+		c = int32(len(k.Times))
+		k.Times = append(k.Times, ms)
 		k.tintern[ms] = c
 	}
 	return c
 }
 
 // size returns the number of codes.
-func (k *keyCol) size() int { return len(k.strs) + len(k.times) }
+func (k *KeyCol) size() int { return len(k.Strs) + len(k.Times) }
 
 // isTime reports whether the column holds time codes.
-func (k *keyCol) isTime() bool { return len(k.times) > 0 }
+func (k *KeyCol) isTime() bool { return len(k.Times) > 0 }
 
 // ranks returns, per code, the rank of its value in ascending order:
 // byte-wise for strings (numerically for numeric columns when both values
 // parse as numbers), numeric for times. Values that compare equal share a
 // rank. It also returns the number of distinct ranks.
-func (k *keyCol) ranks() ([]int32, int) {
+func (k *KeyCol) ranks() ([]int32, int) {
 	n := k.size()
 	ord := make([]int32, n)
 	for i := range ord {
@@ -156,22 +157,22 @@ func (k *keyCol) ranks() ([]int32, int) {
 	var compare func(x, y int32) int
 	switch {
 	case k.isTime():
-		compare = func(x, y int32) int { return cmp.Compare(k.times[x], k.times[y]) }
-	case k.numeric:
+		compare = func(x, y int32) int { return cmp.Compare(k.Times[x], k.Times[y]) }
+	case k.Numeric:
 		nums := make([]float64, n)
 		isNum := make([]bool, n)
-		for i, s := range k.strs {
+		for i, s := range k.Strs {
 			nums[i], isNum[i] = value.ParseNumber(s)
 		}
 		compare = func(x, y int32) int {
 			if isNum[x] && isNum[y] {
 				return cmp.Compare(nums[x], nums[y])
 			}
-			return strings.Compare(k.strs[x], k.strs[y])
+			return strings.Compare(k.Strs[x], k.Strs[y])
 		}
 	default:
 		es := make([]strEntry, n)
-		for i, s := range k.strs {
+		for i, s := range k.Strs {
 			es[i] = strEntry{s: s, c: int32(i)}
 		}
 		sortStrEntries(es, 0)
@@ -250,9 +251,9 @@ func chunkAt(s string, depth int) uint64 {
 	return k
 }
 
-// groupTable maps tuples of key codes to dense group ids.
-type groupTable struct {
-	keys   []*keyCol
+// GroupTable maps tuples of key codes to dense group ids.
+type GroupTable struct {
+	keys   []*KeyCol
 	n      int
 	gkeys  []int32          // n × len(keys) codes
 	direct []int32          // one key: code → group id + 1 (0: none yet)
@@ -261,8 +262,8 @@ type groupTable struct {
 	buf    []byte
 }
 
-func newGroupTable(keys []*keyCol) *groupTable {
-	t := &groupTable{keys: keys}
+func NewGroupTable(keys []*KeyCol) *GroupTable {
+	t := &GroupTable{keys: keys}
 	switch len(keys) {
 	case 0:
 		// No BY clause: exactly one group, even when nothing matches.
@@ -272,14 +273,14 @@ func newGroupTable(keys []*keyCol) *groupTable {
 	return t
 }
 
-// len returns the number of groups.
-func (t *groupTable) len() int { return t.n }
+// Len returns the number of groups.
+func (t *GroupTable) Len() int { return t.n }
 
-// key returns code k of group g's tuple.
-func (t *groupTable) key(g int32, k int) int32 { return t.gkeys[int(g)*len(t.keys)+k] }
+// Key returns code k of group g's tuple.
+func (t *GroupTable) Key(g int32, k int) int32 { return t.gkeys[int(g)*len(t.keys)+k] }
 
-// one returns the group of the single-key code c.
-func (t *groupTable) one(c int32) int32 {
+// One returns the group of the single-key code c.
+func (t *GroupTable) One(c int32) int32 {
 	if int(c) >= len(t.direct) {
 		t.direct = append(t.direct, make([]int32, int(c)+1-len(t.direct))...)
 	}
@@ -291,8 +292,8 @@ func (t *groupTable) one(c int32) int32 {
 	return g
 }
 
-// two returns the group of the codes (a, b) of a two-key table.
-func (t *groupTable) two(a, b int32) int32 {
+// Two returns the group of the codes (a, b) of a two-key table.
+func (t *GroupTable) Two(a, b int32) int32 {
 	k := uint64(uint32(a))<<32 | uint64(uint32(b))
 	slot := t.pair.find(k)
 	if slot.g == 0 {
@@ -346,18 +347,18 @@ func (p *pairTable) added() {
 	}
 }
 
-// id returns the group of the tuple of codes, creating it when new. A
+// ID returns the group of the tuple of codes, creating it when new. A
 // tuple whose codes each fit in 64/len(tuple) bits is packed into a uint64
 // key of the pair table (a tuple always lands in the same table, since
 // the choice depends on its codes alone); others are keyed by their bytes.
-func (t *groupTable) id(tuple []int32) int32 {
+func (t *GroupTable) ID(tuple []int32) int32 {
 	switch len(tuple) {
 	case 0:
 		return 0
 	case 1:
-		return t.one(tuple[0])
+		return t.One(tuple[0])
 	case 2:
-		return t.two(tuple[0], tuple[1])
+		return t.Two(tuple[0], tuple[1])
 	}
 	if w := uint(64 / len(tuple)); w < 32 {
 		var k uint64
@@ -390,16 +391,16 @@ func (t *groupTable) id(tuple []int32) int32 {
 	return g
 }
 
-func (t *groupTable) add(tuple ...int32) int32 {
+func (t *GroupTable) add(tuple ...int32) int32 {
 	g := int32(t.n)
 	t.n++
 	t.gkeys = append(t.gkeys, tuple...)
 	return g
 }
 
-// order returns the group ids sorted ascending by their key values, key by
+// Order returns the group ids sorted ascending by their key values, key by
 // key; groups whose values compare equal keep their creation order.
-func (t *groupTable) order() []int32 {
+func (t *GroupTable) Order() []int32 {
 	ord := make([]int32, t.n)
 	nk := len(t.keys)
 	if nk == 0 {

@@ -1,21 +1,21 @@
-package engine
+package agg
 
 import (
 	"fmt"
-	"github.com/minispl/minispl/engine/internal/value"
 	"math"
 	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/minispl/minispl/engine/internal/value"
 )
 
 // This file holds the aggregate function states shared by tstats, stats
 // and eventstats (statsfuncs.go names the functions and lists the choices
 // made on their semantics).
 //
-// A function's argument is read per batch by an argReader, which maps each
+// A function's argument is read per batch by an ArgReader, which maps each
 // input row to the entries of its values: a dictionary column (tstats'
 // store columns) gives one entry per dictionary entry, so number parsing
 // and string interning run once per distinct value and the per-row work is
@@ -35,10 +35,10 @@ type valEntry struct {
 	code     int32 // interned code, when the reader interns
 }
 
-// argReader maps the rows of a batch to the value entries of one
+// ArgReader maps the rows of a batch to the value entries of one
 // function's argument. Row j's values are idx[j] (one value, -1 = null)
 // or, when off is set, idx[off[j]:off[j+1]].
-type argReader struct {
+type ArgReader struct {
 	needNum     bool
 	needCode    bool
 	internTable // the values, when needCode
@@ -50,11 +50,11 @@ type argReader struct {
 	off         []int32
 }
 
-func newArgReader(k statsFuncKind) *argReader {
-	r := &argReader{}
+func NewArgReader(k Func) *ArgReader {
+	r := &ArgReader{}
 	switch k {
-	case fnCount, fnEarliestTime, fnLatestTime:
-	case fnMin, fnMax, fnSum, fnAvg, fnRange, fnVar, fnVarp, fnStdev, fnStdevp, fnSumsq, fnMedian, fnPerc, fnRate:
+	case Count, EarliestTime, LatestTime:
+	case Min, Max, Sum, Avg, Range, Var, Varp, Stdev, Stdevp, Sumsq, Median, Perc, Rate:
 		r.needNum = true
 	default:
 		r.needCode = true
@@ -63,7 +63,7 @@ func newArgReader(k statsFuncKind) *argReader {
 }
 
 // values returns the entries of row j.
-func (r *argReader) values(j int) []int32 {
+func (r *ArgReader) values(j int) []int32 {
 	if r.off != nil {
 		return r.idx[r.off[j]:r.off[j+1]]
 	}
@@ -74,7 +74,7 @@ func (r *argReader) values(j int) []int32 {
 }
 
 // text returns the display text of entry e.
-func (r *argReader) text(e *valEntry) string {
+func (r *ArgReader) text(e *valEntry) string {
 	if e.s == "" && e.computed {
 		return value.FormatNumber(e.num)
 	}
@@ -84,18 +84,18 @@ func (r *argReader) text(e *valEntry) string {
 // finish completes entry e as the reader's functions need: the number
 // its text parses as (when parse is set; a Vector value's kind is already
 // decided) and its interned code.
-func (r *argReader) finish(e valEntry, parse bool) valEntry {
+func (r *ArgReader) finish(e valEntry, parse bool) valEntry {
 	if r.needNum && parse {
 		e.num, e.isNum = value.ParseNumber(e.s)
 	}
 	if r.needCode {
-		e.code = r.code(r.text(&e))
+		e.code = r.Code(r.text(&e))
 	}
 	return e
 }
 
-// loadNull makes every one of n rows null.
-func (r *argReader) loadNull(n int) {
+// LoadNull makes every one of n rows null.
+func (r *ArgReader) LoadNull(n int) {
 	r.off = nil
 	r.idx = slices.Grow(r.idx[:0], n)[:n]
 	for j := range r.idx {
@@ -103,9 +103,9 @@ func (r *argReader) loadNull(n int) {
 	}
 }
 
-// loadArrow reads the rows sel of a store column (tstats): a dictionary
+// LoadArrow reads the rows sel of a store column (tstats): a dictionary
 // of strings, a timestamp (epoch seconds, a computed number) or strings.
-func (r *argReader) loadArrow(col arrow.Array, sel []int32) error {
+func (r *ArgReader) LoadArrow(col arrow.Array, sel []int32) error {
 	r.off = nil
 	r.idx = r.idx[:0]
 	switch c := col.(type) {
@@ -170,9 +170,9 @@ func (r *argReader) loadArrow(col arrow.Array, sel []int32) error {
 	return nil
 }
 
-// loadVector reads every row of v (stats, eventstats). Each value of a
+// LoadVector reads every row of v (stats, eventstats). Each value of a
 // multivalue row is an entry.
-func (r *argReader) loadVector(v *value.Vector) {
+func (r *ArgReader) LoadVector(v *value.Vector) {
 	n := v.Len()
 	r.dict, r.ents, r.idx = nil, r.ents[:0], r.idx[:0]
 	r.off = nil
@@ -209,49 +209,49 @@ func (r *argReader) loadVector(v *value.Vector) {
 	}
 }
 
-// aggBatch is what every state of one batch shares: the _time of each row
+// Batch is what every state of one batch shares: the _time of each row
 // in epoch seconds (NaN when absent), loaded when a function needs it, and
 // (tstats only, for timeExtremeState) in epoch milliseconds, noTime when
 // absent.
-type aggBatch struct {
-	times []float64
-	tms   []int64
+type Batch struct {
+	Times   []float64
+	TimesMs []int64
 }
 
-// noTime marks a row without _time in aggBatch.tms.
-const noTime = math.MinInt64
+// NoTime marks a row without _time in Batch.TimesMs.
+const NoTime = math.MinInt64
 
-// aggState is the per-group state of one aggregate function.
-type aggState interface {
-	// grow makes room for n groups.
-	grow(n int)
-	// add feeds pair i: row rows[i] (i when rows is nil) of the batch to
+// State is the per-group state of one aggregate function.
+type State interface {
+	// Grow makes room for n groups.
+	Grow(n int)
+	// Add feeds pair i: row rows[i] (i when rows is nil) of the batch to
 	// group gids[i]; a negative group is skipped.
-	add(b *aggBatch, rows, gids []int32)
-	// result writes group g's result into row i of out (left null when
+	Add(b *Batch, rows, gids []int32)
+	// Result writes group g's result into row i of out (left null when
 	// there is none).
-	result(g int32, out *value.Vector, i int)
+	Result(g int32, out *value.Vector, i int)
 }
 
-// newAggState returns the state of function k (percentile pct) reading
+// NewState returns the state of function k (percentile pct) reading
 // its argument through r (nil for a bare count).
-func newAggState(k statsFuncKind, pct float64, r *argReader) aggState {
+func NewState(k Func, pct float64, r *ArgReader) State {
 	switch k {
-	case fnCount:
-		return &countState{r: r}
-	case fnDC, fnValues:
-		return &distinctState{r: r, values: k == fnValues}
-	case fnList:
+	case Count:
+		return &CountState{r: r}
+	case DC, Values:
+		return &distinctState{r: r, values: k == Values}
+	case List:
 		return &listState{r: r}
-	case fnMin, fnMax:
-		return &minMaxState{r: r, max: k == fnMax}
-	case fnMedian, fnPerc:
-		return &percState{r: r, median: k == fnMedian, pct: pct}
-	case fnMode:
+	case Min, Max:
+		return &minMaxState{r: r, max: k == Max}
+	case Median, Perc:
+		return &percState{r: r, median: k == Median, pct: pct}
+	case Mode:
 		return &modeState{r: r, counts: map[uint64]int64{}}
-	case fnFirst, fnLast, fnEarliest, fnLatest:
+	case First, Last, Earliest, Latest:
 		return &rowState{r: r, k: k}
-	case fnEarliestTime, fnLatestTime, fnRate:
+	case EarliestTime, LatestTime, Rate:
 		return &timeState{r: r, k: k}
 	default:
 		return &numState{r: r, k: k}
@@ -272,23 +272,23 @@ func growTo[T any](s []T, n int) []T {
 	return append(s, make([]T, n-len(s))...)
 }
 
-// countState is count (rows; r nil), count(f) (values of f: a multivalue
+// CountState is count (rows; r nil), count(f) (values of f: a multivalue
 // row counts once per value) and count(eval(cond)) (rows where cond is
 // true; cond is set per batch).
-type countState struct {
-	r    *argReader
-	cond *value.Vector
+type CountState struct {
+	r    *ArgReader
+	Cond *value.Vector
 	n    []int64
 }
 
-func (s *countState) grow(n int) { s.n = growTo(s.n, n) }
+func (s *CountState) Grow(n int) { s.n = growTo(s.n, n) }
 
-func (s *countState) add(_ *aggBatch, rows, gids []int32) {
+func (s *CountState) Add(_ *Batch, rows, gids []int32) {
 	switch {
-	case s.cond != nil:
+	case s.Cond != nil:
 		for i, g := range gids {
 			if g >= 0 {
-				if t, ok := s.cond.Bool(rowOf(rows, i)); ok && t {
+				if t, ok := s.Cond.Bool(rowOf(rows, i)); ok && t {
 					s.n[g]++
 				}
 			}
@@ -314,25 +314,25 @@ func (s *countState) add(_ *aggBatch, rows, gids []int32) {
 	}
 }
 
-func (s *countState) result(g int32, out *value.Vector, i int) { out.SetNum(i, float64(s.n[g])) }
+func (s *CountState) Result(g int32, out *value.Vector, i int) { out.SetNum(i, float64(s.n[g])) }
 
 // distinctState is dc(f) and values(f): the set of (group, value code).
 type distinctState struct {
-	r      *argReader
+	r      *ArgReader
 	values bool
 	seen   pairTable // keys (group, code); the slot's g is 1 once seen
 	n      []int64
 	lists  [][]int32
 }
 
-func (s *distinctState) grow(n int) {
+func (s *distinctState) Grow(n int) {
 	s.n = growTo(s.n, n)
 	if s.values {
 		s.lists = growTo(s.lists, n)
 	}
 }
 
-func (s *distinctState) add(_ *aggBatch, rows, gids []int32) {
+func (s *distinctState) Add(_ *Batch, rows, gids []int32) {
 	for i, g := range gids {
 		if g < 0 {
 			continue
@@ -353,7 +353,7 @@ func (s *distinctState) add(_ *aggBatch, rows, gids []int32) {
 	}
 }
 
-func (s *distinctState) result(g int32, out *value.Vector, i int) {
+func (s *distinctState) Result(g int32, out *value.Vector, i int) {
 	if !s.values {
 		out.SetNum(i, float64(s.n[g]))
 		return
@@ -363,7 +363,7 @@ func (s *distinctState) result(g int32, out *value.Vector, i int) {
 	}
 	vals := make([]string, len(s.lists[g]))
 	for k, c := range s.lists[g] {
-		vals[k] = s.r.strs[c]
+		vals[k] = s.r.Strs[c]
 	}
 	slices.Sort(vals) // byte-wise, Splunk's lexicographic order
 	out.SetValues(i, vals)
@@ -374,13 +374,13 @@ const listCap = 100
 
 // listState is list(f): every value in input order, the first listCap.
 type listState struct {
-	r     *argReader
+	r     *ArgReader
 	lists [][]int32
 }
 
-func (s *listState) grow(n int) { s.lists = growTo(s.lists, n) }
+func (s *listState) Grow(n int) { s.lists = growTo(s.lists, n) }
 
-func (s *listState) add(_ *aggBatch, rows, gids []int32) {
+func (s *listState) Add(_ *Batch, rows, gids []int32) {
 	for i, g := range gids {
 		if g < 0 {
 			continue
@@ -393,17 +393,17 @@ func (s *listState) add(_ *aggBatch, rows, gids []int32) {
 	}
 }
 
-func (s *listState) result(g int32, out *value.Vector, i int) {
+func (s *listState) Result(g int32, out *value.Vector, i int) {
 	out.SetValues(i, codeStrings(s.r, s.lists[g]))
 }
 
-func codeStrings(r *argReader, codes []int32) []string {
+func codeStrings(r *ArgReader, codes []int32) []string {
 	if len(codes) == 0 {
 		return nil
 	}
 	vals := make([]string, len(codes))
 	for k, c := range codes {
-		vals[k] = r.strs[c]
+		vals[k] = r.Strs[c]
 	}
 	return vals
 }
@@ -412,7 +412,7 @@ func codeStrings(r *argReader, codes []int32) []string {
 // numerically) before strings (compared byte-wise). So min is the smallest
 // number when there is any, max the greatest string when there is any.
 type minMaxState struct {
-	r      *argReader
+	r      *ArgReader
 	max    bool
 	hasNum []bool
 	num    []float64
@@ -420,12 +420,12 @@ type minMaxState struct {
 	str    []string
 }
 
-func (s *minMaxState) grow(n int) {
+func (s *minMaxState) Grow(n int) {
 	s.hasNum, s.num = growTo(s.hasNum, n), growTo(s.num, n)
 	s.hasStr, s.str = growTo(s.hasStr, n), growTo(s.str, n)
 }
 
-func (s *minMaxState) add(_ *aggBatch, rows, gids []int32) {
+func (s *minMaxState) Add(_ *Batch, rows, gids []int32) {
 	for i, g := range gids {
 		if g < 0 {
 			continue
@@ -445,7 +445,7 @@ func (s *minMaxState) add(_ *aggBatch, rows, gids []int32) {
 	}
 }
 
-func (s *minMaxState) result(g int32, out *value.Vector, i int) {
+func (s *minMaxState) Result(g int32, out *value.Vector, i int) {
 	switch {
 	case !s.max && s.hasNum[g], s.max && s.hasNum[g] && !s.hasStr[g]:
 		out.SetNum(i, s.num[g])
@@ -459,8 +459,8 @@ func (s *minMaxState) result(g int32, out *value.Vector, i int) {
 // numbers gives null. The variances keep the values and are computed in
 // two passes (mean first).
 type numState struct {
-	r      *argReader
-	k      statsFuncKind
+	r      *ArgReader
+	k      Func
 	n      []int64
 	sum    []float64
 	sumsq  []float64
@@ -469,10 +469,10 @@ type numState struct {
 }
 
 func (s *numState) keepsValues() bool {
-	return s.k == fnVar || s.k == fnVarp || s.k == fnStdev || s.k == fnStdevp
+	return s.k == Var || s.k == Varp || s.k == Stdev || s.k == Stdevp
 }
 
-func (s *numState) grow(n int) {
+func (s *numState) Grow(n int) {
 	s.n, s.sum, s.sumsq = growTo(s.n, n), growTo(s.sum, n), growTo(s.sumsq, n)
 	s.lo, s.hi = growTo(s.lo, n), growTo(s.hi, n)
 	if s.keepsValues() {
@@ -480,7 +480,7 @@ func (s *numState) grow(n int) {
 	}
 }
 
-func (s *numState) add(_ *aggBatch, rows, gids []int32) {
+func (s *numState) Add(_ *Batch, rows, gids []int32) {
 	keep := s.keepsValues()
 	for i, g := range gids {
 		if g < 0 {
@@ -508,22 +508,22 @@ func (s *numState) add(_ *aggBatch, rows, gids []int32) {
 	}
 }
 
-func (s *numState) result(g int32, out *value.Vector, i int) {
+func (s *numState) Result(g int32, out *value.Vector, i int) {
 	if s.n[g] == 0 {
 		return
 	}
 	n := float64(s.n[g])
 	switch s.k {
-	case fnSum:
+	case Sum:
 		out.SetNum(i, s.sum[g])
-	case fnAvg:
+	case Avg:
 		out.SetNum(i, s.sum[g]/n)
-	case fnSumsq:
+	case Sumsq:
 		out.SetNum(i, s.sumsq[g])
-	case fnRange:
+	case Range:
 		out.SetNum(i, s.hi[g]-s.lo[g])
 	default: // var, varp, stdev, stdevp
-		sample := s.k == fnVar || s.k == fnStdev
+		sample := s.k == Var || s.k == Stdev
 		if sample && s.n[g] < 2 {
 			return
 		}
@@ -535,7 +535,7 @@ func (s *numState) result(g int32, out *value.Vector, i int) {
 			n--
 		}
 		v := m2 / n
-		if s.k == fnStdev || s.k == fnStdevp {
+		if s.k == Stdev || s.k == Stdevp {
 			v = math.Sqrt(v)
 		}
 		out.SetNum(i, v)
@@ -544,15 +544,15 @@ func (s *numState) result(g int32, out *value.Vector, i int) {
 
 // percState is median(f) and percN(f) over the numeric values.
 type percState struct {
-	r      *argReader
+	r      *ArgReader
 	median bool
 	pct    float64
 	nums   [][]float64
 }
 
-func (s *percState) grow(n int) { s.nums = growTo(s.nums, n) }
+func (s *percState) Grow(n int) { s.nums = growTo(s.nums, n) }
 
-func (s *percState) add(_ *aggBatch, rows, gids []int32) {
+func (s *percState) Add(_ *Batch, rows, gids []int32) {
 	for i, g := range gids {
 		if g < 0 {
 			continue
@@ -565,7 +565,7 @@ func (s *percState) add(_ *aggBatch, rows, gids []int32) {
 	}
 }
 
-func (s *percState) result(g int32, out *value.Vector, i int) {
+func (s *percState) Result(g int32, out *value.Vector, i int) {
 	xs := s.nums[g]
 	if len(xs) == 0 {
 		return
@@ -589,14 +589,14 @@ func percentile(xs []float64, p float64) float64 {
 // modeState is mode(f): the most frequent value as text, ties to the value
 // seen first.
 type modeState struct {
-	r      *argReader
+	r      *ArgReader
 	counts map[uint64]int64 // (group, code) → count
 	order  [][]int32        // per group: codes in first-seen order
 }
 
-func (s *modeState) grow(n int) { s.order = growTo(s.order, n) }
+func (s *modeState) Grow(n int) { s.order = growTo(s.order, n) }
 
-func (s *modeState) add(_ *aggBatch, rows, gids []int32) {
+func (s *modeState) Add(_ *Batch, rows, gids []int32) {
 	for i, g := range gids {
 		if g < 0 {
 			continue
@@ -613,7 +613,7 @@ func (s *modeState) add(_ *aggBatch, rows, gids []int32) {
 	}
 }
 
-func (s *modeState) result(g int32, out *value.Vector, i int) {
+func (s *modeState) Result(g int32, out *value.Vector, i int) {
 	best, bc := int32(-1), int64(0)
 	for _, c := range s.order[g] {
 		if n := s.counts[uint64(g)<<32|uint64(uint32(c))]; n > bc {
@@ -621,7 +621,7 @@ func (s *modeState) result(g int32, out *value.Vector, i int) {
 		}
 	}
 	if best >= 0 {
-		out.SetText(i, s.r.strs[best])
+		out.SetText(i, s.r.Strs[best])
 	}
 }
 
@@ -632,8 +632,8 @@ func (s *modeState) result(g int32, out *value.Vector, i int) {
 // without _time being skipped. A kept number without text of its own (a
 // time) stays a number.
 type rowState struct {
-	r        *argReader
-	k        statsFuncKind
+	r        *ArgReader
+	k        Func
 	has      []bool
 	t        []float64
 	vals     [][]int32
@@ -641,12 +641,12 @@ type rowState struct {
 	computed []bool
 }
 
-func (s *rowState) grow(n int) {
+func (s *rowState) Grow(n int) {
 	s.has, s.t, s.vals = growTo(s.has, n), growTo(s.t, n), growTo(s.vals, n)
 	s.num, s.computed = growTo(s.num, n), growTo(s.computed, n)
 }
 
-func (s *rowState) add(b *aggBatch, rows, gids []int32) {
+func (s *rowState) Add(b *Batch, rows, gids []int32) {
 	for i, g := range gids {
 		if g < 0 {
 			continue
@@ -658,13 +658,13 @@ func (s *rowState) add(b *aggBatch, rows, gids []int32) {
 		}
 		var t float64
 		switch s.k {
-		case fnFirst:
+		case First:
 			if s.has[g] {
 				continue
 			}
-		case fnEarliest, fnLatest:
-			t = b.times[j]
-			if math.IsNaN(t) || (s.has[g] && ((s.k == fnEarliest && t >= s.t[g]) || (s.k == fnLatest && t < s.t[g]))) {
+		case Earliest, Latest:
+			t = b.Times[j]
+			if math.IsNaN(t) || (s.has[g] && ((s.k == Earliest && t >= s.t[g]) || (s.k == Latest && t < s.t[g]))) {
 				continue
 			}
 		}
@@ -679,7 +679,7 @@ func (s *rowState) add(b *aggBatch, rows, gids []int32) {
 	}
 }
 
-func (s *rowState) result(g int32, out *value.Vector, i int) {
+func (s *rowState) Result(g int32, out *value.Vector, i int) {
 	switch {
 	case !s.has[g]:
 	case s.computed[g]:
@@ -698,27 +698,27 @@ func (s *rowState) result(g int32, out *value.Vector, i int) {
 // earliest_time), null unless both values are numbers and the times
 // differ (Splunk's time functions page).
 type timeState struct {
-	r      *argReader
-	k      statsFuncKind
+	r      *ArgReader
+	k      Func
 	has    []bool
 	lo, hi []float64 // times
 	vlo    []float64 // value at lo
 	vhi    []float64 // value at hi
 }
 
-func (s *timeState) grow(n int) {
+func (s *timeState) Grow(n int) {
 	s.has, s.lo, s.hi = growTo(s.has, n), growTo(s.lo, n), growTo(s.hi, n)
 	s.vlo, s.vhi = growTo(s.vlo, n), growTo(s.vhi, n)
 }
 
-func (s *timeState) add(b *aggBatch, rows, gids []int32) {
+func (s *timeState) Add(b *Batch, rows, gids []int32) {
 	for i, g := range gids {
 		if g < 0 {
 			continue
 		}
 		j := rowOf(rows, i)
 		es := s.r.values(j)
-		t := b.times[j]
+		t := b.Times[j]
 		if len(es) == 0 || math.IsNaN(t) {
 			continue
 		}
@@ -740,51 +740,51 @@ func (s *timeState) add(b *aggBatch, rows, gids []int32) {
 	}
 }
 
-func (s *timeState) result(g int32, out *value.Vector, i int) {
+func (s *timeState) Result(g int32, out *value.Vector, i int) {
 	switch {
 	case !s.has[g]:
-	case s.k == fnEarliestTime:
+	case s.k == EarliestTime:
 		out.SetNum(i, s.lo[g])
-	case s.k == fnLatestTime:
+	case s.k == LatestTime:
 		out.SetNum(i, s.hi[g])
 	case !math.IsNaN(s.vlo[g]) && !math.IsNaN(s.vhi[g]) && s.hi[g] != s.lo[g]:
 		out.SetNum(i, (s.vhi[g]-s.vlo[g])/(s.hi[g]-s.lo[g]))
 	}
 }
 
-// timeExtremeState is tstats' min, max, earliest and latest of _time
-// itself, read straight from the timestamp column (aggBatch.tms) instead of
-// through an argReader's value entries: min(_time) and earliest(_time) are
+// TimeExtremeState is tstats' min, max, earliest and latest of _time
+// itself, read straight from the timestamp column (Batch.TimesMs) instead of
+// through an ArgReader's value entries: min(_time) and earliest(_time) are
 // the least _time of the group, max(_time) and latest(_time) the
 // greatest, in epoch seconds with a millisecond fraction.
-type timeExtremeState struct {
-	max bool
+type TimeExtremeState struct {
+	Max bool
 	has []bool
 	ms  []int64
 }
 
-func (s *timeExtremeState) grow(n int) { s.has, s.ms = growTo(s.has, n), growTo(s.ms, n) }
+func (s *TimeExtremeState) Grow(n int) { s.has, s.ms = growTo(s.has, n), growTo(s.ms, n) }
 
-func (s *timeExtremeState) add(b *aggBatch, rows, gids []int32) {
-	tms := b.tms
+func (s *TimeExtremeState) Add(b *Batch, rows, gids []int32) {
+	tms := b.TimesMs
 	for i, g := range gids {
 		if g < 0 {
 			continue
 		}
 		t := tms[rowOf(rows, i)]
-		if t == noTime {
+		if t == NoTime {
 			continue
 		}
 		switch {
 		case !s.has[g]:
 			s.has[g], s.ms[g] = true, t
-		case s.max && t > s.ms[g], !s.max && t < s.ms[g]:
+		case s.Max && t > s.ms[g], !s.Max && t < s.ms[g]:
 			s.ms[g] = t
 		}
 	}
 }
 
-func (s *timeExtremeState) result(g int32, out *value.Vector, i int) {
+func (s *TimeExtremeState) Result(g int32, out *value.Vector, i int) {
 	if s.has[g] {
 		out.SetNum(i, float64(s.ms[g])/1000)
 	}

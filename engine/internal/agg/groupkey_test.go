@@ -1,4 +1,4 @@
-package engine
+package agg
 
 import (
 	"math/rand/v2"
@@ -62,26 +62,26 @@ func TestGroupTableOrder(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var keys []*keyCol
+			var keys []*KeyCol
 			for _, num := range tc.numeric {
-				k := newKeyCol()
-				k.numeric = num
+				k := NewKeyCol()
+				k.Numeric = num
 				keys = append(keys, k)
 			}
-			gt := newGroupTable(keys)
+			gt := NewGroupTable(keys)
 			tuple := make([]int32, len(keys))
 			for i, tu := range tc.tuples {
 				for k, s := range tu {
-					tuple[k] = keys[k].code(s)
+					tuple[k] = keys[k].Code(s)
 				}
-				if g := gt.id(tuple); g != int32(i) {
+				if g := gt.ID(tuple); g != int32(i) {
 					t.Fatalf("tuple %q: group %d, want %d", tu, g, i)
 				}
 			}
-			if g := gt.id(tuple); g != int32(len(tc.tuples)-1) {
+			if g := gt.ID(tuple); g != int32(len(tc.tuples)-1) {
 				t.Fatalf("existing tuple: group %d, want %d", g, len(tc.tuples)-1)
 			}
-			if got := gt.order(); !slices.Equal(got, tc.want) {
+			if got := gt.Order(); !slices.Equal(got, tc.want) {
 				t.Errorf("order = %v, want %v", got, tc.want)
 			}
 		})
@@ -96,13 +96,13 @@ func TestInternTableGrow(t *testing.T) {
 	for round := range 2 {
 		for i := range n {
 			s := strconv.Itoa(i) + strings.Repeat("x", i%40)
-			if c := it.code(s); c != int32(i) {
+			if c := it.Code(s); c != int32(i) {
 				t.Fatalf("round %d: code(%q) = %d, want %d", round, s, c, i)
 			}
 		}
 	}
-	if len(it.strs) != n {
-		t.Fatalf("%d values, want %d", len(it.strs), n)
+	if len(it.Strs) != n {
+		t.Fatalf("%d values, want %d", len(it.Strs), n)
 	}
 }
 
@@ -112,28 +112,28 @@ func TestInternTableGrow(t *testing.T) {
 // same group, different tuples different ones, and key returns the codes.
 func TestGroupTableTuples(t *testing.T) {
 	for _, nk := range []int{3, 4} {
-		keys := make([]*keyCol, nk)
+		keys := make([]*KeyCol, nk)
 		for i := range keys {
-			keys[i] = newKeyCol()
+			keys[i] = NewKeyCol()
 		}
-		gt := newGroupTable(keys)
+		gt := NewGroupTable(keys)
 		big := int32(1 << 22)
 		tuples := [][]int32{{1, 2, 3, 4}, {big, 2, 3, 4}, {3, 2, 1, 0}, {1, big, 3, 4}, {0, 0, 0, 0}, {big, big, big, big}}
 		for round := range 2 {
 			for want, tu := range tuples {
 				tu = tu[:nk]
-				if g := gt.id(tu); g != int32(want) {
+				if g := gt.ID(tu); g != int32(want) {
 					t.Fatalf("%d keys, round %d: id(%v) = %d, want %d", nk, round, tu, g, want)
 				}
 				for k, c := range tu {
-					if got := gt.key(int32(want), k); got != c {
+					if got := gt.Key(int32(want), k); got != c {
 						t.Fatalf("%d keys: key(%d, %d) = %d, want %d", nk, want, k, got, c)
 					}
 				}
 			}
 		}
-		if gt.len() != len(tuples) {
-			t.Fatalf("%d keys: %d groups, want %d", nk, gt.len(), len(tuples))
+		if gt.Len() != len(tuples) {
+			t.Fatalf("%d keys: %d groups, want %d", nk, gt.Len(), len(tuples))
 		}
 	}
 }
