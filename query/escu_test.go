@@ -10,7 +10,6 @@ import (
 	"github.com/minispl/minispl/engine"
 	"github.com/minispl/minispl/macros"
 	"github.com/minispl/minispl/query"
-	"github.com/minispl/minispl/query/querytest"
 	"github.com/minispl/minispl/spl"
 	"github.com/minispl/minispl/spl/escu"
 )
@@ -30,7 +29,7 @@ func TestESCURegistryRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	store := datamodel.NewStore(datamodel.DefaultCatalog(), datamodel.Options{})
-	if err := querytest.Ingest(store, filepath.Join(sharedDir, "datasets", "attack_data")); err != nil {
+	if err := ingestShared(store); err != nil {
 		t.Fatal(err)
 	}
 	env := query.NewEnv(query.Options{Macros: lib})
@@ -103,7 +102,7 @@ func TestESCUEndpointConformance(t *testing.T) {
 	}
 	cat := datamodel.DefaultCatalog()
 	store := datamodel.NewStore(cat, datamodel.Options{})
-	if err := querytest.Ingest(store, filepath.Join(sharedDir, "datasets", "attack_data")); err != nil {
+	if err := ingestShared(store); err != nil {
 		t.Fatal(err)
 	}
 	env := query.NewEnv(query.Options{Macros: lib, Catalog: cat,
@@ -152,4 +151,11 @@ func TestESCUEndpointConformance(t *testing.T) {
 	if withRows < 39 {
 		t.Errorf("want at least 39 detections with results on the shared files; got %d", withRows)
 	}
+}
+
+// ingestShared ingests ../shared/datasets/attack_data as the CLI's --data
+// does.
+func ingestShared(store *datamodel.Store) error {
+	_, err := store.IngestPath(context.Background(), filepath.Join(sharedDir, "datasets", "attack_data"), datamodel.IngestOptions{})
+	return err
 }

@@ -370,12 +370,15 @@ func RunFile(t *testing.T, path string, opt Options) {
 	}
 }
 
-// store builds a store of the loaded files at batchSize.
+// store builds a store of the loaded files at batchSize, through
+// datamodel's one ingest entry point, which the CLI uses too (files told
+// apart by content, the ones holding no event skipped, a file loaded twice
+// read once).
 func (st *state) store(t *testing.T, where string, batchSize int) *datamodel.Store {
 	t.Helper()
 	store := datamodel.NewStore(datamodel.DefaultCatalog(), datamodel.Options{BatchSize: batchSize})
 	for _, p := range st.loads {
-		if err := Ingest(store, p); err != nil {
+		if _, err := store.IngestPath(context.Background(), p, datamodel.IngestOptions{}); err != nil {
 			t.Fatalf("%s: %v", where, err)
 		}
 	}
@@ -449,15 +452,6 @@ func errorLines(err error) []string {
 		msg = se.Format()
 	}
 	return strings.Split("error: "+msg, "\n")
-}
-
-// Ingest ingests a file, or every file under a folder in name order, as
-// load and load-shared do: through datamodel's one entry point, which the
-// CLI uses too (files told apart by content, the ones holding no event
-// skipped, a file loaded twice read once).
-func Ingest(store *datamodel.Store, path string) error {
-	_, err := store.IngestPath(context.Background(), path, datamodel.IngestOptions{})
-	return err
 }
 
 // snapshot copies the cells of a result.
