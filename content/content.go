@@ -95,6 +95,17 @@ func isDir(p string) bool {
 	return err == nil && st.IsDir()
 }
 
+// CheckoutOf returns the root of the checkout that path is (a folder
+// holding detections/ and macros/) or whose detections/ folder holds path,
+// or "". A relative path gives a root spelled relative to the same
+// folder.
+func CheckoutOf(path string) string {
+	if isCheckout(path) {
+		return path
+	}
+	return checkoutOf(path)
+}
+
 // checkoutOf returns the root of the checkout whose detections/ folder
 // holds path, or "".
 func checkoutOf(path string) string {

@@ -155,7 +155,7 @@ func (t Totals) String() string {
 	var parts []string
 	for i, r := range t.Reasons {
 		if i == 3 {
-			parts = append(parts, fmt.Sprintf("%s more", english.Plural(len(t.Reasons)-3, "other reason")))
+			parts = append(parts, english.Plural(len(t.Reasons)-3, "other reason"))
 			break
 		}
 		parts = append(parts, fmt.Sprintf("%s %s", english.Thousands(r.Count), r.Text))

@@ -54,9 +54,12 @@ func TestScriptREPLOneByOne(t *testing.T) {
 			for i, s := range equivalenceScript {
 				status, stdout, stderr := invoke(t, "", append(append([]string{"run"}, base...), s.text)...)
 				wantStatus := exitOK
-				if s.name == "error" {
-					wantStatus = exitFail
+				switch s.name {
+				case "error":
+					wantStatus = exitError
 					errs = append(errs, stderr)
+				case "empty":
+					wantStatus = exitNoResults
 				}
 				if status != wantStatus {
 					t.Fatalf("run %s: status %d, stderr %s", s.name, status, stderr)
@@ -64,19 +67,29 @@ func TestScriptREPLOneByOne(t *testing.T) {
 				if s.name == "seed" && strings.Count(stdout, "2024-09-30T") < 20 {
 					t.Fatalf("run seed printed %q, want the 10 rows", stdout)
 				}
+				wantREPL.WriteString(stdout)
+				if f == render.FormatJSON {
+					// Several searches as JSON: one stream, each row
+					// naming its search.
+					for _, line := range strings.SplitAfter(stdout, "\n") {
+						if line != "" {
+							wantScript.WriteString(`{"search_name":` + strconv.Quote(s.name) + "," + line[1:])
+						}
+					}
+					continue
+				}
 				if i > 0 {
 					wantScript.WriteString("\n")
 				}
 				wantScript.WriteString("# " + s.name + "\n" + stdout)
-				wantREPL.WriteString(stdout)
 			}
 			if len(errs) != 1 || !strings.HasPrefix(errs[0], "error: 1:16: unexpected \"frm\"") {
 				t.Fatalf("one-by-one error %q", errs)
 			}
 
 			status, stdout, stderr := invoke(t, "", append(append([]string{"run"}, base...), "-f", path)...)
-			if status != exitFail {
-				t.Errorf("run -f: status %d, want %d (one search fails)", status, exitFail)
+			if status != exitError {
+				t.Errorf("run -f: status %d, want %d (one search fails)", status, exitError)
 			}
 			if stdout != wantScript.String() {
 				t.Errorf("run -f printed\n%s\nwant\n%s", stdout, wantScript.String())

@@ -21,8 +21,8 @@ var escuDir = filepath.Join("testdata", "escu")
 // --verbose over the embedded sample.
 func TestCheckESCUGolden(t *testing.T) {
 	status, stdout, stderr := invoke(t, "", "check", "--escu", escuDir, "--run", "--sample", "-v")
-	if status != exitFail {
-		t.Errorf("status %d, want %d (some searches fail)", status, exitFail)
+	if status != exitError {
+		t.Errorf("status %d, want %d (some searches fail)", status, exitError)
 	}
 	checkGolden(t, filepath.Join("testdata", "check_escu.golden"), stdout)
 	wantNote := "note: skipped 1 file holding no detection, e.g. " + filepath.Join(escuDir, "lookups", "remote_access_software.yml") + ": not an ESCU detection: no search: key\n"
@@ -77,8 +77,8 @@ func TestCheckESCU(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			status, stdout, stderr := invoke(t, "", append([]string{"check", "--escu", escuDir}, tt.args...)...)
-			if status != exitFail {
-				t.Errorf("status %d, want %d; stderr %s", status, exitFail, stderr)
+			if status != exitError {
+				t.Errorf("status %d, want %d; stderr %s", status, exitError, stderr)
 			}
 			var fails, oks []string
 			total := ""
@@ -127,14 +127,14 @@ func TestCheckUsage(t *testing.T) {
 		wantStatus int
 		wantErr    string
 	}{
-		{"escu and a search", []string{"check", "--escu", escuDir, "| tstats count"}, exitUsage, "give one of --escu PATH, -f FILE or a search"},
-		{"escu and -f", []string{"check", "--escu", escuDir, "-f", "x.spl"}, exitUsage, "give one of"},
-		{"escu and --ast", []string{"check", "--escu", escuDir, "--ast"}, exitUsage, "--ast is not available with --escu"},
-		{"data without run", []string{"check", "--data", eventsFile, byActionDest}, exitUsage, "--data and --sample are only read with --run"},
-		{"sample without run", []string{"check", "--sample", byActionDest}, exitUsage, "--data and --sample are only read with --run"},
-		{"missing escu path", []string{"check", "--escu", "no/such/dir"}, exitFail, "error: --escu: read detections: stat no/such/dir"},
-		{"escu file with no detection", []string{"check", "--escu", filepath.Join(escuDir, "lookups", "remote_access_software.yml")}, exitFail, "not an ESCU detection"},
-		{"folder with no detection", []string{"check", "--escu", filepath.Join(escuDir, "lookups")}, exitFail, "no detection found"},
+		{"escu and a search", []string{"check", "--escu", escuDir, "| tstats count"}, exitError, "give one of --escu PATH, -f FILE or a search"},
+		{"escu and -f", []string{"check", "--escu", escuDir, "-f", "x.spl"}, exitError, "give one of"},
+		{"escu and --ast", []string{"check", "--escu", escuDir, "--ast"}, exitError, "--ast is not available with --escu"},
+		{"data without run", []string{"check", "--data", eventsFile, byActionDest}, exitError, "--data and --sample are only read with --run"},
+		{"sample without run", []string{"check", "--sample", byActionDest}, exitError, "--data and --sample are only read with --run"},
+		{"missing escu path", []string{"check", "--escu", "no/such/dir"}, exitError, "error: --escu: read detections: stat no/such/dir"},
+		{"escu file with no detection", []string{"check", "--escu", filepath.Join(escuDir, "lookups", "remote_access_software.yml")}, exitError, "not an ESCU detection"},
+		{"folder with no detection", []string{"check", "--escu", filepath.Join(escuDir, "lookups")}, exitError, "no detection found"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -155,14 +155,14 @@ func TestCheckFileRun(t *testing.T) {
 	}
 	status, stdout, stderr := invoke(t, "", "check", "--run", "--data", eventsFile, "-f", file)
 	wantOut := "# rows\n" + byActionDest + "\nrows: 4\n\n# bad\n"
-	if status != exitFail || stdout != wantOut {
+	if status != exitError || stdout != wantOut {
 		t.Errorf("status %d, stdout\n%s\nwant\n%s", status, stdout, wantOut)
 	}
 	if !strings.Contains(stderr, "error: "+file+":5:18: macro 'nosuch' cannot be found") {
 		t.Errorf("stderr %q", stderr)
 	}
 	status, stdout, _ = invoke(t, "", "check", "-f", file)
-	if status != exitFail || strings.Contains(stdout, "rows:") || !strings.HasPrefix(stdout, "# rows\n"+byActionDest+"\n\n# bad\n") {
+	if status != exitError || strings.Contains(stdout, "rows:") || !strings.HasPrefix(stdout, "# rows\n"+byActionDest+"\n\n# bad\n") {
 		t.Errorf("without --run: status %d, stdout\n%s", status, stdout)
 	}
 }

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/minispl/minispl/content"
 	"github.com/minispl/minispl/datamodel"
 	"github.com/minispl/minispl/internal/english"
 	"github.com/minispl/minispl/query"
@@ -18,6 +20,8 @@ import (
 type CLI struct {
 	Run        RunCmd        `cmd:"" help:"Run searches over events and print their results."`
 	Check      CheckCmd      `cmd:"" help:"Expand and parse searches without data; print the expanded search."`
+	Hunt       HuntCmd       `cmd:"" help:"Run many detections over the same events; print what fired, by risk (--timeline, --report, --as-scheduled)."`
+	Test       TestCmd       `cmd:"" help:"Run detections' own tests on their attack data, as contentctl test does, offline."`
 	Datamodels DatamodelsCmd `cmd:"" help:"List the data model datasets and their fields."`
 	Repl       ReplCmd       `cmd:"" help:"Interactive shell (reads lines from stdin when it is not a terminal)."`
 }
@@ -37,8 +41,8 @@ type sourceFlags struct {
 type RunCmd struct {
 	Source      sourceFlags `embed:""`
 	Format      string      `enum:"table,csv,json,markdown" default:"table" help:"Output format: table, csv, json or markdown."`
-	File        string      `short:"f" placeholder:"FILE" help:"Run the searches of FILE: a script (searches separated by blank lines or ';', # comments, '# name: NAME' names the next search), an ESCU detection .yml or a detections .jsonl."`
-	FailOnEmpty bool        `name:"fail-on-empty" aliases:"expect-results" help:"Exit with status 1 when any search returns no rows (alias --expect-results: every search must return rows)."`
+	File        []string    `short:"f" placeholder:"FILE" help:"Run the searches of FILE: a script (searches separated by blank lines or ';', # comments, '# name: NAME' names the next search), an ESCU detection .yml, a detections .jsonl, or a folder of detections (repeatable; a security_content checkout's macros and lookups are used)."`
+	FailOnEmpty bool        `name:"fail-on-empty" aliases:"expect-results" help:"Exit with status 1 when any search returns no rows (alias --expect-results: every search must return rows; without it, status 1 means that no search returned rows)."`
 	Search      []string    `arg:"" optional:"" name:"spl" help:"The search (quote it); several arguments are joined with spaces."`
 }
 
@@ -65,36 +69,40 @@ type ReplCmd struct {
 }
 
 // searches returns the searches named by -f or the positional arguments.
-func searches(e *env, file string, args []string) ([]script, int) {
+func searches(e *env, files []string, args []string) ([]script, int) {
 	switch {
-	case file != "" && len(args) > 0:
+	case len(files) > 0 && len(args) > 0:
 		fmt.Fprintln(e.stderr, "minispl: give either -f FILE or a search, not both")
-		return nil, exitUsage
-	case file != "":
-		scripts, err := readScripts(file)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "error: %v\n", err)
-			return nil, exitFail
+		return nil, exitError
+	case len(files) > 0:
+		var all []script
+		for _, f := range files {
+			scripts, err := readScripts(f)
+			if err != nil {
+				fmt.Fprintf(e.stderr, "error: %v\n", err)
+				return nil, exitError
+			}
+			all = append(all, scripts...)
 		}
-		return scripts, exitOK
+		return all, exitOK
 	case len(args) == 0:
 		fmt.Fprintln(e.stderr, "minispl: no search given (pass it as an argument or use -f FILE)")
 		if e.usage != nil {
 			fmt.Fprintln(e.stderr)
 			e.usage()
 		}
-		return nil, exitUsage
+		return nil, exitError
 	}
 	return []script{{Text: strings.Join(args, " ")}}, exitOK
 }
 
 // newSessionFrom builds a session from the flags, without data. The
-// status is exitOK, exitUsage for a bad time flag, or exitFail.
+// status is exitOK, exitError for a bad time flag, or exitError.
 func newSessionFrom(e *env, src sourceFlags) (*session, int) {
 	w, err := src.Time.resolve(time.Now())
 	if err != nil {
 		fmt.Fprintf(e.stderr, "minispl: %v\n", err)
-		return nil, exitUsage
+		return nil, exitError
 	}
 	s, err := newSession(sessionOptions{
 		Macros: src.Macros, BatchSize: src.BatchSize, Lookups: src.Lookups, Time: w,
@@ -102,7 +110,7 @@ func newSessionFrom(e *env, src sourceFlags) (*session, int) {
 	})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "error: %v\n", err)
-		return nil, exitFail
+		return nil, exitError
 	}
 	return s, exitOK
 }
@@ -210,7 +218,16 @@ func (c *RunCmd) Run(e *env) int {
 	if status != exitOK {
 		return status
 	}
-	s, status := newSessionFrom(e, c.Source)
+	src := c.Source
+	for _, f := range c.File {
+		if root := content.CheckoutOf(f); root != "" {
+			src.Macros = append([]string{filepath.Join(root, "macros")}, src.Macros...)
+			if lk := filepath.Join(root, "lookups"); isFolder(lk) {
+				src.Lookups = append([]string{lk}, src.Lookups...)
+			}
+		}
+	}
+	s, status := newSessionFrom(e, src)
 	if status != exitOK {
 		return status
 	}
@@ -224,15 +241,19 @@ func (c *RunCmd) Run(e *env) int {
 	}
 	if planned > 0 {
 		if err := loadSource(e, s, c.Source); err != nil {
-			return exitFail
+			return exitError
 		}
 	}
 	format := render.Format(c.Format)
 	width := terminalWidth(e.stdout)
+	// Several searches as JSON are one JSON-lines stream: no headers, and
+	// each row names its search in search_name.
+	stream := format == render.FormatJSON && len(scripts) > 1
 	status = exitOK
+	withRows, empty := 0, 0
 	for i := range scripts {
 		sc := &scripts[i]
-		if len(scripts) > 1 {
+		if len(scripts) > 1 && !stream {
 			if i > 0 {
 				fmt.Fprintln(e.stdout)
 			}
@@ -240,30 +261,70 @@ func (c *RunCmd) Run(e *env) int {
 		}
 		err, n := errs[i], 0
 		if err == nil {
-			n, err = runQuery(e, s, queries[i], format, width)
+			name := ""
+			if stream {
+				name = sc.Name
+			}
+			n, err = runQuery(e, s, queries[i], sc, name, format, width)
 		}
 		switch {
+		case errors.Is(err, errCancelled):
+			fmt.Fprintln(e.stderr, formatError(err, sc))
+			return exitInterrupted
 		case err != nil:
 			fmt.Fprintln(e.stderr, formatError(err, sc))
-			status = exitFail
-		case n == 0 && c.FailOnEmpty:
-			if sc.Name != "" {
-				fmt.Fprintf(e.stderr, "error: %s returned no results (--fail-on-empty)\n", sc.Name)
-			} else {
-				fmt.Fprintln(e.stderr, "error: the search returned no results (--fail-on-empty)")
+			status = exitError
+		case n == 0:
+			empty++
+			if c.FailOnEmpty {
+				if sc.Name != "" {
+					fmt.Fprintf(e.stderr, "error: %s returned no results (--fail-on-empty)\n", sc.Name)
+				} else {
+					fmt.Fprintln(e.stderr, "error: the search returned no results (--fail-on-empty)")
+				}
 			}
-			status = exitFail
+		default:
+			withRows++
 		}
 	}
+	if status == exitOK && (withRows == 0 || c.FailOnEmpty && empty > 0) {
+		return exitNoResults
+	}
 	return status
+}
+
+// isFolder reports whether p is a folder.
+func isFolder(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
+}
+
+// namedTable is a result with a first column search_name naming its
+// search, for a JSON-lines stream of several searches.
+type namedTable struct {
+	name string
+	t    render.Table
+}
+
+func (n *namedTable) Fields() []string { return append([]string{"search_name"}, n.t.Fields()...) }
+func (n *namedTable) NumRows() int     { return n.t.NumRows() }
+func (n *namedTable) Cell(r, c int) []string {
+	if c == 0 {
+		return []string{n.name}
+	}
+	return n.t.Cell(r, c-1)
 }
 
 // runQuery runs a compiled search with Ctrl-C cancelling it, prints its
 // warnings on stderr and its result on stdout, and returns the number of
 // rows.
-func runQuery(e *env, s *session, q *query.Query, format render.Format, width int) (int, error) {
+func runQuery(e *env, s *session, q *query.Query, sc *script, name string, format render.Format, width int) (int, error) {
 	for _, w := range q.Plan.Warnings() {
-		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+		if sc != nil && sc.File != "" {
+			fmt.Fprintf(e.stderr, "warning: %s (%s): %s\n", sc.Name, origin(sc), w)
+		} else {
+			fmt.Fprintf(e.stderr, "warning: %s\n", w)
+		}
 	}
 	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt)
 	defer stop()
@@ -272,7 +333,11 @@ func runQuery(e *env, s *session, q *query.Query, format render.Format, width in
 		return 0, err
 	}
 	defer res.Release()
-	if err := render.Write(e.stdout, res, format, render.Options{Width: width}); err != nil {
+	var t render.Table = res
+	if name != "" {
+		t = &namedTable{name: name, t: res}
+	}
+	if err := render.Write(e.stdout, t, format, render.Options{Width: width}); err != nil {
 		return 0, err
 	}
 	return res.NumRows(), nil
@@ -286,16 +351,16 @@ func (c *CheckCmd) Run(e *env) int {
 	if c.ESCU != "" {
 		if c.File != "" || len(c.Search) > 0 {
 			fmt.Fprintln(e.stderr, "minispl: give one of --escu PATH, -f FILE or a search")
-			return exitUsage
+			return exitError
 		}
 		if c.AST {
 			fmt.Fprintln(e.stderr, "minispl: --ast is not available with --escu")
-			return exitUsage
+			return exitError
 		}
 	}
 	if (len(c.Source.Data) > 0 || c.Source.Sample) && !c.Execute {
 		fmt.Fprintln(e.stderr, "minispl: --data and --sample are only read with --run")
-		return exitUsage
+		return exitError
 	}
 	var scripts []script
 	if c.ESCU != "" {
@@ -309,11 +374,15 @@ func (c *CheckCmd) Run(e *env) int {
 		}
 		if err != nil {
 			fmt.Fprintf(e.stderr, "error: --escu: %v\n", err)
-			return exitFail
+			return exitError
 		}
 	} else {
 		var status int
-		if scripts, status = searches(e, c.File, c.Search); status != exitOK {
+		var files []string
+		if c.File != "" {
+			files = []string{c.File}
+		}
+		if scripts, status = searches(e, files, c.Search); status != exitOK {
 			return status
 		}
 	}
@@ -323,13 +392,13 @@ func (c *CheckCmd) Run(e *env) int {
 	}
 	if c.Execute {
 		if err := loadSource(e, s, c.Source); err != nil {
-			return exitFail
+			return exitError
 		}
 	}
 	if c.ESCU != "" {
 		t := checkCorpus(e.ctx, s, scripts, checkOptions{Run: c.Execute, Verbose: c.Verbose}, e.stdout)
 		if t.failed() > 0 {
-			return exitFail
+			return exitError
 		}
 		return exitOK
 	}
@@ -371,7 +440,7 @@ func (c *CheckCmd) checkEach(e *env, s *session, scripts []script) int {
 		}
 		if err != nil {
 			fmt.Fprintln(e.stderr, formatError(err, sc))
-			status = exitFail
+			status = exitError
 		}
 	}
 	return status
@@ -381,7 +450,7 @@ func (c *CheckCmd) checkEach(e *env, s *session, scripts []script) int {
 func (c *DatamodelsCmd) Run(e *env) int {
 	if err := render.Write(e.stdout, catalogTable(datamodel.DefaultCatalog()), render.Format(c.Format), render.Options{Width: terminalWidth(e.stdout)}); err != nil {
 		fmt.Fprintf(e.stderr, "error: %v\n", err)
-		return exitFail
+		return exitError
 	}
 	return exitOK
 }
@@ -393,7 +462,7 @@ func (c *ReplCmd) Run(e *env) int {
 	for _, p := range c.Source.Data {
 		if p == "-" {
 			fmt.Fprintln(e.stderr, "minispl: the REPL reads its commands from standard input; --data - is for run and check --run")
-			return exitUsage
+			return exitError
 		}
 	}
 	s, status := newSessionFrom(e, c.Source)
@@ -427,7 +496,7 @@ func (c *ReplCmd) Run(e *env) int {
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "error: %v\n", err)
-		return exitFail
+		return exitError
 	}
 	if err := usable(st, c.Source.Data); err != nil {
 		fmt.Fprintf(e.stderr, "warning: %v; .data PATH loads more\n", err)

@@ -65,7 +65,7 @@ func TestRunSampleOnlyWhenAsked(t *testing.T) {
 	}
 	// No --data, no --sample, empty stdin: an error, no rows.
 	status, stdout, stderr = invoke(t, "", "run", "--format", "csv", byActionDest)
-	if status != exitFail || stdout != "" || !strings.HasSuffix(stderr, "error: no events read from standard input\n") {
+	if status != exitError || stdout != "" || !strings.HasSuffix(stderr, "error: no events read from standard input\n") {
 		t.Errorf("no input: status %d, stdout %q, stderr %q", status, stdout, stderr)
 	}
 	// With data and --sample, both are searched: every count doubles
@@ -106,7 +106,7 @@ func TestRunNothingUsable(t *testing.T) {
 	}
 	status, stdout, stderr := invoke(t, "", "run", "--data", dir, byActionDest)
 	want := "ingested 0 files, 0 events\n2 files skipped: LICENSE.txt (not event data), notes.md (not event data)\nerror: no events read from " + dir + "\n"
-	if status != exitFail || stdout != "" || stderr != want {
+	if status != exitError || stdout != "" || stderr != want {
 		t.Errorf("status %d, stdout %q, stderr\n%s\nwant\n%s", status, stdout, stderr, want)
 	}
 	// One Security event: read, but no dataset takes it.
@@ -114,7 +114,7 @@ func TestRunNothingUsable(t *testing.T) {
 	status, stdout, stderr = invoke(t, sec, "run", byActionDest)
 	want = "ingested 1 file, 1 event: 1 skipped (1 not a Sysmon event (provider Microsoft-Windows-Security-Auditing))\n" +
 		"error: none of the 1 event read from standard input is a Sysmon event of a known dataset (see the reasons above)\n"
-	if status != exitFail || stdout != "" || stderr != want {
+	if status != exitError || stdout != "" || stderr != want {
 		t.Errorf("status %d, stdout %q, stderr\n%s\nwant\n%s", status, stdout, stderr, want)
 	}
 }
@@ -174,7 +174,7 @@ func TestREPLSample(t *testing.T) {
 	if stdout != want {
 		t.Errorf("stdout\n%s\nwant\n%s", stdout, want)
 	}
-	if status, _, stderr := invoke(t, "", "repl", "--data", "-"); status != exitUsage || !strings.Contains(stderr, "--data - is for run") {
+	if status, _, stderr := invoke(t, "", "repl", "--data", "-"); status != exitError || !strings.Contains(stderr, "--data - is for run") {
 		t.Errorf("repl --data -: %d, %q", status, stderr)
 	}
 }

@@ -4,7 +4,10 @@
 //
 // Usage:
 //
-//	minispl run [SOURCE FLAGS] [--format F] (-f FILE | 'SPL')
+//	minispl run [SOURCE FLAGS] [--format F] (-f FILE|FOLDER... | 'SPL')
+//	minispl hunt DETECTIONS... [SOURCE FLAGS] [SELECTION] [--timeline FILE.jsonl|FILE.csv]
+//	        [--report FILE.html] [--as-scheduled --from T --to T]
+//	minispl test DETECTIONS... --attack-data DIR [SELECTION] [--junit FILE]
 //	minispl check [SOURCE FLAGS] [--run] [--ast] (-f FILE | 'SPL')
 //	minispl check --escu FILE.jsonl|FILE.yml|FOLDER [SOURCE FLAGS] [--run] [-v]
 //	minispl datamodels
@@ -13,7 +16,19 @@
 // SOURCE FLAGS are --data PATH... (events; default an embedded sample),
 // --macros PATH..., --lookups DIR..., --earliest/--latest/--now TIME
 // (Splunk time modifiers, epoch seconds or ISO 8601) and --tz ZONE
-// (default UTC).
+// (default UTC). DETECTIONS are security_content checkouts (their macros/
+// and lookups/ are read), folders of detection YAML, .yml or .jsonl files;
+// SELECTION is --detection NAME|ID, --type, --status, --tag, --mitre and
+// --data-source (package content).
+//
+// hunt runs every selected detection over the same events in parallel
+// (package hunt) and prints the findings by risk and the line "N of M
+// detections fired; K could not run (reasons)"; --timeline and --report
+// (package hunt/report) write every row; --as-scheduled runs each
+// detection as Enterprise Security schedules it, with its notable and
+// risk events. test runs the detections' own tests as contentctl does
+// (package ctest): a table of PASS, FAIL, ERROR (and with -v SKIP) and
+// the totals; --junit writes JUnit XML.
 //
 // check --escu reads detections with package spl/escu and takes each
 // through expand, parse, plan (and with --run, execute), printing one
@@ -32,8 +47,12 @@
 // completion. It must not call spl.Parse or expand macros itself, and is
 // imported by nothing. See REPL.md for the REPL.
 //
-// Exit status: 0 on success, 1 when a search fails (or, with
-// --fail-on-empty, returns no rows), 2 for a usage error.
+// Exit status, for every command: 0 success with results (run: a search
+// returned rows; hunt: a detection fired; test: nothing failed or
+// errored; check, datamodels, repl: success), 1 it ran but found nothing
+// (run: no search returned rows, or with --fail-on-empty one did not; hunt:
+// nothing fired) or a test failed, 2 an error in the input, a search or
+// the usage (test: a search errored), 130 interrupted (Ctrl-C).
 package main
 
 import (
@@ -48,11 +67,20 @@ import (
 	"golang.org/x/term"
 )
 
-// Exit statuses.
+// Exit statuses, the same for every command.
 const (
-	exitOK    = 0
-	exitFail  = 1
-	exitUsage = 2
+	// exitOK: success with results (run: a search returned rows; hunt: a
+	// detection fired; test: every test passed or was skipped).
+	exitOK = 0
+	// exitNoResults: it ran but found nothing (run: no search returned
+	// rows, or with --fail-on-empty one did not; hunt: no detection
+	// fired), or a test failed.
+	exitNoResults = 1
+	// exitError: an error in the input (events, detections, macros), in
+	// a search (it does not expand, parse, plan or run) or in the usage.
+	exitError = 2
+	// exitInterrupted: stopped by Ctrl-C (128 + SIGINT).
+	exitInterrupted = 130
 )
 
 func main() {
@@ -87,7 +115,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) 
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "minispl: %v\n", err)
-		return exitFail
+		return exitError
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -104,7 +132,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) 
 		if errors.As(err, new(*kong.ParseError)) {
 			fmt.Fprintln(stderr, "run 'minispl --help' for usage")
 		}
-		return exitUsage
+		return exitError
 	}
 	e := &env{ctx: context.Background(), stdin: stdin, stdout: stdout, stderr: stderr}
 	e.usage = func() {
@@ -119,7 +147,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) 
 	cmd, ok := kctx.Selected().Target.Addr().Interface().(command)
 	if !ok {
 		fmt.Fprintf(stderr, "minispl: no command %q\n", kctx.Command())
-		return exitUsage
+		return exitError
 	}
 	return cmd.Run(e)
 }

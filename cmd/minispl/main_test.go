@@ -50,29 +50,29 @@ func TestRunUsage(t *testing.T) {
 		wantStatus int
 		wantErr    string
 	}{
-		{"no command", nil, exitUsage, "expected one of"},
-		{"unknown command", []string{"frobnicate"}, exitUsage, "unexpected argument frobnicate"},
-		{"no search", []string{"run"}, exitUsage, "no search given"},
-		{"file and search", []string{"run", "-f", "x.spl", "| tstats count"}, exitUsage, "either -f FILE or a search"},
-		{"bad format", []string{"run", "--format", "xml", "x"}, exitUsage, `--format must be one of`},
-		{"bad batch size", []string{"run", "--batch-size", "many", "x"}, exitUsage, "--batch-size"},
-		{"check without search", []string{"check"}, exitUsage, "no search given"},
-		{"missing data", []string{"run", "--data", "no/such/file.xml", byActionDest}, exitFail, "error: load data: no/such/file.xml: no such file or folder\n"},
+		{"no command", nil, exitError, "expected one of"},
+		{"unknown command", []string{"frobnicate"}, exitError, "unexpected argument frobnicate"},
+		{"no search", []string{"run"}, exitError, "no search given"},
+		{"file and search", []string{"run", "-f", "x.spl", "| tstats count"}, exitError, "either -f FILE or a search"},
+		{"bad format", []string{"run", "--format", "xml", "x"}, exitError, `--format must be one of`},
+		{"bad batch size", []string{"run", "--batch-size", "many", "x"}, exitError, "--batch-size"},
+		{"check without search", []string{"check"}, exitError, "no search given"},
+		{"missing data", []string{"run", "--data", "no/such/file.xml", byActionDest}, exitError, "error: load data: no/such/file.xml: no such file or folder\n"},
 		// Nothing to read, or nothing usable read: an error, not "0 results".
-		{"folder without event files", []string{"run", "--data", emptyDir, byActionDest}, exitFail, "ingested 0 files, 0 events\nerror: no events read from " + emptyDir + "\n"},
+		{"folder without event files", []string{"run", "--data", emptyDir, byActionDest}, exitError, "ingested 0 files, 0 events\nerror: no events read from " + emptyDir + "\n"},
 		// An EVTX signature and no header: one unreadable file, counted.
-		{"folder of a damaged evtx file", []string{"run", "--data", evtxDir, byActionDest}, exitFail, "ingested 1 file, 1 event: 1 skipped (1 malformed: unreadable EVTX file)\n  " +
+		{"folder of a damaged evtx file", []string{"run", "--data", evtxDir, byActionDest}, exitError, "ingested 1 file, 1 event: 1 skipped (1 malformed: unreadable EVTX file)\n  " +
 			filepath.Join(evtxDir, "a.evtx") + ":file header: unreadable EVTX file: file of 8 bytes is shorter than the 128-byte file header\n" +
 			"error: none of the 1 event read from " + evtxDir + " is a Sysmon event of a known dataset (see the reasons above)\n"},
-		{"stdin twice", []string{"run", "--data", "-", "--data", "-", byActionDest}, exitFail, "error: --data - (standard input) can be given once\n"},
-		{"empty stdin", []string{"run", byActionDest}, exitFail, "ingested 0 files, 0 events\n1 file skipped: stdin (empty)\nerror: no events read from standard input\n"},
-		{"missing macros", []string{"run", "--macros", "no/such.conf", "x"}, exitFail, "--macros no/such.conf"},
-		{"missing script", []string{"run", "-f", "no/such.spl"}, exitFail, "no/such.spl"},
+		{"stdin twice", []string{"run", "--data", "-", "--data", "-", byActionDest}, exitError, "error: --data - (standard input) can be given once\n"},
+		{"empty stdin", []string{"run", byActionDest}, exitError, "ingested 0 files, 0 events\n1 file skipped: stdin (empty)\nerror: no events read from standard input\n"},
+		{"missing macros", []string{"run", "--macros", "no/such.conf", "x"}, exitError, "--macros no/such.conf"},
+		{"missing script", []string{"run", "-f", "no/such.spl"}, exitError, "no/such.spl"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			status, stdout, stderr := invoke(t, "", tt.args...)
-			if status == exitUsage && strings.Contains(stderr, "no search given") && !strings.Contains(stderr, "Usage: minispl ") {
+			if status == exitError && strings.Contains(stderr, "no search given") && !strings.Contains(stderr, "Usage: minispl ") {
 				t.Errorf("no search: stderr %q does not show the usage", stderr)
 			}
 			if stdout != "" {
@@ -189,7 +189,7 @@ func TestRunErrors(t *testing.T) {
 			// read: no ingest summary.
 			args := append(append([]string{"run", "--data", eventsFile}, tt.args...), tt.search)
 			status, stdout, stderr := invoke(t, "", args...)
-			if status != exitFail || stdout != "" || stderr != tt.want {
+			if status != exitError || stdout != "" || stderr != tt.want {
 				t.Errorf("status %d, stdout %q, stderr:\n%s\nwant\n%s", status, stdout, stderr, tt.want)
 			}
 		})
@@ -207,7 +207,7 @@ func TestRunScript(t *testing.T) {
 	}
 	status, stdout, stderr := invoke(t, "", "run", "--data", eventsFile, "--format", "csv", "-f", file)
 	wantOut := "# by action and dest\n" + byActionDestCSV + "\n# search at " + file + ":4\n\n# nothing\nRegistry.dest,count\n"
-	if status != exitFail || stdout != wantOut {
+	if status != exitError || stdout != wantOut {
 		t.Errorf("status %d, stdout\n%s\nwant\n%s", status, stdout, wantOut)
 	}
 	if !strings.Contains(stderr, "error: "+file+":5:3: macro 'nosuch' cannot be found") {
@@ -223,11 +223,12 @@ func TestRunFailOnEmpty(t *testing.T) {
 		want   int
 	}{
 		{"rows, no flag", "", byActionDest, exitOK},
-		{"no rows, no flag", "", noRows, exitOK},
+		// No rows: the search ran and found nothing, status 1 (issue 10).
+		{"no rows, no flag", "", noRows, exitNoResults},
 		{"rows, --fail-on-empty", "--fail-on-empty", byActionDest, exitOK},
-		{"no rows, --fail-on-empty", "--fail-on-empty", noRows, exitFail},
+		{"no rows, --fail-on-empty", "--fail-on-empty", noRows, exitNoResults},
 		{"rows, --expect-results", "--expect-results", byActionDest, exitOK},
-		{"no rows, --expect-results", "--expect-results", noRows, exitFail},
+		{"no rows, --expect-results", "--expect-results", noRows, exitNoResults},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -242,17 +243,21 @@ func TestRunFailOnEmpty(t *testing.T) {
 			if tt.search == noRows && stdout != "0 results\n" {
 				t.Errorf("stdout %q, want 0 results", stdout)
 			}
-			if tt.want == exitFail && !strings.Contains(stderr, "returned no results") {
+			if tt.flag != "" && tt.want == exitNoResults && !strings.Contains(stderr, "returned no results") {
 				t.Errorf("stderr %q does not say why", stderr)
 			}
 		})
 	}
-	// In a script, one empty search is enough to fail.
+	// Without the flag, a script with one search that returns rows
+	// succeeds; with it, one empty search is enough to fail.
 	file := filepath.Join(t.TempDir(), "two.spl")
 	if err := os.WriteFile(file, []byte(byActionDest+";\n"+noRows+";\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if status, _, stderr := invoke(t, "", "run", "--data", eventsFile, "--fail-on-empty", "-f", file); status != exitFail || !strings.Contains(stderr, "search at "+file+":2 returned no results") {
+	if status, _, stderr := invoke(t, "", "run", "--data", eventsFile, "-f", file); status != exitOK {
+		t.Errorf("script without --fail-on-empty: status %d, stderr %s", status, stderr)
+	}
+	if status, _, stderr := invoke(t, "", "run", "--data", eventsFile, "--fail-on-empty", "-f", file); status != exitNoResults || !strings.Contains(stderr, "search at "+file+":2 returned no results") {
 		t.Errorf("script: status %d, stderr %s", status, stderr)
 	}
 }
@@ -318,7 +323,7 @@ var (
 func TestCheckMacroPlanError(t *testing.T) {
 	status, stdout, stderr := invoke(t, "", "check", macroPlanError)
 	wantOut := "| tstats summariesonly=false allow_old_summaries=true fillnull_value=null count from datamodel=Endpoint.Registry by Registry.dest | frobnicate x\n"
-	if status != exitFail || stdout != wantOut || stderr != macroPlanErrorWant {
+	if status != exitError || stdout != wantOut || stderr != macroPlanErrorWant {
 		t.Errorf("status %d, stdout %q, stderr:\n%s\nwant\n%s", status, stdout, stderr, macroPlanErrorWant)
 	}
 }
@@ -333,7 +338,7 @@ func TestCheck(t *testing.T) {
 		t.Errorf("check printed %q", stdout)
 	}
 	status, _, stderr = invoke(t, "", "check", "| tstats count from datamodel=Endpoint.Nope")
-	if status != exitFail || !strings.Contains(stderr, "^") {
+	if status != exitError || !strings.Contains(stderr, "^") {
 		t.Errorf("unknown dataset: status %d, stderr %q", status, stderr)
 	}
 }

@@ -209,7 +209,7 @@ func (r *repl) loop(ctx context.Context, read func(prompt string) (string, error
 			return exitOK
 		case err != nil:
 			fmt.Fprintf(r.stderr, "error: reading input: %v\n", err)
-			return exitFail
+			return exitError
 		}
 		if r.handle(ctx, line) {
 			return exitOK

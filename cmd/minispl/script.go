@@ -25,10 +25,15 @@ type script struct {
 	LineMapped bool
 }
 
-// readScripts reads the searches of a file: ESCU detections (.yml, .yaml:
+// readScripts reads the searches of a file or folder: a folder's ESCU
+// detections; ESCU detections (.yml, .yaml:
 // a detection's `search:`; .jsonl: one detection a line; read by package
 // spl/escu) or a script file (see parseScript).
 func readScripts(path string) ([]script, error) {
+	if isFolder(path) {
+		s, _, err := detectionScripts(path)
+		return s, err
+	}
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".yml", ".yaml", ".jsonl":
 		s, _, err := detectionScripts(path) // a file is never skipped

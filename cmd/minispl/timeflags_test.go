@@ -87,13 +87,13 @@ func TestTimeAndLookupFlags(t *testing.T) {
 		wantOut    string
 		wantErr    string
 	}{
-		{"bad tz", []string{"run", "--tz", "Nowhere/Town", byActionDest}, exitUsage, "", "minispl: --tz Nowhere/Town: "},
-		{"bad earliest", []string{"check", "--earliest", "soonish", byActionDest}, exitUsage, "", "minispl: --earliest soonish: invalid time modifier"},
-		{"missing time", []string{"check", byActionDest, "--latest"}, exitUsage, "", "--latest needs a time"},
-		{"flag instead of a time", []string{"check", "--latest", "--tz", "UTC", byActionDest}, exitUsage, "", "--latest needs a time"},
-		{"empty window", []string{"repl", "--earliest", "2024-10-01", "--latest", "2024-09-01"}, exitUsage, "", "is not before --latest"},
-		{"missing lookups", []string{"run", "--lookups", "no/such/dir", byActionDest}, exitFail, "", "error: --lookups no/such/dir: "},
-		{"lookups not a folder", []string{"check", "--lookups", eventsFile, byActionDest}, exitFail, "", "not a folder"},
+		{"bad tz", []string{"run", "--tz", "Nowhere/Town", byActionDest}, exitError, "", "minispl: --tz Nowhere/Town: "},
+		{"bad earliest", []string{"check", "--earliest", "soonish", byActionDest}, exitError, "", "minispl: --earliest soonish: invalid time modifier"},
+		{"missing time", []string{"check", byActionDest, "--latest"}, exitError, "", "--latest needs a time"},
+		{"flag instead of a time", []string{"check", "--latest", "--tz", "UTC", byActionDest}, exitError, "", "--latest needs a time"},
+		{"empty window", []string{"repl", "--earliest", "2024-10-01", "--latest", "2024-09-01"}, exitError, "", "is not before --latest"},
+		{"missing lookups", []string{"run", "--lookups", "no/such/dir", byActionDest}, exitError, "", "error: --lookups no/such/dir: "},
+		{"lookups not a folder", []string{"check", "--lookups", eventsFile, byActionDest}, exitError, "", "not a folder"},
 		{"utc", []string{"run", "--data", eventsFile, "--format", "csv", ctimeSearch}, exitOK, "t\n2024-09-30T14:05:09\n", ""},
 		{"tz", []string{"run", "--data", eventsFile, "--format", "csv", "--tz", "Asia/Tokyo", ctimeSearch}, exitOK, "t\n2024-09-30T23:05:09\n", ""},
 		{"now", []string{"run", "--data", eventsFile, "--format", "csv", "--now", "1727705109", ctimeSearch}, exitOK, "t\n2024-09-30T14:05:09\n", ""},
