@@ -149,3 +149,34 @@ func sigDigits(s string) int {
 	}
 	return n
 }
+
+// TestDecimalExponent pins floor(log10|x|) at the powers of ten, where the
+// table scan and the math.Log10 fallback meet, and sigFigs on the texts of
+// productDecimals' examples.
+func TestDecimalExponent(t *testing.T) {
+	tests := []struct {
+		x    float64
+		want int
+	}{
+		{1, 0}, {9.999, 0}, {10, 1}, {99, 1}, {100, 2}, {1727705109.547, 9},
+		{1e21, 21}, {9.99e21, 21}, {1e22, 22}, {1e23, 23}, {1.7e308, 308},
+		{0.5, -1}, {0.1, -1}, {0.099, -2}, {0.01, -2}, {0.014, -2}, {0.00322, -3},
+		{1e-22, -22}, {1e-23, -23}, {5e-324, -324},
+	}
+	for _, tc := range tests {
+		for _, x := range []float64{tc.x, -tc.x} {
+			if got := decimalExponent(x); got != tc.want {
+				t.Errorf("decimalExponent(%g) = %d, want %d", x, got, tc.want)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		text string
+		want int
+	}{{"0.014", 2}, {"0.23", 2}, {"0.230", 3}, {"1.00", 3}, {"1024.0", 5}, {"0.5", 1}, {"2.10000", 6}, {"1.5e-3", 2}} {
+		f, _ := parseNumber(tc.text)
+		if got := sigFigs(f, textDecimals(tc.text)); got != tc.want {
+			t.Errorf("sigFigs(%s) = %d, want %d", tc.text, got, tc.want)
+		}
+	}
+}
