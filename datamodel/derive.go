@@ -25,33 +25,47 @@ import "bytes"
 // So a pattern made of `.`, `\\`, `\w`, `\.` and anchored by `$` matches
 // only inside the value's "last line": the text between the last "\n"
 // before the end (or the start) and the end, a final "\n" excluded
-// (lastLine). What precedes that line, and the final "\n", are kept. A
+// (onLastLine). What precedes that line, and the final "\n", are kept. A
 // pattern without `$`, like file_name's `(.*\\)`, matches once in each
-// line. The common case, a value without "\n", costs one bytes.IndexByte
-// (or bytes.LastIndexByte) more than before and returns a sub-slice of the
-// value; only a value with a line break is rebuilt, in the event's arena.
+// line. Each derivation is a one-line function (the code before line
+// breaks were handled, exact for a value without "\n") and a wrapper: a
+// value of a one-line event (event.noLF, the common case) goes straight to
+// the one-line function and costs one flag test more (BenchmarkDerive);
+// otherwise one bytes.IndexByte looks for a line break, and only a value
+// holding one is rebuilt, in the event's arena.
 
-// lastLine returns the bounds [start, end) of x's last line as PCRE's `$`
-// sees it: end is len(x), or len(x)-1 when x ends in "\n" (`$` matches
-// before a final newline), and start follows the last "\n" before end (0
-// when there is none). A match that ends at `$` and cannot cross "\n" lies
-// in x[start:end].
-func lastLine(x []byte) (start, end int) {
-	end = len(x)
-	if end > 0 && x[end-1] == '\n' {
+// hasLF reports whether value x of e may hold a line break: never for a
+// one-line event (e.noLF), else when x holds a "\n" (bytes.IndexByte is
+// vectorised, unlike bytes.LastIndexByte).
+func hasLF(e *event, x []byte) bool { return !e.noLF && bytes.IndexByte(x, '\n') >= 0 }
+
+// onLastLine applies f to x's last line as PCRE's `$` sees it and keeps the
+// rest of x: the line ends at len(x), or at len(x)-1 when x ends in "\n"
+// (`$` matches before a final newline), and starts after the last "\n"
+// before that end. A match that ends at `$` and cannot cross "\n" lies in
+// that line. f is a one-line derivation that returns its input when its
+// pattern does not match and something shorter when it does; x is then
+// returned unchanged, or rebuilt in e's arena as what precedes the line,
+// f's result and the final "\n" if any.
+func onLastLine(e *event, x []byte, f func([]byte) []byte) []byte {
+	end := len(x)
+	if x[end-1] == '\n' {
 		end--
 	}
-	return bytes.LastIndexByte(x[:end], '\n') + 1, end
+	start := bytes.LastIndexByte(x[:end], '\n') + 1
+	line := x[start:end]
+	r := f(line)
+	if len(r) == len(line) {
+		return x
+	}
+	return join3(e, x[:start], r, x[end:])
 }
 
-// replaceLastLine returns x with x[start:end] replaced by repl: repl itself
-// (a sub-slice of x) when that range is all of x, else x[:start]+repl+x[end:]
-// built in e's arena.
-func replaceLastLine(e *event, x []byte, start, end int, repl []byte) []byte {
-	if start == 0 && end == len(x) {
-		return repl
-	}
-	return e.build(x[:start], repl, x[end:])
+// join3 returns a+b+c built in e's arena.
+func join3(e *event, a, b, c []byte) []byte {
+	start := len(e.arena)
+	e.arena = append(append(append(e.arena, a...), b...), c...)
+	return e.arena[start:len(e.arena):len(e.arena)]
 }
 
 // isWordByte reports whether c is in PCRE's ASCII \w: [A-Za-z0-9_].
@@ -73,17 +87,15 @@ func isWord(b []byte) bool {
 	return true
 }
 
-// lastValueSegment finds, in a registry path, the `\` + (\w+ | "(Default)")
-// that the PCRE `\\(\w+|\(Default\))$` matches: the last backslash before
-// end (the `$` position of lastLine), when the text from it to end is \w+
-// or "(Default)". Neither contains "\n", so that backslash is in the last
-// line. It returns the backslash's index, or -1 when there is no match.
-func lastValueSegment(path []byte, end int) int {
-	i := bytes.LastIndexByte(path[:end], '\\')
+// lastValueSegment finds the final `\` + (\w+ | "(Default)") segment of a
+// one-line registry path, as the PCRE `\\(\w+|\(Default\))$` does. It
+// returns the index of that backslash, or -1 when the path does not end so.
+func lastValueSegment(path []byte) int {
+	i := bytes.LastIndexByte(path, '\\')
 	if i < 0 {
 		return -1
 	}
-	seg := path[i+1 : end]
+	seg := path[i+1:]
 	if isWord(seg) || string(seg) == "(Default)" {
 		return i
 	}
@@ -98,15 +110,18 @@ func lastValueSegment(path []byte, end int) int {
 // `HKLM\K` LF, while `HKLM\K\V` CR LF does not match (CR is not \w) and
 // stays whole. There is at most one match.
 func registryKeyName13(e *event, path []byte) []byte {
-	_, end := lastLine(path)
-	i := lastValueSegment(path, end)
-	if i < 0 {
-		return path
+	if hasLF(e, path) {
+		return onLastLine(e, path, keyName13Line)
 	}
-	if end == len(path) {
+	return keyName13Line(path)
+}
+
+// keyName13Line is registryKeyName13 of a path without "\n".
+func keyName13Line(path []byte) []byte {
+	if i := lastValueSegment(path); i >= 0 {
 		return path[:i]
 	}
-	return e.build(path[:i], path[end:])
+	return path
 }
 
 // registryValueName implements
@@ -117,12 +132,18 @@ func registryKeyName13(e *event, path []byte) []byte {
 // leftmost start that can reach `$`) and only that line is replaced:
 // `HKLM\A` CR LF `\B\V` gives `HKLM\A` CR LF `V`, and a final "\n" stays.
 func registryValueName(e *event, path []byte) []byte {
-	start, end := lastLine(path)
-	i := lastValueSegment(path, end)
-	if i < 0 {
-		return path
+	if hasLF(e, path) {
+		return onLastLine(e, path, valueNameLine)
 	}
-	return replaceLastLine(e, path, start, end, path[i+1:end])
+	return valueNameLine(path)
+}
+
+// valueNameLine is registryValueName of a path without "\n".
+func valueNameLine(path []byte) []byte {
+	if i := lastValueSegment(path); i >= 0 {
+		return path[i+1:]
+	}
+	return path
 }
 
 // splitDetails matches Details as the add-on's transforms
@@ -158,24 +179,30 @@ func isPCRESpace(c byte) bool {
 }
 
 // shortUser implements replace(X,"(.*)\\\(.+)$","\2"), PCRE `(.*)\\(.+)$`
-// replaced by `\2`: in the last line (see lastLine), the text after the
+// replaced by `\2`: in the last line (see onLastLine), the text after the
 // last backslash that has at least one character after it; X unchanged
 // when there is none. What precedes the last line and a final "\n" stay:
 // `DOM\a` LF `B\c` gives `DOM\a` LF `c`.
 func shortUser(e *event, u []byte) []byte {
-	start, end := lastLine(u)
-	line := u[start:end]
-	k := len(line)
-	if k > 0 && line[k-1] == '\\' {
+	if hasLF(e, u) {
+		return onLastLine(e, u, shortUserLine)
+	}
+	return shortUserLine(u)
+}
+
+// shortUserLine is shortUser of a value without "\n".
+func shortUserLine(u []byte) []byte {
+	end := len(u)
+	if end > 0 && u[end-1] == '\\' {
 		// `.+` needs a character, so a trailing backslash cannot be the
 		// separator; the previous one can (and `.+` then takes the rest).
-		k--
+		end--
 	}
-	i := bytes.LastIndexByte(line[:k], '\\')
+	i := bytes.LastIndexByte(u[:end], '\\')
 	if i < 0 {
 		return u
 	}
-	return replaceLastLine(e, u, start, end, line[i+1:])
+	return u[i+1:]
 }
 
 // basename implements replace(X,"(.*\\\)(?=.*(\.\w*)$|(\w+)$)",""), PCRE
@@ -186,18 +213,24 @@ func shortUser(e *event, u []byte) []byte {
 // (sysmon-to-cim §9 item 3). Earlier backslashes never qualify where the
 // last does not: their remainder contains a backslash (so is not all \w)
 // and ends like the whole value. The look-ahead must reach `$` without
-// crossing "\n", so only the last line (see lastLine) can match, from its
+// crossing "\n", so only the last line (see onLastLine) can match, from its
 // start: `C:\a` LF `C:\b\c.exe` gives `C:\a` LF `c.exe`.
 func basename(e *event, x []byte) []byte {
-	start, end := lastLine(x)
-	line := x[start:end]
-	i := bytes.LastIndexByte(line, '\\')
+	if hasLF(e, x) {
+		return onLastLine(e, x, basenameLine)
+	}
+	return basenameLine(x)
+}
+
+// basenameLine is basename of a value without "\n".
+func basenameLine(x []byte) []byte {
+	i := bytes.LastIndexByte(x, '\\')
 	if i < 0 {
 		return x
 	}
-	rest := line[i+1:]
-	if endsInDotWord(line) || isWord(rest) {
-		return replaceLastLine(e, x, start, end, rest)
+	rest := x[i+1:]
+	if endsInDotWord(x) || isWord(rest) {
+		return rest
 	}
 	return x
 }
@@ -219,7 +252,7 @@ func endsInDotWord(x []byte) bool {
 // backslash, or X when there is none, as a sub-slice; one with a line
 // break is rebuilt in e's arena when some line holds a backslash.
 func afterLastBackslash(e *event, x []byte) []byte {
-	if bytes.IndexByte(x, '\n') < 0 {
+	if !hasLF(e, x) {
 		if i := bytes.LastIndexByte(x, '\\'); i >= 0 {
 			return x[i+1:]
 		}

@@ -30,6 +30,12 @@ type event struct {
 	// arena holds bytes that derivations construct (e.g. "REG_DWORD"); it
 	// is reset per event.
 	arena []byte
+
+	// noLF is set when the event's text holds no "\n", so no value does:
+	// the line-aware derivations (derive.go) then skip their search for a
+	// line break. The zero value (unknown, as for a JSON event, whose
+	// escapes may decode to "\n") makes them search.
+	noLF bool
 }
 
 // reset clears e for reuse, keeping its slices' capacity.
@@ -67,6 +73,7 @@ func (e *event) build(parts ...[]byte) []byte {
 // malformed. Only the elements the mapping needs are read; unknown elements
 // are skipped.
 func parseEvent(b []byte, e *event) (reason string) {
+	e.noLF = bytes.IndexByte(b, '\n') < 0
 	pos := 0
 	for {
 		i := bytes.IndexByte(b[pos:], '<')
