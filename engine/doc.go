@@ -16,12 +16,14 @@
 // The operators, one file each (the file's doc comment holds the detail):
 //
 //   - generating: tstats (tstats.go, aggregate.go), inputlookup
-//     (lookup_table.go); join and append run their subsearch (join.go,
+//     (lookup_table.go), makeresults (makeresults.go); join and append run
+//     their subsearch (join.go,
 //     subsearch.go), and a subsearch used as a search term
 //     (subsearch_term.go) is run first and bound into the WHERE.
 //   - streaming, batch by batch: search, where, eval, rename, convert,
 //     fields, table, fillnull, rex, regex, bin, lookup, mvexpand, makemv,
-//     head (stops pulling once done) and dedup (keeps its seen-set).
+//     replace, addtotals, head (stops pulling once done) and dedup (keeps
+//     its seen-set).
 //   - blocking, reading their whole input into a rowStore (rows.go): stats,
 //     eventstats (stats.go, eventstats.go) and sort.
 //
@@ -236,5 +238,10 @@
 // fillnull, rex, regex (no _raw after tstats), bin (span= only), lookup
 // and inputlookup (ESCU definitions, WILDCARD/CIDR, case), join and append,
 // mvexpand (rows without the field dropped), makemv (setsv joins with a
-// newline).
+// newline), makeresults (_time is Options.Now in whole seconds; annotate's
+// splunk_server is "minispl"), replace (whole-value, case-sensitive `*`
+// patterns; exact patterns beat wildcards, the later exact one winning, the
+// wildcard with most literal characters next; IN is required) and
+// addtotals (values that read as numbers, internal fields left out, no
+// total when nothing is numeric; row totals only).
 package engine

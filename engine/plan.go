@@ -152,6 +152,12 @@ func (e *Engine) planPipeline(p *spl.Pipeline, pl *Plan) (node, error) {
 			cur, err = planMvexpand(c, cur)
 		case *spl.Makemv:
 			cur, err = planMakemv(c, cur)
+		case *spl.Makeresults:
+			return nil, &spl.Error{Pos: c.Pos, Msg: "makeresults must be the first command of a search or subsearch"}
+		case *spl.Replace:
+			cur, err = planReplace(c, cur)
+		case *spl.Addtotals:
+			cur, err = planAddtotals(c, cur)
 		case *spl.Generic:
 			return nil, &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("unsupported command %q", c.CommandName)}
 		default:
@@ -180,6 +186,11 @@ func (e *Engine) planFirst(c spl.Command, p *spl.Pipeline, pl *Plan) (node, erro
 			return nil, leadingPipeError(c.Pos, "inputlookup")
 		}
 		return e.planInputlookup(c)
+	case *spl.Makeresults:
+		if !p.LeadingPipe {
+			return nil, leadingPipeError(c.Pos, "makeresults")
+		}
+		return planMakeresults(c)
 	}
 	return nil, firstCommandError(c)
 }

@@ -430,3 +430,107 @@ func (m *MacroCall) Span() Span { return m.Pos }
 
 // Span returns the option's byte range.
 func (o *Option) Span() Span { return o.Pos }
+
+// The commands of the raw-event detections (issue 9): makeresults,
+// replace, addtotals, transaction, appendpipe, map, xmlkv and spath.
+
+// Makeresults is `| makeresults [count=N] [annotate=<bool>] [options]`.
+type Makeresults struct {
+	Options []Option
+	Pos     Span
+}
+
+// Replace is `replace <wc-string> WITH <wc-string> [, ...] [IN <field>...]`.
+type Replace struct {
+	Pairs  []ReplacePair
+	Fields []string // empty when IN is absent
+	Pos    Span
+}
+
+// ReplacePair is one `<wc-string> WITH <wc-string>` of replace.
+type ReplacePair struct {
+	From, To Value
+}
+
+// Addtotals is `addtotals [row=<bool>] [col=<bool>] [labelfield=<f>]
+// [label=<s>] [fieldname=<f>] [<field>...]`.
+type Addtotals struct {
+	Options []Option
+	Fields  []string
+	Pos     Span
+}
+
+// Transaction is `transaction [<field>...] [startswith=<filter>]
+// [endswith=<filter>] [options]`.
+type Transaction struct {
+	Fields     []string
+	StartsWith *TxnFilter
+	EndsWith   *TxnFilter
+	Options    []Option // maxspan, connected, maxpause, maxevents, ...
+	Pos        Span
+}
+
+// TxnFilter is the filter of startswith= or endswith=: a search
+// expression in parentheses, or eval(<expr>). Exactly one of Search and
+// Eval is set.
+type TxnFilter struct {
+	Search SearchExpr
+	Eval   Expr
+	Pos    Span
+}
+
+// Appendpipe is `appendpipe [run_in_preview=<bool>] [<subpipeline>]`; the
+// subpipeline runs over the command's input rows.
+type Appendpipe struct {
+	Options     []Option
+	Subpipeline *Pipeline
+	Pos         Span
+}
+
+// Map is `map search="<search>" [maxsearches=N]` or `map <saved search>`.
+type Map struct {
+	Options []Option
+	Saved   *Value // a saved search's name, when written
+	Pos     Span
+}
+
+// Xmlkv is `xmlkv [<field>] [maxinputs=N]`.
+type Xmlkv struct {
+	Field   string // empty means _raw
+	Options []Option
+	Pos     Span
+}
+
+// Spath is `spath [input=<f>] [output=<f>] [path=<p> | <p>]`.
+type Spath struct {
+	Options []Option
+	Path    *Value // the path written without path=
+	Pos     Span
+}
+
+func (c *Makeresults) Name() string { return "makeresults" }
+func (c *Replace) Name() string     { return "replace" }
+func (c *Addtotals) Name() string   { return "addtotals" }
+func (c *Transaction) Name() string { return "transaction" }
+func (c *Appendpipe) Name() string  { return "appendpipe" }
+func (c *Map) Name() string         { return "map" }
+func (c *Xmlkv) Name() string       { return "xmlkv" }
+func (c *Spath) Name() string       { return "spath" }
+
+func (*Makeresults) command() {}
+func (*Replace) command()     {}
+func (*Addtotals) command()   {}
+func (*Transaction) command() {}
+func (*Appendpipe) command()  {}
+func (*Map) command()         {}
+func (*Xmlkv) command()       {}
+func (*Spath) command()       {}
+
+func (c *Makeresults) Span() Span { return c.Pos }
+func (c *Replace) Span() Span     { return c.Pos }
+func (c *Addtotals) Span() Span   { return c.Pos }
+func (c *Transaction) Span() Span { return c.Pos }
+func (c *Appendpipe) Span() Span  { return c.Pos }
+func (c *Map) Span() Span         { return c.Pos }
+func (c *Xmlkv) Span() Span       { return c.Pos }
+func (c *Spath) Span() Span       { return c.Pos }

@@ -654,3 +654,227 @@ func (c *converter) options(lists ...[]*optionNode) []Option {
 	}
 	return out
 }
+
+// makeresultsCmd is `makeresults [options]`.
+type makeresultsCmd struct {
+	Pos     lexer.Position
+	Options []*optionNode `parser:"'makeresults' @@*"`
+	EndPos  lexer.Position
+}
+
+func (n *makeresultsCmd) convert(c *converter) Command {
+	return &Makeresults{Options: c.options(n.Options), Pos: c.span(n.Pos, n.EndPos)}
+}
+
+// replaceCmd is `replace <v> WITH <v> [,] ... [IN <field> [,] ...]`.
+type replaceCmd struct {
+	Pos    lexer.Position
+	Pairs  []*replacePair `parser:"'replace' @@ ( Comma? @@ )*"`
+	Fields []*fieldNode   `parser:"( 'in' ( @@ Comma? )+ )?"`
+	EndPos lexer.Position
+}
+
+// replacePair is one `<v> WITH <v>`; a bare IN is the field list's keyword,
+// never a value.
+type replacePair struct {
+	From *valueNode `parser:"(?! 'in' ) @@ 'with'"`
+	To   *valueNode `parser:"@@"`
+}
+
+func (n *replaceCmd) convert(c *converter) Command {
+	r := &Replace{Pos: c.span(n.Pos, n.EndPos)}
+	for _, p := range n.Pairs {
+		r.Pairs = append(r.Pairs, ReplacePair{From: c.value(p.From), To: c.value(p.To)})
+	}
+	for _, f := range n.Fields {
+		r.Fields = append(r.Fields, c.field(f))
+	}
+	return r
+}
+
+// addtotalsCmd is `addtotals [options] [<field> [,] ...]`; ESCU separates
+// the fields with commas, the Search Reference with spaces.
+type addtotalsCmd struct {
+	Pos    lexer.Position
+	Items  []*optOrField `parser:"'addtotals' ( @@ Comma? )*"`
+	EndPos lexer.Position
+}
+
+// optOrField is an option or a field name, in a command that mixes them.
+type optOrField struct {
+	Option *optionNode `parser:"  (?= Word '=':Op) @@"`
+	Field  *fieldNode  `parser:"| @@"`
+}
+
+func (n *addtotalsCmd) convert(c *converter) Command {
+	a := &Addtotals{Pos: c.span(n.Pos, n.EndPos)}
+	for _, it := range n.Items {
+		if it.Option != nil {
+			a.Options = append(a.Options, c.option(it.Option))
+		} else {
+			a.Fields = append(a.Fields, c.field(it.Field))
+		}
+	}
+	return a
+}
+
+// transactionCmd is `transaction [fields] [startswith=...] [endswith=...]
+// [options]` in any order.
+type transactionCmd struct {
+	Pos    lexer.Position
+	Items  []*txnItem `parser:"'transaction' ( @@ Comma? )*"`
+	EndPos lexer.Position
+}
+
+type txnItem struct {
+	Filter *txnFilterNode `parser:"  (?= ( 'startswith' | 'endswith' ) '=':Op ) @@"`
+	Option *optionNode    `parser:"| (?= Word '=':Op) @@"`
+	Field  *fieldNode     `parser:"| @@"`
+}
+
+// txnFilterNode is `startswith=(<search>)`, `startswith=eval(<expr>)` or
+// `startswith="<search>"` (reported by the converter).
+type txnFilterNode struct {
+	Pos    lexer.Position
+	Key    string    `parser:"@( 'startswith' | 'endswith' ) '=':Op"`
+	Eval   *exprNode `parser:"(  'eval' LParen @@ RParen"`
+	Search *sAnd     `parser:" | LParen @@ RParen"`
+	Str    *string   `parser:" | @String )"`
+	EndPos lexer.Position
+}
+
+func (n *transactionCmd) convert(c *converter) Command {
+	t := &Transaction{Pos: c.span(n.Pos, n.EndPos)}
+	for _, it := range n.Items {
+		switch {
+		case it.Filter != nil:
+			f := it.Filter
+			sp := c.span(f.Pos, f.EndPos)
+			key := strings.ToLower(f.Key)
+			tf := &TxnFilter{Pos: sp}
+			switch {
+			case f.Eval != nil:
+				tf.Eval = f.Eval.X
+			case f.Search != nil:
+				tf.Search = c.and(f.Search)
+			default:
+				c.fail(sp, "transaction %s= takes a search in parentheses, %s=(field=value ...), or eval(expression); a quoted string is not supported", key, key)
+			}
+			if key == "startswith" {
+				if t.StartsWith != nil {
+					c.fail(sp, "transaction takes one startswith=")
+				}
+				t.StartsWith = tf
+			} else {
+				if t.EndsWith != nil {
+					c.fail(sp, "transaction takes one endswith=")
+				}
+				t.EndsWith = tf
+			}
+		case it.Option != nil:
+			t.Options = append(t.Options, c.option(it.Option))
+		default:
+			t.Fields = append(t.Fields, c.field(it.Field))
+		}
+	}
+	return t
+}
+
+// appendpipeCmd is `appendpipe [options] [<subpipeline>]`; the subpipeline
+// may start with '|'.
+type appendpipeCmd struct {
+	Pos     lexer.Position
+	Options []*optionNode `parser:"'appendpipe' @@*"`
+	Sub     *subpipeNode  `parser:"LBrack @@ RBrack"`
+	EndPos  lexer.Position
+}
+
+// subpipeNode is a pipeline of commands applied to rows: an optional
+// leading '|', then commands separated by '|'.
+type subpipeNode struct {
+	Pos     lexer.Position
+	Leading bool      `parser:"@Pipe?"`
+	First   cmdNode   `parser:"@@"`
+	Rest    []cmdNode `parser:"( Pipe @@ )*"`
+	EndPos  lexer.Position
+}
+
+func (n *appendpipeCmd) convert(c *converter) Command {
+	s := n.Sub
+	p := &Pipeline{LeadingPipe: s.Leading, Pos: c.span(s.Pos, s.EndPos)}
+	p.Commands = append(p.Commands, c.command(s.First))
+	for _, x := range s.Rest {
+		p.Commands = append(p.Commands, c.command(x))
+	}
+	return &Appendpipe{Options: c.options(n.Options), Subpipeline: p, Pos: c.span(n.Pos, n.EndPos)}
+}
+
+// mapCmd is `map search="..." [maxsearches=N]` or `map <saved search>
+// [maxsearches=N]`.
+type mapCmd struct {
+	Pos    lexer.Position
+	Items  []*optOrValue `parser:"'map' @@+"`
+	EndPos lexer.Position
+}
+
+// optOrValue is an option or a bare value.
+type optOrValue struct {
+	Option *optionNode `parser:"  (?= Word '=':Op) @@"`
+	Value  *valueNode  `parser:"| @@"`
+}
+
+func (n *mapCmd) convert(c *converter) Command {
+	m := &Map{Pos: c.span(n.Pos, n.EndPos)}
+	for _, it := range n.Items {
+		if it.Option != nil {
+			m.Options = append(m.Options, c.option(it.Option))
+			continue
+		}
+		v := c.value(it.Value)
+		if m.Saved != nil {
+			c.fail(v.Pos, "map takes one saved search name; %q is the second", v.Text)
+		}
+		m.Saved = &v
+	}
+	return m
+}
+
+// xmlkvCmd is `xmlkv [options] [field] [options]`.
+type xmlkvCmd struct {
+	Pos    lexer.Position
+	Pre    []*optionNode `parser:"'xmlkv' ( (?= Word '=':Op) @@ )*"`
+	Field  *fieldNode    `parser:"@@?"`
+	Post   []*optionNode `parser:"( (?= Word '=':Op) @@ )*"`
+	EndPos lexer.Position
+}
+
+func (n *xmlkvCmd) convert(c *converter) Command {
+	x := &Xmlkv{Options: c.options(n.Pre, n.Post), Pos: c.span(n.Pos, n.EndPos)}
+	if n.Field != nil {
+		x.Field = c.field(n.Field)
+	}
+	return x
+}
+
+// spathCmd is `spath [input=f] [output=f] [path=p | p]` in any order.
+type spathCmd struct {
+	Pos    lexer.Position
+	Items  []*optOrValue `parser:"'spath' @@*"`
+	EndPos lexer.Position
+}
+
+func (n *spathCmd) convert(c *converter) Command {
+	s := &Spath{Pos: c.span(n.Pos, n.EndPos)}
+	for _, it := range n.Items {
+		if it.Option != nil {
+			s.Options = append(s.Options, c.option(it.Option))
+			continue
+		}
+		v := c.value(it.Value)
+		if s.Path != nil {
+			c.fail(v.Pos, "spath takes one path; %q is the second", v.Text)
+		}
+		s.Path = &v
+	}
+	return s
+}

@@ -761,3 +761,128 @@ func (c *Append) String() string {
 	b.WriteString(" " + subsearchString(c.Subsearch))
 	return b.String()
 }
+
+// String returns "makeresults options".
+func (c *Makeresults) String() string {
+	var b strings.Builder
+	b.WriteString("makeresults")
+	for _, o := range c.Options {
+		b.WriteString(" " + o.String())
+	}
+	return b.String()
+}
+
+// String returns "replace a WITH b, c WITH d IN f1, f2".
+func (c *Replace) String() string {
+	var b strings.Builder
+	b.WriteString("replace")
+	for i, p := range c.Pairs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(" " + p.From.String() + " WITH " + p.To.String())
+	}
+	for i, f := range c.Fields {
+		if i == 0 {
+			b.WriteString(" IN ")
+		} else {
+			b.WriteString(", ")
+		}
+		b.WriteString(fieldString(f))
+	}
+	return b.String()
+}
+
+// String returns "addtotals options fields".
+func (c *Addtotals) String() string {
+	var b strings.Builder
+	b.WriteString("addtotals")
+	for _, o := range c.Options {
+		b.WriteString(" " + o.String())
+	}
+	for _, f := range c.Fields {
+		b.WriteString(" " + fieldString(f))
+	}
+	return b.String()
+}
+
+// String returns "transaction fields startswith=(...) endswith=(...)
+// options".
+func (c *Transaction) String() string {
+	var b strings.Builder
+	b.WriteString("transaction")
+	for _, f := range c.Fields {
+		b.WriteString(" " + fieldString(f))
+	}
+	if c.StartsWith != nil {
+		b.WriteString(" startswith=" + c.StartsWith.String())
+	}
+	if c.EndsWith != nil {
+		b.WriteString(" endswith=" + c.EndsWith.String())
+	}
+	for _, o := range c.Options {
+		b.WriteString(" " + o.String())
+	}
+	return b.String()
+}
+
+// String returns "(search)" or "eval(expr)".
+func (f *TxnFilter) String() string {
+	if f.Eval != nil {
+		return "eval(" + f.Eval.String() + ")"
+	}
+	if f.Search == nil {
+		return "()"
+	}
+	return "(" + f.Search.String() + ")"
+}
+
+// String returns "appendpipe options [subpipeline]".
+func (c *Appendpipe) String() string {
+	var b strings.Builder
+	b.WriteString("appendpipe")
+	for _, o := range c.Options {
+		b.WriteString(" " + o.String())
+	}
+	b.WriteString(" " + subsearchString(c.Subpipeline))
+	return b.String()
+}
+
+// String returns "map [saved] options".
+func (c *Map) String() string {
+	var b strings.Builder
+	b.WriteString("map")
+	if c.Saved != nil {
+		b.WriteString(" " + c.Saved.String())
+	}
+	for _, o := range c.Options {
+		b.WriteString(" " + o.String())
+	}
+	return b.String()
+}
+
+// String returns "xmlkv [field] options".
+func (c *Xmlkv) String() string {
+	var b strings.Builder
+	b.WriteString("xmlkv")
+	if c.Field != "" {
+		b.WriteString(" " + fieldString(c.Field))
+	}
+	for _, o := range c.Options {
+		b.WriteString(" " + o.String())
+	}
+	return b.String()
+}
+
+// String returns "spath options [path]".
+func (c *Spath) String() string {
+	var b strings.Builder
+	b.WriteString("spath")
+	for _, o := range c.Options {
+		b.WriteString(" " + o.String())
+	}
+	if c.Path != nil {
+		b.WriteString(" " + c.Path.String())
+	}
+	return b.String()
+}

@@ -176,6 +176,38 @@ func walkChildren(v Visitor, n Node) {
 	case *Append:
 		walkOptions(v, n.Options)
 		Walk(v, n.Subsearch)
+	case *Makeresults:
+		walkOptions(v, n.Options)
+	case *Replace:
+		for i := range n.Pairs {
+			Walk(v, &n.Pairs[i].From)
+			Walk(v, &n.Pairs[i].To)
+		}
+	case *Addtotals:
+		walkOptions(v, n.Options)
+	case *Transaction:
+		for _, f := range []*TxnFilter{n.StartsWith, n.EndsWith} {
+			if f != nil {
+				walkSearch(v, f.Search)
+				walkExpr(v, f.Eval)
+			}
+		}
+		walkOptions(v, n.Options)
+	case *Appendpipe:
+		walkOptions(v, n.Options)
+		Walk(v, n.Subpipeline)
+	case *Map:
+		if n.Saved != nil {
+			Walk(v, n.Saved)
+		}
+		walkOptions(v, n.Options)
+	case *Xmlkv:
+		walkOptions(v, n.Options)
+	case *Spath:
+		walkOptions(v, n.Options)
+		if n.Path != nil {
+			Walk(v, n.Path)
+		}
 
 	// Search expressions.
 	case *SearchAnd:
