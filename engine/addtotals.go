@@ -3,9 +3,11 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
 
@@ -98,7 +100,7 @@ func planAddtotals(c *spl.Addtotals, in node) (node, error) {
 		}
 	}
 	n.out = append([]string(nil), inf...)
-	n.dst = fieldIndex(n.out, n.name)
+	n.dst = slices.Index(n.out, n.name)
 	if n.dst < 0 {
 		n.dst = len(n.out)
 		n.out = append(n.out, n.name)
@@ -107,7 +109,7 @@ func planAddtotals(c *spl.Addtotals, in node) (node, error) {
 }
 
 func (n *addtotalsNode) newOperator(env *execEnv, in operator) operator {
-	var v, out Vector
+	var v, out value.Vector
 	var vals []string
 	names := n.in.fields()
 	return &streamOp{in: in, step: func(_ context.Context, b arrow.RecordBatch) (arrow.RecordBatch, bool, error) {
@@ -115,21 +117,21 @@ func (n *addtotalsNode) newOperator(env *execEnv, in operator) operator {
 		sum := make([]float64, rows)
 		seen := make([]bool, rows)
 		for _, ci := range n.cols {
-			a := ColumnByName(b, names[ci])
+			a := value.ColumnByName(b, names[ci])
 			if a == nil {
 				continue
 			}
-			rd, err := NewColumn(a)
+			rd, err := value.NewColumn(a)
 			if err != nil {
 				return nil, false, fmt.Errorf("addtotals %s: %w", names[ci], err)
 			}
 			rd.Load(&v)
 			for r := 0; r < rows; r++ {
 				switch v.Kinds[r] {
-				case KindNull:
-				case KindMulti:
+				case value.KindNull:
+				case value.KindMulti:
 					for _, s := range v.Values(r, vals[:0]) {
-						if f, ok := parseNumber(s); ok {
+						if f, ok := value.ParseNumber(s); ok {
 							sum[r] += f
 							seen[r] = true
 						}
@@ -139,7 +141,7 @@ func (n *addtotalsNode) newOperator(env *execEnv, in operator) operator {
 						sum[r] += f
 						seen[r] = true
 					} else if s, ok := v.Str(r); ok {
-						if f, ok := parseNumber(s); ok {
+						if f, ok := value.ParseNumber(s); ok {
 							sum[r] += f
 							seen[r] = true
 						}
@@ -155,6 +157,6 @@ func (n *addtotalsNode) newOperator(env *execEnv, in operator) operator {
 		}
 		col := out.Build(env.mem)
 		defer col.Release()
-		return SetColumn(b, n.name, col), false, nil
+		return value.SetColumn(b, n.name, col), false, nil
 	}}
 }

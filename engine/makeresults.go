@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
 
@@ -76,7 +77,7 @@ func (n *makeresultsNode) newOperator(env *execEnv, _ operator) operator {
 	return &genOp{make: func(context.Context) ([]arrow.RecordBatch, error) {
 		now := math.Floor(float64(env.eng.now().UnixMilli()) / 1000)
 		var out []arrow.RecordBatch
-		var v Vector
+		var v value.Vector
 		for start := 0; start < n.count; start += env.batchSize {
 			rows := min(env.batchSize, n.count-start)
 			cols := make([]arrow.Array, len(n.out))

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
 
@@ -82,7 +84,7 @@ func planReplace(c *spl.Replace, in node) (node, error) {
 		if strings.Contains(f, "*") {
 			return nil, &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("replace: wildcards are not allowed in the field list: %s", f)}
 		}
-		if i := fieldIndex(in.fields(), f); i >= 0 && !containsInt(n.cols, i) {
+		if i := slices.Index(in.fields(), f); i >= 0 && !containsInt(n.cols, i) {
 			n.cols = append(n.cols, i)
 		}
 	}
@@ -128,7 +130,7 @@ func (n *replaceNode) apply(s string) (string, bool) {
 }
 
 func (n *replaceNode) newOperator(env *execEnv, in operator) operator {
-	var v, out Vector
+	var v, out value.Vector
 	var vals []string
 	names := n.in.fields()
 	return &streamOp{in: in, step: func(_ context.Context, b arrow.RecordBatch) (arrow.RecordBatch, bool, error) {
@@ -136,11 +138,11 @@ func (n *replaceNode) newOperator(env *execEnv, in operator) operator {
 		res := b
 		res.Retain()
 		for _, ci := range n.cols {
-			a := ColumnByName(b, names[ci])
+			a := value.ColumnByName(b, names[ci])
 			if a == nil {
 				continue
 			}
-			rd, err := NewColumn(a)
+			rd, err := value.NewColumn(a)
 			if err != nil {
 				res.Release()
 				return nil, false, fmt.Errorf("replace %s: %w", names[ci], err)
@@ -148,7 +150,7 @@ func (n *replaceNode) newOperator(env *execEnv, in operator) operator {
 			rd.Load(&v)
 			out.Reset(rows)
 			for r := 0; r < rows; r++ {
-				if v.Kinds[r] == KindMulti {
+				if v.Kinds[r] == value.KindMulti {
 					vals = v.Values(r, vals[:0])
 					nv := make([]string, len(vals))
 					for k, s := range vals {
@@ -172,7 +174,7 @@ func (n *replaceNode) newOperator(env *execEnv, in operator) operator {
 				}
 			}
 			col := out.Build(env.mem)
-			next := SetColumn(res, names[ci], col)
+			next := value.SetColumn(res, names[ci], col)
 			col.Release()
 			res.Release()
 			res = next

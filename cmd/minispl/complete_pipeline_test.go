@@ -27,7 +27,7 @@ func TestCompletePipeline(t *testing.T) {
 		head    string
 		want    []string
 	}{
-		{name: "new commands", line: "| s", head: "| ", want: []string{"search", "sort", "stats"}},
+		{name: "new commands", line: "| s", head: "| ", want: []string{"search", "sort", "spath", "stats"}},
 		{name: "new commands after a stage", line: tstats + " | e", head: tstats + " | ", want: []string{"eval", "eventstats"}},
 		{name: "every command after a pipe", line: "| ", head: "| ", want: commandNames},
 		{name: "fields of the previous stages", line: tstats + " | table Registry.a", head: tstats + " | table ", want: []string{"Registry.action"}},
