@@ -13,6 +13,7 @@ import (
 	"github.com/minispl/minispl/content"
 	"github.com/minispl/minispl/datamodel"
 	"github.com/minispl/minispl/render"
+	"github.com/minispl/minispl/spl/escu"
 )
 
 // sampleStore ingests the bundled sample of cmd/minispl.
@@ -195,5 +196,56 @@ func TestParseTime(t *testing.T) {
 	}
 	if _, ok := parseTime("yesterday", time.UTC); ok {
 		t.Error("parseTime(yesterday) ok")
+	}
+}
+
+// TestRiskObjectsMultivalue: a multivalue risk object gives one risk
+// event per value, threat objects carry their values, and a deployment:
+// block sets the schedule and the actions (risk only here).
+func TestRiskObjectsMultivalue(t *testing.T) {
+	d := seed(t).Detections[0]
+	d.Search = "| tstats count from datamodel=Endpoint.Registry by Registry.dest Registry.action | rename Registry.* as * | stats values(dest) as dests values(action) as actions sum(count) as count"
+	d.Tags.Message = "on $dests$"
+	d.Observables = []escu.Observable{{Name: "dests", Type: "Endpoint", Role: []string{"Victim"}}, {Name: "actions", Type: "Registry Action", Role: []string{"Attacker"}}}
+	d.Deployment = &escu.Deployment{}
+	d.Deployment.Scheduling.CronSchedule = "0 0 * * *"
+	d.Deployment.Scheduling.EarliestTime = "-24h"
+	d.Deployment.Scheduling.LatestTime = "now"
+	d.Deployment.AlertAction.RBA = &struct {
+		Enabled bool `yaml:"enabled"`
+	}{Enabled: true}
+	d.Tags.RiskScore = 42
+	d.Tags.Observable = d.Observables
+	end := time.Date(2024, 10, 1, 0, 0, 0, 0, time.UTC)
+	// One run, at 2024-10-01T00:00, over [09-30 00:00, 10-01 00:00): every
+	// registry event; the stats row has dests = both hosts (values() sorts:
+	// 'W' < 'w') and actions = created, deleted, modified.
+	res := Schedule(context.Background(), sampleStore(t), []escu.Detection{d}, end, end.Add(time.Hour), Options{})
+	r := &res[0]
+	if r.Err != nil || len(r.Runs) != 1 {
+		t.Fatalf("%v, runs %+v", r.Err, r.Runs)
+	}
+	run := r.Runs[0]
+	if len(run.Notables) != 0 || len(run.Risks) != 2 {
+		t.Fatalf("notables %d, risks %d", len(run.Notables), len(run.Risks))
+	}
+	for i, want := range []string{"WS-FIN-07.corp.example.com", "win-dc-01.attackrange.local"} {
+		ev := run.Risks[i]
+		if ev.Object != want || ev.ObjectType != "system" || ev.Score != 42 || !ev.Time.Equal(end) ||
+			ev.Message != "on WS-FIN-07.corp.example.com, win-dc-01.attackrange.local" ||
+			len(ev.Threats) != 1 || ev.Threats[0].Type != "registry_action" || strings.Join(ev.Threats[0].Values, ",") != "created,deleted,modified" {
+			t.Errorf("risk event %d: %+v", i, ev)
+		}
+	}
+	tl := NewTimeline(res, time.UTC)
+	var b bytes.Buffer
+	if err := render.WriteCSV(&b, project(tl, "kind", "risk_object", "threat_object", "threat_object_field", "threat_object_type")); err != nil {
+		t.Fatal(err)
+	}
+	want := "kind,risk_object,threat_object,threat_object_field,threat_object_type\n" +
+		"risk,WS-FIN-07.corp.example.com,\"created\ndeleted\nmodified\",\"actions\nactions\nactions\",\"registry_action\nregistry_action\nregistry_action\"\n" +
+		"risk,win-dc-01.attackrange.local,\"created\ndeleted\nmodified\",\"actions\nactions\nactions\",\"registry_action\nregistry_action\nregistry_action\"\n"
+	if b.String() != want {
+		t.Errorf("timeline\n%s\nwant\n%s", b.String(), want)
 	}
 }
