@@ -174,8 +174,8 @@ func TestDecimalExponent(t *testing.T) {
 		text string
 		want int
 	}{{"0.014", 2}, {"0.23", 2}, {"0.230", 3}, {"1.00", 3}, {"1024.0", 5}, {"0.5", 1}, {"2.10000", 6}, {"1.5e-3", 2}} {
-		f, _ := parseNumber(tc.text)
-		if got := sigFigs(f, textDecimals(tc.text)); got != tc.want {
+		f, _ := ParseNumber(tc.text)
+		if got := sigFigs(f, TextDecimals(tc.text)); got != tc.want {
 			t.Errorf("sigFigs(%s) = %d, want %d", tc.text, got, tc.want)
 		}
 	}
