@@ -150,13 +150,12 @@ func run(ctx context.Context, env *query.Env, opt Options, o *Outcome) {
 	}
 	store := datamodel.NewStore(env.Catalog(), datamodel.Options{BatchSize: opt.Engine.BatchSize})
 	defer store.Release()
-	for _, f := range o.Files {
-		if err := store.IngestFile(f); err != nil {
-			o.Status, o.Reason = Error, fmt.Sprintf("reading test data: %v", err)
-			return
-		}
+	st, err := store.IngestPaths(ctx, o.Files, datamodel.IngestOptions{})
+	if err != nil {
+		o.Status, o.Reason = Error, fmt.Sprintf("reading test data: %v", err)
+		return
 	}
-	o.Ingest = store.Stats()
+	o.Ingest = st
 	res, err := q.Run(ctx, store)
 	if err != nil {
 		o.Status, o.Reason = Error, fmt.Sprintf("%s: %s", query.StageRun, oneLine(err))
@@ -248,6 +247,9 @@ func ingestNote(st datamodel.Stats) string {
 		s += " (" + strings.Join(used, ", ") + ")"
 	} else if st.Events > 0 {
 		s += ", none of them in a data model dataset"
+	}
+	for _, f := range st.SkippedFiles {
+		s += "; not read: " + f.String()
 	}
 	return s
 }

@@ -1,7 +1,10 @@
 // Package ctest runs the unit tests of detections as Splunk's contentctl
 // test does (escu-content.md §5), offline: for each test of a detection,
 // every attack_data URL is mapped to a file of a local checkout of
-// splunk/attack_data, those files are read into a store of their own,
+// splunk/attack_data, those files are read into a store of their own
+// (datamodel's IngestPaths; a file it does not read is named in a FAIL's
+// reason, and the JUnit case lists each file with its source and
+// sourcetype),
 // the detection's search runs unchanged over all time, and the outcome
 // is one of:
 //

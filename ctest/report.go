@@ -135,6 +135,14 @@ func WriteJUnit(w io.Writer, name string, out []Outcome) error {
 		for _, f := range o.Files {
 			props = append(props, junitProp{"test_file", f})
 		}
+		for _, t := range o.Detection.Tests {
+			if t.Name != o.Test {
+				continue
+			}
+			for _, a := range t.AttackData {
+				props = append(props, junitProp{"attack_data", a.Data}, junitProp{"source", a.Source}, junitProp{"sourcetype", a.Sourcetype})
+			}
+		}
 		if o.Status == Pass || o.Status == Fail {
 			props = append(props, junitProp{"results", fmt.Sprint(o.Rows)})
 		}
