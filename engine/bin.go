@@ -45,7 +45,7 @@ func (*binNode) isNode()            {}
 func (n *binNode) fields() []string { return n.out }
 func (n *binNode) input() node      { return n.in }
 func (n *binNode) describe() string {
-	return "Bin span=" + n.span + " " + splQuote(n.field) + " AS " + splQuote(n.dst)
+	return "Bin span=" + n.span + " " + spl.Word(n.field) + " AS " + spl.Word(n.dst)
 }
 
 func (e *Engine) planBin(c *spl.Bin, in node) (node, error) {

@@ -44,7 +44,7 @@ func (*convertNode) isNode()            {}
 func (n *convertNode) fields() []string { return n.out }
 func (n *convertNode) input() node      { return n.in }
 func (n *convertNode) describe() string {
-	return "Convert timeformat=" + splQuoteAlways(n.format) + " " + strings.Join(n.shown, " ")
+	return "Convert timeformat=" + spl.Quote(n.format) + " " + strings.Join(n.shown, " ")
 }
 
 // convertFuncs lists convert's functions (true: implemented).
@@ -81,13 +81,13 @@ func (e *Engine) planConvert(c *spl.Convert, in node) (node, error) {
 		}
 	}
 	for _, f := range c.Funcs {
-		shown := f.Func + "(" + splQuote(f.Field.Text) + ")"
+		shown := f.Func + "(" + spl.Word(f.Field.Text) + ")"
 		to := ""
 		if f.As != nil {
 			to = f.As.Text
-			shown += " AS " + splQuote(to)
+			shown += " AS " + spl.Word(to)
 			if a, b := strings.Count(f.Field.Text, "*"), strings.Count(to, "*"); b > 0 && a != b {
-				return nil, &spl.Error{Pos: f.As.Pos, Msg: fmt.Sprintf("wildcard mismatch: %s has %d wildcards but %s has %d", splQuote(f.Field.Text), a, splQuote(to), b)}
+				return nil, &spl.Error{Pos: f.As.Pos, Msg: fmt.Sprintf("wildcard mismatch: %s has %d wildcards but %s has %d", spl.Word(f.Field.Text), a, spl.Word(to), b)}
 			}
 		}
 		n.shown = append(n.shown, shown)

@@ -78,7 +78,7 @@ func planDedup(c *spl.Dedup, in node) (node, error) {
 			return nil, &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("dedup: wildcards are not allowed in dedup fields: %s", f)}
 		}
 		n.cols = append(n.cols, slices.Index(fields, f))
-		n.names = append(n.names, splQuote(f))
+		n.names = append(n.names, spl.Word(f))
 	}
 	if len(c.SortBy) == 0 {
 		return n, nil

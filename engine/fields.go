@@ -36,7 +36,7 @@ func (n *fieldsNode) describe() string { return "Fields " + n.shown }
 func planFields(c *spl.Fields, in node) (node, error) {
 	var pats []string
 	for _, f := range c.Fields {
-		pats = append(pats, splQuote(f.Text))
+		pats = append(pats, spl.Word(f.Text))
 	}
 	n := &fieldsNode{in: in}
 	present := in.fields()

@@ -34,9 +34,9 @@ func (n *fillnullNode) input() node      { return n.in }
 func (n *fillnullNode) describe() string {
 	var fs []string
 	for _, c := range n.cols {
-		fs = append(fs, splQuote(n.out[c]))
+		fs = append(fs, spl.Word(n.out[c]))
 	}
-	return "Fillnull value=" + splQuoteAlways(n.value) + " fields=[" + strings.Join(fs, " ") + "]"
+	return "Fillnull value=" + spl.Quote(n.value) + " fields=[" + strings.Join(fs, " ") + "]"
 }
 
 func planFillnull(c *spl.Fillnull, in node) (node, error) {

@@ -163,7 +163,7 @@ func (t *lookupTable) settings() string {
 		b.WriteString(fmt.Sprintf(" min_matches=%d", t.minMatches))
 	}
 	if t.defaultMatch != nil {
-		b.WriteString(" default_match=" + splQuote(*t.defaultMatch))
+		b.WriteString(" default_match=" + spl.Word(*t.defaultMatch))
 	}
 	if t.maxMatches != 100 {
 		b.WriteString(fmt.Sprintf(" max_matches=%d", t.maxMatches))

@@ -48,11 +48,11 @@ func (n *makemvNode) fields() []string { return n.in.fields() }
 func (n *makemvNode) input() node      { return n.in }
 func (n *makemvNode) describe() string {
 	var b strings.Builder
-	b.WriteString("Makemv " + splQuote(n.field))
+	b.WriteString("Makemv " + spl.Word(n.field))
 	if n.tokenizer != nil {
-		b.WriteString(" tokenizer=" + splQuoteAlways(n.tokenizer.String()))
+		b.WriteString(" tokenizer=" + spl.Quote(n.tokenizer.String()))
 	} else {
-		b.WriteString(" delim=" + splQuoteAlways(n.delim))
+		b.WriteString(" delim=" + spl.Quote(n.delim))
 	}
 	fmt.Fprintf(&b, " allowempty=%t setsv=%t", n.allowEmpty, n.setsv)
 	return b.String()

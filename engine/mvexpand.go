@@ -29,7 +29,7 @@ func (*mvexpandNode) isNode()            {}
 func (n *mvexpandNode) fields() []string { return n.in.fields() }
 func (n *mvexpandNode) input() node      { return n.in }
 func (n *mvexpandNode) describe() string {
-	return "Mvexpand " + splQuote(n.field) + " limit=" + strconv.Itoa(n.limit)
+	return "Mvexpand " + spl.Word(n.field) + " limit=" + strconv.Itoa(n.limit)
 }
 
 func planMvexpand(c *spl.Mvexpand, in node) (node, error) {

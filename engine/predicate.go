@@ -364,19 +364,19 @@ func (c *predCompiler) compile(e spl.SearchExpr) (pred, error) {
 		return nil, &spl.Error{Pos: e.Pos, Msg: "unsupported: subsearch [...]"}
 	case *spl.SearchTerm:
 		if c.mode == modeTstats {
-			return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("unsupported: bare search term %s in tstats WHERE; use field=value", splQuote(e.Value.Text))}
+			return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("unsupported: bare search term %s in tstats WHERE; use field=value", spl.Word(e.Value.Text))}
 		}
 		if strings.Trim(e.Value.Text, "*") == "" && e.Value.Text != "" {
 			return &predConst{v: true, text: "*"}, nil
 		}
-		return &predConst{v: false, text: splQuote(e.Value.Text) + " (bare term: no _raw after a transforming command, matches nothing)"}, nil
+		return &predConst{v: false, text: spl.Word(e.Value.Text) + " (bare term: no _raw after a transforming command, matches nothing)"}, nil
 	case *spl.SearchCompare:
 		if err := c.checkTimeModifier(e.Field, e.Pos); err != nil {
 			return nil, err
 		}
 		l := &leaf{id: c.nleaves, field: e.Field, col: c.resolve(e.Field)}
 		c.nleaves++
-		l.text = e.Field + string(e.Op) + splQuote(e.Value.Text)
+		l.text = e.String()
 		switch e.Op {
 		case spl.OpEq, spl.OpNe:
 			l.setPatterns([]string{e.Value.Text}, c.mode == modeResults)
@@ -400,7 +400,7 @@ func (c *predCompiler) compile(e spl.SearchExpr) (pred, error) {
 			pats = append(pats, v.Text)
 		}
 		l.setPatterns(pats, c.mode == modeResults)
-		l.text = inText(e)
+		l.text = e.String()
 		return l, nil
 	case nil:
 		return &predConst{v: true, text: "*"}, nil
@@ -416,35 +416,6 @@ func (c *predCompiler) checkTimeModifier(field string, pos spl.Span) error {
 		return &spl.Error{Pos: pos, Msg: fmt.Sprintf("unsupported: time modifier %s= here; write it in the tstats WHERE clause (or use Options.Earliest/Latest)", field)}
 	}
 	return nil
-}
-
-// splQuote renders s as an SPL double-quoted string (backslash and quote
-// escaped), or bare when it needs no quoting.
-func splQuote(s string) string {
-	bare := s != ""
-	for i := 0; i < len(s) && bare; i++ {
-		c := s[i]
-		bare = c > ' ' && c != '"' && c != '\\' && c != '(' && c != ')' && c != '|' && c != '=' && c != ',' && c != '!' && c != '<' && c != '>' && c != '[' && c != ']'
-	}
-	if bare {
-		return s
-	}
-	return splQuoteAlways(s)
-}
-
-// splQuoteAlways renders s as an SPL double-quoted string.
-func splQuoteAlways(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
-	return `"` + r.Replace(s) + `"`
-}
-
-// inText is the display form of an IN test.
-func inText(e *spl.SearchIn) string {
-	vs := make([]string, len(e.Values))
-	for i, v := range e.Values {
-		vs[i] = splQuote(v.Text)
-	}
-	return e.Field + " IN (" + strings.Join(vs, ", ") + ")"
 }
 
 // predAny is the OR of its parts: a flattened OR chain, in which the
@@ -526,7 +497,7 @@ func (c *predCompiler) compileOr(e *spl.SearchOr) (pred, error) {
 				return nil, err
 			}
 			pats[f] = append(pats[f], x.Value.Text)
-			texts[x] = x.Field + string(x.Op) + splQuote(x.Value.Text)
+			texts[x] = x.String()
 		case *spl.SearchIn:
 			if err := c.checkTimeModifier(x.Field, x.Pos); err != nil {
 				return nil, err
@@ -534,7 +505,7 @@ func (c *predCompiler) compileOr(e *spl.SearchOr) (pred, error) {
 			for _, v := range x.Values {
 				pats[f] = append(pats[f], v.Text)
 			}
-			texts[x] = inText(x)
+			texts[x] = x.String()
 		}
 		if merged[f] == nil {
 			l := &leaf{id: c.nleaves, field: f, col: c.resolve(f), text: f + " IN (...)"}

@@ -166,6 +166,35 @@ func TestOrChainMerge(t *testing.T) {
 	}
 }
 
+// TestLeafText checks that search leaves print as spl's printer prints
+// them (one SPL printer): values keep the quoting they were written with,
+// `\` and `"` are escaped inside quotes, and a field that is not one bare
+// word is quoted.
+func TestLeafText(t *testing.T) {
+	tests := []struct{ where, want string }{
+		{`a=b`, `a=b`},
+		{`a="b c"`, `a="b c"`},
+		{`a="cmd.exe"`, `a="cmd.exe"`},
+		{`a="C:\\Windows\\*"`, `a="C:\\Windows\\*"`},
+		{`a="say \"hi\""`, `a="say \"hi\""`},
+		{`a<10`, `a<10`},
+		{`a IN (x, "y z")`, `a IN (x, "y z")`},
+		{`"f g"=1`, `"f g"=1`},
+		{`a=x OR a IN ("y z")`, `(a=x OR a IN ("y z"))`},
+	}
+	for _, tc := range tests {
+		x := parse(t, `search `+tc.where).Commands[0].(*spl.Search).Expr
+		pc := &predCompiler{mode: modeResults, resolve: func(string) int { return -1 }}
+		p, err := pc.compile(x)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.where, err)
+		}
+		if got := p.String(); got != tc.want {
+			t.Errorf("%s: plan text %s, want %s", tc.where, got, tc.want)
+		}
+	}
+}
+
 // TestInListLarge checks a spliced list the size ESCU lists reach, through
 // tstats and with a subsearch, against the expected matches.
 func TestInListLarge(t *testing.T) {

@@ -36,7 +36,7 @@ func (n *regexNode) describe() string {
 	if n.negate {
 		op = "!="
 	}
-	return "Regex " + splQuote(n.field) + op + splQuoteAlways(n.re.String())
+	return "Regex " + spl.Word(n.field) + op + spl.Quote(n.re.String())
 }
 
 func planRegex(c *spl.Regex, in node) (node, error) {

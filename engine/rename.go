@@ -46,9 +46,9 @@ func planRename(r *spl.Rename, in node) (node, error) {
 		nf, nt := strings.Count(from, "*"), strings.Count(to, "*")
 		if nf != nt {
 			return nil, &spl.Error{Pos: spl.Span{Start: p.From.Pos.Start, End: p.To.Pos.End},
-				Msg: fmt.Sprintf("wildcard mismatch: %s has %d wildcards but %s has %d", splQuote(from), nf, splQuote(to), nt)}
+				Msg: fmt.Sprintf("wildcard mismatch: %s has %d wildcards but %s has %d", spl.Word(from), nf, spl.Word(to), nt)}
 		}
-		n.pairs = append(n.pairs, splQuote(from)+" AS "+splQuote(to))
+		n.pairs = append(n.pairs, spl.Word(from)+" AS "+spl.Word(to))
 		newName := make([]string, len(cur))
 		matched := make([]bool, len(cur))
 		targets := map[string]int{} // new name -> last column renamed to it

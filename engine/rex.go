@@ -59,9 +59,9 @@ func (n *rexNode) fields() []string { return n.out }
 func (n *rexNode) input() node      { return n.in }
 func (n *rexNode) describe() string {
 	if n.sed != nil {
-		return "Rex field=" + splQuote(n.field) + " mode=sed " + splQuoteAlways(n.sed.text)
+		return "Rex field=" + spl.Word(n.field) + " mode=sed " + spl.Quote(n.sed.text)
 	}
-	return fmt.Sprintf("Rex field=%s max_match=%d %s", splQuote(n.field), n.maxMatch, splQuoteAlways(n.re.String()))
+	return fmt.Sprintf("Rex field=%s max_match=%d %s", spl.Word(n.field), n.maxMatch, spl.Quote(n.re.String()))
 }
 
 func planRex(c *spl.Rex, in node) (node, error) {

@@ -105,9 +105,9 @@ func resolveSortKeys(ks []spl.SortKey, fields []string, pos spl.Span) ([]sortKey
 			s = "-"
 		}
 		if k.Func != "" {
-			s += k.Func + "(" + splQuote(k.Field) + ")"
+			s += k.Func + "(" + spl.Word(k.Field) + ")"
 		} else {
-			s += splQuote(k.Field)
+			s += spl.Word(k.Field)
 		}
 		shown = append(shown, s)
 	}

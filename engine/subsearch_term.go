@@ -113,11 +113,11 @@ func termsSubplans(terms []*subsearchTerm) []node {
 	return out
 }
 
-// showTerms rewrites the placeholder comparisons of a plan line as
-// "[subsearch N]".
+// showTerms rewrites the placeholder comparisons of a plan line, which
+// print as SPL prints them (`"[subsearch N]"=*`), as "[subsearch N]".
 func showTerms(s string, terms []*subsearchTerm) string {
 	for _, t := range terms {
-		s = strings.ReplaceAll(s, t.placeholder()+"=*", t.placeholder())
+		s = strings.ReplaceAll(s, spl.Word(t.placeholder())+"=*", t.placeholder())
 	}
 	return s
 }

@@ -32,7 +32,7 @@ func (n *tableNode) describe() string { return "Table " + strings.Join(n.pat, " 
 func planTable(c *spl.Table, in node) (node, error) {
 	n := &tableNode{in: in}
 	for _, f := range c.Fields {
-		n.pat = append(n.pat, splQuote(f.Text))
+		n.pat = append(n.pat, spl.Word(f.Text))
 	}
 	n.out = expandFieldList(c.Fields, in.fields(), true)
 	return n, nil

@@ -76,7 +76,7 @@ func (n *tstatsNode) describe() string {
 		b.WriteString(" span=" + n.span.text)
 	}
 	if n.fill != nil {
-		b.WriteString(" fillnull_value=" + splQuote(*n.fill))
+		b.WriteString(" fillnull_value=" + spl.Word(*n.fill))
 	} else {
 		b.WriteString(" drop_null_keys")
 	}

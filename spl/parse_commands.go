@@ -253,7 +253,7 @@ func (a StatsAgg) funcText() string {
 	case a.Eval != nil:
 		return a.Func + "(eval(" + a.Eval.String() + "))"
 	case a.Field != "":
-		return a.Func + "(" + fieldString(a.Field) + ")"
+		return a.Func + "(" + Word(a.Field) + ")"
 	}
 	return a.Func
 }

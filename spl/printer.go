@@ -20,8 +20,10 @@ import (
 // sQuoteRE matches a text that lexes as one SQuote token.
 var sQuoteRE = regexp.MustCompile(`^'(?:\\[\s\S]|[^'\\])*'$`)
 
-// quote returns s as a double-quoted SPL string.
-func quote(s string) string { return `"` + escape(s) + `"` }
+// Quote returns s as a double-quoted SPL string: `\` and `"` escaped with
+// a backslash. It is the one SPL quoter of the module: the printer uses it,
+// and so do the engine's plan texts and messages.
+func Quote(s string) string { return `"` + escape(s) + `"` }
 
 // escapeMin escapes s for use as a bare word with as few backslashes as
 // possible: a pipe or a quote gets a backslash, and a backslash is doubled
@@ -58,12 +60,15 @@ func bare(s string) (string, bool) {
 	return "", false
 }
 
-// fieldString prints a field name, bare when possible.
-func fieldString(s string) string {
+// Word returns s spelled as one SPL word: bare when the lexer reads the
+// bare spelling back as s, otherwise Quote(s). Field names print this way,
+// and so do the field names and values of the engine's plan texts and
+// messages.
+func Word(s string) string {
 	if w, ok := bare(s); ok {
 		return w
 	}
-	return quote(s)
+	return Quote(s)
 }
 
 // String returns the value as written in canonical SPL.
@@ -72,7 +77,7 @@ func (v Value) String() string {
 		return v.Macro.String()
 	}
 	if v.Quoted {
-		return quote(v.Text)
+		return Quote(v.Text)
 	}
 	if w, ok := bare(v.Text); ok {
 		return w
@@ -80,7 +85,7 @@ func (v Value) String() string {
 	if w := escapeMin(v.Text); w != "" && !isBoolOp(w) && gluedWord(w) {
 		return w
 	}
-	return quote(v.Text)
+	return Quote(v.Text)
 }
 
 // String returns the call in canonical form, e.g. "`m(a, b)`".
@@ -109,10 +114,10 @@ func (o Option) String() string {
 func (a Aggregate) String() string {
 	s := a.Func
 	if a.Field != "" {
-		s += "(" + fieldString(a.Field) + ")"
+		s += "(" + Word(a.Field) + ")"
 	}
 	if a.Alias != "" {
-		s += " AS " + fieldString(a.Alias)
+		s += " AS " + Word(a.Alias)
 	}
 	return s
 }
@@ -200,11 +205,11 @@ func (c *Tstats) String() string {
 		b.WriteString(" BY")
 		for _, f := range c.By {
 			b.WriteByte(' ')
-			b.WriteString(fieldString(f))
+			b.WriteString(Word(f))
 		}
 		if c.BySpan != "" {
 			b.WriteString(" span=")
-			b.WriteString(fieldString(c.BySpan))
+			b.WriteString(Word(c.BySpan))
 		}
 	}
 	return b.String()
@@ -213,9 +218,9 @@ func (c *Tstats) String() string {
 // keywordSafe prints a value that must not read back as a keyword.
 func keywordSafe(s string) string {
 	if isKeyword(s) {
-		return quote(s)
+		return Quote(s)
 	}
-	return fieldString(s)
+	return Word(s)
 }
 
 func isKeyword(s string) bool {
@@ -314,7 +319,7 @@ func (e *SearchNot) String() string { return "NOT " + exprString(e.X, precOr) }
 
 // String returns "field op value".
 func (e *SearchCompare) String() string {
-	return fieldString(e.Field) + string(e.Op) + e.Value.String()
+	return Word(e.Field) + string(e.Op) + e.Value.String()
 }
 
 // String returns "field IN (v1, v2)".
@@ -323,7 +328,7 @@ func (e *SearchIn) String() string {
 	for i, v := range e.Values {
 		parts[i] = v.String()
 	}
-	return fieldString(e.Field) + " IN (" + strings.Join(parts, ", ") + ")"
+	return Word(e.Field) + " IN (" + strings.Join(parts, ", ") + ")"
 }
 
 // String returns the term; a bare term that would read back as a keyword
@@ -331,7 +336,7 @@ func (e *SearchIn) String() string {
 func (e *SearchTerm) String() string {
 	v := e.Value
 	if !v.Quoted && v.Macro == nil && (strings.EqualFold(v.Text, "by") || strings.EqualFold(v.Text, "groupby")) {
-		return quote(v.Text)
+		return Quote(v.Text)
 	}
 	return v.String()
 }
@@ -469,7 +474,7 @@ func (c *Eval) String() string {
 func (a StatsAgg) String() string {
 	s := a.funcText()
 	if a.Alias != "" {
-		s += " AS " + fieldString(a.Alias)
+		s += " AS " + Word(a.Alias)
 	}
 	return s
 }
@@ -532,7 +537,7 @@ func (c *Fields) String() string {
 func sortFieldString(s string) string {
 	l := strings.ToLower(s)
 	if isUint(s) || l == "d" || l == "desc" || l == "sortby" || strings.HasPrefix(s, "-") || strings.HasPrefix(s, "+") {
-		return quote(s)
+		return Quote(s)
 	}
 	return keywordSafe(s)
 }
@@ -544,7 +549,7 @@ func (k SortKey) String() string {
 		s = "-"
 	}
 	if k.Func != "" {
-		return s + k.Func + "(" + fieldString(k.Field) + ")"
+		return s + k.Func + "(" + Word(k.Field) + ")"
 	}
 	return s + sortFieldString(k.Field)
 }
@@ -611,7 +616,7 @@ func (c *Fillnull) String() string {
 		b.WriteString(" value=" + c.Value.String())
 	}
 	for _, f := range c.Fields {
-		b.WriteString(" " + fieldString(f))
+		b.WriteString(" " + Word(f))
 	}
 	return b.String()
 }
@@ -636,7 +641,7 @@ func (c *Regex) String() string {
 	if c.Negate {
 		op = "!="
 	}
-	return "regex " + fieldString(c.Field) + op + c.Regex.String()
+	return "regex " + Word(c.Field) + op + c.Regex.String()
 }
 
 // String returns "bin options field AS name".
@@ -646,9 +651,9 @@ func (c *Bin) String() string {
 	for _, o := range c.Options {
 		b.WriteString(" " + o.String())
 	}
-	b.WriteString(" " + fieldString(c.Field))
+	b.WriteString(" " + Word(c.Field))
 	if c.As != "" {
-		b.WriteString(" AS " + fieldString(c.As))
+		b.WriteString(" AS " + Word(c.As))
 	}
 	return b.String()
 }
@@ -660,7 +665,7 @@ func (c *Makemv) String() string {
 	for _, o := range c.Options {
 		b.WriteString(" " + o.String())
 	}
-	b.WriteString(" " + fieldString(c.Field))
+	b.WriteString(" " + Word(c.Field))
 	return b.String()
 }
 
@@ -671,7 +676,7 @@ func (c *Mvexpand) String() string {
 	for _, o := range c.Options {
 		b.WriteString(" " + o.String())
 	}
-	b.WriteString(" " + fieldString(c.Field))
+	b.WriteString(" " + Word(c.Field))
 	return b.String()
 }
 
@@ -679,7 +684,7 @@ func (c *Mvexpand) String() string {
 func (f LookupField) String() string {
 	s := lookupFieldString(f.Field)
 	if f.As != "" {
-		s += " AS " + fieldString(f.As)
+		s += " AS " + Word(f.As)
 	}
 	return s
 }
@@ -687,9 +692,9 @@ func (f LookupField) String() string {
 func lookupFieldString(s string) string {
 	switch strings.ToLower(s) {
 	case "output", "outputnew":
-		return quote(s)
+		return Quote(s)
 	}
-	return fieldString(s)
+	return Word(s)
 }
 
 // String returns "lookup options table inputs OUTPUT outputs".
@@ -699,7 +704,7 @@ func (c *Lookup) String() string {
 	for _, o := range c.Options {
 		b.WriteString(" " + o.String())
 	}
-	b.WriteString(" " + fieldString(c.Table))
+	b.WriteString(" " + Word(c.Table))
 	for _, f := range c.Inputs {
 		b.WriteString(" " + f.String())
 	}
@@ -722,7 +727,7 @@ func (c *Inputlookup) String() string {
 	for _, o := range c.Options {
 		b.WriteString(" " + o.String())
 	}
-	b.WriteString(" " + fieldString(c.Table))
+	b.WriteString(" " + Word(c.Table))
 	if c.Where != nil {
 		b.WriteString(" WHERE " + exprString(c.Where, 0))
 	}
@@ -745,7 +750,7 @@ func (c *Join) String() string {
 		b.WriteString(" " + o.String())
 	}
 	for _, f := range c.Fields {
-		b.WriteString(" " + fieldString(f))
+		b.WriteString(" " + Word(f))
 	}
 	b.WriteString(" " + subsearchString(c.Subsearch))
 	return b.String()
