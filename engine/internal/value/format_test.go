@@ -37,7 +37,7 @@ func TestParseNumber(t *testing.T) {
 	for _, tc := range tests {
 		got, ok := ParseNumber(tc.in)
 		if ok != tc.ok || (ok && got != tc.want) {
-			t.Errorf("parseNumber(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
+			t.Errorf("ParseNumber(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
 	}
 }
@@ -53,7 +53,7 @@ func TestDecimals(t *testing.T) {
 	}
 	for _, tc := range tests {
 		if got := TextDecimals(tc.text); got != tc.want {
-			t.Errorf("textDecimals(%q) = %d, want %d", tc.text, got, tc.want)
+			t.Errorf("TextDecimals(%q) = %d, want %d", tc.text, got, tc.want)
 		}
 	}
 	floats := []struct {
