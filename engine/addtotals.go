@@ -48,9 +48,9 @@ func (n *addtotalsNode) input() node      { return n.in }
 func (n *addtotalsNode) describe() string {
 	fs := make([]string, len(n.cols))
 	for i, c := range n.cols {
-		fs[i] = splQuote(n.in.fields()[c])
+		fs[i] = spl.Word(n.in.fields()[c])
 	}
-	return "Addtotals fieldname=" + splQuote(n.name) + " fields=[" + strings.Join(fs, " ") + "]"
+	return "Addtotals fieldname=" + spl.Word(n.name) + " fields=[" + strings.Join(fs, " ") + "]"
 }
 
 func planAddtotals(c *spl.Addtotals, in node) (node, error) {

@@ -793,7 +793,7 @@ func (c *Replace) String() string {
 		} else {
 			b.WriteString(", ")
 		}
-		b.WriteString(fieldString(f))
+		b.WriteString(Word(f))
 	}
 	return b.String()
 }
@@ -806,7 +806,7 @@ func (c *Addtotals) String() string {
 		b.WriteString(" " + o.String())
 	}
 	for _, f := range c.Fields {
-		b.WriteString(" " + fieldString(f))
+		b.WriteString(" " + Word(f))
 	}
 	return b.String()
 }
@@ -817,7 +817,7 @@ func (c *Transaction) String() string {
 	var b strings.Builder
 	b.WriteString("transaction")
 	for _, f := range c.Fields {
-		b.WriteString(" " + fieldString(f))
+		b.WriteString(" " + Word(f))
 	}
 	if c.StartsWith != nil {
 		b.WriteString(" startswith=" + c.StartsWith.String())
@@ -871,7 +871,7 @@ func (c *Xmlkv) String() string {
 	var b strings.Builder
 	b.WriteString("xmlkv")
 	if c.Field != "" {
-		b.WriteString(" " + fieldString(c.Field))
+		b.WriteString(" " + Word(c.Field))
 	}
 	for _, o := range c.Options {
 		b.WriteString(" " + o.String())
