@@ -31,7 +31,18 @@ type tick struct {
 type mark struct {
 	X, Y  string
 	Class string
-	Title string
+	// n rows of detection name, the first at time at.
+	n        int
+	name, at string
+}
+
+// Title is the mark's tooltip: "NAME at TIME", or "NAME: N results from
+// TIME" for several rows.
+func (m mark) Title() string {
+	if m.n == 1 {
+		return m.name + " at " + m.at
+	}
+	return fmt.Sprintf("%s: %d results from %s", m.name, m.n, m.at)
 }
 
 // Chart geometry, in SVG user units.
@@ -82,12 +93,22 @@ func newChart(findings []findingView, results []hunt.Result, anchors map[*hunt.R
 			label = string([]rune(label)[:43]) + "…"
 		}
 		c.Lanes = append(c.Lanes, lane{Y: y, TextY: y + laneHeight/2 + 4, Label: label, Anchor: f.Anchor, Title: f.Name})
+		// Rows that fall on one place of the lane (to a tenth of a unit)
+		// are one mark saying how many they are, so that a detection
+		// with many rows draws at most a few thousand marks.
+		at := map[string]int{}
 		for _, row := range byAnchor[f.Anchor].Rows {
 			if row.Time.IsZero() {
 				continue
 			}
-			c.Marks = append(c.Marks, mark{X: fmt.Sprintf("%.1f", x(row.Time)), Y: fmt.Sprint(y + laneHeight/2), Class: f.ScoreClass,
-				Title: f.Name + " at " + row.Time.In(loc).Format("2006-01-02 15:04:05")})
+			px := fmt.Sprintf("%.1f", x(row.Time))
+			if k, ok := at[px]; ok {
+				c.Marks[k].n++
+				continue
+			}
+			at[px] = len(c.Marks)
+			c.Marks = append(c.Marks, mark{X: px, Y: fmt.Sprint(y + laneHeight/2), Class: f.ScoreClass, n: 1,
+				name: f.Name, at: row.Time.In(loc).Format("2006-01-02 15:04:05")})
 		}
 	}
 	c.Height = axisHeight + len(findings)*laneHeight + 10

@@ -2,7 +2,8 @@
 // self-contained HTML page that a person would rather read than a
 // terminal: the summary line and the findings by risk, a timeline chart
 // (inline SVG: one lane per detection that fired, one mark per result row
-// at its time, coloured by risk score), a view per host (which detections
+// at its time, coloured by risk score; rows that fall on the same place of
+// a lane share one mark that counts them), a view per host (which detections
 // fired on it, with their rows and risk), a section per detection (its
 // description, file:line, ATT&CK ids, deployment, the SPL as written and
 // expanded, its result rows, and for a scheduled hunt each run with its
