@@ -197,7 +197,7 @@
 //     5810.877, not 5810.8769998550415, and 0.1 + 0.2 = 0.3 is true. *
 //     rounds to the fewest significant figures of its operands that have
 //     decimals (an integer operand is exact), but never into the integer
-//     digits (productDecimals, which cites the Search Reference's sigfig
+//     digits (value.ProductDecimals, which cites the Search Reference's sigfig
 //     text and the community's measurements): 3 * 0.5 is 2, 0.014 * 0.23
 //     is 0.0032, 1.00 * 1111 is 1111. Unary minus keeps the count. /, %,
 //     every function result

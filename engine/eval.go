@@ -580,7 +580,7 @@ func valuesOf(v *value.Vector, i int) []scalar {
 // Precision (spl-semantics §6.3: "Results are rounded to a precision
 // appropriate to the precision of the input"): + and - round their result
 // to the larger number of decimal places of the operands, * to the fewest
-// significant figures of its operands (productDecimals; see
+// significant figures of its operands (value.ProductDecimals; see
 // Vector.decimals and roundPlaces), so that 1727705109.547 -
 // 1727699298.67 is 5810.877, 0.1 + 0.2 is 0.3 and 3 * 0.5 is 2; / and % keep full
 // precision, as does any operand or result of full precision, and every

@@ -283,7 +283,7 @@ func TestEvalExpressions(t *testing.T) {
 
 		// Precision (arithNode): + and - round to the larger number of
 		// decimals of the operands, * to the fewest significant figures
-		// of its operands with decimals (productDecimals, never into the
+		// of its operands with decimals (value.ProductDecimals, never into the
 		// integer digits; an integer operand is exact); / and functions keep
 		// full precision; exact() keeps it everywhere inside. Trailing
 		// zeros are not printed (2.50 + 1 is 3.5).
