@@ -16,10 +16,9 @@
 // The operators, one file each (the file's doc comment holds the detail):
 //
 //   - generating: tstats (tstats.go, aggregate.go), inputlookup
-//     (lookup_table.go), makeresults (makeresults.go); join and append run
-//     their subsearch (join.go,
-//     subsearch.go), and a subsearch used as a search term
-//     (subsearch_term.go) is run first and bound into the WHERE.
+//     (lookup.go), makeresults (makeresults.go); join and append run their
+//     subsearch (join.go, subsearch.go), and a subsearch used as a search
+//     term (subsearch_term.go) is run first and bound into the WHERE.
 //   - streaming, batch by batch: search, where, eval, rename, convert,
 //     fields, table, fillnull, rex, regex, bin, lookup, mvexpand, makemv,
 //     replace, addtotals, head (stops pulling once done) and dedup (keeps

@@ -9,9 +9,25 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/minispl/minispl/engine/internal/lookup"
 	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
+
+// Lookups lists the lookup definitions of Options.LookupDirs by the rules
+// planning uses to find a table: the *.yml and *.yaml files of each
+// folder, in file name order; a file without a name: is not a definition;
+// a name defined again in a later folder (or a later file of the same
+// folder) is left out, since a search finds the first. Bare CSV files
+// without a definition are not listed. A definition that does not parse
+// is an error, as it is for every search that uses a lookup of its folder.
+func (e *Engine) Lookups() ([]LookupInfo, error) { return lookup.List(e.opt.LookupDirs) }
+
+// LookupInfo describes one lookup definition of the lookup folders, as a
+// search would find it: its Name, its CSV File relative to Dir ("" for a
+// KV-store collection or an ML model, which a search cannot use), the
+// Definition file, and whether the file is Missing.
+type LookupInfo = lookup.Info
 
 // lookupNode is `lookup table in [AS f]... [OUTPUT|OUTPUTNEW out [AS f]...]`
 // (spl-semantics §6.1), a streaming operator.
@@ -33,8 +49,8 @@ import (
 //     (or table) order.
 type lookupNode struct {
 	in      node
-	t       *lookupTable
-	m       *matcher
+	t       *lookup.Table
+	m       *lookup.Matcher
 	inputs  []string // event fields matched, in clause order
 	outs    []lookupOut
 	outNew  bool
@@ -62,7 +78,7 @@ func (e *Engine) planLookup(c *spl.Lookup, in node) (node, error) {
 			return nil, &spl.Error{Pos: o.Pos, Msg: fmt.Sprintf("unknown lookup option %q", o.Key)}
 		}
 	}
-	t, err := findLookup(e.opt.LookupDirs, c.Table)
+	t, err := lookup.Find(e.opt.LookupDirs, c.Table)
 	if err != nil {
 		return nil, &spl.Error{Pos: c.Pos, Msg: err.Error()}
 	}
@@ -83,10 +99,10 @@ func (e *Engine) planLookup(c *spl.Lookup, in node) (node, error) {
 		n.inputs = append(n.inputs, local)
 		desc = append(desc, asText(f.Field, local))
 	}
-	n.m = t.matcher(cols)
+	n.m = t.Matcher(cols)
 	var outs []string
 	if len(c.Outputs) == 0 {
-		for col, name := range t.columns {
+		for col, name := range t.Columns {
 			if !isInput[col] {
 				n.outs = append(n.outs, lookupOut{col: col, field: name})
 			}
@@ -101,7 +117,7 @@ func (e *Engine) planLookup(c *spl.Lookup, in node) (node, error) {
 	}
 	n.out = append([]string(nil), in.fields()...)
 	for _, o := range n.outs {
-		outs = append(outs, asText(t.columns[o.col], o.field))
+		outs = append(outs, asText(t.Columns[o.col], o.field))
 		if slices.Index(n.out, o.field) < 0 {
 			n.out = append(n.out, o.field)
 		}
@@ -110,17 +126,17 @@ func (e *Engine) planLookup(c *spl.Lookup, in node) (node, error) {
 	if n.outNew {
 		mode = "OUTPUTNEW"
 	}
-	n.display = fmt.Sprintf("Lookup %s file=%s inputs=[%s] %s=[%s]%s", c.Table, lookupFileName(t.path),
-		strings.Join(desc, ", "), mode, strings.Join(outs, ", "), t.settings())
+	n.display = fmt.Sprintf("Lookup %s file=%s inputs=[%s] %s=[%s]%s", c.Table, lookupFileName(t.Path),
+		strings.Join(desc, ", "), mode, strings.Join(outs, ", "), tableSettings(t))
 	return n, nil
 }
 
 // resolveLookupField returns the table column of f and the event field it
 // is matched against or written to (f.As, else the column's name).
-func resolveLookupField(c *spl.Lookup, t *lookupTable, f spl.LookupField) (col int, local string, err error) {
-	col = slices.Index(t.columns, f.Field)
+func resolveLookupField(c *spl.Lookup, t *lookup.Table, f spl.LookupField) (col int, local string, err error) {
+	col = slices.Index(t.Columns, f.Field)
 	if col < 0 {
-		return 0, "", &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("lookup %s has no column %q (columns: %s)", c.Table, f.Field, strings.Join(t.columns, ", "))}
+		return 0, "", &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("lookup %s has no column %q (columns: %s)", c.Table, f.Field, strings.Join(t.Columns, ", "))}
 	}
 	local = f.Field
 	if f.As != "" {
@@ -145,28 +161,29 @@ func lookupFileName(p string) string {
 	return p
 }
 
-// settings renders the non-default match settings.
-func (t *lookupTable) settings() string {
+// tableSettings renders the non-default match settings of t for the plan
+// text.
+func tableSettings(t *lookup.Table) string {
 	var b strings.Builder
-	for c, k := range t.kinds {
+	for c, k := range t.Kinds {
 		switch k {
-		case matchWildcard:
-			b.WriteString(" WILDCARD(" + t.columns[c] + ")")
-		case matchCIDR:
-			b.WriteString(" CIDR(" + t.columns[c] + ")")
+		case lookup.MatchWildcard:
+			b.WriteString(" WILDCARD(" + t.Columns[c] + ")")
+		case lookup.MatchCIDR:
+			b.WriteString(" CIDR(" + t.Columns[c] + ")")
 		}
 	}
-	if !t.caseSensitive {
+	if !t.CaseSensitive {
 		b.WriteString(" case_insensitive")
 	}
-	if t.minMatches > 0 {
-		b.WriteString(fmt.Sprintf(" min_matches=%d", t.minMatches))
+	if t.MinMatches > 0 {
+		b.WriteString(fmt.Sprintf(" min_matches=%d", t.MinMatches))
 	}
-	if t.defaultMatch != nil {
-		b.WriteString(" default_match=" + spl.Word(*t.defaultMatch))
+	if t.DefaultMatch != nil {
+		b.WriteString(" default_match=" + spl.Word(*t.DefaultMatch))
 	}
-	if t.maxMatches != 100 {
-		b.WriteString(fmt.Sprintf(" max_matches=%d", t.maxMatches))
+	if t.MaxMatches != 100 {
+		b.WriteString(fmt.Sprintf(" max_matches=%d", t.MaxMatches))
 	}
 	return b.String()
 }
@@ -185,7 +202,7 @@ func (n *lookupNode) newOperator(env *execEnv, in operator) operator {
 			if a := value.ColumnByName(b, f); a != nil {
 				c, err := value.NewColumn(a)
 				if err != nil {
-					return nil, false, fmt.Errorf("lookup %s: field %s: %w", n.t.name, f, err)
+					return nil, false, fmt.Errorf("lookup %s: field %s: %w", n.t.Name, f, err)
 				}
 				readers[k] = c
 			}
@@ -199,7 +216,7 @@ func (n *lookupNode) newOperator(env *execEnv, in operator) operator {
 				if a := value.ColumnByName(b, o.field); a != nil {
 					c, err := value.NewColumn(a)
 					if err != nil {
-						return nil, false, fmt.Errorf("lookup %s: field %s: %w", n.t.name, o.field, err)
+						return nil, false, fmt.Errorf("lookup %s: field %s: %w", n.t.Name, o.field, err)
 					}
 					c.Load(v)
 				}
@@ -217,7 +234,7 @@ func (n *lookupNode) newOperator(env *execEnv, in operator) operator {
 				vals[k], _ = c.String(r)
 			}
 			if ok {
-				matched, key = n.m.match(vals, matched, key, n.t.maxMatches)
+				matched, key = n.m.Match(vals, matched, key, n.t.MaxMatches)
 			}
 			for k, o := range n.outs {
 				v := &outVecs[k]
@@ -226,13 +243,13 @@ func (n *lookupNode) newOperator(env *execEnv, in operator) operator {
 				}
 				start := len(mv)
 				for _, tr := range matched {
-					if s, ok := n.t.cell(int(tr), o.col); ok {
+					if s, ok := n.t.Cell(int(tr), o.col); ok {
 						mv = append(mv, s)
 					}
 				}
-				if n.t.defaultMatch != nil && *n.t.defaultMatch != "" {
-					for i := len(matched); i < n.t.minMatches; i++ {
-						mv = append(mv, *n.t.defaultMatch)
+				if n.t.DefaultMatch != nil && *n.t.DefaultMatch != "" {
+					for i := len(matched); i < n.t.MinMatches; i++ {
+						mv = append(mv, *n.t.DefaultMatch)
 					}
 				}
 				v.SetValues(r, mv[start:len(mv):len(mv)])
@@ -270,7 +287,7 @@ func (n *lookupNode) outIndex(name string) int {
 // the table's rows in file order, every column a string (an empty cell is
 // null), filtered by where as the search command filters.
 type inputlookupNode struct {
-	t       *lookupTable
+	t       *lookup.Table
 	where   pred
 	nleaves int
 	max     int // 0: every row
@@ -278,7 +295,7 @@ type inputlookupNode struct {
 }
 
 func (*inputlookupNode) isNode()            {}
-func (n *inputlookupNode) fields() []string { return n.t.columns }
+func (n *inputlookupNode) fields() []string { return n.t.Columns }
 func (n *inputlookupNode) input() node      { return nil }
 func (n *inputlookupNode) describe() string { return n.display }
 
@@ -296,17 +313,17 @@ func (e *Engine) planInputlookup(c *spl.Inputlookup) (node, error) {
 			return nil, &spl.Error{Pos: o.Pos, Msg: fmt.Sprintf("unsupported inputlookup option %q", o.Key)}
 		}
 	}
-	t, err := findLookup(e.opt.LookupDirs, c.Table)
+	t, err := lookup.Find(e.opt.LookupDirs, c.Table)
 	if err != nil {
 		return nil, &spl.Error{Pos: c.Pos, Msg: err.Error()}
 	}
 	n.t = t
-	n.display = fmt.Sprintf("Inputlookup %s file=%s columns=[%s]", c.Table, lookupFileName(t.path), strings.Join(t.columns, " "))
+	n.display = fmt.Sprintf("Inputlookup %s file=%s columns=[%s]", c.Table, lookupFileName(t.Path), strings.Join(t.Columns, " "))
 	if n.max > 0 {
 		n.display += fmt.Sprintf(" max=%d", n.max)
 	}
 	if c.Where != nil {
-		pc := &predCompiler{mode: modeResults, resolve: func(f string) int { return slices.Index(t.columns, f) }}
+		pc := &predCompiler{mode: modeResults, resolve: func(f string) int { return slices.Index(t.Columns, f) }}
 		w, err := pc.compile(c.Where)
 		if err != nil {
 			return nil, err
@@ -355,13 +372,13 @@ func (o *inputlookupOp) Close() {}
 
 func (o *inputlookupOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	t := o.n.t
-	for o.pos < len(t.rows) && (o.n.max == 0 || o.kept < o.n.max) {
-		end := min(o.pos+o.env.batchSize, len(t.rows))
-		cols := make([]arrow.Array, len(t.columns))
-		for c := range t.columns {
+	for o.pos < len(t.Rows) && (o.n.max == 0 || o.kept < o.n.max) {
+		end := min(o.pos+o.env.batchSize, len(t.Rows))
+		cols := make([]arrow.Array, len(t.Columns))
+		for c := range t.Columns {
 			bld := array.NewStringBuilder(o.env.mem)
 			for r := o.pos; r < end; r++ {
-				if s, ok := t.cell(r, c); ok {
+				if s, ok := t.Cell(r, c); ok {
 					bld.Append(s)
 				} else {
 					bld.AppendNull()
@@ -372,7 +389,7 @@ func (o *inputlookupOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		}
 		rows := end - o.pos
 		o.pos = end
-		b := newBatch(t.columns, cols, rows)
+		b := newBatch(t.Columns, cols, rows)
 		if o.n.where != nil {
 			if cap(o.mask) < rows {
 				o.mask = make([]bool, rows)

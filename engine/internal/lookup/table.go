@@ -1,4 +1,4 @@
-package engine
+package lookup
 
 import (
 	"encoding/csv"
@@ -18,42 +18,27 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// This file reads lookup tables: ESCU-style folders of *.yml definitions
-// (name, filename, match_type, case_sensitive_match, min_matches,
-// default_match, max_matches; the transforms.conf settings) beside their
-// CSV files, and bare CSV files named in a search (`lookup foo.csv ...`).
-// A table is read and indexed once per planned search; the plan keeps it.
-//
-// Defaults are those of transforms.conf (spl-semantics §6.1):
-// case_sensitive_match=true, max_matches=100, min_matches=0, no
-// default_match, every field matched exactly. CSV files are read with
-// encoding/csv (RFC 4180, a header row naming the columns); an empty cell
-// is null. A match_type naming a column the file lacks is ignored. Exact
-// inputs are matched through a hash index built once per plan; WILDCARD
-// and CIDR inputs scan the table's rows (precompiled globs and prefixes),
-// which is fine for ESCU's tables (at most a few thousand rows).
+// Table is a loaded, indexed lookup.
+type Table struct {
+	Name    string   // as named in the search
+	Path    string   // the CSV file
+	Columns []string // header, in file order
+	Rows    [][]string
 
-// lookupTable is a loaded, indexed lookup.
-type lookupTable struct {
-	name    string   // as named in the search
-	path    string   // the CSV file
-	columns []string // header, in file order
-	rows    [][]string
-
-	caseSensitive bool
-	minMatches    int
-	maxMatches    int // 0: unlimited
-	defaultMatch  *string
-	// kinds[c] is how column c matches when it is an input.
-	kinds []matchKind
+	CaseSensitive bool
+	MinMatches    int
+	MaxMatches    int // 0: unlimited
+	DefaultMatch  *string
+	// Kinds[c] is how column c matches when it is an input.
+	Kinds []MatchKind
 }
 
-type matchKind uint8
+type MatchKind uint8
 
 const (
-	matchExact matchKind = iota
-	matchWildcard
-	matchCIDR
+	MatchExact MatchKind = iota
+	MatchWildcard
+	MatchCIDR
 )
 
 // lookupDef is one *.yml lookup definition.
@@ -69,8 +54,8 @@ type lookupDef struct {
 	dir, file          string
 }
 
-// readLookupDefs reads every *.yml definition of dir, by name.
-func readLookupDefs(dir string) (map[string]*lookupDef, error) {
+// readDefs reads every *.yml definition of dir, by name.
+func readDefs(dir string) (map[string]*lookupDef, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.yml"))
 	if err != nil {
 		return nil, err
@@ -99,9 +84,9 @@ func readLookupDefs(dir string) (map[string]*lookupDef, error) {
 	return defs, nil
 }
 
-// LookupInfo describes one lookup definition of the lookup folders, as a
+// Info describes one lookup definition of the lookup folders, as a
 // search would find it.
-type LookupInfo struct {
+type Info struct {
 	// Name is the name a search uses (`lookup NAME ...`).
 	Name string
 	// File is the definition's CSV file name, relative to Dir; "" for a
@@ -116,29 +101,28 @@ type LookupInfo struct {
 	Missing bool
 }
 
-// Lookups lists the lookup definitions of Options.LookupDirs by the rules
-// planning uses to find a table (findLookup): the *.yml and *.yaml files of
-// each folder, in file name order; a file without a name: is not a
-// definition; a name defined again in a later folder (or a later file of
-// the same folder) is left out, since a search finds the first. Bare CSV
-// files without a definition are not listed. A definition that does not
-// parse is an error, as it is for every search that uses a lookup of its
-// folder.
-func (e *Engine) Lookups() ([]LookupInfo, error) {
-	var out []LookupInfo
+// List lists the lookup definitions of dirs by the rules Find
+// uses to find a table: the *.yml and *.yaml files of each folder, in file
+// name order; a file without a name: is not a definition; a name defined
+// again in a later folder (or a later file of the same folder) is left
+// out, since a search finds the first. Bare CSV files without a definition
+// are not listed. A definition that does not parse is an error, as it is
+// for every search that uses a lookup of its folder.
+func List(dirs []string) ([]Info, error) {
+	var out []Info
 	seen := map[string]bool{}
-	for _, dir := range e.opt.LookupDirs {
-		defs, err := readLookupDefs(dir)
+	for _, dir := range dirs {
+		defs, err := readDefs(dir)
 		if err != nil {
 			return nil, err
 		}
-		var list []LookupInfo
+		var list []Info
 		for _, d := range defs {
 			if seen[d.Name] {
 				continue
 			}
 			seen[d.Name] = true
-			li := LookupInfo{Name: d.Name, File: d.Filename, Dir: dir, Definition: d.file}
+			li := Info{Name: d.Name, File: d.Filename, Dir: dir, Definition: d.file}
 			if li.File != "" {
 				if _, err := os.Stat(filepath.Join(dir, li.File)); err != nil {
 					li.Missing = true
@@ -152,10 +136,10 @@ func (e *Engine) Lookups() ([]LookupInfo, error) {
 	return out, nil
 }
 
-// findLookup resolves a table name of a search: a name ending in .csv is a
+// Find resolves a table name of a search: a name ending in .csv is a
 // file in one of dirs; any other name is a definition's name (first folder
 // wins), else a file name.csv. The error lists where it looked.
-func findLookup(dirs []string, name string) (*lookupTable, error) {
+func Find(dirs []string, name string) (*Table, error) {
 	if len(dirs) == 0 {
 		return nil, fmt.Errorf("lookup table %q not found: no lookup folders are configured (Options.LookupDirs, --lookups)", name)
 	}
@@ -165,7 +149,7 @@ func findLookup(dirs []string, name string) (*lookupTable, error) {
 	var looked []string
 	for _, dir := range dirs {
 		if !strings.HasSuffix(strings.ToLower(name), ".csv") {
-			defs, err := readLookupDefs(dir)
+			defs, err := readDefs(dir)
 			if err != nil {
 				return nil, err
 			}
@@ -180,7 +164,7 @@ func findLookup(dirs []string, name string) (*lookupTable, error) {
 		}
 		p := filepath.Join(dir, file)
 		if _, err := os.Stat(p); err == nil {
-			t := &lookupTable{name: name, path: p, caseSensitive: true, maxMatches: 100}
+			t := &Table{Name: name, Path: p, CaseSensitive: true, MaxMatches: 100}
 			return t, t.load(nil)
 		}
 		looked = append(looked, p)
@@ -191,7 +175,7 @@ func findLookup(dirs []string, name string) (*lookupTable, error) {
 var matchTypeRE = regexp.MustCompile(`^\s*(WILDCARD|CIDR|EXACT)\s*\(\s*([^)]*?)\s*\)\s*$`)
 
 // loadDef loads the table of a definition with its match settings.
-func loadDef(d *lookupDef) (*lookupTable, error) {
+func loadDef(d *lookupDef) (*Table, error) {
 	where := d.file
 	if d.Filename == "" {
 		if d.Collection != "" {
@@ -202,19 +186,19 @@ func loadDef(d *lookupDef) (*lookupTable, error) {
 	if !strings.HasSuffix(strings.ToLower(d.Filename), ".csv") {
 		return nil, fmt.Errorf("lookup %s (%s): %s is not a CSV file (model lookups are not supported)", d.Name, where, d.Filename)
 	}
-	t := &lookupTable{name: d.Name, path: filepath.Join(d.dir, d.Filename), caseSensitive: true, maxMatches: 100}
+	t := &Table{Name: d.Name, Path: filepath.Join(d.dir, d.Filename), CaseSensitive: true, MaxMatches: 100}
 	if s := strings.TrimSpace(d.CaseSensitiveMatch); s != "" {
 		b, err := strconv.ParseBool(s)
 		if err != nil {
 			return nil, fmt.Errorf("lookup %s (%s): case_sensitive_match: %w", d.Name, where, err)
 		}
-		t.caseSensitive = b
+		t.CaseSensitive = b
 	}
 	for _, f := range []struct {
 		key string
 		s   string
 		dst *int
-	}{{"min_matches", d.MinMatches, &t.minMatches}, {"max_matches", d.MaxMatches, &t.maxMatches}} {
+	}{{"min_matches", d.MinMatches, &t.MinMatches}, {"max_matches", d.MaxMatches, &t.MaxMatches}} {
 		if s := strings.TrimSpace(f.s); s != "" {
 			v, err := strconv.Atoi(s)
 			if err != nil || v < 0 {
@@ -223,23 +207,23 @@ func loadDef(d *lookupDef) (*lookupTable, error) {
 			*f.dst = v
 		}
 	}
-	if t.maxMatches > 1000 {
-		t.maxMatches = 1000 // transforms.conf: max_matches is 1..1000
+	if t.MaxMatches > 1000 {
+		t.MaxMatches = 1000 // transforms.conf: max_matches is 1..1000
 	}
-	t.defaultMatch = d.DefaultMatch
-	kinds := map[string]matchKind{}
+	t.DefaultMatch = d.DefaultMatch
+	kinds := map[string]MatchKind{}
 	if strings.TrimSpace(d.MatchType) != "" {
 		for _, part := range splitMatchType(d.MatchType) {
 			m := matchTypeRE.FindStringSubmatch(part)
 			if m == nil {
 				return nil, fmt.Errorf("lookup %s (%s): match_type %q: want WILDCARD(field) or CIDR(field), comma-separated", d.Name, where, part)
 			}
-			k := matchExact
+			k := MatchExact
 			switch m[1] {
 			case "WILDCARD":
-				k = matchWildcard
+				k = MatchWildcard
 			case "CIDR":
-				k = matchCIDR
+				k = MatchCIDR
 			}
 			kinds[m[2]] = k
 		}
@@ -273,8 +257,8 @@ func splitMatchType(s string) []string {
 
 // load reads the CSV file. kinds names the non-exact columns; a kind
 // naming a column the file lacks is an error.
-func (t *lookupTable) load(kinds map[string]matchKind) error {
-	f, err := os.Open(t.path)
+func (t *Table) load(kinds map[string]MatchKind) error {
+	f, err := os.Open(t.Path)
 	if err != nil {
 		return fmt.Errorf("lookup table: %w", err)
 	}
@@ -283,10 +267,10 @@ func (t *lookupTable) load(kinds map[string]matchKind) error {
 	r.ReuseRecord = false
 	header, err := r.Read()
 	if errors.Is(err, io.EOF) {
-		return fmt.Errorf("%s: empty file, want a header row", t.path)
+		return fmt.Errorf("%s: empty file, want a header row", t.Path)
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %w", t.path, err)
+		return fmt.Errorf("%s: %w", t.Path, err)
 	}
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff")
@@ -294,13 +278,13 @@ func (t *lookupTable) load(kinds map[string]matchKind) error {
 	for i, h := range header {
 		header[i] = strings.TrimSpace(h)
 	}
-	t.columns = header
-	t.kinds = make([]matchKind, len(header))
+	t.Columns = header
+	t.Kinds = make([]MatchKind, len(header))
 	for name, k := range kinds {
 		// A match_type naming a column the file lacks is ignored, as
 		// Splunk does (four ESCU definitions have one).
 		if i := slices.Index(header, name); i >= 0 {
-			t.kinds[i] = k
+			t.Kinds[i] = k
 		}
 	}
 	for {
@@ -309,27 +293,27 @@ func (t *lookupTable) load(kinds map[string]matchKind) error {
 			break
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %w", t.path, err)
+			return fmt.Errorf("%s: %w", t.Path, err)
 		}
-		t.rows = append(t.rows, rec)
+		t.Rows = append(t.Rows, rec)
 	}
 	return nil
 }
 
-// cell returns column c of row r; ok is false for an empty or missing cell
+// Cell returns column c of row r; ok is false for an empty or missing cell
 // (null).
-func (t *lookupTable) cell(r, c int) (string, bool) {
-	row := t.rows[r]
+func (t *Table) Cell(r, c int) (string, bool) {
+	row := t.Rows[r]
 	if c >= len(row) || row[c] == "" {
 		return "", false
 	}
 	return row[c], true
 }
 
-// matcher matches input values against the table on a fixed set of input
-// columns. It is built once per plan and is read-only afterwards.
-type matcher struct {
-	t    *lookupTable
+// Matcher matches input values against the table on a fixed set of input
+// Columns. It is built once per plan and is read-only afterwards.
+type Matcher struct {
+	t    *Table
 	cols []int // table columns of the inputs, in clause order
 	// When every input is exact, index maps their joined key to the rows
 	// holding it, in file order; otherwise rows are scanned.
@@ -340,25 +324,25 @@ type matcher struct {
 	prefixes [][]netip.Prefix // per CIDR input, per row; invalid: zero
 }
 
-func (t *lookupTable) matcher(cols []int) *matcher {
-	m := &matcher{t: t, cols: cols, allExact: true}
+func (t *Table) Matcher(cols []int) *Matcher {
+	m := &Matcher{t: t, cols: cols, allExact: true}
 	m.globs = make([][]func(string) bool, len(cols))
 	m.prefixes = make([][]netip.Prefix, len(cols))
 	for k, c := range cols {
-		switch t.kinds[c] {
-		case matchWildcard:
+		switch t.Kinds[c] {
+		case MatchWildcard:
 			m.allExact = false
-			m.globs[k] = make([]func(string) bool, len(t.rows))
-			for r := range t.rows {
-				if s, ok := t.cell(r, c); ok {
-					m.globs[k][r] = compileLookupGlob(s, t.caseSensitive)
+			m.globs[k] = make([]func(string) bool, len(t.Rows))
+			for r := range t.Rows {
+				if s, ok := t.Cell(r, c); ok {
+					m.globs[k][r] = compileGlob(s, t.CaseSensitive)
 				}
 			}
-		case matchCIDR:
+		case MatchCIDR:
 			m.allExact = false
-			m.prefixes[k] = make([]netip.Prefix, len(t.rows))
-			for r := range t.rows {
-				s, _ := t.cell(r, c)
+			m.prefixes[k] = make([]netip.Prefix, len(t.Rows))
+			for r := range t.Rows {
+				s, _ := t.Cell(r, c)
 				if p, err := netip.ParsePrefix(s); err == nil {
 					m.prefixes[k][r] = p.Masked()
 				} else if a, err := netip.ParseAddr(s); err == nil {
@@ -370,11 +354,11 @@ func (t *lookupTable) matcher(cols []int) *matcher {
 	if m.allExact {
 		m.index = map[string][]int32{}
 		var key []byte
-		for r := range t.rows {
+		for r := range t.Rows {
 			key = key[:0]
 			ok := true
 			for _, c := range cols {
-				s, present := t.cell(r, c)
+				s, present := t.Cell(r, c)
 				ok = ok && present
 				key = m.appendKey(key, s)
 			}
@@ -387,17 +371,17 @@ func (t *lookupTable) matcher(cols []int) *matcher {
 }
 
 // appendKey appends one value of a composite key (folded when the table
-// is case-insensitive; see appendKeyPart).
-func (m *matcher) appendKey(key []byte, s string) []byte {
-	if !m.t.caseSensitive {
+// is case-insensitive; see value.AppendKeyPart).
+func (m *Matcher) appendKey(key []byte, s string) []byte {
+	if !m.t.CaseSensitive {
 		s = strings.ToLower(s)
 	}
 	return value.AppendKeyPart(key, s)
 }
 
-// match appends to dst the rows matching vals (one value per input), in
+// Match appends to dst the rows matching vals (one value per input), in
 // file order, at most max (0: unlimited). key is scratch space.
-func (m *matcher) match(vals []string, dst []int32, key []byte, max int) ([]int32, []byte) {
+func (m *Matcher) Match(vals []string, dst []int32, key []byte, max int) ([]int32, []byte) {
 	if m.allExact {
 		key = key[:0]
 		for _, v := range vals {
@@ -411,24 +395,24 @@ func (m *matcher) match(vals []string, dst []int32, key []byte, max int) ([]int3
 	}
 	n := 0
 rows:
-	for r := range m.t.rows {
+	for r := range m.t.Rows {
 		for k, c := range m.cols {
 			v := vals[k]
-			switch m.t.kinds[c] {
-			case matchWildcard:
+			switch m.t.Kinds[c] {
+			case MatchWildcard:
 				g := m.globs[k][r]
 				if g == nil || !g(v) {
 					continue rows
 				}
-			case matchCIDR:
+			case MatchCIDR:
 				p := m.prefixes[k][r]
 				a, err := netip.ParseAddr(v)
 				if !p.IsValid() || err != nil || !p.Contains(a) {
 					continue rows
 				}
 			default:
-				s, ok := m.t.cell(r, c)
-				if !ok || !(s == v || !m.t.caseSensitive && strings.EqualFold(s, v)) {
+				s, ok := m.t.Cell(r, c)
+				if !ok || !(s == v || !m.t.CaseSensitive && strings.EqualFold(s, v)) {
 					continue rows
 				}
 			}
@@ -442,11 +426,11 @@ rows:
 	return dst, key
 }
 
-// compileLookupGlob compiles a WILDCARD pattern: '*' is any run of
+// compileGlob compiles a WILDCARD pattern: '*' is any run of
 // characters; case follows case_sensitive_match. The case-insensitive form
 // is the search command's glob; the case-sensitive one is a plain segment
 // walk.
-func compileLookupGlob(pattern string, caseSensitive bool) func(string) bool {
+func compileGlob(pattern string, caseSensitive bool) func(string) bool {
 	if !caseSensitive {
 		return value.CompileGlob(pattern).Match
 	}
