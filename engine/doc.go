@@ -24,7 +24,8 @@
 //     replace, addtotals, head (stops pulling once done) and dedup (keeps
 //     its seen-set).
 //   - blocking, reading their whole input into a rowStore (rows.go): stats,
-//     eventstats (stats.go, eventstats.go) and sort.
+//     eventstats (stats.go, eventstats.go), sort and transaction
+//     (transaction.go).
 //
 // Every streaming operator is a streamOp (rows.go) built from a step
 // function over one batch, every blocking one a blockingOp built from a
@@ -242,5 +243,8 @@
 // patterns; exact patterns beat wildcards, the later exact one winning, the
 // wildcard with most literal characters next; IN is required) and
 // addtotals (values that read as numbers, internal fields left out, no
-// total when nothing is numeric; row totals only).
+// total when nothing is numeric; row totals only) and transaction (rows
+// read newest first; a row joins the open transaction its listed fields
+// agree with; endswith opens and startswith closes one, unclosed ones are
+// evicted; _raw joined by newlines, other fields distinct and sorted).
 package engine

@@ -158,6 +158,8 @@ func (e *Engine) planPipeline(p *spl.Pipeline, pl *Plan) (node, error) {
 			cur, err = planReplace(c, cur)
 		case *spl.Addtotals:
 			cur, err = planAddtotals(c, cur)
+		case *spl.Transaction:
+			cur, err = e.planTransaction(c, cur)
 		case *spl.Generic:
 			return nil, &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("unsupported command %q", c.CommandName)}
 		default:
