@@ -38,7 +38,7 @@ func TestCheckESCU(t *testing.T) {
 		"FAIL Syntax Error (" + filepath.Join(escuDir, "detections", "syntax_error.yml") + ":5): parse: 1:16: unexpected \"frm\"",
 		"FAIL Undefined Macro (" + filepath.Join(escuDir, "detections", "undefined_macro.yml") + ":3): expand: 1:68: macro 'no_such_macro' cannot be found",
 		"FAIL Unknown Dataset (" + filepath.Join(escuDir, "detections", "unknown_dataset.yml") + ":3): plan: 1:3: unknown datamodel dataset \"Endpoint.Nope\"",
-		"FAIL Unsupported Command (" + filepath.Join(escuDir, "detections", "unsupported_command.yml") + ":3): plan: 1:102: unsupported command \"transaction\"",
+		"FAIL Unsupported Command (" + filepath.Join(escuDir, "detections", "unsupported_command.yml") + ":3): plan: 1:102: unsupported command \"outputlookup\"",
 	}
 	tests := []struct {
 		name      string
