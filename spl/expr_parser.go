@@ -435,6 +435,22 @@ func splitWord(w string, off int) ([]atom, error) {
 		case strings.IndexByte("+-*/%.", c) >= 0:
 			i++
 			out = append(out, atom{kind: aArith, text: w[start:i], start: off + start, end: off + i})
+		case c == '\'':
+			// A single-quoted field name inside a word, as in
+			// "text: ".'RequestId'."." (a word may hold a quote that
+			// does not start it; ESCU's ESC1 detections write this).
+			i++
+			for i < len(w) && w[i] != '\'' {
+				if w[i] == '\\' && i+1 < len(w) {
+					i++
+				}
+				i++
+			}
+			if i == len(w) {
+				return nil, &exprError{span: Span{off + start, off + i}, msg: "unterminated single-quoted field name in expression"}
+			}
+			i++
+			out = append(out, atom{kind: aSQuote, text: w[start:i], start: off + start, end: off + i})
 		default:
 			return nil, &exprError{span: Span{off + start, off + start + 1}, msg: fmt.Sprintf("unexpected %q in expression: field names with such characters need single quotes", w[start:start+1])}
 		}

@@ -166,6 +166,10 @@ func TestExprPrecedence(t *testing.T) {
 		{"'Registry.dest' . _time", "(q:Registry.dest . _time)"},
 		{"'Registry.dest'", "q:Registry.dest"},
 		{`if(a, "x", 'y z')`, "if[a s:x q:y z]"},
+		// A quoted field name inside a word after a string, as ESCU's
+		// "Windows Steal Authentication Certificates - ESC1" searches write.
+		{`"id: ".'RequestId'.". End"`, "((s:id:  . q:RequestId) . s:. End)"},
+		{`a.'b.c'`, "(a . q:b.c)"},
 		{"f()", "f[]"},
 		{"mvindex(x, 0, -1)", "mvindex[x n:0 (- n:1)]"},
 	}
@@ -298,6 +302,8 @@ func TestParseCommandErrors(t *testing.T) {
 			"1:14: unexpected \")\": expected an expression\n  | | eval x=f(a,)\n  |              ^"},
 		{"| eval x=a$b",
 			"1:11: unexpected \"$\" in expression: field names with such characters need single quotes\n  | | eval x=a$b\n  |           ^"},
+		{"| eval x=\"a\".'b",
+			"1:14: unterminated single-quoted field name in expression\n  | | eval x=\"a\".'b\n  |              ^~"},
 		{"| eval x=1.2.3",
 			"1:10: invalid number \"1.2.3\" in expression\n  | | eval x=1.2.3\n  |          ^~~~~"},
 		{"| eval x=a+b-",
