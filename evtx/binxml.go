@@ -95,11 +95,18 @@ type parser struct {
 	out  []byte
 	vals []value
 	work int // nodes rendered for the current record
+	// names caches decoded names by chunk offset: a template names "Data"
+	// and "Name" once per Data element.
+	names map[int][]byte
 }
 
 func (p *parser) reset(c []byte, tmpl map[uint32]*template) {
 	p.c, p.tmpl = c, tmpl
 	p.vals = p.vals[:0]
+	if p.names == nil {
+		p.names = map[int][]byte{}
+	}
+	clear(p.names)
 }
 
 // errAt makes a positioned BinXML error.
@@ -506,7 +513,11 @@ func (p *parser) name(pos, end int) ([]byte, int, error) {
 	if off+8+n > len(p.c) {
 		return nil, 0, errAt(off, "name of %d characters runs past the chunk", n/2)
 	}
-	name := appendUTF16Raw(nil, p.c[off+8:off+8+n])
+	name, ok := p.names[off]
+	if !ok {
+		name = appendUTF16Raw(nil, p.c[off+8:off+8+n])
+		p.names[off] = name
+	}
 	if off == pos { // inline: skip next offset, hash, count, characters, NUL
 		pos += 8 + n + 2
 		if pos > end {

@@ -456,6 +456,9 @@ func TestCorruption(t *testing.T) {
 				if p.Skipped && p.Offset != 0 {
 					n++
 				}
+				if p.Kind == "" {
+					t.Errorf("problem %q has no Kind", p)
+				}
 			}
 			if n != st.Skipped {
 				t.Errorf("%d record problems for %d skipped", n, st.Skipped)

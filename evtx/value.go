@@ -3,6 +3,7 @@ package evtx
 import (
 	"encoding/binary"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf16"
@@ -233,19 +234,36 @@ func (p *parser) appendValue(typ byte, b []byte, pos int, attr bool, depth int) 
 	return nil
 }
 
+// plainASCII marks the ASCII characters written as they are in text and
+// attributes: not NUL, '&', '<', '>' or '\”.
+var plainASCII = func() (t [256]bool) {
+	for c := 1; c < 0x80; c++ {
+		t[c] = c != '&' && c != '<' && c != '>' && c != '\''
+	}
+	return t
+}()
+
 // appendUTF16 appends UTF-16LE text as UTF-8, cut at the first NUL, with
 // '&', '<' and '>' escaped (and '\” in attributes, which are single-quoted).
-// Unpaired surrogates become U+FFFD.
+// Unpaired surrogates become U+FFFD. Runs of plain ASCII are copied in a
+// tight loop.
 func appendUTF16(out, b []byte, attr bool) []byte {
 	n := len(b) &^ 1
-	for i := 0; i < n; i += 2 {
+	for i := 0; i < n; {
+		out = slices.Grow(out, (n-i)/2)
+		buf := out[:cap(out)]
+		w := len(out)
+		for i < n && b[i+1] == 0 && plainASCII[b[i]] {
+			buf[w] = b[i]
+			w++
+			i += 2
+		}
+		out = buf[:w]
+		if i >= n {
+			break
+		}
 		if b[i+1] == 0 {
-			c := b[i]
-			if c >= 0x80 {
-				out = utf8.AppendRune(out, rune(c))
-				continue
-			}
-			switch c {
+			switch c := b[i]; c {
 			case 0:
 				return out
 			case '&':
@@ -260,14 +278,15 @@ func appendUTF16(out, b []byte, attr bool) []byte {
 				} else {
 					out = append(out, c)
 				}
-			default:
-				out = append(out, c)
+			default: // U+0080..U+00FF
+				out = utf8.AppendRune(out, rune(c))
 			}
+			i += 2
 			continue
 		}
-		r, w := decodeUTF16(b, i, n)
+		r, size := decodeUTF16(b, i, n)
 		out = utf8.AppendRune(out, r)
-		i += w - 2
+		i += size
 	}
 	return out
 }
