@@ -480,23 +480,55 @@ func String(s string) Value {
 // Ansi is an AnsiString value of raw bytes.
 func Ansi(b []byte) Value { return Value{Type: 0x02, Data: b} }
 
-// Int8 and the other integer constructors make fixed-size values.
-func Int8(v int8) Value         { return Value{Type: 0x03, Data: []byte{byte(v)}} }
-func UInt8(v uint8) Value       { return Value{Type: 0x04, Data: []byte{v}} }
-func Int16(v int16) Value       { return Value{Type: 0x05, Data: le16(uint16(v))} }
-func UInt16(v uint16) Value     { return Value{Type: 0x06, Data: le16(v)} }
-func Int32(v int32) Value       { return Value{Type: 0x07, Data: le32(uint32(v))} }
-func UInt32(v uint32) Value     { return Value{Type: 0x08, Data: le32(v)} }
-func Int64(v int64) Value       { return Value{Type: 0x09, Data: le64(uint64(v))} }
-func UInt64(v uint64) Value     { return Value{Type: 0x0A, Data: le64(v)} }
-func Real32(v float32) Value    { return Value{Type: 0x0B, Data: le32(math.Float32bits(v))} }
-func Real64(v float64) Value    { return Value{Type: 0x0C, Data: le64(math.Float64bits(v))} }
-func Bool(v int32) Value        { return Value{Type: 0x0D, Data: le32(uint32(v))} }
-func Binary(b []byte) Value     { return Value{Type: 0x0E, Data: b} }
-func SizeT32(v uint32) Value    { return Value{Type: 0x10, Data: le32(v)} }
-func SizeT64(v uint64) Value    { return Value{Type: 0x10, Data: le64(v)} }
-func Hex32(v uint32) Value      { return Value{Type: 0x14, Data: le32(v)} }
-func Hex64(v uint64) Value      { return Value{Type: 0x15, Data: le64(v)} }
+// Int8 makes a value of that type, as the constructors below do.
+func Int8(v int8) Value { return Value{Type: 0x03, Data: []byte{byte(v)}} }
+
+// UInt8 makes a value of that type.
+func UInt8(v uint8) Value { return Value{Type: 0x04, Data: []byte{v}} }
+
+// Int16 makes a value of that type.
+func Int16(v int16) Value { return Value{Type: 0x05, Data: le16(uint16(v))} }
+
+// UInt16 makes a value of that type.
+func UInt16(v uint16) Value { return Value{Type: 0x06, Data: le16(v)} }
+
+// Int32 makes a value of that type.
+func Int32(v int32) Value { return Value{Type: 0x07, Data: le32(uint32(v))} }
+
+// UInt32 makes a value of that type.
+func UInt32(v uint32) Value { return Value{Type: 0x08, Data: le32(v)} }
+
+// Int64 makes a value of that type.
+func Int64(v int64) Value { return Value{Type: 0x09, Data: le64(uint64(v))} }
+
+// UInt64 makes a value of that type.
+func UInt64(v uint64) Value { return Value{Type: 0x0A, Data: le64(v)} }
+
+// Real32 makes a value of that type.
+func Real32(v float32) Value { return Value{Type: 0x0B, Data: le32(math.Float32bits(v))} }
+
+// Real64 makes a value of that type.
+func Real64(v float64) Value { return Value{Type: 0x0C, Data: le64(math.Float64bits(v))} }
+
+// Bool makes a value of that type.
+func Bool(v int32) Value { return Value{Type: 0x0D, Data: le32(uint32(v))} }
+
+// Binary makes a value of that type.
+func Binary(b []byte) Value { return Value{Type: 0x0E, Data: b} }
+
+// SizeT32 makes a value of that type.
+func SizeT32(v uint32) Value { return Value{Type: 0x10, Data: le32(v)} }
+
+// SizeT64 makes a value of that type.
+func SizeT64(v uint64) Value { return Value{Type: 0x10, Data: le64(v)} }
+
+// Hex32 makes a value of that type.
+func Hex32(v uint32) Value { return Value{Type: 0x14, Data: le32(v)} }
+
+// Hex64 makes a value of that type.
+func Hex64(v uint64) Value { return Value{Type: 0x15, Data: le64(v)} }
+
+// Nested makes a BinXml (0x21) value holding a fragment with in.
 func Nested(in *Instance) Value { return Value{Nested: in} }
 
 // FileTimeOf converts t to a FILETIME.
