@@ -254,7 +254,7 @@ type tstatsKey struct {
 	ref  fieldRef
 	kc   *agg.KeyCol
 	fill *string
-	span *timeSpan
+	span *value.Span
 	// Dictionary cache: codes of the entries of the last dictionary seen.
 	dict     arrow.ArrayData
 	dictCode []int32
@@ -294,7 +294,7 @@ func (k *tstatsKey) codesFor(b arrow.RecordBatch, sel []int32, out []int32) ([]i
 			}
 			ms := toMs(int64(vals[r]))
 			if k.span != nil {
-				ms = k.span.bucket(ms)
+				ms = k.span.Bucket(ms)
 			}
 			out = append(out, k.kc.TimeCode(ms))
 		}

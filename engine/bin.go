@@ -35,9 +35,9 @@ type binNode struct {
 	src    int
 	dst    string
 	span   string
-	tspan  *timeSpan // time buckets, or nil
-	num    float64   // numeric span
-	isTime bool      // numeric span applied to _time: seconds
+	tspan  *value.Span // time buckets, or nil
+	num    float64     // numeric span
+	isTime bool        // numeric span applied to _time: seconds
 	out    []string
 }
 
@@ -75,11 +75,11 @@ func (e *Engine) planBin(c *spl.Bin, in node) (node, error) {
 		n.num = f
 		n.isTime = c.Field == "_time"
 	} else {
-		sp, err := parseSpan(n.span)
+		sp, err := value.ParseSpan(n.span)
 		if err != nil {
 			return nil, &spl.Error{Pos: spanOpt.Pos, Msg: c.CommandName + ": " + err.Error()}
 		}
-		sp.loc = e.opt.Location
+		sp.Loc = e.opt.Location
 		n.tspan = sp
 	}
 	if strings.Contains(c.Field, "*") {
@@ -98,7 +98,7 @@ func (n *binNode) bucket(f float64, out *value.Vector, r int) {
 	switch {
 	case n.tspan != nil:
 		ms := int64(math.Floor(f * 1000))
-		out.SetNum(r, float64(n.tspan.bucket(ms))/1000)
+		out.SetNum(r, float64(n.tspan.Bucket(ms))/1000)
 	case n.isTime:
 		out.SetNum(r, math.Floor(f/n.num)*n.num)
 	default:

@@ -43,7 +43,7 @@ func mvrangeSpec() *funcSpec {
 					if !ok {
 						continue
 					}
-					if sp, err := parseSpan(s); err == nil {
+					if sp, err := value.ParseSpan(s); err == nil {
 						out.SetValues(i, spanRange(start, end, sp, c.loc))
 					}
 					continue
@@ -88,18 +88,18 @@ func numRange(start, end, step float64, d int8) []string {
 
 // spanRange returns the epoch times from start (seconds) up to end
 // (exclusive) in steps of sp.
-func spanRange(start, end float64, sp *timeSpan, loc *time.Location) []string {
+func spanRange(start, end float64, sp *value.Span, loc *time.Location) []string {
 	t0 := time.UnixMilli(int64(math.Round(start * 1000))).In(loc)
 	var vals []string
 	for k := 0; k <= maxRangeValues; k++ {
 		var t time.Time
 		switch {
-		case sp.ms > 0:
-			t = t0.Add(time.Duration(int64(k)*sp.ms) * time.Millisecond)
-		case sp.days > 0:
-			t = t0.AddDate(0, 0, k*sp.days)
+		case sp.MS > 0:
+			t = t0.Add(time.Duration(int64(k)*sp.MS) * time.Millisecond)
+		case sp.Days > 0:
+			t = t0.AddDate(0, 0, k*sp.Days)
 		default:
-			t = t0.AddDate(0, k*sp.months, 0)
+			t = t0.AddDate(0, k*sp.Months, 0)
 		}
 		v := float64(t.UnixMilli()) / 1000
 		if v >= end {

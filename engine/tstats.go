@@ -3,16 +3,13 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/minispl/minispl/engine/internal/value"
 	"io"
-	"regexp"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/minispl/minispl/datamodel"
 	"github.com/minispl/minispl/engine/internal/agg"
-	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
 
@@ -24,7 +21,7 @@ type tstatsNode struct {
 	where   pred // nil: every row
 	nleaves int
 	keys    []fieldRef
-	span    *timeSpan // non-nil when BY has span=
+	span    *value.Span // non-nil when BY has span=
 	aggs    []aggSpec
 	fill    *string // fillnull_value
 	ignored []string
@@ -73,7 +70,7 @@ func (n *tstatsNode) describe() string {
 		b.WriteString(" by=[" + strings.Join(ks, " ") + "]")
 	}
 	if n.span != nil {
-		b.WriteString(" span=" + n.span.text)
+		b.WriteString(" span=" + n.span.Text)
 	}
 	if n.fill != nil {
 		b.WriteString(" fillnull_value=" + spl.Word(*n.fill))
@@ -207,14 +204,14 @@ func (e *Engine) planTstats(ts *spl.Tstats, pl *Plan) (node, error) {
 		n.out = append(n.out, k)
 	}
 	if ts.BySpan != "" {
-		sp, err := parseSpan(ts.BySpan)
+		sp, err := value.ParseSpan(ts.BySpan)
 		if err != nil {
 			return nil, &spl.Error{Pos: ts.Pos, Msg: err.Error()}
 		}
 		if !hasTime {
 			return nil, &spl.Error{Pos: ts.Pos, Msg: "span= needs _time among the BY fields"}
 		}
-		sp.loc = e.opt.Location
+		sp.Loc = e.opt.Location
 		n.span = sp
 	}
 	results := make([]agg.ResultName, len(n.aggs))
@@ -367,67 +364,6 @@ func isTrue(s string) bool {
 		return true
 	}
 	return false
-}
-
-// timeSpan is a BY _time span=: fixed milliseconds, or whole days or months
-// counted in the engine's time zone.
-type timeSpan struct {
-	text   string
-	ms     int64
-	days   int
-	months int
-	loc    *time.Location
-}
-
-var spanRE = regexp.MustCompile(`^([0-9]+)([a-zA-Z]+)$`)
-
-// parseSpan parses <int><unit> with the units of spl-semantics §1.7.
-func parseSpan(s string) (*timeSpan, error) {
-	m := spanRE.FindStringSubmatch(s)
-	if m == nil {
-		return nil, fmt.Errorf("invalid span %q: want <integer><unit>, e.g. 1h", s)
-	}
-	k, err := strconv.Atoi(m[1])
-	if err != nil || k <= 0 {
-		return nil, fmt.Errorf("invalid span %q: the count must be a positive integer", s)
-	}
-	sp := &timeSpan{text: s}
-	switch strings.ToLower(m[2]) {
-	case "s", "sec", "secs", "second", "seconds":
-		sp.ms = int64(k) * 1000
-	case "m", "min", "mins", "minute", "minutes":
-		sp.ms = int64(k) * 60_000
-	case "h", "hr", "hrs", "hour", "hours":
-		sp.ms = int64(k) * 3_600_000
-	case "d", "day", "days":
-		sp.days = k
-	case "mon", "month", "months":
-		sp.months = k
-	default:
-		return nil, fmt.Errorf("invalid span %q: unknown unit %q (use s, m, h, d or mon)", s, m[2])
-	}
-	return sp, nil
-}
-
-// bucket floors a time in epoch milliseconds to the start of its span.
-// Second, minute and hour spans are aligned on the epoch; day and month
-// spans on local midnight and the first of the month in sp.loc.
-func (sp *timeSpan) bucket(ms int64) int64 {
-	switch {
-	case sp.ms > 0:
-		return value.FloorDiv(ms, sp.ms) * sp.ms
-	case sp.days > 0:
-		t := time.UnixMilli(ms).In(sp.loc)
-		y, mo, d := t.Date()
-		day := value.FloorDiv(time.Date(y, mo, d, 0, 0, 0, 0, time.UTC).Unix(), 86400)
-		day = value.FloorDiv(day, int64(sp.days)) * int64(sp.days)
-		return time.Date(1970, 1, 1+int(day), 0, 0, 0, 0, sp.loc).UnixMilli()
-	default:
-		t := time.UnixMilli(ms).In(sp.loc)
-		idx := int64(t.Year())*12 + int64(t.Month()) - 1
-		idx = value.FloorDiv(idx, int64(sp.months)) * int64(sp.months)
-		return time.Date(int(idx/12), time.Month(idx%12+1), 1, 0, 0, 0, 0, sp.loc).UnixMilli()
-	}
 }
 
 // tstatsOp executes a tstatsNode: it consumes every input batch on the

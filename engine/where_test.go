@@ -279,3 +279,35 @@ func BenchmarkEvalInList(b *testing.B) {
 		})
 	}
 }
+
+// TestEvalPrecisionPipeline checks the precision rule on the values a
+// detection computes: tstats min/max(_time) (float64 epoch seconds with a
+// millisecond fraction), _time itself (a timestamp column) and numeric
+// field text.
+func TestEvalPrecisionPipeline(t *testing.T) {
+	env := newTestEnv(t, []row{
+		{"_time": int64(1727699298670), "dest": "h1", "registry_value_data": "0.1"},
+		{"_time": int64(1727705109547), "dest": "h1", "registry_value_data": "0.2"},
+	}, 10, 10)
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{`| tstats min(_time) as firstTime max(_time) as lastTime from datamodel=Endpoint.Registry by Registry.dest | eval d=lastTime-firstTime, e=exact(lastTime-firstTime), h=round(d/3600, 2)`, []string{
+			"Registry.dest | firstTime | lastTime | d | e | h",
+			"h1 | 1727699298.67 | 1727705109.547 | 5810.877 | 5810.8769998550415 | 1.61",
+		}},
+		{`| tstats values(Registry.registry_value_data) as v from datamodel=Endpoint.Registry | eval s=mvindex(v, 0) + mvindex(v, 1), t=exact(mvindex(v, 0) + mvindex(v, 1))`, []string{
+			"v | s | t",
+			"0.1;0.2 | 0.3 | 0.30000000000000004",
+		}},
+		{`| tstats count from datamodel=Endpoint.Registry by _time | eval t=_time+0.1 | table _time t`, []string{
+			"_time | t",
+			"1727699298.67 | 1727699298.77",
+			"1727705109.547 | 1727705109.647",
+		}},
+	}
+	for _, tc := range tests {
+		equalLines(t, tc.q, env.run(t, tc.q), tc.want)
+	}
+}

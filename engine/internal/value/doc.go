@@ -18,7 +18,8 @@
 //     ParseNumber, the precision rules of + - and *) and their ordering
 //     with NaN unordered (compare.go: CompareFloat).
 //   - Time formatting with Splunk's variables (strftime.go: Strftime,
-//     EpochTime).
+//     EpochTime) and time spans with their buckets (span.go: ParseSpan,
+//     Span.Bucket).
 //   - The case-insensitive `*` pattern of search values and lookup
 //     WILDCARD fields (glob.go: Glob, CompileGlob, FoldKey).
 //   - Small helpers over Arrow batches (batch.go: SetColumn, ColumnByName,
