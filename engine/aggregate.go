@@ -12,7 +12,7 @@ import (
 )
 
 // aggregator is tstats' hash aggregation: the group table and function
-// states that stats uses (groupkey.go, aggstate.go), fed from the store's
+// states that stats uses (engine/internal/agg), fed from the store's
 // dictionary columns. Each BY column maps a batch's dictionary entries to
 // key codes once per dictionary (not per row), and a row's key code is a
 // lookup by its dictionary index; argument values likewise are parsed and

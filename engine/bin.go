@@ -22,7 +22,7 @@ import (
 //     number span on _time is a span in seconds.
 //   - A plain number span on any other field gives Splunk's range text
 //     "lo-hi", lo = floor(v/span)*span, hi = lo+span (numbers rendered by
-//     FormatNumber).
+//     value.FormatNumber).
 //   - A value that is not a number is left unchanged; null stays null.
 //   - Without AS the field is replaced in place (nothing happens when it is
 //     absent); with AS the named field is written in place when present,

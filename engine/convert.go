@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/minispl/minispl/engine/internal/expr"
 	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
@@ -248,7 +249,7 @@ func (o *convertOp) valueFunc(fn string) func(string) (string, bool) {
 		// not match the format is left unchanged, as ctime leaves a
 		// non-number (the docs do not say).
 		return func(s string) (string, bool) {
-			f, ok := strptime(s, o.n.format, o.n.loc)
+			f, ok := expr.Strptime(s, o.n.format, o.n.loc)
 			if !ok {
 				return "", false
 			}

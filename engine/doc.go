@@ -77,7 +77,7 @@
 // wildcard-free values of an IN list (ESCU lists reach 1,400 process
 // names, a spliced subsearch 10,000 values), and of an OR chain of = and
 // IN tests on one field, which compiles to one such leaf, go into one hash
-// set keyed by their case folding (foldKey), probed once per value; only
+// set keyed by their case folding (value.FoldKey), probed once per value; only
 // the values with `*` are tried one by one. The intern
 // tables are hand-written rather than Go maps because a map hashes twice
 // per new value (the failed lookup, then the assignment), which dominated
@@ -127,7 +127,7 @@
 //   - min/max order numbers (numerically) before strings (byte-wise): min
 //     is the smallest number if any, max the greatest string if any. The
 //     column is float64 when every result is a number, else utf8 with
-//     numbers rendered by FormatNumber. min(_time)/max(_time) are epoch
+//     numbers rendered by value.FormatNumber. min(_time)/max(_time) are epoch
 //     seconds with a millisecond fraction.
 //   - sum and avg ignore non-numeric values; null when a group has none.
 //   - earliest(f)/latest(f) take the value of f on the row with the least
@@ -148,10 +148,10 @@
 //     are positioned "unsupported" errors rather than silently matching
 //     nothing.
 //
-// search, where, eval (search.go, predicate.go, where.go, eval.go,
-// evalfuncs_*.go):
+// search, where, eval (search.go, where.go; the expressions in
+// engine/internal/expr):
 //   - search: = and != are whole-value case-insensitive globs on the value
-//     as rendered (numbers via FormatNumber); <, <=, >, >= are numeric when
+//     as rendered (numbers via value.FormatNumber); <, <=, >, >= are numeric when
 //     both sides parse as numbers, else byte-wise (case-sensitive). A null
 //     field fails every comparison, != included; NOT is the plain
 //     complement. On a multivalue field = matches when any value matches
@@ -203,14 +203,15 @@
 //     every function result
 //     and anything combined with one keep full precision, as does all
 //     arithmetic inside exact(). Trailing zeros are not printed: 2.50 + 1
-//     is 3.5 (FormatNumber's shortest form; the reference does not say
+//     is 3.5 (value.FormatNumber's shortest form; the reference does not say
 //     whether Splunk prints 3.50).
 //   - round() rounds half away from zero on the shortest decimal text;
-//     tostring "commas", "duration" and "hex" as in evalfuncs_string.go;
+//     tostring "commas", "duration" and "hex" as in expr/funcs_string.go;
 //     strptime defaults unset fields to 1970-01-01 00:00:00 in
 //     Options.Location; now() is Options.Now fixed per execution.
 //
-// stats and eventstats (stats.go, statsfuncs.go, eventstats.go):
+// stats and eventstats (stats.go, eventstats.go; the functions in
+// engine/internal/agg/statsfuncs.go):
 //   - A row with a null BY field is dropped; a multivalue BY field puts the
 //     row in one group per value. Rows are ordered as tstats orders them.
 //   - func(pattern) with `*` applies to every matching input field not in

@@ -9,6 +9,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/minispl/minispl/datamodel"
+	"github.com/minispl/minispl/engine/internal/expr"
 )
 
 // Options tune an Engine.
@@ -108,3 +109,7 @@ func build(env *execEnv, n node) operator {
 	}
 	return n.newOperator(env, in)
 }
+
+// EvalFunctions returns the names of the eval functions minispl implements,
+// sorted (for completion and help).
+func EvalFunctions() []string { return expr.FunctionNames() }

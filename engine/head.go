@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/minispl/minispl/engine/internal/expr"
 	"github.com/minispl/minispl/spl"
 )
 
@@ -19,7 +20,7 @@ import (
 type headNode struct {
 	in       node
 	limit    int // -1: none
-	cond     evaluator
+	cond     expr.Evaluator
 	nodes    int
 	nullTrue bool
 	keepLast bool
@@ -68,12 +69,12 @@ func planHead(c *spl.Head, in node) (node, error) {
 	}
 	if c.Expr != nil {
 		fields := in.fields()
-		comp := &compiler{resolve: func(f string) int { return slices.Index(fields, f) }}
-		ev, err := comp.compileBool(c.Expr, "head's condition")
+		comp := &expr.EvalCompiler{Resolve: func(f string) int { return slices.Index(fields, f) }}
+		ev, err := comp.CompileBool(c.Expr, "head's condition")
 		if err != nil {
 			return nil, err
 		}
-		n.cond, n.nodes = ev, comp.nodes
+		n.cond, n.nodes = ev, comp.Nodes
 	} else if n.limit < 0 {
 		n.limit = 10
 	}
@@ -81,9 +82,9 @@ func planHead(c *spl.Head, in node) (node, error) {
 }
 
 func (n *headNode) newOperator(env *execEnv, in operator) operator {
-	var ec *evalCtx
+	var ec *expr.Ctx
 	if n.cond != nil {
-		ec = newEvalCtx(n.nodes, env.eng.now(), env.eng.opt.Location)
+		ec = expr.NewCtx(n.nodes, env.eng.now(), env.eng.opt.Location)
 	}
 	seen := 0
 	return &streamOp{in: in, step: func(_ context.Context, b arrow.RecordBatch) (arrow.RecordBatch, bool, error) {
@@ -93,8 +94,8 @@ func (n *headNode) newOperator(env *execEnv, in operator) operator {
 			keep, stop = n.limit-seen, true
 		}
 		if n.cond != nil {
-			ec.setBatch(b)
-			v, err := n.cond.eval(ec)
+			ec.SetBatch(b)
+			v, err := n.cond.Eval(ec)
 			if err != nil {
 				return nil, false, fmt.Errorf("head: %w", err)
 			}

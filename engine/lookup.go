@@ -9,6 +9,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/minispl/minispl/engine/internal/expr"
 	"github.com/minispl/minispl/engine/internal/lookup"
 	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
@@ -288,7 +289,7 @@ func (n *lookupNode) outIndex(name string) int {
 // null), filtered by where as the search command filters.
 type inputlookupNode struct {
 	t       *lookup.Table
-	where   pred
+	where   expr.Pred
 	nleaves int
 	max     int // 0: every row
 	display string
@@ -323,12 +324,12 @@ func (e *Engine) planInputlookup(c *spl.Inputlookup) (node, error) {
 		n.display += fmt.Sprintf(" max=%d", n.max)
 	}
 	if c.Where != nil {
-		pc := &predCompiler{mode: modeResults, resolve: func(f string) int { return slices.Index(t.Columns, f) }}
-		w, err := pc.compile(c.Where)
+		pc := &expr.SearchCompiler{Mode: expr.ModeResults, Resolve: func(f string) int { return slices.Index(t.Columns, f) }}
+		w, err := pc.Compile(c.Where)
 		if err != nil {
 			return nil, err
 		}
-		n.where, n.nleaves = w, pc.nleaves
+		n.where, n.nleaves = w, pc.NLeaves
 		n.display += " where=" + w.String()
 	}
 	return n, nil
@@ -359,12 +360,12 @@ type inputlookupOp struct {
 	env  *execEnv
 	pos  int
 	kept int
-	st   *evalState
+	st   *expr.PredState
 	mask []bool
 }
 
 func (o *inputlookupOp) Open(context.Context) error {
-	o.st = newEvalState(o.n.nleaves)
+	o.st = expr.NewPredState(o.n.nleaves)
 	return nil
 }
 
@@ -395,7 +396,7 @@ func (o *inputlookupOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 				o.mask = make([]bool, rows)
 			}
 			mask := o.mask[:rows]
-			if err := o.n.where.eval(o.st, b, mask); err != nil {
+			if err := o.n.where.Eval(o.st, b, mask); err != nil {
 				b.Release()
 				return nil, fmt.Errorf("inputlookup where: %w", err)
 			}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/minispl/minispl/engine/internal/expr"
 	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
@@ -72,7 +73,7 @@ func planMakemv(c *spl.Makemv, in node) (node, error) {
 			}
 			n.delim, hasDelim = o.Value.Text, true
 		case "tokenizer":
-			re, err := compileRegex(o.Value.Text)
+			re, err := expr.CompileRegex(o.Value.Text)
 			if err != nil {
 				return nil, &spl.Error{Pos: o.Value.Pos, Msg: "makemv tokenizer: " + err.Error()}
 			}

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/minispl/minispl/engine/internal/expr"
 	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
@@ -44,7 +45,7 @@ func planRegex(c *spl.Regex, in node) (node, error) {
 	if n.field == "" {
 		n.field = "_raw"
 	}
-	re, err := compileRegex(c.Regex.Text)
+	re, err := expr.CompileRegex(c.Regex.Text)
 	if err != nil {
 		return nil, &spl.Error{Pos: c.Regex.Pos, Msg: "regex: " + err.Error()}
 	}

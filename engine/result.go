@@ -44,7 +44,7 @@ func (r *Result) Release() {
 
 // Cell returns the value of column col in row row as Splunk renders it:
 // nil for null, one string for a single value, several for a multivalue
-// field. Numbers render with FormatNumber, timestamps as epoch seconds. It
+// field. Numbers render with value.FormatNumber, timestamps as epoch seconds. It
 // returns nil for an out-of-range row or column.
 func (r *Result) Cell(row, col int) []string {
 	if row < 0 || row >= r.rows || col < 0 || col >= len(r.fields) {

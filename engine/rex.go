@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/minispl/minispl/engine/internal/expr"
 	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
@@ -98,7 +99,7 @@ func planRex(c *spl.Rex, in node) (node, error) {
 		n.sed = e
 		return n, nil
 	}
-	re, err := compileRegex(c.Regex.Text)
+	re, err := expr.CompileRegex(c.Regex.Text)
 	if err != nil {
 		return nil, &spl.Error{Pos: c.Regex.Pos, Msg: "rex: " + err.Error()}
 	}
@@ -169,11 +170,11 @@ func parseSed(s string) (*sedEdit, error) {
 		}
 		return e, nil
 	}
-	re, err := compileRegex(parts[0])
+	re, err := expr.CompileRegex(parts[0])
 	if err != nil {
 		return nil, err
 	}
-	e.re, e.repl = re, goReplacement(parts[1])
+	e.re, e.repl = re, expr.GoReplacement(parts[1])
 	for _, f := range parts[2] {
 		switch {
 		case f == 'g':

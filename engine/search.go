@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/minispl/minispl/engine/internal/expr"
 	"github.com/minispl/minispl/spl"
 )
 
@@ -14,7 +15,7 @@ import (
 // them.
 type searchNode struct {
 	in      node
-	where   pred
+	where   expr.Pred
 	nleaves int
 	terms   []*subsearchTerm
 }
@@ -33,24 +34,24 @@ func (e *Engine) planSearch(s *spl.Search, in node, pl *Plan) (node, error) {
 		return nil, err
 	}
 	pc := searchCompiler(in.fields())
-	w, err := pc.compile(x)
+	w, err := pc.Compile(x)
 	if err != nil {
 		return nil, err
 	}
-	return &searchNode{in: in, where: w, nleaves: pc.nleaves, terms: terms}, nil
+	return &searchNode{in: in, where: w, nleaves: pc.NLeaves, terms: terms}, nil
 }
 
 // searchCompiler returns the predicate compiler of the search command over
 // rows with the given fields.
-func searchCompiler(fields []string) *predCompiler {
-	return &predCompiler{mode: modeResults, resolve: func(f string) int { return slices.Index(fields, f) }}
+func searchCompiler(fields []string) *expr.SearchCompiler {
+	return &expr.SearchCompiler{Mode: expr.ModeResults, Resolve: func(f string) int { return slices.Index(fields, f) }}
 }
 
 // newOperator filters each batch through the compiled expression. When the
 // expression has subsearch terms, Open runs them and binds their rows into
 // this execution's predicate (the node stays immutable).
 func (n *searchNode) newOperator(env *execEnv, in operator) operator {
-	where, st := n.where, newEvalState(n.nleaves)
+	where, st := n.where, expr.NewPredState(n.nleaves)
 	var mask []bool
 	op := &streamOp{in: in, step: func(ctx context.Context, b arrow.RecordBatch) (arrow.RecordBatch, bool, error) {
 		rows := int(b.NumRows())
@@ -58,7 +59,7 @@ func (n *searchNode) newOperator(env *execEnv, in operator) operator {
 			mask = make([]bool, rows)
 		}
 		mask = mask[:rows]
-		if err := where.eval(st, b, mask); err != nil {
+		if err := where.Eval(st, b, mask); err != nil {
 			return nil, false, fmt.Errorf("search: %w", err)
 		}
 		out, err := maskBatch(ctx, env.mem, b, mask)
@@ -70,12 +71,12 @@ func (n *searchNode) newOperator(env *execEnv, in operator) operator {
 	if len(n.terms) > 0 {
 		op.open = func(ctx context.Context) error {
 			pc := searchCompiler(n.in.fields())
-			pc.nleaves = n.nleaves
+			pc.NLeaves = n.nleaves
 			w, err := bindTerms(ctx, env, n.where, n.terms, pc)
 			if err != nil {
 				return fmt.Errorf("search: %w", err)
 			}
-			where, st = w, newEvalState(pc.nleaves)
+			where, st = w, expr.NewPredState(pc.NLeaves)
 			return nil
 		}
 	}

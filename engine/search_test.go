@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/minispl/minispl/engine/internal/expr"
 	"github.com/minispl/minispl/spl"
 )
 
@@ -41,16 +42,16 @@ func TestOrChainMerge(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			x := parse(t, `search `+tc.where).Commands[0].(*spl.Search).Expr
-			pc := &predCompiler{mode: modeTstats, resolve: func(string) int { return 0 }}
-			p, err := pc.compile(x)
+			pc := &expr.SearchCompiler{Mode: expr.ModeTstats, Resolve: func(string) int { return 0 }}
+			p, err := pc.Compile(x)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if p.String() != tc.text {
 				t.Errorf("plan text %q, want %q", p.String(), tc.text)
 			}
-			if pc.nleaves != tc.leaves {
-				t.Errorf("%d leaves, want %d", pc.nleaves, tc.leaves)
+			if pc.NLeaves != tc.leaves {
+				t.Errorf("%d leaves, want %d", pc.NLeaves, tc.leaves)
 			}
 			q := `| tstats count` + from + ` where ` + tc.where + ` by Registry.dest`
 			want := append([]string{"Registry.dest | count"}, tc.want...)

@@ -9,16 +9,17 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/minispl/minispl/engine/internal/agg"
+	"github.com/minispl/minispl/engine/internal/expr"
 	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
 
 // statsNode is `stats aggs [BY fields]` (and, with events set, eventstats).
 //
-// It is the hash aggregation tstats uses (groupkey.go, aggstate.go) over
+// It is the hash aggregation tstats uses (engine/internal/agg) over
 // the input rows read through the value model: BY values are interned
 // into codes per field and code tuples into group ids by an agg.GroupTable,
-// and every function keeps its per-group state in slices (statsfuncs.go
+// and every function keeps its per-group state in slices (agg/statsfuncs.go
 // lists the functions and the choices made on their open points).
 //
 //   - BY: a row with a null or absent BY field is dropped (spl-semantics
@@ -62,10 +63,10 @@ type statsNode struct {
 type statsFn struct {
 	kind  agg.Func
 	pct   float64
-	bare  bool      // count without argument
-	col   int       // argument column, -1 when absent or eval
-	eval  evaluator // eval() argument, or nil
-	cond  bool      // eval() argument is a boolean (count rows where true)
+	bare  bool           // count without argument
+	col   int            // argument column, -1 when absent or eval
+	eval  expr.Evaluator // eval() argument, or nil
+	cond  bool           // eval() argument is a boolean (count rows where true)
 	name  string
 	shown string
 	pos   spl.Span // the function as written
@@ -106,7 +107,7 @@ func planStatsCommon(cmd string, opts []spl.Option, aggs []spl.StatsAgg, by []st
 	}
 	fields := in.fields()
 	n := &statsNode{in: in, events: events, timeCol: slices.Index(fields, "_time")}
-	comp := &compiler{resolve: func(f string) int { return slices.Index(fields, f) }}
+	comp := &expr.EvalCompiler{Resolve: func(f string) int { return slices.Index(fields, f) }}
 	isBy := map[string]bool{}
 	for _, b := range by {
 		isBy[b] = true
@@ -119,11 +120,11 @@ func planStatsCommon(cmd string, opts []spl.Option, aggs []spl.StatsAgg, by []st
 		f := statsFn{kind: kind, pct: pct, col: -1, pos: a.Pos}
 		switch {
 		case a.Eval != nil:
-			ev, err := comp.compile(a.Eval)
+			ev, err := comp.Compile(a.Eval)
 			if err != nil {
 				return nil, err
 			}
-			f.eval, f.cond = ev, ev.typ() == typeBool
+			f.eval, f.cond = ev, ev.Type() == expr.TypeBool
 			if f.cond && kind != agg.Count {
 				return nil, &spl.Error{Pos: a.Eval.Span(), Msg: fmt.Sprintf("%s(eval(...)) needs a value, not the condition %s; only count(eval(...)) counts a condition", a.Func, a.Eval.String())}
 			}
@@ -160,7 +161,7 @@ func planStatsCommon(cmd string, opts []spl.Option, aggs []spl.StatsAgg, by []st
 		}
 		n.aggs = append(n.aggs, f)
 	}
-	n.nodes = comp.nodes
+	n.nodes = comp.Nodes
 	for _, b := range by {
 		if strings.Contains(b, "*") {
 			return nil, &spl.Error{Pos: pos, Msg: fmt.Sprintf("%s: wildcards are not allowed in BY fields: %s", cmd, b)}
@@ -228,7 +229,7 @@ type statsRun struct {
 	groups  *agg.GroupTable
 	readers []*agg.ArgReader // per function; nil for a bare or conditional count
 	states  []agg.State
-	ec      *evalCtx
+	ec      *expr.Ctx
 	byVecs  []value.Vector
 	argVecs []value.Vector
 	tVec    value.Vector
@@ -264,7 +265,7 @@ func newStatsRun(n *statsNode, env *execEnv) *statsRun {
 		r.needT = r.needT || a.kind.NeedsTime()
 	}
 	if n.nodes > 0 {
-		r.ec = newEvalCtx(n.nodes, env.eng.now(), env.eng.opt.Location)
+		r.ec = expr.NewCtx(n.nodes, env.eng.now(), env.eng.opt.Location)
 	}
 	for _, s := range r.states {
 		s.Grow(r.groups.Len())
@@ -296,14 +297,14 @@ func (s *statsRun) consume(b arrow.RecordBatch) error {
 		}
 	}
 	if s.ec != nil {
-		s.ec.setBatch(b)
+		s.ec.SetBatch(b)
 	}
 	for k, a := range n.aggs {
 		var v *value.Vector
 		switch {
 		case a.eval != nil:
 			var err error
-			if v, err = a.eval.eval(s.ec); err != nil {
+			if v, err = a.eval.Eval(s.ec); err != nil {
 				return err
 			}
 		case !a.bare:

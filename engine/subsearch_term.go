@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/minispl/minispl/engine/internal/expr"
 	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
@@ -126,53 +127,26 @@ func showTerms(s string, terms []*subsearchTerm) string {
 // with pc (the consumer's mode and field resolution; leaf ids continue
 // from pc.nleaves) and returns where with every placeholder leaf replaced.
 // pc.nleaves is the leaf count of the result.
-func bindTerms(ctx context.Context, env *execEnv, where pred, terms []*subsearchTerm, pc *predCompiler) (pred, error) {
-	byName := make(map[string]pred, len(terms))
+func bindTerms(ctx context.Context, env *execEnv, where expr.Pred, terms []*subsearchTerm, pc *expr.SearchCompiler) (expr.Pred, error) {
+	byName := make(map[string]expr.Pred, len(terms))
 	for _, t := range terms {
 		x, err := runTerm(ctx, env, t)
 		if err != nil {
 			return nil, err
 		}
-		var p pred = &predConst{v: false, text: "NOT ()"}
+		p := expr.NewConst(false, "NOT ()")
 		if x != nil {
-			if p, err = pc.compile(x); err != nil {
+			if p, err = pc.Compile(x); err != nil {
 				return nil, fmt.Errorf("subsearch %d: its result does not compile: %w", t.n, err)
 			}
 		}
 		byName[t.placeholder()] = p
 	}
-	bound, n := replaceLeaves(where, byName)
+	bound, n := expr.ReplaceLeaves(where, byName)
 	if n != len(terms) {
 		return nil, fmt.Errorf("internal error: %d of %d subsearch terms found in the compiled expression", n, len(terms))
 	}
 	return bound, nil
-}
-
-// replaceLeaves returns p with each leaf named in repl replaced, and the
-// number of replacements; unchanged subtrees are shared.
-func replaceLeaves(p pred, repl map[string]pred) (pred, int) {
-	switch x := p.(type) {
-	case *leaf:
-		if r, ok := repl[x.field]; ok {
-			return r, 1
-		}
-	case *predAnd:
-		l, n := replaceLeaves(x.l, repl)
-		r, m := replaceLeaves(x.r, repl)
-		return &predAnd{l, r}, n + m
-	case *predNot:
-		y, n := replaceLeaves(x.x, repl)
-		return &predNot{y}, n
-	case *predAny:
-		parts, n := make([]pred, len(x.parts)), 0
-		for i, q := range x.parts {
-			var m int
-			parts[i], m = replaceLeaves(q, repl)
-			n += m
-		}
-		return &predAny{parts: parts, text: x.text}, n
-	}
-	return p, 0
 }
 
 // runTerm runs t's subsearch and formats its rows; nil means no term (the
@@ -379,14 +353,14 @@ func (o *tstatsTermsOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		// its warnings go to a scratch one (a field the subsearch yields
 		// that the dataset lacks is null, as in Splunk).
 		scratch := &Plan{}
-		pc := &predCompiler{mode: modeTstats, nleaves: ts.nleaves,
-			resolve: func(f string) int { return resolveField(ts.ds, schema, f, scratch).col }}
+		pc := &expr.SearchCompiler{Mode: expr.ModeTstats, NLeaves: ts.nleaves,
+			Resolve: func(f string) int { return resolveField(ts.ds, schema, f, scratch).col }}
 		where, err := bindTerms(ctx, o.env, ts.where, o.n.terms, pc)
 		if err != nil {
 			return nil, fmt.Errorf("tstats where: %w", err)
 		}
 		bound := *ts
-		bound.where, bound.nleaves = where, pc.nleaves
+		bound.where, bound.nleaves = where, pc.NLeaves
 		op := bound.newOperator(o.env, nil)
 		if err := op.Open(ctx); err != nil {
 			op.Close()

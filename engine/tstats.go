@@ -3,13 +3,14 @@ package engine
 import (
 	"context"
 	"fmt"
-	"github.com/minispl/minispl/engine/internal/value"
 	"io"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/minispl/minispl/datamodel"
 	"github.com/minispl/minispl/engine/internal/agg"
+	"github.com/minispl/minispl/engine/internal/expr"
+	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
 
@@ -18,7 +19,7 @@ import (
 // aggregation.
 type tstatsNode struct {
 	ds      *datamodel.Dataset
-	where   pred // nil: every row
+	where   expr.Pred // nil: every row
 	nleaves int
 	keys    []fieldRef
 	span    *value.Span // non-nil when BY has span=
@@ -186,12 +187,12 @@ func (e *Engine) planTstats(ts *spl.Tstats, pl *Plan) (node, error) {
 	}
 	n.window = window
 	if where != nil {
-		pc := &predCompiler{mode: modeTstats, resolve: func(f string) int { return resolveField(ds, schema, f, pl).col }}
-		w, err := pc.compile(where)
+		pc := &expr.SearchCompiler{Mode: expr.ModeTstats, Resolve: func(f string) int { return resolveField(ds, schema, f, pl).col }}
+		w, err := pc.Compile(where)
 		if err != nil {
 			return nil, err
 		}
-		n.where, n.nleaves = w, pc.nleaves
+		n.where, n.nleaves = w, pc.NLeaves
 	}
 	hasTime := false
 	for _, k := range ts.By {
@@ -410,9 +411,9 @@ func (o *tstatsOp) Close() {
 func (o *tstatsOp) run(ctx context.Context) ([]arrow.RecordBatch, error) {
 	n := o.n
 	agg := newAggregator(n)
-	var st *evalState
+	var st *expr.PredState
 	if n.where != nil {
-		st = newEvalState(n.nleaves)
+		st = expr.NewPredState(n.nleaves)
 	}
 	var mask []bool
 	var sel []int32
@@ -427,7 +428,7 @@ func (o *tstatsOp) run(ctx context.Context) ([]arrow.RecordBatch, error) {
 				mask = make([]bool, rows)
 			}
 			mask = mask[:rows]
-			if err := n.where.eval(st, b, mask); err != nil {
+			if err := n.where.Eval(st, b, mask); err != nil {
 				return nil, fmt.Errorf("tstats where: %w", err)
 			}
 			for i, m := range mask {

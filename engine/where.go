@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/minispl/minispl/engine/internal/expr"
 	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
@@ -17,7 +18,7 @@ import (
 // row.
 type whereNode struct {
 	in    node
-	pred  evaluator
+	pred  expr.Evaluator
 	nodes int
 	loc   *time.Location
 }
@@ -31,24 +32,24 @@ func (n *whereNode) describe() string { return "Where " + n.pred.String() }
 // boolean: `where f` for a value f is a plan error, as in Splunk.
 func (e *Engine) planWhere(w *spl.Where, in node) (node, error) {
 	fields := in.fields()
-	c := &compiler{resolve: func(f string) int { return slices.Index(fields, f) }}
+	c := &expr.EvalCompiler{Resolve: func(f string) int { return slices.Index(fields, f) }}
 	if w.Expr == nil {
 		return nil, &spl.Error{Pos: w.Pos, Msg: "where needs an expression"}
 	}
-	p, err := c.compileBool(w.Expr, "the where expression")
+	p, err := c.CompileBool(w.Expr, "the where expression")
 	if err != nil {
 		return nil, err
 	}
-	return &whereNode{in: in, pred: p, nodes: c.nodes, loc: e.opt.Location}, nil
+	return &whereNode{in: in, pred: p, nodes: c.Nodes, loc: e.opt.Location}, nil
 }
 
 func (n *whereNode) newOperator(env *execEnv, in operator) operator {
-	ec := newEvalCtx(n.nodes, env.eng.now(), n.loc)
+	ec := expr.NewCtx(n.nodes, env.eng.now(), n.loc)
 	var mask []bool
 	return &streamOp{in: in, step: func(ctx context.Context, b arrow.RecordBatch) (arrow.RecordBatch, bool, error) {
 		rows := int(b.NumRows())
-		ec.setBatch(b)
-		v, err := n.pred.eval(ec)
+		ec.SetBatch(b)
+		v, err := n.pred.Eval(ec)
 		if err != nil {
 			return nil, false, fmt.Errorf("where: %w", err)
 		}
@@ -82,7 +83,7 @@ type evalNode struct {
 
 type evalAssign struct {
 	field string
-	expr  evaluator
+	expr  expr.Evaluator
 }
 
 func (*evalNode) isNode()            {}
@@ -100,17 +101,17 @@ func (n *evalNode) describe() string {
 // the assignments before it. A boolean expression cannot be assigned.
 func (e *Engine) planEval(ev *spl.Eval, in node) (node, error) {
 	cur := append([]string(nil), in.fields()...)
-	c := &compiler{resolve: func(f string) int { return slices.Index(cur, f) }}
+	c := &expr.EvalCompiler{Resolve: func(f string) int { return slices.Index(cur, f) }}
 	n := &evalNode{in: in, loc: e.opt.Location}
 	if len(ev.Assignments) == 0 {
 		return nil, &spl.Error{Pos: ev.Pos, Msg: "eval needs at least one field=expression"}
 	}
 	for _, a := range ev.Assignments {
-		x, err := c.compileValue(a.Expr)
+		x, err := c.CompileValue(a.Expr)
 		if err != nil {
 			return nil, err
 		}
-		if x.typ() == typeBool {
+		if x.Type() == expr.TypeBool {
 			return nil, &spl.Error{Pos: a.Expr.Span(), Msg: fmt.Sprintf("eval cannot assign the boolean %s to %s; use if(%s, ..., ...)", a.Expr.String(), a.Field, a.Expr.String())}
 		}
 		if a.Field == "" {
@@ -122,19 +123,19 @@ func (e *Engine) planEval(ev *spl.Eval, in node) (node, error) {
 		}
 	}
 	n.out = cur
-	n.nodes = c.nodes
+	n.nodes = c.Nodes
 	return n, nil
 }
 
 func (n *evalNode) newOperator(env *execEnv, in operator) operator {
-	ec := newEvalCtx(n.nodes, env.eng.now(), n.loc)
+	ec := expr.NewCtx(n.nodes, env.eng.now(), n.loc)
 	return &streamOp{in: in, step: func(_ context.Context, b arrow.RecordBatch) (arrow.RecordBatch, bool, error) {
 		// cur is the batch so far: b (streamOp's to release) until the
 		// first assignment replaces it, then each new batch in turn.
 		cur := b
 		for _, a := range n.assigns {
-			ec.setBatch(cur)
-			v, err := a.expr.eval(ec)
+			ec.SetBatch(cur)
+			v, err := a.expr.Eval(ec)
 			if err != nil {
 				if cur != b {
 					cur.Release()

@@ -1,4 +1,4 @@
-package engine
+package expr
 
 import (
 	"fmt"
@@ -11,21 +11,21 @@ import (
 	"github.com/minispl/minispl/spl"
 )
 
-// pred is a compiled search expression, shared by the tstats WHERE clause
+// Pred is a compiled search expression, shared by the tstats WHERE clause
 // and the search command. Field references are resolved to column indexes
-// at plan time; eval fills a boolean mask for one batch.
+// at plan time; Eval fills a boolean mask for one batch.
 //
 // Null handling is two-valued, as in Splunk: a comparison on a null (or
 // absent) field is false for every operator, including !=, and NOT is the
 // plain complement, so `NOT f=v` is true where f is null while `f!=v` is not.
-type pred interface {
-	// eval sets out[i] for every row of b; len(out) == b.NumRows().
-	eval(st *evalState, b arrow.RecordBatch, out []bool) error
+type Pred interface {
+	// Eval sets out[i] for every row of b; len(out) == b.NumRows().
+	Eval(st *PredState, b arrow.RecordBatch, out []bool) error
 	String() string
 }
 
-type predAnd struct{ l, r pred }
-type predNot struct{ x pred }
+type predAnd struct{ l, r Pred }
+type predNot struct{ x Pred }
 
 // predConst is the constant true (`search *`) or false (a bare term after a
 // transforming command: there is no _raw to match).
@@ -38,13 +38,13 @@ func (p *predAnd) String() string   { return "(" + p.l.String() + " AND " + p.r.
 func (p *predNot) String() string   { return "NOT " + p.x.String() }
 func (p *predConst) String() string { return p.text }
 
-func (p *predAnd) eval(st *evalState, b arrow.RecordBatch, out []bool) error {
-	if err := p.l.eval(st, b, out); err != nil {
+func (p *predAnd) Eval(st *PredState, b arrow.RecordBatch, out []bool) error {
+	if err := p.l.Eval(st, b, out); err != nil {
 		return err
 	}
 	tmp := st.scratch(len(out))
 	defer st.release()
-	if err := p.r.eval(st, b, tmp); err != nil {
+	if err := p.r.Eval(st, b, tmp); err != nil {
 		return err
 	}
 	for i := range out {
@@ -53,8 +53,8 @@ func (p *predAnd) eval(st *evalState, b arrow.RecordBatch, out []bool) error {
 	return nil
 }
 
-func (p *predNot) eval(st *evalState, b arrow.RecordBatch, out []bool) error {
-	if err := p.x.eval(st, b, out); err != nil {
+func (p *predNot) Eval(st *PredState, b arrow.RecordBatch, out []bool) error {
+	if err := p.x.Eval(st, b, out); err != nil {
 		return err
 	}
 	for i := range out {
@@ -63,7 +63,7 @@ func (p *predNot) eval(st *evalState, b arrow.RecordBatch, out []bool) error {
 	return nil
 }
 
-func (p *predConst) eval(_ *evalState, _ arrow.RecordBatch, out []bool) error {
+func (p *predConst) Eval(_ *PredState, _ arrow.RecordBatch, out []bool) error {
 	for i := range out {
 		out[i] = p.v
 	}
@@ -208,7 +208,7 @@ type leafState struct {
 	res  []bool
 }
 
-func (l *leaf) eval(st *evalState, b arrow.RecordBatch, out []bool) error {
+func (l *leaf) Eval(st *PredState, b arrow.RecordBatch, out []bool) error {
 	if l.col < 0 {
 		// Absent field: null everywhere, so every test is false.
 		clear(out)
@@ -292,19 +292,21 @@ func (l *leaf) eval(st *evalState, b arrow.RecordBatch, out []bool) error {
 	return nil
 }
 
-// evalState is the per-execution mutable state of a compiled pred: the
+// PredState is the per-execution mutable state of a compiled pred: the
 // leaves' dictionary caches and a stack of scratch masks.
-type evalState struct {
+type PredState struct {
 	leaves []leafState
 	pool   [][]bool
 	depth  int
 }
 
-func newEvalState(nleaves int) *evalState {
-	return &evalState{leaves: make([]leafState, nleaves)}
+// NewPredState returns the state of one execution of a predicate with
+// nleaves leaves (SearchCompiler.NLeaves).
+func NewPredState(nleaves int) *PredState {
+	return &PredState{leaves: make([]leafState, nleaves)}
 }
 
-func (st *evalState) scratch(n int) []bool {
+func (st *PredState) scratch(n int) []bool {
 	if st.depth == len(st.pool) {
 		st.pool = append(st.pool, nil)
 	}
@@ -317,35 +319,41 @@ func (st *evalState) scratch(n int) []bool {
 	return b[:n]
 }
 
-func (st *evalState) release() { st.depth-- }
+func (st *PredState) release() { st.depth-- }
 
-// predMode selects how bare terms compile.
-type predMode int
+// Mode selects how bare terms compile.
+type Mode int
 
 const (
-	// modeTstats rejects bare terms (tstats WHERE has no _raw).
-	modeTstats predMode = iota
-	// modeResults is the search command over result rows: `*` matches all
+	// ModeTstats rejects bare terms (tstats WHERE has no _raw).
+	ModeTstats Mode = iota
+	// ModeResults is the search command over result rows: `*` matches all
 	// rows, any other bare term matches none, and a CIDR value matches
 	// the IP addresses of its subnet (setPatterns).
-	modeResults
+	ModeResults
 )
 
-// predCompiler turns an spl.SearchExpr into a pred.
-type predCompiler struct {
-	mode    predMode
-	resolve func(field string) int
-	nleaves int
+// SearchCompiler turns an spl.SearchExpr into a Pred. Resolve maps a field
+// name to its column index (-1: absent, so null); NLeaves counts the leaves
+// compiled so far, which number the leaf states of a PredState (a caller
+// compiling more leaves into one predicate later, as a subsearch term's
+// binding does, starts from the count of the first compilation).
+type SearchCompiler struct {
+	Mode    Mode
+	Resolve func(field string) int
+	NLeaves int
 }
 
-func (c *predCompiler) compile(e spl.SearchExpr) (pred, error) {
+// Compile compiles e; errors are *spl.Error positioned on the offending
+// node.
+func (c *SearchCompiler) Compile(e spl.SearchExpr) (Pred, error) {
 	switch e := e.(type) {
 	case *spl.SearchAnd:
-		l, err := c.compile(e.Left)
+		l, err := c.Compile(e.Left)
 		if err != nil {
 			return nil, err
 		}
-		r, err := c.compile(e.Right)
+		r, err := c.Compile(e.Right)
 		if err != nil {
 			return nil, err
 		}
@@ -353,7 +361,7 @@ func (c *predCompiler) compile(e spl.SearchExpr) (pred, error) {
 	case *spl.SearchOr:
 		return c.compileOr(e)
 	case *spl.SearchNot:
-		x, err := c.compile(e.X)
+		x, err := c.Compile(e.X)
 		if err != nil {
 			return nil, err
 		}
@@ -363,7 +371,7 @@ func (c *predCompiler) compile(e spl.SearchExpr) (pred, error) {
 	case *spl.SearchSubsearch:
 		return nil, &spl.Error{Pos: e.Pos, Msg: "unsupported: subsearch [...]"}
 	case *spl.SearchTerm:
-		if c.mode == modeTstats {
+		if c.Mode == ModeTstats {
 			return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("unsupported: bare search term %s in tstats WHERE; use field=value", spl.Word(e.Value.Text))}
 		}
 		if strings.Trim(e.Value.Text, "*") == "" && e.Value.Text != "" {
@@ -374,12 +382,12 @@ func (c *predCompiler) compile(e spl.SearchExpr) (pred, error) {
 		if err := c.checkTimeModifier(e.Field, e.Pos); err != nil {
 			return nil, err
 		}
-		l := &leaf{id: c.nleaves, field: e.Field, col: c.resolve(e.Field)}
-		c.nleaves++
+		l := &leaf{id: c.NLeaves, field: e.Field, col: c.Resolve(e.Field)}
+		c.NLeaves++
 		l.text = e.String()
 		switch e.Op {
 		case spl.OpEq, spl.OpNe:
-			l.setPatterns([]string{e.Value.Text}, c.mode == modeResults)
+			l.setPatterns([]string{e.Value.Text}, c.Mode == ModeResults)
 			l.neg = e.Op == spl.OpNe
 		case spl.OpLt, spl.OpLe, spl.OpGt, spl.OpGe:
 			l.cmp = e.Op
@@ -393,13 +401,13 @@ func (c *predCompiler) compile(e spl.SearchExpr) (pred, error) {
 		if err := c.checkTimeModifier(e.Field, e.Pos); err != nil {
 			return nil, err
 		}
-		l := &leaf{id: c.nleaves, field: e.Field, col: c.resolve(e.Field)}
-		c.nleaves++
+		l := &leaf{id: c.NLeaves, field: e.Field, col: c.Resolve(e.Field)}
+		c.NLeaves++
 		var pats []string
 		for _, v := range e.Values {
 			pats = append(pats, v.Text)
 		}
-		l.setPatterns(pats, c.mode == modeResults)
+		l.setPatterns(pats, c.Mode == ModeResults)
 		l.text = e.String()
 		return l, nil
 	case nil:
@@ -410,7 +418,7 @@ func (c *predCompiler) compile(e spl.SearchExpr) (pred, error) {
 
 // checkTimeModifier rejects earliest=/latest= style time modifiers, which
 // are not fields: treating them as fields would silently match nothing.
-func (c *predCompiler) checkTimeModifier(field string, pos spl.Span) error {
+func (c *SearchCompiler) checkTimeModifier(field string, pos spl.Span) error {
 	switch strings.ToLower(field) {
 	case "earliest", "latest", "_index_earliest", "_index_latest", "index_earliest", "index_latest", "starttime", "endtime":
 		return &spl.Error{Pos: pos, Msg: fmt.Sprintf("unsupported: time modifier %s= here; write it in the tstats WHERE clause (or use Options.Earliest/Latest)", field)}
@@ -424,20 +432,20 @@ func (c *predCompiler) checkTimeModifier(field string, pos spl.Span) error {
 // text is the chain with every binary OR parenthesized as written, so the
 // plan reads as written.
 type predAny struct {
-	parts []pred
+	parts []Pred
 	text  string
 }
 
 func (p *predAny) String() string { return p.text }
 
-func (p *predAny) eval(st *evalState, b arrow.RecordBatch, out []bool) error {
-	if err := p.parts[0].eval(st, b, out); err != nil {
+func (p *predAny) Eval(st *PredState, b arrow.RecordBatch, out []bool) error {
+	if err := p.parts[0].Eval(st, b, out); err != nil {
 		return err
 	}
 	tmp := st.scratch(len(out))
 	defer st.release()
 	for _, x := range p.parts[1:] {
-		if err := x.eval(st, b, tmp); err != nil {
+		if err := x.Eval(st, b, tmp); err != nil {
 			return err
 		}
 		for i := range out {
@@ -456,7 +464,7 @@ func (p *predAny) eval(st *evalState, b arrow.RecordBatch, out []bool) error {
 // commutative, each test is false on a null field, and on a multivalue
 // field "any value matches one pattern" is "one pattern matches any
 // value".
-func (c *predCompiler) compileOr(e *spl.SearchOr) (pred, error) {
+func (c *SearchCompiler) compileOr(e *spl.SearchOr) (Pred, error) {
 	terms := spl.Disjuncts(e)
 	// field of a mergeable term; "" when the term is not one.
 	field := func(x spl.SearchExpr) string {
@@ -479,11 +487,11 @@ func (c *predCompiler) compileOr(e *spl.SearchOr) (pred, error) {
 	texts := make(map[spl.SearchExpr]string, len(terms))
 	merged := map[string]*leaf{}
 	pats := map[string][]string{}
-	var parts []pred
+	var parts []Pred
 	for _, x := range terms {
 		f := field(x)
 		if f == "" || count[f] < 2 {
-			p, err := c.compile(x)
+			p, err := c.Compile(x)
 			if err != nil {
 				return nil, err
 			}
@@ -508,15 +516,15 @@ func (c *predCompiler) compileOr(e *spl.SearchOr) (pred, error) {
 			texts[x] = x.String()
 		}
 		if merged[f] == nil {
-			l := &leaf{id: c.nleaves, field: f, col: c.resolve(f), text: f + " IN (...)"}
-			c.nleaves++
+			l := &leaf{id: c.NLeaves, field: f, col: c.Resolve(f), text: f + " IN (...)"}
+			c.NLeaves++
 			merged[f] = l
 			parts = append(parts, l)
 		}
 	}
 	// The patterns are compiled once all of a field's are known.
 	for f, l := range merged {
-		l.setPatterns(pats[f], c.mode == modeResults)
+		l.setPatterns(pats[f], c.Mode == ModeResults)
 	}
 	var render func(x spl.SearchExpr) string
 	render = func(x spl.SearchExpr) string {
@@ -527,3 +535,33 @@ func (c *predCompiler) compileOr(e *spl.SearchOr) (pred, error) {
 	}
 	return &predAny{parts: parts, text: render(e)}, nil
 }
+
+// ReplaceLeaves returns p with each leaf named in repl replaced, and the
+// number of replacements; unchanged subtrees are shared.
+func ReplaceLeaves(p Pred, repl map[string]Pred) (Pred, int) {
+	switch x := p.(type) {
+	case *leaf:
+		if r, ok := repl[x.field]; ok {
+			return r, 1
+		}
+	case *predAnd:
+		l, n := ReplaceLeaves(x.l, repl)
+		r, m := ReplaceLeaves(x.r, repl)
+		return &predAnd{l, r}, n + m
+	case *predNot:
+		y, n := ReplaceLeaves(x.x, repl)
+		return &predNot{y}, n
+	case *predAny:
+		parts, n := make([]Pred, len(x.parts)), 0
+		for i, q := range x.parts {
+			var m int
+			parts[i], m = ReplaceLeaves(q, repl)
+			n += m
+		}
+		return &predAny{parts: parts, text: x.text}, n
+	}
+	return p, 0
+}
+
+// NewConst returns the predicate that is v on every row, shown as text.
+func NewConst(v bool, text string) Pred { return &predConst{v: v, text: text} }

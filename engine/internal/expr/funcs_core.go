@@ -1,4 +1,4 @@
-package engine
+package expr
 
 import (
 	"fmt"
@@ -14,11 +14,11 @@ import (
 
 // batchFn computes a function over a whole batch: a holds the argument
 // vectors (all c.n rows long) and out is reset and c.n rows long.
-type batchFn func(c *evalCtx, a []*value.Vector, out *value.Vector)
+type batchFn func(c *Ctx, a []*value.Vector, out *value.Vector)
 
 // perRow lifts a row function to a batchFn.
 func perRow(f func(a []*value.Vector, i int, out *value.Vector)) batchFn {
-	return func(c *evalCtx, a []*value.Vector, out *value.Vector) {
+	return func(c *Ctx, a []*value.Vector, out *value.Vector) {
 		for i := 0; i < c.n; i++ {
 			f(a, i, out)
 		}
@@ -28,7 +28,7 @@ func perRow(f func(a []*value.Vector, i int, out *value.Vector)) batchFn {
 // funcSpec describes one eval function.
 type funcSpec struct {
 	min, max int // argument counts; max < 0 means no limit
-	ret      exprType
+	ret      Type
 	// cond reports whether argument i (of n) is a boolean condition.
 	cond func(i, n int) bool
 	// build checks the arguments and returns the implementation.
@@ -38,9 +38,9 @@ type funcSpec struct {
 // funcCall is a call being compiled.
 type funcCall struct {
 	call *spl.Call
-	args []evaluator
-	c    *compiler
-	ret  exprType
+	args []Evaluator
+	c    *EvalCompiler
+	ret  Type
 }
 
 // literal returns the text of argument i when it is a literal.
@@ -88,12 +88,12 @@ var unsupportedFuncs = []string{
 type callNode struct {
 	id   int
 	name string
-	args []evaluator
-	ret  exprType
+	args []Evaluator
+	ret  Type
 	fn   batchFn
 }
 
-func (n *callNode) typ() exprType { return n.ret }
+func (n *callNode) Type() Type { return n.ret }
 func (n *callNode) String() string {
 	as := make([]string, len(n.args))
 	for i, a := range n.args {
@@ -101,10 +101,10 @@ func (n *callNode) String() string {
 	}
 	return n.name + "(" + strings.Join(as, ", ") + ")"
 }
-func (n *callNode) eval(c *evalCtx) (*value.Vector, error) {
+func (n *callNode) Eval(c *Ctx) (*value.Vector, error) {
 	vs := c.args[n.id][:0]
 	for _, a := range n.args {
-		v, err := a.eval(c)
+		v, err := a.Eval(c)
 		if err != nil {
 			return nil, err
 		}
@@ -116,7 +116,7 @@ func (n *callNode) eval(c *evalCtx) (*value.Vector, error) {
 	return out, nil
 }
 
-func (c *compiler) call(e *spl.Call) (evaluator, error) {
+func (c *EvalCompiler) call(e *spl.Call) (Evaluator, error) {
 	name := strings.ToLower(e.Func)
 	if c.funcs == nil {
 		c.funcs = funcTable()
@@ -157,12 +157,12 @@ func (c *compiler) call(e *spl.Call) (evaluator, error) {
 		defer func() { c.exact-- }()
 	}
 	for i, a := range e.Args {
-		var ev evaluator
+		var ev Evaluator
 		var err error
 		if spec.cond != nil && spec.cond(i, n) {
-			ev, err = c.compileBool(a, fmt.Sprintf("argument %d of %s()", i+1, name))
+			ev, err = c.CompileBool(a, fmt.Sprintf("argument %d of %s()", i+1, name))
 		} else {
-			ev, err = c.compileValue(a)
+			ev, err = c.CompileValue(a)
 		}
 		if err != nil {
 			return nil, err
@@ -223,7 +223,7 @@ func editDistance(a, b string) int {
 func addCondFuncs(m map[string]*funcSpec) {
 	m["if"] = &funcSpec{min: 3, max: 3, cond: func(i, _ int) bool { return i == 0 },
 		build: func(fc *funcCall) (batchFn, error) {
-			fc.ret = fc.args[1].typ().merge(fc.args[2].typ())
+			fc.ret = fc.args[1].Type().merge(fc.args[2].Type())
 			return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 				if b, ok := a[0].Bool(i); ok && b {
 					out.CopyRow(i, a[1], i)
@@ -240,9 +240,9 @@ func addCondFuncs(m map[string]*funcSpec) {
 			fc.ret = typeAny
 			for k := 1; k < len(fc.args); k += 2 {
 				if k == 1 {
-					fc.ret = fc.args[k].typ()
+					fc.ret = fc.args[k].Type()
 				} else {
-					fc.ret = fc.ret.merge(fc.args[k].typ())
+					fc.ret = fc.ret.merge(fc.args[k].Type())
 				}
 			}
 			return perRow(func(a []*value.Vector, i int, out *value.Vector) {
@@ -258,9 +258,9 @@ func addCondFuncs(m map[string]*funcSpec) {
 		fc.ret = typeAny
 		for k, a := range fc.args {
 			if k == 0 {
-				fc.ret = a.typ()
+				fc.ret = a.Type()
 			} else {
-				fc.ret = fc.ret.merge(a.typ())
+				fc.ret = fc.ret.merge(a.Type())
 			}
 		}
 		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
@@ -286,7 +286,7 @@ func addCondFuncs(m map[string]*funcSpec) {
 		}), nil
 	}}
 	kindTest := func(test func(v *value.Vector, i int) bool) *funcSpec {
-		return &funcSpec{min: 1, max: 1, ret: typeBool, build: func(fc *funcCall) (batchFn, error) {
+		return &funcSpec{min: 1, max: 1, ret: TypeBool, build: func(fc *funcCall) (batchFn, error) {
 			return perRow(func(a []*value.Vector, i int, out *value.Vector) { out.SetBool(i, test(a[0], i)) }), nil
 		}}
 	}
@@ -297,19 +297,19 @@ func addCondFuncs(m map[string]*funcSpec) {
 	m["isint"] = kindTest(func(v *value.Vector, i int) bool {
 		return v.Kinds[i] == value.KindNumber && v.Nums[i] == float64(int64(v.Nums[i]))
 	})
-	constFn := func(ret exprType, set func(out *value.Vector, i int)) *funcSpec {
+	constFn := func(ret Type, set func(out *value.Vector, i int)) *funcSpec {
 		return &funcSpec{min: 0, max: 0, ret: ret, build: func(fc *funcCall) (batchFn, error) {
 			return perRow(func(_ []*value.Vector, i int, out *value.Vector) { set(out, i) }), nil
 		}}
 	}
-	m["true"] = constFn(typeBool, func(out *value.Vector, i int) { out.SetBool(i, true) })
-	m["false"] = constFn(typeBool, func(out *value.Vector, i int) { out.SetBool(i, false) })
+	m["true"] = constFn(TypeBool, func(out *value.Vector, i int) { out.SetBool(i, true) })
+	m["false"] = constFn(TypeBool, func(out *value.Vector, i int) { out.SetBool(i, false) })
 	m["null"] = constFn(typeAny, func(*value.Vector, int) {})
 	m["typeof"] = &funcSpec{min: 1, max: 1, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
 		return perRow(func(a []*value.Vector, i int, out *value.Vector) { out.SetStr(i, a[0].Kinds[i].String()) }), nil
 	}}
 	// in(x, v1, ...) is compiled by compiler.inList, as x IN (v1, ...).
-	m["in"] = &funcSpec{min: 2, max: -1, ret: typeBool}
+	m["in"] = &funcSpec{min: 2, max: -1, ret: TypeBool}
 	m["validate"] = &funcSpec{min: 2, max: -1, ret: typeValue, cond: func(i, _ int) bool { return i%2 == 0 },
 		build: func(fc *funcCall) (batchFn, error) {
 			if len(fc.args)%2 != 0 {
@@ -324,11 +324,11 @@ func addCondFuncs(m map[string]*funcSpec) {
 				}
 			}), nil
 		}}
-	m["like"] = &funcSpec{min: 2, max: 2, ret: typeBool, build: func(fc *funcCall) (batchFn, error) {
+	m["like"] = &funcSpec{min: 2, max: 2, ret: TypeBool, build: func(fc *funcCall) (batchFn, error) {
 		n := newLikeNode(0, fc.args[0], fc.args[1], "like")
-		return func(c *evalCtx, a []*value.Vector, out *value.Vector) { n.apply(a[0], a[1], out) }, nil
+		return func(c *Ctx, a []*value.Vector, out *value.Vector) { n.apply(a[0], a[1], out) }, nil
 	}}
-	m["match"] = &funcSpec{min: 2, max: 2, ret: typeBool, build: func(fc *funcCall) (batchFn, error) {
+	m["match"] = &funcSpec{min: 2, max: 2, ret: TypeBool, build: func(fc *funcCall) (batchFn, error) {
 		return fc.perRowRegex(1, func(a []*value.Vector, i int, out *value.Vector, r *regexp.Regexp) {
 			switch a[0].Kinds[i] {
 			case value.KindNull:
@@ -347,7 +347,7 @@ func addCondFuncs(m map[string]*funcSpec) {
 			}
 		})
 	}}
-	m["cidrmatch"] = &funcSpec{min: 2, max: 2, ret: typeBool, build: buildCidrmatch}
+	m["cidrmatch"] = &funcSpec{min: 2, max: 2, ret: TypeBool, build: buildCidrmatch}
 }
 
 // likeNode is `x LIKE pattern` and like(x, pattern): an anchored,
@@ -356,7 +356,7 @@ func addCondFuncs(m map[string]*funcSpec) {
 // it is true when any value matches.
 type likeNode struct {
 	id   int
-	x, p evaluator
+	x, p Evaluator
 	op   string
 	// lit is set when the pattern is a literal; kind then says how to match.
 	lit  bool
@@ -375,7 +375,7 @@ const (
 	likeAll
 )
 
-func newLikeNode(id int, x, p evaluator, op string) *likeNode {
+func newLikeNode(id int, x, p Evaluator, op string) *likeNode {
 	n := &likeNode{id: id, x: x, p: p, op: op}
 	if k, ok := p.(*constNode); ok && k.kind == value.KindString {
 		n.lit = true
@@ -407,14 +407,14 @@ func classifyLike(p string) (likeKind, string) {
 	return likeExact, p
 }
 
-func (n *likeNode) typ() exprType { return typeBool }
+func (n *likeNode) Type() Type { return TypeBool }
 func (n *likeNode) String() string {
 	if n.op == "LIKE" {
 		return n.x.String() + " LIKE " + n.p.String()
 	}
 	return "like(" + n.x.String() + ", " + n.p.String() + ")"
 }
-func (n *likeNode) eval(c *evalCtx) (*value.Vector, error) {
+func (n *likeNode) Eval(c *Ctx) (*value.Vector, error) {
 	x, p, out, err := c.evalPair(n.id, n.x, n.p)
 	if err != nil {
 		return nil, err
@@ -510,7 +510,7 @@ func likeMatch(s, p string) bool {
 func (fc *funcCall) perRowRegex(k int, f func(a []*value.Vector, i int, out *value.Vector, re *regexp.Regexp)) (batchFn, error) {
 	var lit *regexp.Regexp
 	if pat, ok := fc.literal(k); ok {
-		re, err := compileRegex(pat)
+		re, err := CompileRegex(pat)
 		if err != nil {
 			return nil, fc.errorf(k, "%v", err)
 		}
@@ -524,7 +524,7 @@ func (fc *funcCall) perRowRegex(k int, f func(a []*value.Vector, i int, out *val
 				return
 			}
 			var err error
-			if re, err = compileRegex(s); err != nil {
+			if re, err = CompileRegex(s); err != nil {
 				return
 			}
 		}
@@ -532,10 +532,10 @@ func (fc *funcCall) perRowRegex(k int, f func(a []*value.Vector, i int, out *val
 	}), nil
 }
 
-// compileRegex compiles a Splunk (PCRE) regex with Go's RE2. Named groups
+// CompileRegex compiles a Splunk (PCRE) regex with Go's RE2. Named groups
 // (?<name>...) become (?P<name>...). PCRE-only constructs that RE2 lacks
 // are reported by name and offset rather than left to a generic error.
-func compileRegex(pat string) (*regexp.Regexp, error) {
+func CompileRegex(pat string) (*regexp.Regexp, error) {
 	if err := checkPCRE(pat); err != nil {
 		return nil, err
 	}
@@ -620,9 +620,8 @@ func checkPCRE(pat string) error {
 	return nil
 }
 
-// EvalFunctions returns the names of the eval functions minispl implements,
-// sorted (for completion and help).
-func EvalFunctions() []string {
+// FunctionNames returns the names of the eval functions, sorted.
+func FunctionNames() []string {
 	m := funcTable()
 	names := make([]string, 0, len(m))
 	for name := range m {

@@ -1,4 +1,4 @@
-package engine
+package expr
 
 import (
 	"slices"
@@ -83,14 +83,14 @@ func evalRows(t *testing.T, expr string) ([]string, error) {
 	b := exprBatch(t, mem)
 	defer b.Release()
 	fields := value.SchemaFields(b.Schema())
-	c := &compiler{resolve: func(f string) int { return slices.Index(fields, f) }}
-	ev, err := c.compile(parseExpr(t, expr))
+	c := &EvalCompiler{Resolve: func(f string) int { return slices.Index(fields, f) }}
+	ev, err := c.Compile(parseExpr(t, expr))
 	if err != nil {
 		return nil, err
 	}
-	ctx := newEvalCtx(c.nodes, time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC), time.UTC)
-	ctx.setBatch(b)
-	v, err := ev.eval(ctx)
+	ctx := NewCtx(c.Nodes, time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC), time.UTC)
+	ctx.SetBatch(b)
+	v, err := ev.Eval(ctx)
 	if err != nil {
 		t.Fatalf("eval %s: %v", expr, err)
 	}

@@ -1,4 +1,4 @@
-package engine
+package expr
 
 import (
 	"fmt"
@@ -180,13 +180,13 @@ type mvfilterNode struct {
 	id    int
 	field string
 	col   int
-	pred  evaluator
+	pred  Evaluator
 	flat  int // node id of the flattened-values vector
 }
 
-func (c *compiler) mvfilter(e *spl.Call) (evaluator, error) {
+func (c *EvalCompiler) mvfilter(e *spl.Call) (Evaluator, error) {
 	seen := len(c.fieldsSeen)
-	pred, err := c.compileBool(e.Args[0], "the argument of mvfilter()")
+	pred, err := c.CompileBool(e.Args[0], "the argument of mvfilter()")
 	if err != nil {
 		return nil, err
 	}
@@ -194,12 +194,12 @@ func (c *compiler) mvfilter(e *spl.Call) (evaluator, error) {
 	if len(names) != 1 {
 		return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("mvfilter() must reference exactly one field, found %d (%s)", len(names), strings.Join(names, ", "))}
 	}
-	return &mvfilterNode{id: c.id(), field: names[0], col: c.resolve(names[0]), pred: pred, flat: c.id()}, nil
+	return &mvfilterNode{id: c.id(), field: names[0], col: c.Resolve(names[0]), pred: pred, flat: c.id()}, nil
 }
 
-func (n *mvfilterNode) typ() exprType  { return typeValue }
+func (n *mvfilterNode) Type() Type     { return typeValue }
 func (n *mvfilterNode) String() string { return "mvfilter(" + n.pred.String() + ")" }
-func (n *mvfilterNode) eval(c *evalCtx) (*value.Vector, error) {
+func (n *mvfilterNode) Eval(c *Ctx) (*value.Vector, error) {
 	if n.col < 0 {
 		return c.out(n.id), nil
 	}
@@ -226,7 +226,7 @@ func (n *mvfilterNode) eval(c *evalCtx) (*value.Vector, error) {
 	}
 	saveN, saveOv, saveVec := c.n, c.override, c.overrideVec
 	c.n, c.override, c.overrideVec = len(vals), n.col, flat
-	res, err := n.pred.eval(c)
+	res, err := n.pred.Eval(c)
 	c.n, c.override, c.overrideVec = saveN, saveOv, saveVec
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package engine
+package expr
 
 import (
 	"math"
@@ -119,8 +119,8 @@ func TestLeafText(t *testing.T) {
 	}
 	for _, tc := range tests {
 		x := parseSearch(t, tc.where)
-		pc := &predCompiler{mode: modeResults, resolve: func(string) int { return -1 }}
-		p, err := pc.compile(x)
+		pc := &SearchCompiler{Mode: ModeResults, Resolve: func(string) int { return -1 }}
+		p, err := pc.Compile(x)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.where, err)
 		}

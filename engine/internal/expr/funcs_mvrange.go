@@ -1,4 +1,4 @@
-package engine
+package expr
 
 import (
 	"math"
@@ -31,7 +31,7 @@ const maxRangeValues = 1_000_000
 // with the start's milliseconds.
 func mvrangeSpec() *funcSpec {
 	return &funcSpec{min: 2, max: 3, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return func(c *evalCtx, a []*value.Vector, out *value.Vector) {
+		return func(c *Ctx, a []*value.Vector, out *value.Vector) {
 			for i := range out.Kinds {
 				start, ok := a[0].Num(i)
 				end, ok2 := a[1].Num(i)

@@ -1,4 +1,4 @@
-package engine
+package expr
 
 import (
 	"math"
@@ -12,7 +12,7 @@ import (
 
 func addTimeFuncs(m map[string]*funcSpec) {
 	m["now"] = &funcSpec{min: 0, max: 0, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return func(c *evalCtx, _ []*value.Vector, out *value.Vector) {
+		return func(c *Ctx, _ []*value.Vector, out *value.Vector) {
 			now := float64(c.now.Unix())
 			for i := range out.Kinds {
 				out.SetNum(i, now)
@@ -20,14 +20,14 @@ func addTimeFuncs(m map[string]*funcSpec) {
 		}, nil
 	}}
 	m["time"] = &funcSpec{min: 0, max: 0, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return func(c *evalCtx, _ []*value.Vector, out *value.Vector) {
+		return func(c *Ctx, _ []*value.Vector, out *value.Vector) {
 			for i := range out.Kinds {
 				out.SetNum(i, float64(time.Now().UnixMicro())/1e6)
 			}
 		}, nil
 	}}
 	m["strftime"] = &funcSpec{min: 2, max: 2, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return func(c *evalCtx, a []*value.Vector, out *value.Vector) {
+		return func(c *Ctx, a []*value.Vector, out *value.Vector) {
 			for i := range out.Kinds {
 				t, ok := a[0].Num(i)
 				f, ok2 := a[1].Str(i)
@@ -38,14 +38,14 @@ func addTimeFuncs(m map[string]*funcSpec) {
 		}, nil
 	}}
 	m["strptime"] = &funcSpec{min: 2, max: 2, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return func(c *evalCtx, a []*value.Vector, out *value.Vector) {
+		return func(c *Ctx, a []*value.Vector, out *value.Vector) {
 			for i := range out.Kinds {
 				s, ok := a[0].Str(i)
 				f, ok2 := a[1].Str(i)
 				if !ok || !ok2 {
 					continue
 				}
-				if t, ok := strptime(s, f, c.loc); ok {
+				if t, ok := Strptime(s, f, c.loc); ok {
 					out.SetNum(i, t)
 				}
 			}
@@ -65,7 +65,7 @@ func buildRelativeTime(fc *funcCall) (batchFn, error) {
 			return nil, fc.errorf(1, "%v", err)
 		}
 	}
-	return func(c *evalCtx, a []*value.Vector, out *value.Vector) {
+	return func(c *Ctx, a []*value.Vector, out *value.Vector) {
 		for i := range out.Kinds {
 			t, ok := a[0].Num(i)
 			spec, ok2 := a[1].Str(i)
@@ -83,13 +83,13 @@ func buildRelativeTime(fc *funcCall) (batchFn, error) {
 	}, nil
 }
 
-// strptime parses s with the time format variables strftime writes (see
+// Strptime parses s with the time format variables strftime writes (see
 // strftime) and returns epoch seconds with the fraction from %Q/%N. Fields
 // the format does not set default to 1970-01-01 00:00:00; the zone is loc
 // unless %z, %:z or %Z (UTC, GMT or Z only) gives one; %s sets the time
 // directly. A space in the format matches any run of spaces; text after the
 // end of the format is ignored, as C's strptime does.
-func strptime(s, format string, loc *time.Location) (float64, bool) {
+func Strptime(s, format string, loc *time.Location) (float64, bool) {
 	year, month, day := 1970, 1, 1
 	hour, minute, sec, nsec := 0, 0, 0, 0
 	yday := 0

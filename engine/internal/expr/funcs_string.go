@@ -1,4 +1,4 @@
-package engine
+package expr
 
 import (
 	"crypto/md5"
@@ -118,7 +118,7 @@ func addStringFuncs(m map[string]*funcSpec) {
 			if !ok {
 				return
 			}
-			repl = goReplacement(repl)
+			repl = GoReplacement(repl)
 			mapStr(a[0], i, out, func(s string) (string, bool) { return r.ReplaceAllString(s, repl), true })
 		})
 	}}
@@ -174,9 +174,9 @@ func substr(s string, start, length float64) string {
 	return string(r[int(p1):int(p1+p2)])
 }
 
-// goReplacement turns a PCRE replacement (\1 backreferences) into Go's
+// GoReplacement turns a PCRE replacement (\1 backreferences) into Go's
 // template syntax (${1}), escaping literal dollars.
-func goReplacement(repl string) string {
+func GoReplacement(repl string) string {
 	if !strings.ContainsAny(repl, `\$`) {
 		return repl
 	}

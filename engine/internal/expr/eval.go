@@ -1,4 +1,4 @@
-package engine
+package expr
 
 import (
 	"fmt"
@@ -15,21 +15,21 @@ import (
 // that run columnar over one batch at a time: every node evaluates its
 // children into whole Vectors and then loops over the rows, so no value is
 // boxed per row. Nodes are immutable plan objects; their output Vectors live
-// in an evalCtx, one per execution, indexed by node id.
+// in a Ctx, one per execution, indexed by node id.
 
-// exprType is the static type of an expression, used to reject booleans
+// Type is the static type of an expression, used to reject booleans
 // where a value is expected (eval f=a<b) and values where a boolean is
 // expected (where f, a AND f), as Splunk's typechecker does.
-type exprType uint8
+type Type uint8
 
 const (
-	typeAny   exprType = iota // not known at plan time: null(), if() with mixed branches
-	typeValue                 // a number, string or multivalue
-	typeBool                  // a boolean
+	typeAny   Type = iota // not known at plan time: null(), if() with mixed branches
+	typeValue             // a number, string or multivalue
+	TypeBool              // a boolean
 )
 
 // merge returns the static type of a value that is either a or b.
-func (a exprType) merge(b exprType) exprType {
+func (a Type) merge(b Type) Type {
 	switch {
 	case a == b:
 		return a
@@ -41,19 +41,20 @@ func (a exprType) merge(b exprType) exprType {
 	return typeAny
 }
 
-// evaluator is one compiled expression node.
-type evaluator interface {
-	// eval computes the node over the rows of c and returns its output,
+// Evaluator is one compiled expression node.
+type Evaluator interface {
+	// Eval computes the node over the rows of c and returns its output,
 	// which the caller must not modify; it stays valid until the node is
 	// evaluated again.
-	eval(c *evalCtx) (*value.Vector, error)
-	typ() exprType
+	Eval(c *Ctx) (*value.Vector, error)
+	// Type is the node's static type (TypeBool for a condition).
+	Type() Type
 	String() string
 }
 
-// evalCtx is the per-execution state of compiled expressions: the batch
+// Ctx is the per-execution state of compiled expressions: the batch
 // being evaluated, the loaded field vectors, and one output Vector per node.
-type evalCtx struct {
+type Ctx struct {
 	n      int
 	batch  arrow.RecordBatch
 	fields []*value.Vector // loaded columns, by column index; nil until loaded
@@ -71,12 +72,14 @@ type evalCtx struct {
 	nulls *value.Vector
 }
 
-func newEvalCtx(nodes int, now time.Time, loc *time.Location) *evalCtx {
-	return &evalCtx{vecs: make([]value.Vector, nodes), args: make([][]*value.Vector, nodes), now: now, loc: loc, override: -1}
+// NewCtx returns the evaluation state of an expression tree of nodes
+// nodes (EvalCompiler.Nodes), with the search time now and the zone loc.
+func NewCtx(nodes int, now time.Time, loc *time.Location) *Ctx {
+	return &Ctx{vecs: make([]value.Vector, nodes), args: make([][]*value.Vector, nodes), now: now, loc: loc, override: -1}
 }
 
-// setBatch points c at b; loaded field vectors are dropped.
-func (c *evalCtx) setBatch(b arrow.RecordBatch) {
+// SetBatch points c at b; loaded field vectors are dropped.
+func (c *Ctx) SetBatch(b arrow.RecordBatch) {
 	c.batch = b
 	c.n = int(b.NumRows())
 	if cap(c.fields) < int(b.NumCols()) {
@@ -93,7 +96,7 @@ func (c *evalCtx) setBatch(b arrow.RecordBatch) {
 
 // field returns column col of the batch as a Vector, loading it once per
 // batch.
-func (c *evalCtx) field(col int) (*value.Vector, error) {
+func (c *Ctx) field(col int) (*value.Vector, error) {
 	if col == c.override {
 		return c.overrideVec, nil
 	}
@@ -116,7 +119,7 @@ func (c *evalCtx) field(col int) (*value.Vector, error) {
 	return v, nil
 }
 
-func (c *evalCtx) isLoaded(col int) bool {
+func (c *Ctx) isLoaded(col int) bool {
 	for _, l := range c.loaded {
 		if l == col {
 			return true
@@ -126,17 +129,18 @@ func (c *evalCtx) isLoaded(col int) bool {
 }
 
 // out returns node id's output vector, reset to the batch length.
-func (c *evalCtx) out(id int) *value.Vector {
+func (c *Ctx) out(id int) *value.Vector {
 	v := &c.vecs[id]
 	v.Reset(c.n)
 	return v
 }
 
-// compiler turns spl.Expr into evaluators. resolve maps a field name to a
-// column index (-1 when the field does not exist: it is then null).
-type compiler struct {
-	resolve func(name string) int
-	nodes   int
+// EvalCompiler turns spl.Expr into evaluators. Resolve maps a field name to
+// a column index (-1 when the field does not exist: it is then null); Nodes
+// counts the nodes compiled, the size of the Ctx that evaluates them.
+type EvalCompiler struct {
+	Resolve func(name string) int
+	Nodes   int
 	// fieldsSeen collects the fields referenced, for mvfilter's check.
 	fieldsSeen []string
 	funcs      map[string]*funcSpec
@@ -145,47 +149,49 @@ type compiler struct {
 	exact int
 }
 
-func (c *compiler) id() int {
-	c.nodes++
-	return c.nodes - 1
+func (c *EvalCompiler) id() int {
+	c.Nodes++
+	return c.Nodes - 1
 }
 
-// compileBool compiles e where a boolean is required (where, if/case
+// CompileBool compiles e where a boolean is required (where, if/case
 // conditions, AND/OR/NOT operands).
-func (c *compiler) compileBool(e spl.Expr, what string) (evaluator, error) {
-	ev, err := c.compile(e)
+func (c *EvalCompiler) CompileBool(e spl.Expr, what string) (Evaluator, error) {
+	ev, err := c.Compile(e)
 	if err != nil {
 		return nil, err
 	}
-	if ev.typ() == typeValue {
+	if ev.Type() == typeValue {
 		return nil, &spl.Error{Pos: e.Span(), Msg: fmt.Sprintf("%s must be a boolean expression, not the value %s (compare it, e.g. isnotnull(%s))", what, e.String(), e.String())}
 	}
 	return ev, nil
 }
 
-// compileValue compiles e where a value is required (eval assignments,
+// CompileValue compiles e where a value is required (eval assignments,
 // arithmetic and comparison operands, function arguments that are values).
-func (c *compiler) compileValue(e spl.Expr) (evaluator, error) {
-	return c.compile(e)
+func (c *EvalCompiler) CompileValue(e spl.Expr) (Evaluator, error) {
+	return c.Compile(e)
 }
 
-func (c *compiler) compile(e spl.Expr) (evaluator, error) {
+// Compile compiles e; errors are *spl.Error positioned on the offending
+// node.
+func (c *EvalCompiler) Compile(e spl.Expr) (Evaluator, error) {
 	switch e := e.(type) {
 	case *spl.Literal:
 		return c.literal(e)
 	case *spl.FieldRef:
 		c.fieldsSeen = append(c.fieldsSeen, e.Name)
-		return &fieldNode{name: e.Name, col: c.resolve(e.Name), quoted: e.Quoted}, nil
+		return &fieldNode{name: e.Name, col: c.Resolve(e.Name), quoted: e.Quoted}, nil
 	case *spl.Unary:
 		switch e.Op {
 		case spl.UnaryNot:
-			x, err := c.compileBool(e.X, "the operand of NOT")
+			x, err := c.CompileBool(e.X, "the operand of NOT")
 			if err != nil {
 				return nil, err
 			}
 			return &notNode{id: c.id(), x: x}, nil
 		case spl.UnaryNeg:
-			x, err := c.compileValue(e.X)
+			x, err := c.CompileValue(e.X)
 			if err != nil {
 				return nil, err
 			}
@@ -204,7 +210,7 @@ func (c *compiler) compile(e spl.Expr) (evaluator, error) {
 	return nil, &spl.Error{Pos: e.Span(), Msg: fmt.Sprintf("unsupported expression %s", e.String())}
 }
 
-func (c *compiler) literal(e *spl.Literal) (evaluator, error) {
+func (c *EvalCompiler) literal(e *spl.Literal) (Evaluator, error) {
 	n := &constNode{id: c.id(), text: e.String()}
 	switch e.Kind {
 	case spl.LitNumber:
@@ -219,25 +225,25 @@ func (c *compiler) literal(e *spl.Literal) (evaluator, error) {
 	return n, nil
 }
 
-func (c *compiler) binary(e *spl.Binary) (evaluator, error) {
+func (c *EvalCompiler) binary(e *spl.Binary) (Evaluator, error) {
 	op := e.Op
 	switch op {
 	case spl.BinAnd, spl.BinOr, spl.BinXor:
-		l, err := c.compileBool(e.Left, "the left operand of "+op.String())
+		l, err := c.CompileBool(e.Left, "the left operand of "+op.String())
 		if err != nil {
 			return nil, err
 		}
-		r, err := c.compileBool(e.Right, "the right operand of "+op.String())
+		r, err := c.CompileBool(e.Right, "the right operand of "+op.String())
 		if err != nil {
 			return nil, err
 		}
 		return &logicNode{id: c.id(), op: op, l: l, r: r}, nil
 	}
-	l, err := c.compileValue(e.Left)
+	l, err := c.CompileValue(e.Left)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.compileValue(e.Right)
+	r, err := c.CompileValue(e.Right)
 	if err != nil {
 		return nil, err
 	}
@@ -265,9 +271,9 @@ type constNode struct {
 	text string
 }
 
-func (n *constNode) typ() exprType  { return typeValue }
+func (n *constNode) Type() Type     { return typeValue }
 func (n *constNode) String() string { return n.text }
-func (n *constNode) eval(c *evalCtx) (*value.Vector, error) {
+func (n *constNode) Eval(c *Ctx) (*value.Vector, error) {
 	out := c.out(n.id)
 	for i := range out.Kinds {
 		out.SetRaw(i, n.kind, n.num, n.str, n.dec)
@@ -282,7 +288,7 @@ type fieldNode struct {
 	quoted bool
 }
 
-func (n *fieldNode) typ() exprType { return typeValue }
+func (n *fieldNode) Type() Type { return typeValue }
 func (n *fieldNode) String() string {
 	if n.quoted || !isBareFieldName(n.name) {
 		return "'" + n.name + "'"
@@ -290,7 +296,7 @@ func (n *fieldNode) String() string {
 	return n.name
 }
 
-func (n *fieldNode) eval(c *evalCtx) (*value.Vector, error) {
+func (n *fieldNode) Eval(c *Ctx) (*value.Vector, error) {
 	if n.col < 0 {
 		return c.nullVector(), nil
 	}
@@ -298,7 +304,7 @@ func (n *fieldNode) eval(c *evalCtx) (*value.Vector, error) {
 }
 
 // nullVector returns an all-null vector of the batch length.
-func (c *evalCtx) nullVector() *value.Vector {
+func (c *Ctx) nullVector() *value.Vector {
 	if c.nulls == nil {
 		c.nulls = &value.Vector{}
 	}
@@ -310,11 +316,11 @@ func (c *evalCtx) nullVector() *value.Vector {
 
 // evalPair evaluates the two operands of a binary node over the batch and
 // returns them with the node's output vector (id).
-func (c *evalCtx) evalPair(id int, l, r evaluator) (lv, rv, out *value.Vector, err error) {
-	if lv, err = l.eval(c); err != nil {
+func (c *Ctx) evalPair(id int, l, r Evaluator) (lv, rv, out *value.Vector, err error) {
+	if lv, err = l.Eval(c); err != nil {
 		return nil, nil, nil, err
 	}
-	if rv, err = r.eval(c); err != nil {
+	if rv, err = r.Eval(c); err != nil {
 		return nil, nil, nil, err
 	}
 	return lv, rv, c.out(id), nil
@@ -337,13 +343,13 @@ func isBareFieldName(name string) bool {
 // notNode is three-valued NOT: NOT null is null.
 type notNode struct {
 	id int
-	x  evaluator
+	x  Evaluator
 }
 
-func (n *notNode) typ() exprType  { return typeBool }
+func (n *notNode) Type() Type     { return TypeBool }
 func (n *notNode) String() string { return "NOT " + n.x.String() }
-func (n *notNode) eval(c *evalCtx) (*value.Vector, error) {
-	x, err := n.x.eval(c)
+func (n *notNode) Eval(c *Ctx) (*value.Vector, error) {
+	x, err := n.x.Eval(c)
 	if err != nil {
 		return nil, err
 	}
@@ -361,14 +367,14 @@ func (n *notNode) eval(c *evalCtx) (*value.Vector, error) {
 type logicNode struct {
 	id   int
 	op   spl.BinaryOp
-	l, r evaluator
+	l, r Evaluator
 }
 
-func (n *logicNode) typ() exprType { return typeBool }
+func (n *logicNode) Type() Type { return TypeBool }
 func (n *logicNode) String() string {
 	return "(" + n.l.String() + " " + n.op.String() + " " + n.r.String() + ")"
 }
-func (n *logicNode) eval(c *evalCtx) (*value.Vector, error) {
+func (n *logicNode) Eval(c *Ctx) (*value.Vector, error) {
 	l, r, out, err := c.evalPair(n.id, n.l, n.r)
 	if err != nil {
 		return nil, err
@@ -415,13 +421,13 @@ func (n *logicNode) eval(c *evalCtx) (*value.Vector, error) {
 // operand's precision.
 type negNode struct {
 	id int
-	x  evaluator
+	x  Evaluator
 }
 
-func (n *negNode) typ() exprType  { return typeValue }
+func (n *negNode) Type() Type     { return typeValue }
 func (n *negNode) String() string { return "-" + n.x.String() }
-func (n *negNode) eval(c *evalCtx) (*value.Vector, error) {
-	x, err := n.x.eval(c)
+func (n *negNode) Eval(c *Ctx) (*value.Vector, error) {
+	x, err := n.x.Eval(c)
 	if err != nil {
 		return nil, err
 	}
@@ -506,14 +512,14 @@ func cmpResult(op spl.BinaryOp, c int) bool {
 type cmpNode struct {
 	id   int
 	op   spl.BinaryOp
-	l, r evaluator
+	l, r Evaluator
 }
 
-func (n *cmpNode) typ() exprType { return typeBool }
+func (n *cmpNode) Type() Type { return TypeBool }
 func (n *cmpNode) String() string {
 	return n.l.String() + n.op.String() + n.r.String()
 }
-func (n *cmpNode) eval(c *evalCtx) (*value.Vector, error) {
+func (n *cmpNode) Eval(c *Ctx) (*value.Vector, error) {
 	l, r, out, err := c.evalPair(n.id, n.l, n.r)
 	if err != nil {
 		return nil, err
@@ -588,7 +594,7 @@ func valuesOf(v *value.Vector, i int) []scalar {
 type arithNode struct {
 	id    int
 	op    spl.BinaryOp
-	l, r  evaluator
+	l, r  Evaluator
 	exact bool
 }
 
@@ -611,11 +617,11 @@ func (n *arithNode) setRounded(out *value.Vector, i int, f float64, d int8) {
 	out.SetNumDec(i, value.RoundPlaces(f, d), d)
 }
 
-func (n *arithNode) typ() exprType { return typeValue }
+func (n *arithNode) Type() Type { return typeValue }
 func (n *arithNode) String() string {
 	return "(" + n.l.String() + " " + n.op.String() + " " + n.r.String() + ")"
 }
-func (n *arithNode) eval(c *evalCtx) (*value.Vector, error) {
+func (n *arithNode) Eval(c *Ctx) (*value.Vector, error) {
 	l, r, out, err := c.evalPair(n.id, n.l, n.r)
 	if err != nil {
 		return nil, err
@@ -677,9 +683,9 @@ func (n *arithNode) eval(c *evalCtx) (*value.Vector, error) {
 // that are expressions (fields, calls) are compared one by one as =.
 type inNode struct {
 	id      int
-	x       evaluator
+	x       Evaluator
 	lits    literalSet
-	vals    []evaluator // the members that are not literals
+	vals    []Evaluator // the members that are not literals
 	members []string    // every member as written, for String
 }
 
@@ -724,14 +730,14 @@ func (s *literalSet) has(a scalar) bool {
 }
 
 // inList compiles x IN (members) and in(x, members...).
-func (c *compiler) inList(x spl.Expr, members []spl.Expr) (evaluator, error) {
-	xe, err := c.compileValue(x)
+func (c *EvalCompiler) inList(x spl.Expr, members []spl.Expr) (Evaluator, error) {
+	xe, err := c.CompileValue(x)
 	if err != nil {
 		return nil, err
 	}
 	n := &inNode{x: xe}
 	for _, m := range members {
-		me, err := c.compileValue(m)
+		me, err := c.CompileValue(m)
 		if err != nil {
 			return nil, err
 		}
@@ -746,18 +752,18 @@ func (c *compiler) inList(x spl.Expr, members []spl.Expr) (evaluator, error) {
 	return n, nil
 }
 
-func (n *inNode) typ() exprType { return typeBool }
+func (n *inNode) Type() Type { return TypeBool }
 func (n *inNode) String() string {
 	return n.x.String() + " IN (" + strings.Join(n.members, ", ") + ")"
 }
-func (n *inNode) eval(c *evalCtx) (*value.Vector, error) {
-	x, err := n.x.eval(c)
+func (n *inNode) Eval(c *Ctx) (*value.Vector, error) {
+	x, err := n.x.Eval(c)
 	if err != nil {
 		return nil, err
 	}
 	vals := c.args[n.id][:0]
 	for _, v := range n.vals {
-		vv, err := v.eval(c)
+		vv, err := v.Eval(c)
 		if err != nil {
 			return nil, err
 		}

@@ -1,4 +1,4 @@
-package engine
+package expr
 
 import (
 	"math"
@@ -11,7 +11,7 @@ import (
 // numFunc is a one-number function; f reports false for no result (null).
 func numFunc(f func(float64) (float64, bool)) *funcSpec {
 	return &funcSpec{min: 1, max: 1, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return func(c *evalCtx, a []*value.Vector, out *value.Vector) {
+		return func(c *Ctx, a []*value.Vector, out *value.Vector) {
 			x := a[0]
 			for i, k := range x.Kinds {
 				if k != value.KindNumber {

@@ -1,0 +1,24 @@
+// Package expr compiles and evaluates minispl's two expression languages
+// over Arrow batches: the search language of `search` and the tstats
+// WHERE clause (predicate.go: SearchCompiler, Pred, a boolean mask per
+// batch, evaluated once per dictionary entry where it can), and the eval
+// language of eval, where and the stats eval(...) arguments (eval.go:
+// EvalCompiler, Evaluator, columnar Vectors per batch), with the eval
+// functions in one table (funcs_*.go; FunctionNames lists them for the
+// REPL and .help). Adding an eval function touches only this package.
+//
+// It owns the semantics of both languages: glob and CIDR matching of
+// search values and the IN hash sets, two-valued null logic, comparison
+// and arithmetic rules with their precision, the functions' argument
+// checks, and the positioned plan errors for expressions (a PCRE-only
+// regex, an unknown function, a boolean where a value is needed).
+// CompileRegex, GoReplacement and Strptime are shared with the commands
+// rex, regex, makemv and convert.
+//
+// Imports: engine/internal/value (the values computed on), spl and
+// spl/timemod (the AST compiled and the relative times of
+// relative_time()), Arrow and the standard library. It must not import the
+// engine, datamodel or the engine's other internal packages: commands call
+// it, never the reverse, so a compiled expression knows columns by index
+// and nothing of operators or plans.
+package expr
