@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/minispl/minispl/engine/internal/expr"
 	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
@@ -92,9 +93,9 @@ type transactionNode struct {
 
 // txnCond is a compiled startswith or endswith filter.
 type txnCond struct {
-	search  pred
+	search  expr.Pred
 	nleaves int
-	eval    evaluator
+	eval    expr.Evaluator
 	nodes   int
 }
 
@@ -197,11 +198,11 @@ func txnSpan(o spl.Option) (float64, error) {
 		}
 		return f, nil
 	}
-	sp, err := parseSpan(t)
-	if err != nil || sp.months != 0 {
+	sp, err := value.ParseSpan(t)
+	if err != nil || sp.Months != 0 {
 		return 0, &spl.Error{Pos: o.Pos, Msg: fmt.Sprintf("transaction %s=%s: want a span such as 30s, 5m, 3h or 1d, or -1 for no limit", o.Key, t)}
 	}
-	return float64(sp.ms)/1000 + float64(sp.days)*86400, nil
+	return float64(sp.MS)/1000 + float64(sp.Days)*86400, nil
 }
 
 // compileTxnCond compiles a startswith/endswith filter over fields.
@@ -210,19 +211,19 @@ func compileTxnCond(f *spl.TxnFilter, fields []string) (*txnCond, error) {
 		return nil, nil
 	}
 	if f.Eval != nil {
-		c := &compiler{resolve: func(x string) int { return slices.Index(fields, x) }}
-		p, err := c.compileBool(f.Eval, "the transaction filter")
+		c := &expr.EvalCompiler{Resolve: func(x string) int { return slices.Index(fields, x) }}
+		p, err := c.CompileBool(f.Eval, "the transaction filter")
 		if err != nil {
 			return nil, err
 		}
-		return &txnCond{eval: p, nodes: c.nodes}, nil
+		return &txnCond{eval: p, nodes: c.Nodes}, nil
 	}
 	pc := searchCompiler(fields)
-	w, err := pc.compile(f.Search)
+	w, err := pc.Compile(f.Search)
 	if err != nil {
 		return nil, err
 	}
-	return &txnCond{search: w, nleaves: pc.nleaves}, nil
+	return &txnCond{search: w, nleaves: pc.NLeaves}, nil
 }
 
 // match evaluates the filter over every batch of s.
@@ -231,22 +232,22 @@ func (c *txnCond) match(s *rowStore, now time.Time, loc *time.Location) ([][]boo
 		return nil, nil
 	}
 	out := make([][]bool, len(s.batches))
-	var st *evalState
-	var ec *evalCtx
+	var st *expr.PredState
+	var ec *expr.Ctx
 	if c.search != nil {
-		st = newEvalState(c.nleaves)
+		st = expr.NewPredState(c.nleaves)
 	} else {
-		ec = newEvalCtx(c.nodes, now, loc)
+		ec = expr.NewCtx(c.nodes, now, loc)
 	}
 	for bi, b := range s.batches {
 		mask := make([]bool, b.NumRows())
 		if c.search != nil {
-			if err := c.search.eval(st, b, mask); err != nil {
+			if err := c.search.Eval(st, b, mask); err != nil {
 				return nil, err
 			}
 		} else {
-			ec.setBatch(b)
-			v, err := c.eval.eval(ec)
+			ec.SetBatch(b)
+			v, err := c.eval.Eval(ec)
 			if err != nil {
 				return nil, err
 			}
