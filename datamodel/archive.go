@@ -103,14 +103,14 @@ func (r *ingestRun) stream(rd io.Reader, name string, depth int) (Kind, string, 
 		}
 		return kind, reason, err
 	case KindJSON:
-		found, err := s.ingestJSON(lr, name)
+		found, _, err := s.ingestText(lr, name, kind)
 		if err == nil && !found {
 			return kind, skipNotEvents, nil
 		}
 		s.st.Bytes += lr.bytes
 		return kind, "", err
 	case KindXML:
-		found, text, err := s.ingestXML(lr, name)
+		found, text, err := s.ingestText(lr, name, kind)
 		if err == nil && !found {
 			if !text {
 				return kind, skipEmpty, nil

@@ -49,6 +49,30 @@
 // shortuser, the registry key/value splits) are hand-coded for the same
 // reason and because Go's RE2 lacks look-ahead; each names its PCRE.
 //
+// # Parallel reading
+//
+// A text input (XmlWinEventLog or JSON lines) larger than one part
+// (16 MiB) is read on GOMAXPROCS workers (parallel.go): one goroutine
+// reads it and cuts it into parts, each worker scans and maps a part into
+// record batches of its own, and the parts are merged in input order, so
+// the rows, their order, the counts and the problems are exactly those of
+// the serial read (TestParallelIngestEqualsSerial compares both on every
+// framing corner, with parts down to one byte). An XmlWinEventLog input is
+// cut only just before a line beginning "<Event": such a line starts a new
+// event whatever came before (an event still open there is malformed, "no
+// </Event> before the next <Event", a run of text outside events ends),
+// so the scanner's state after it depends on nothing before except
+// whether an event was found, which the merge carries (with the problems
+// held before the first event, see below). JSON lines are cut after any
+// line end. Problem lines are counted from a part's start and renumbered
+// when it is merged. A part that finds no cut within 32 MiB (a giant
+// event or line) ends the parallel read: the rest of the input is read
+// serially, from that part's start. Record batches end at the end of each
+// part as well as every Options.BatchSize rows; no result depends on
+// where batches end. With GOMAXPROCS=1, or an input of one part, the
+// input is read serially as before. EVTX files are rendered by chunk on
+// every core (see "EVTX files").
+//
 // # Framing and accounting
 //
 // A new event starts only at a line beginning with "<Event" and ends at the

@@ -23,8 +23,14 @@ import (
 // (bad JSON, not an object, no EventID or source) before the first one
 // that is are held back: an input with no Windows event in it is not event
 // data, and found is false.
-func (s *storeImpl) ingestJSON(lr *lineReader, name string) (found bool, err error) {
-	var held heldProblems
+//
+// fr is as for ingestXML: only the first part of an input may begin with a
+// byte order mark, and a part that is not the last and found no event
+// leaves its held problems in fr.
+func (s *storeImpl) ingestJSON(lr *lineReader, name string, fr *textFrame) (found bool, err error) {
+	held := &fr.held
+	found = fr.found
+	defer func() { fr.found = found }()
 	for {
 		raw, ok := lr.next()
 		if !ok {
@@ -34,7 +40,7 @@ func (s *storeImpl) ingestJSON(lr *lineReader, name string) (found bool, err err
 			continue // the rest of a line too long to keep, already counted
 		}
 		line := trimEOL(raw)
-		if lr.line == 1 {
+		if lr.line == 1 && fr.first {
 			line = bytes.TrimPrefix(line, []byte(bom))
 		}
 		if isBlank(line) {
@@ -57,6 +63,9 @@ func (s *storeImpl) ingestJSON(lr *lineReader, name string) (found bool, err err
 			continue
 		}
 		s.mapEvent(e, at(name, lr.line))
+	}
+	if !found && fr.last && !s.shard { // a shard leaves them to the merge
+		*held = heldProblems{}
 	}
 	if lr.err != nil {
 		return found, fmt.Errorf("ingest %s: %w", name, lr.err)

@@ -72,6 +72,16 @@ type storeImpl struct {
 	// seen are the files ingested, by size, to skip a second load.
 	seen map[int64][]fs.FileInfo
 
+	// workers is how many goroutines read one text input (parallel.go);
+	// 0 means GOMAXPROCS. partSize and maxPart bound the parts an input is
+	// cut into; tests lower them.
+	workers, partSize, maxPart int
+	// shard marks the store of one worker of a parallel read: its
+	// problems are kept in partProblems, lines numbered from the part's
+	// start, until the part is merged.
+	shard        bool
+	partProblems []partProblem
+
 	st Stats
 }
 
@@ -268,6 +278,20 @@ func at(name string, line int) position { return position{name: name, line: line
 // malformed counts one malformed event and records it as a problem.
 func (s *storeImpl) malformed(p position, reason, detail string) {
 	s.st.Skipped["malformed: "+reason]++
+	if s.shard {
+		// A part of an input read in parallel: its lines are numbered from
+		// the part's start until the parts are merged (parallel.go).
+		if len(s.partProblems) < maxProblems {
+			s.partProblems = append(s.partProblems, partProblem{p, reason, detail})
+		}
+		return
+	}
+	s.problem(p, reason, detail)
+}
+
+// problem lists one malformed event in Stats.Problems, unless the list is
+// full.
+func (s *storeImpl) problem(p position, reason, detail string) {
 	if len(s.st.Problems) < maxProblems {
 		if detail != "" {
 			reason += ": " + detail
@@ -301,11 +325,20 @@ func (s *storeImpl) flush() {
 // which no event starts is not event data, and found is false (text
 // reports whether it had any non-blank line). Evtxexport's banner line is
 // not text.
-func (s *storeImpl) ingestXML(lr *lineReader, name string) (found, text bool, err error) {
+//
+// fr says which part of the input lr holds (parallel.go cuts an input at
+// lines that start an event): only the first part may begin with a byte
+// order mark, and an event still open at the end of a part that is not
+// the last ends at the next part's "<Event" line. found and text are
+// also left in fr, with the held problems of a part that is not the last
+// and found no event.
+func (s *storeImpl) ingestXML(lr *lineReader, name string, fr *textFrame) (found, text bool, err error) {
 	open := false      // an event started and has not ended
 	openLine := 0      // its first line
 	inGarbage := false // inside a run of non-event lines
-	var held heldProblems
+	held := &fr.held
+	found, text = fr.found, fr.text
+	defer func() { fr.found, fr.text = found, text }()
 	bad := func(line int, reason, detail string) {
 		if found {
 			s.st.Events++
@@ -329,7 +362,7 @@ func (s *storeImpl) ingestXML(lr *lineReader, name string) (found, text bool, er
 		if lr.cont && !open {
 			continue // the rest of a line too long to keep, already counted
 		}
-		if lr.line == 1 && bytes.HasPrefix(line, []byte(bom)) {
+		if lr.line == 1 && fr.first && bytes.HasPrefix(line, []byte(bom)) {
 			line = line[3:] // UTF-8 byte order mark
 		}
 		for len(line) > 0 {
@@ -389,7 +422,14 @@ func (s *storeImpl) ingestXML(lr *lineReader, name string) (found, text bool, er
 		}
 	}
 	if open {
-		bad(openLine, "no </Event> before end of input", "")
+		if fr.last {
+			bad(openLine, "no </Event> before end of input", "")
+		} else {
+			bad(openLine, "no </Event> before the next <Event", "")
+		}
+	}
+	if !found && fr.last && !s.shard { // a shard leaves them to the merge
+		*held = heldProblems{} // not event data: the problems never count
 	}
 	if lr.err != nil {
 		return found, text, fmt.Errorf("ingest %s: %w", name, lr.err)

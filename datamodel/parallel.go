@@ -1,0 +1,354 @@
+package datamodel
+
+import (
+	"bytes"
+	"io"
+	"runtime"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// This file reads one text input (XmlWinEventLog or JSON lines) on every
+// core. See doc.go, "Parallel reading".
+
+// Defaults of the parts a text input is cut into.
+const (
+	// defaultPartSize is the size of a part: big enough that the record
+	// batches cut at its end are not small (about 13,000 events of the
+	// generated XML), small enough that two per worker fit in memory.
+	defaultPartSize = 16 << 20
+	// defaultMaxPart is how far a part may grow while no cut is found (an
+	// event or line longer than a part); past it the rest of the input is
+	// read serially. A part thus stays below maxLineSize, so that no line
+	// of a part is handed out in pieces.
+	defaultMaxPart = 32 << 20
+	// minGrow is the least a part grows by while no cut is found.
+	minGrow = 64 << 10
+)
+
+// textFrame says which part of an input a scanner reads, and what it
+// found there (see ingestXML).
+type textFrame struct {
+	// first marks the part at the start of the input, last the part at
+	// its end; an input read serially is both.
+	first, last bool
+	// found is set once an event started (the scanner starts from it);
+	// text once a line was not blank.
+	found, text bool
+	// held are the problems before the first event, until an event is
+	// found; they are the scanner's starting state too.
+	held heldProblems
+}
+
+// partProblem is a malformed event of a part read in parallel, its line
+// counted from the part's start.
+type partProblem struct {
+	pos            position
+	reason, detail string
+}
+
+// part is one piece of a text input, cut just before a line that starts
+// an event (XML) or after a line end (JSON lines).
+type part struct {
+	buf         []byte
+	first, last bool
+	// err is the read error that ended the input after buf (last only).
+	err error
+	// tail, when set, is the rest of the input, to read serially: no cut
+	// was found in defaultMaxPart bytes. buf is unused then.
+	tail io.Reader
+	res  chan *partResult
+}
+
+// partResult is what a worker made of one part.
+type partResult struct {
+	fr       textFrame
+	lines    int
+	st       Stats // Events, Used and Skipped
+	problems []partProblem
+	batches  [][]arrow.RecordBatch // per plan of the store, in order
+	err      error
+	buf      []byte
+}
+
+// ingestText reads the text input in lr (whose head has been sniffed as
+// kind, KindXML or KindJSON). With one worker it is the scanner itself;
+// otherwise the input is cut into parts that workers read into record
+// batches of their own, merged in input order: the rows, counts and
+// problems are those of the serial read. found and text are as for
+// ingestXML; lr.bytes is left counting every byte read.
+func (s *storeImpl) ingestText(lr *lineReader, name string, kind Kind) (found, text bool, err error) {
+	workers := s.workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers <= 1 {
+		fr := textFrame{first: true, last: true}
+		return s.scan(lr, name, kind, &fr)
+	}
+	partSize, maxPart := s.partSize, s.maxPart
+	if partSize <= 0 {
+		partSize = defaultPartSize
+	}
+	if maxPart <= 0 {
+		maxPart = defaultMaxPart
+	}
+	src := &countingReader{r: lr.r}
+	head := lr.bytes
+	defer func() { lr.bytes = head + src.n }()
+	buf := append(make([]byte, 0, partSize+partSize/4), lr.buf[lr.start:lr.end]...)
+	rerr := lr.err
+	if rerr == nil {
+		buf, rerr = fill(src, buf, partSize)
+	}
+	if rerr != nil {
+		// The whole input (or all of it before a read error) is one part.
+		fr := textFrame{first: true, last: true}
+		return s.scan(memLineReader(buf, rerr), name, kind, &fr)
+	}
+
+	order := make(chan *part, 2*workers)
+	jobs := make(chan *part, 2*workers)
+	free := make(chan []byte, 3*workers+2)
+	go func() { // the reader: cuts parts in input order
+		defer close(order)
+		defer close(jobs)
+		first := true
+		for {
+			if rerr != nil {
+				p := &part{buf: buf, first: first, last: true, err: rerr, res: make(chan *partResult, 1)}
+				order <- p
+				jobs <- p
+				return
+			}
+			cut := cutPoint(kind, buf, partSize)
+			if cut <= 0 {
+				if len(buf) >= maxPart {
+					order <- &part{first: first, tail: io.MultiReader(bytes.NewReader(buf), src)}
+					return
+				}
+				buf, rerr = fill(src, buf, len(buf)+max(partSize, minGrow))
+				continue
+			}
+			var next []byte
+			select {
+			case next = <-free:
+			default:
+				next = make([]byte, 0, partSize+partSize/4)
+			}
+			next = append(next[:0], buf[cut:]...)
+			p := &part{buf: buf[:cut], first: first, res: make(chan *partResult, 1)}
+			order <- p
+			jobs <- p
+			first = false
+			buf, rerr = fill(src, next, partSize)
+		}
+	}()
+	for w := 0; w < workers; w++ {
+		go func() {
+			sh := s.newShard()
+			for p := range jobs {
+				p.res <- sh.readPart(p, name, kind)
+			}
+		}()
+	}
+	var fr textFrame // the input's state, parts merged so far
+	base := 0        // lines in the parts merged so far
+	for p := range order {
+		if p.tail != nil {
+			lr2 := newLineReader(p.tail, readBufferSize)
+			lr2.line = base
+			fr.first, fr.last = p.first, true
+			_, _, err2 := s.scan(lr2, name, kind, &fr)
+			if err == nil {
+				err = err2
+			}
+			continue
+		}
+		r := <-p.res
+		s.mergePart(r, name, base, &fr)
+		base += r.lines
+		if err == nil {
+			err = r.err
+		}
+		select {
+		case free <- r.buf[:0]:
+		default:
+		}
+	}
+	return fr.found, fr.text, err
+}
+
+// scan runs the scanner of kind over lr.
+func (s *storeImpl) scan(lr *lineReader, name string, kind Kind, fr *textFrame) (found, text bool, err error) {
+	if kind == KindJSON {
+		found, err = s.ingestJSON(lr, name, fr)
+		return found, fr.text, err
+	}
+	return s.ingestXML(lr, name, fr)
+}
+
+// readPart reads one part into the worker's shard and hands over what it
+// made, leaving the shard empty for the next part.
+func (s *storeImpl) readPart(p *part, name string, kind Kind) *partResult {
+	lr := memLineReader(p.buf, p.err)
+	r := &partResult{fr: textFrame{first: p.first, last: p.last}, buf: p.buf}
+	_, _, r.err = s.scan(lr, name, kind, &r.fr)
+	s.flush()
+	r.lines = lr.line
+	r.st, r.problems = s.st, s.partProblems
+	s.st, s.partProblems = Stats{}, nil
+	s.initStats()
+	r.batches = make([][]arrow.RecordBatch, len(s.plans))
+	for i, pl := range s.plans {
+		r.batches[i], pl.batches = pl.batches, nil
+	}
+	return r
+}
+
+// mergePart adds what a worker made of a part to the store, its lines
+// numbered after the base lines of the parts before it; fr is the input's
+// state so far. The held problems of a part that found no event are held
+// on for the input, or counted when the input has found an event.
+func (s *storeImpl) mergePart(r *partResult, name string, base int, fr *textFrame) {
+	fr.text = fr.text || r.fr.text
+	if !r.fr.found {
+		for _, h := range r.fr.held.first {
+			fr.held.add(base+h.line, h.reason, h.detail)
+		}
+		for reason, n := range r.fr.held.rest {
+			if fr.held.rest == nil {
+				fr.held.rest = map[string]int{}
+			}
+			fr.held.rest[reason] += n
+		}
+		if fr.found {
+			fr.held.release(s, name)
+		}
+	} else if !fr.found {
+		fr.found = true
+		fr.held.release(s, name)
+	}
+	s.st.Events += r.st.Events
+	for k, n := range r.st.Used {
+		s.st.Used[k] += n
+	}
+	for k, n := range r.st.Skipped {
+		s.st.Skipped[k] += n
+	}
+	for _, p := range r.problems {
+		if p.pos.unit == "" {
+			p.pos.line += base
+		}
+		s.problem(p.pos, p.reason, p.detail)
+	}
+	for i, bs := range r.batches {
+		s.plans[i].batches = append(s.plans[i].batches, bs...)
+	}
+}
+
+// newShard returns a store for one worker of a parallel read: the same
+// datasets, derivations and settings as s, builders of its own.
+func (s *storeImpl) newShard() *storeImpl {
+	sh := &storeImpl{
+		mem: s.mem, batchSize: s.batchSize, maxEvent: s.maxEvent, consts: s.consts,
+		route: map[int]*datasetPlan{}, shard: true,
+	}
+	sh.initStats()
+	clone := map[*datasetPlan]*datasetPlan{}
+	for _, p := range s.plans {
+		q := &datasetPlan{
+			ds: p.ds, name: p.name, schema: p.schema, derive: p.derive, calcs: p.calcs,
+			vals: make([][]byte, len(p.vals)), host: p.host, src: p.src, stv: p.stv,
+		}
+		q.newBuilders(s.mem, len(p.fieldB))
+		clone[p] = q
+		sh.plans = append(sh.plans, q)
+	}
+	for id, p := range s.route {
+		sh.route[id] = clone[p]
+	}
+	return sh
+}
+
+// cutPoint returns where the text in b may be cut so that the scanner
+// reads the two sides as it reads the whole: the first place at or after
+// want, else the last one, or -1 when there is none. For XmlWinEventLog
+// such a place is the start of a line beginning an event ("<Event" at the
+// start of a line): that line starts a new event whatever came before (an
+// event still open ends there as malformed, a run of text outside events
+// ends), so the part after it starts in the scanner's initial state except
+// for found, which the merge carries. For JSON lines it is after a line
+// end: every line is an event of its own.
+func cutPoint(kind Kind, b []byte, want int) int {
+	if kind == KindJSON {
+		if want < len(b) {
+			if i := bytes.IndexByte(b[want:], '\n'); i >= 0 {
+				return want + i + 1
+			}
+		}
+		if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
+			return i + 1
+		}
+		return -1
+	}
+	mark := []byte("\n<Event")
+	for from := want; from < len(b); {
+		i := bytes.Index(b[from:], mark)
+		if i < 0 {
+			break
+		}
+		if isEventStart(b[from+i+1:]) {
+			return from + i + 1
+		}
+		from += i + 1
+	}
+	for end := len(b); ; {
+		i := bytes.LastIndex(b[:end], mark)
+		if i < 0 {
+			return -1
+		}
+		if isEventStart(b[i+1:]) {
+			return i + 1
+		}
+		end = i
+	}
+}
+
+// fill reads from r onto buf until it holds want bytes or r fails (io.EOF
+// at the end).
+func fill(r io.Reader, buf []byte, want int) ([]byte, error) {
+	if cap(buf) < want {
+		buf = append(make([]byte, 0, want), buf...)
+	}
+	for len(buf) < want {
+		n, err := r.Read(buf[len(buf):want])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
+}
+
+// memLineReader is a lineReader over text already in memory, followed by
+// err (io.EOF at the end of the input).
+func memLineReader(text []byte, err error) *lineReader {
+	if err == nil {
+		err = io.EOF
+	}
+	return &lineReader{buf: text, end: len(text), err: err, maxLine: maxLineSize}
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+// Read implements io.Reader.
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.n += int64(n)
+	return n, err
+}
