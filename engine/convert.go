@@ -117,25 +117,23 @@ func (e *Engine) planConvert(c *spl.Convert, in node) (node, error) {
 	return n, nil
 }
 
+// convertOp converts the columns of one batch; it holds what the value
+// functions need for one execution.
 type convertOp struct {
 	n   *convertNode
-	in  operator
 	mem memory.Allocator
 }
 
 func (n *convertNode) newOperator(env *execEnv, in operator) operator {
-	return &convertOp{n: n, in: in, mem: env.mem}
+	o := &convertOp{n: n, mem: env.mem}
+	return &streamOp{in: in, step: func(_ context.Context, b arrow.RecordBatch) (arrow.RecordBatch, bool, error) {
+		out, err := o.convert(b)
+		return out, false, err
+	}}
 }
 
-func (o *convertOp) Open(ctx context.Context) error { return o.in.Open(ctx) }
-func (o *convertOp) Close()                         { o.in.Close() }
-
-func (o *convertOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
-	b, err := o.in.Next(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer b.Release()
+// convert returns b with each step's converted column replaced or added.
+func (o *convertOp) convert(b arrow.RecordBatch) (arrow.RecordBatch, error) {
 	cols := append([]arrow.Array(nil), b.Columns()...)
 	fields := append([]arrow.Field(nil), b.Schema().Fields()...)
 	var made []arrow.Array
