@@ -2,6 +2,28 @@
 // macro-expanded spl.Pipeline becomes a Plan of operators that pull Arrow
 // record batches from a datamodel.Store.
 //
+// # Package layout
+//
+// The engine is the planner (plan.go) and one file per command, each with
+// its plan node, its planXxx function and its operator, as Loki's executor
+// and promql keep their operators together: finding the room for command X
+// means opening X.go. What has a vocabulary of its own and one-way
+// dependencies lives in internal packages, each doc saying what it owns:
+//
+//   - engine/internal/value: how one field value is read, held, compared
+//     and printed (Column, Vector, numbers, strftime, spans, globs).
+//   - engine/internal/expr: the search-language predicates and the eval
+//     compiler with its function table.
+//   - engine/internal/agg: group keys and aggregate states for tstats,
+//     stats and eventstats.
+//   - engine/internal/lookup: lookup tables on disk.
+//
+// Arrows run engine -> {expr, agg, lookup} -> value, never back
+// (TestInternalImports checks it). Imports: spl, spl/timemod, datamodel
+// (the store and its catalog), the internal packages and Arrow. The engine
+// must not import macros, query, render or cmd: it takes an expanded AST
+// and returns a Result.
+//
 // # Operator model
 //
 // Engine.Plan checks the pipeline and builds a chain of immutable plan
