@@ -561,3 +561,23 @@ func TestParallelChunks(t *testing.T) {
 		t.Errorf("callback error: %v after %d records", err, n)
 	}
 }
+
+// TestRenderBudget: a record whose nested BinXml value is substituted four
+// times at each of 14 levels would render 4^14 elements; it is skipped
+// with the budget's reason, and the record after it in the chunk, which
+// the spent budget also stops, is counted too.
+func TestRenderBudget(t *testing.T) {
+	tm := &w.Template{GUID: w.ParseGUID("{0000000B-0000-0000-0000-000000000000}"),
+		Root: w.E("A", nil, opt(0, 0x21), opt(0, 0x21), opt(0, 0x21), opt(0, 0x21))}
+	in := &w.Instance{Template: tm, Values: []w.Value{w.String("x")}}
+	for range 14 {
+		in = &w.Instance{Template: tm, Values: []w.Value{w.Nested(in)}}
+	}
+	wr := w.New()
+	mustAdd(t, wr, w.Record{Event: in})
+	mustAdd(t, wr, w.Record{Event: in})
+	out, st := readAll(t, wr.Bytes())
+	if len(out) != 0 || st.Skipped != 2 || !strings.Contains(problems(st), "crafted input?") {
+		t.Fatalf("got %d records, %s", len(out), problems(st))
+	}
+}
