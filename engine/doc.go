@@ -46,8 +46,10 @@
 //     replace, addtotals, head (stops pulling once done) and dedup (keeps
 //     its seen-set).
 //   - blocking, reading their whole input into a rowStore (rows.go): stats,
-//     eventstats (stats.go, eventstats.go), sort and transaction
-//     (transaction.go).
+//     eventstats (stats.go, eventstats.go), sort, transaction
+//     (transaction.go) and map (map.go), which plans and runs its search
+//     once per input row; appendpipe (appendpipe.go) streams its input,
+//     then runs its subpipeline over the rows it kept.
 //
 // Every streaming operator is a streamOp (rows.go) built from a step
 // function over one batch, every blocking one a blockingOp built from a
@@ -269,5 +271,9 @@
 // total when nothing is numeric; row totals only) and transaction (rows
 // read newest first; a row joins the open transaction its listed fields
 // agree with; endswith opens and startswith closes one, unclosed ones are
-// evicted; _raw joined by newlines, other fields distinct and sorted).
+// evicted; _raw joined by newlines, other fields distinct and sorted),
+// appendpipe (input rows, then the subpipeline's, over the union of the
+// fields) and map ($field$ tokens replaced per row, a row lacking a token's
+// field runs no search, maxsearches default 10; planned once with each
+// token as 1).
 package engine

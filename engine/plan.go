@@ -105,69 +105,82 @@ func (e *Engine) planPipeline(p *spl.Pipeline, pl *Plan) (node, error) {
 			}
 			continue
 		}
-		switch c := c.(type) {
-		case *spl.Tstats:
-			return nil, &spl.Error{Pos: c.Pos, Msg: "tstats must be the first command of a search (prestats=t append=t is not supported)"}
-		case *spl.Rename:
-			cur, err = planRename(c, cur)
-		case *spl.Convert:
-			cur, err = e.planConvert(c, cur)
-		case *spl.Search:
-			cur, err = e.planSearch(c, cur, pl)
-		case *spl.Where:
-			cur, err = e.planWhere(c, cur)
-		case *spl.Eval:
-			cur, err = e.planEval(c, cur)
-		case *spl.Lookup:
-			cur, err = e.planLookup(c, cur)
-		case *spl.Join:
-			cur, err = e.planJoin(c, cur, pl)
-		case *spl.Append:
-			cur, err = e.planAppend(c, cur, pl)
-		case *spl.Inputlookup:
-			return nil, &spl.Error{Pos: c.Pos, Msg: "inputlookup must be the first command of a search or subsearch (append=t is not supported)"}
-		case *spl.Stats:
-			cur, err = planStats(c, cur)
-		case *spl.Eventstats:
-			cur, err = planEventstats(c, cur)
-		case *spl.Table:
-			cur, err = planTable(c, cur)
-		case *spl.Fields:
-			cur, err = planFields(c, cur)
-		case *spl.Dedup:
-			cur, err = planDedup(c, cur)
-		case *spl.Sort:
-			cur, err = planSort(c, cur)
-		case *spl.Head:
-			cur, err = planHead(c, cur)
-		case *spl.Fillnull:
-			cur, err = planFillnull(c, cur)
-		case *spl.Rex:
-			cur, err = planRex(c, cur)
-		case *spl.Regex:
-			cur, err = planRegex(c, cur)
-		case *spl.Bin:
-			cur, err = e.planBin(c, cur)
-		case *spl.Mvexpand:
-			cur, err = planMvexpand(c, cur)
-		case *spl.Makemv:
-			cur, err = planMakemv(c, cur)
-		case *spl.Makeresults:
-			return nil, &spl.Error{Pos: c.Pos, Msg: "makeresults must be the first command of a search or subsearch"}
-		case *spl.Replace:
-			cur, err = planReplace(c, cur)
-		case *spl.Addtotals:
-			cur, err = planAddtotals(c, cur)
-		case *spl.Transaction:
-			cur, err = e.planTransaction(c, cur)
-		case *spl.Generic:
-			return nil, &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("unsupported command %q", c.CommandName)}
-		default:
-			return nil, &spl.Error{Pos: c.Span(), Msg: fmt.Sprintf("unsupported command %q", c.Name())}
-		}
-		if err != nil {
+		if cur, err = e.planCommand(c, cur, pl); err != nil {
 			return nil, err
 		}
+	}
+	return cur, nil
+}
+
+// planCommand plans c, a command after the first, over the rows of cur.
+func (e *Engine) planCommand(c spl.Command, cur node, pl *Plan) (node, error) {
+	var err error
+	switch c := c.(type) {
+	case *spl.Tstats:
+		return nil, &spl.Error{Pos: c.Pos, Msg: "tstats must be the first command of a search (prestats=t append=t is not supported)"}
+	case *spl.Rename:
+		cur, err = planRename(c, cur)
+	case *spl.Convert:
+		cur, err = e.planConvert(c, cur)
+	case *spl.Search:
+		cur, err = e.planSearch(c, cur, pl)
+	case *spl.Where:
+		cur, err = e.planWhere(c, cur)
+	case *spl.Eval:
+		cur, err = e.planEval(c, cur)
+	case *spl.Lookup:
+		cur, err = e.planLookup(c, cur)
+	case *spl.Join:
+		cur, err = e.planJoin(c, cur, pl)
+	case *spl.Append:
+		cur, err = e.planAppend(c, cur, pl)
+	case *spl.Inputlookup:
+		return nil, &spl.Error{Pos: c.Pos, Msg: "inputlookup must be the first command of a search or subsearch (append=t is not supported)"}
+	case *spl.Stats:
+		cur, err = planStats(c, cur)
+	case *spl.Eventstats:
+		cur, err = planEventstats(c, cur)
+	case *spl.Table:
+		cur, err = planTable(c, cur)
+	case *spl.Fields:
+		cur, err = planFields(c, cur)
+	case *spl.Dedup:
+		cur, err = planDedup(c, cur)
+	case *spl.Sort:
+		cur, err = planSort(c, cur)
+	case *spl.Head:
+		cur, err = planHead(c, cur)
+	case *spl.Fillnull:
+		cur, err = planFillnull(c, cur)
+	case *spl.Rex:
+		cur, err = planRex(c, cur)
+	case *spl.Regex:
+		cur, err = planRegex(c, cur)
+	case *spl.Bin:
+		cur, err = e.planBin(c, cur)
+	case *spl.Mvexpand:
+		cur, err = planMvexpand(c, cur)
+	case *spl.Makemv:
+		cur, err = planMakemv(c, cur)
+	case *spl.Makeresults:
+		return nil, &spl.Error{Pos: c.Pos, Msg: "makeresults must be the first command of a search or subsearch"}
+	case *spl.Replace:
+		cur, err = planReplace(c, cur)
+	case *spl.Addtotals:
+		cur, err = planAddtotals(c, cur)
+	case *spl.Transaction:
+		cur, err = e.planTransaction(c, cur)
+	case *spl.Appendpipe:
+		cur, err = e.planAppendpipe(c, cur, pl)
+	case *spl.Map:
+		cur, err = e.planMap(c, cur, pl)
+	case *spl.Generic:
+		return nil, &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("unsupported command %q", c.CommandName)}
+	default:
+		return nil, &spl.Error{Pos: c.Span(), Msg: fmt.Sprintf("unsupported command %q", c.Name())}
+	}
+	if err != nil {
+		return nil, err
 	}
 	return cur, nil
 }

@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/minispl/minispl/datamodel"
 	"github.com/minispl/minispl/engine"
@@ -140,6 +141,9 @@ func (e *Env) Compile(text string) (*Query, error) {
 		return q, &Error{Stage: StageParse, Err: relocate(x, err)}
 	}
 	q.Pipeline = p
+	if err := e.expandMapSearches(p); err != nil {
+		return q, &Error{Stage: StageExpand, Err: relocate(x, err)}
+	}
 	plan, err := e.planner.Plan(p)
 	if err != nil {
 		return q, &Error{Stage: StagePlan, Err: relocate(x, err)}
@@ -178,5 +182,39 @@ func withText(err error, text string) error {
 		c.Text = text
 		return &c
 	}
+	return err
+}
+
+// expandMapSearches expands the macros of the quoted search= text of every
+// map command of p, in place: the macros package leaves quoted strings
+// alone, but Splunk runs map's search as a search of its own, with its
+// macros (ESCU writes map search="search `wineventlog_security` ...").
+// An expansion error is positioned at the quoted text.
+func (e *Env) expandMapSearches(p *spl.Pipeline) error {
+	var err error
+	spl.Inspect(p, func(n spl.Node) bool {
+		m, ok := n.(*spl.Map)
+		if !ok || err != nil {
+			return err == nil
+		}
+		for i := range m.Options {
+			o := &m.Options[i]
+			if o.Key != "search" || !strings.Contains(o.Value.Text, "`") {
+				continue
+			}
+			x, xerr := e.macros.Expand(o.Value.Text)
+			if xerr != nil {
+				msg := xerr.Error()
+				var se *spl.Error
+				if errors.As(xerr, &se) {
+					msg = se.Msg
+				}
+				err = &spl.Error{Pos: o.Value.Pos, Msg: "map search: " + msg}
+				return false
+			}
+			o.Value.Text = x.Text
+		}
+		return true
+	})
 	return err
 }
