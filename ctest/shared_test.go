@@ -70,8 +70,8 @@ func TestSharedCheckout(t *testing.T) {
 		"Windows AD Same Domain SID History Addition":                     "plan: 1:1: unsupported: searching raw events",
 		"Windows AD Short Lived Domain Controller SPN Attribute":          "plan: 1:1: unsupported: searching raw events",
 		"Windows AD DSRM Password Reset":                                  `plan: 1:3: unknown datamodel dataset "Change"`,
-		"Windows Steal Authentication Certificates - ESC1 Abuse":          "parse: ",
-		"Windows Steal Authentication Certificates - ESC1 Authentication": "parse: ",
+		"Windows Steal Authentication Certificates - ESC1 Abuse":          "plan: 1:1: unsupported: searching raw events",
+		"Windows Steal Authentication Certificates - ESC1 Authentication": "plan: 1:1: unsupported: searching raw events",
 	}
 	for _, o := range out {
 		name := o.Detection.Name
