@@ -48,7 +48,7 @@ func sharedOutcomes(t *testing.T) []Outcome {
 //     (testdata/golden/escu_certipy_file_modifications.test).
 //   - ERROR: the raw-event searches (7), Windows AD DSRM Password Reset
 //     (datamodel Change, which minispl lacks) and the two ESC1 searches
-//     (a parse error): never PASS.
+//     (raw-event searches too): never PASS.
 //   - SKIP: everything else: 1,433 tests whose data is not in the folder
 //     (PingID's second file is missing, so it is one of them), 141
 //     experimental, 98 deprecated, 24 manual_test (25 detections carry
