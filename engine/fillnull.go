@@ -57,20 +57,11 @@ func planFillnull(c *spl.Fillnull, in node) (node, error) {
 			i = len(n.out)
 			n.out = append(n.out, f)
 		}
-		if !containsInt(n.cols, i) {
+		if !slices.Contains(n.cols, i) {
 			n.cols = append(n.cols, i)
 		}
 	}
 	return n, nil
-}
-
-func containsInt(xs []int, x int) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 func (n *fillnullNode) newOperator(env *execEnv, in operator) operator {
@@ -80,7 +71,7 @@ func (n *fillnullNode) newOperator(env *execEnv, in operator) operator {
 		cols := make([]arrow.Array, len(n.out))
 		for i, name := range n.out {
 			a := value.ColumnByName(b, name)
-			if !containsInt(n.cols, i) {
+			if !slices.Contains(n.cols, i) {
 				a.Retain()
 				cols[i] = a
 				continue

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/minispl/minispl/spl"
@@ -36,6 +37,13 @@ type Plan struct {
 // should see, e.g. "Registry.foo is not a field of Endpoint.Registry" (such
 // a field is simply null, as in Splunk).
 func (p *Plan) Warnings() []string { return p.warnings }
+
+// warn adds w to the plan's warnings once.
+func (p *Plan) warn(w string) {
+	if !slices.Contains(p.warnings, w) {
+		p.warnings = append(p.warnings, w)
+	}
+}
 
 // Fields returns the output column names the plan will produce, in order.
 func (p *Plan) Fields() []string { return p.root.fields() }

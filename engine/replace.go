@@ -84,7 +84,7 @@ func planReplace(c *spl.Replace, in node) (node, error) {
 		if strings.Contains(f, "*") {
 			return nil, &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("replace: wildcards are not allowed in the field list: %s", f)}
 		}
-		if i := slices.Index(in.fields(), f); i >= 0 && !containsInt(n.cols, i) {
+		if i := slices.Index(in.fields(), f); i >= 0 && !slices.Contains(n.cols, i) {
 			n.cols = append(n.cols, i)
 		}
 	}

@@ -114,15 +114,6 @@ func resolveField(ds *datamodel.Dataset, schema *arrow.Schema, name string, pl *
 	return ref
 }
 
-func (p *Plan) warn(w string) {
-	for _, x := range p.warnings {
-		if x == w {
-			return
-		}
-	}
-	p.warnings = append(p.warnings, w)
-}
-
 func (e *Engine) planTstats(ts *spl.Tstats, pl *Plan) (node, error) {
 	n := &tstatsNode{}
 	for _, o := range ts.Options {
