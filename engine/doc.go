@@ -53,8 +53,9 @@
 //
 // Every streaming operator is a streamOp (rows.go) built from a step
 // function over one batch, every blocking one a blockingOp built from a
-// run function over the rowStore; only the generating operators, append
-// and the subsearch-term runner write Open/Next/Close themselves.
+// run function over the rowStore; only the generating operators, the two
+// that concatenate a second stream (append, appendpipe) and the
+// subsearch-term runner write Open/Next/Close themselves.
 //
 // Every operator that drops rows goes through one row filter, maskBatch
 // (rows.go): compute.FilterRecordBatch over all columns at once (never
