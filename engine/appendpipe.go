@@ -58,7 +58,7 @@ func (n *replayNode) newOperator(*execEnv, operator) operator {
 	return &genOp{make: func(context.Context) ([]arrow.RecordBatch, error) { return nil, nil }}
 }
 
-func (e *Engine) planAppendpipe(c *spl.Appendpipe, in node, pl *Plan) (node, error) {
+func (e *Engine) planAppendpipe(c *spl.Appendpipe, in node, pl *Plan, rest []spl.Command) (node, error) {
 	for _, o := range c.Options {
 		switch o.Key {
 		case "run_in_preview":
@@ -74,9 +74,11 @@ func (e *Engine) planAppendpipe(c *spl.Appendpipe, in node, pl *Plan) (node, err
 	}
 	leaf := &replayNode{out: in.fields()}
 	var cur node = leaf
-	for _, sc := range c.Subpipeline.Commands {
+	sub := c.Subpipeline.Commands
+	for j, sc := range sub {
 		var err error
-		if cur, err = e.planCommand(sc, cur, pl); err != nil {
+		after := append(slices.Clone(sub[j+1:]), rest...)
+		if cur, err = e.planCommand(sc, cur, pl, after); err != nil {
 			return nil, err
 		}
 	}

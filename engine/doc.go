@@ -43,8 +43,8 @@
 //     term (subsearch_term.go) is run first and bound into the WHERE.
 //   - streaming, batch by batch: search, where, eval, rename, convert,
 //     fields, table, fillnull, rex, regex, bin, lookup, mvexpand, makemv,
-//     replace, addtotals, head (stops pulling once done) and dedup (keeps
-//     its seen-set).
+//     replace, addtotals, xmlkv, spath, head (stops pulling once done) and
+//     dedup (keeps its seen-set).
 //   - blocking, reading their whole input into a rowStore (rows.go): stats,
 //     eventstats (stats.go, eventstats.go), sort, transaction
 //     (transaction.go) and map (map.go), which plans and runs its search
@@ -276,5 +276,8 @@
 // appendpipe (input rows, then the subpipeline's, over the union of the
 // fields) and map ($field$ tokens replaced per row, a row lacking a token's
 // field runs no search, maxsearches default 10; planned once with each
-// token as 1).
+// token as 1), xmlkv (leaf elements, verbatim text, repeated keys
+// multivalue) and spath (JSON or XML by the first character; {N} from 1);
+// both set the fields the rest of the search names (laterFields), since a
+// text's keys are known only when it runs.
 package engine

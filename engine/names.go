@@ -1,6 +1,11 @@
 package engine
 
-import "strings"
+import (
+	"reflect"
+	"strings"
+
+	"github.com/minispl/minispl/spl"
+)
 
 // matchName matches a field name against a case-sensitive wildcard pattern
 // ('*' = any run, possibly empty) and returns the text each '*' matched.
@@ -51,4 +56,66 @@ func substituteName(pattern string, caps []string) string {
 		b.WriteByte(pattern[i])
 	}
 	return b.String()
+}
+
+// laterFields returns the names the commands cmds may read or write, in
+// order of appearance and without repeats, and apart the ones with a `*`.
+// It walks their AST by reflection, taking every string except literal
+// values (eval literals, the values of search comparisons and IN lists,
+// macro calls, positions) and option and command names, so that a command added later is covered
+// without a list to keep up to date: a name that is not a field costs an
+// unused column, while a missed one would silently lose a field the search
+// uses. xmlkv and spath keep these fields, whose values are known only
+// when the search runs.
+func laterFields(cmds []spl.Command) (names, wild []string) {
+	seen := map[string]bool{}
+	add := func(s string) {
+		if s == "" || seen[s] {
+			return
+		}
+		seen[s] = true
+		if strings.Contains(s, "*") {
+			wild = append(wild, s)
+		} else {
+			names = append(names, s)
+		}
+	}
+	for _, c := range cmds {
+		walkNames(reflect.ValueOf(c), add)
+	}
+	return names, wild
+}
+
+func walkNames(v reflect.Value, add func(string)) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			walkNames(v.Elem(), add)
+		}
+	case reflect.String:
+		add(v.String())
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			walkNames(v.Index(i), add)
+		}
+	case reflect.Struct:
+		switch x := v.Interface().(type) {
+		case spl.Literal, spl.MacroCall, spl.Span:
+			return
+		case spl.SearchCompare:
+			add(x.Field)
+			return
+		case spl.SearchIn:
+			add(x.Field)
+			return
+		case spl.Option:
+			walkNames(reflect.ValueOf(x.Value), add) // the key is an option name
+			return
+		}
+		for i := 0; i < v.NumField(); i++ {
+			if f := v.Type().Field(i); f.IsExported() && f.Name != "CommandName" {
+				walkNames(v.Field(i), add)
+			}
+		}
+	}
 }

@@ -113,15 +113,16 @@ func (e *Engine) planPipeline(p *spl.Pipeline, pl *Plan) (node, error) {
 			}
 			continue
 		}
-		if cur, err = e.planCommand(c, cur, pl); err != nil {
+		if cur, err = e.planCommand(c, cur, pl, p.Commands[i+1:]); err != nil {
 			return nil, err
 		}
 	}
 	return cur, nil
 }
 
-// planCommand plans c, a command after the first, over the rows of cur.
-func (e *Engine) planCommand(c spl.Command, cur node, pl *Plan) (node, error) {
+// planCommand plans c, a command after the first, over the rows of cur;
+// rest are the commands after c, whose field names xmlkv and spath keep.
+func (e *Engine) planCommand(c spl.Command, cur node, pl *Plan, rest []spl.Command) (node, error) {
 	var err error
 	switch c := c.(type) {
 	case *spl.Tstats:
@@ -179,9 +180,13 @@ func (e *Engine) planCommand(c spl.Command, cur node, pl *Plan) (node, error) {
 	case *spl.Transaction:
 		cur, err = e.planTransaction(c, cur)
 	case *spl.Appendpipe:
-		cur, err = e.planAppendpipe(c, cur, pl)
+		cur, err = e.planAppendpipe(c, cur, pl, rest)
 	case *spl.Map:
 		cur, err = e.planMap(c, cur, pl)
+	case *spl.Xmlkv:
+		cur, err = planXmlkv(c, cur, pl, rest)
+	case *spl.Spath:
+		cur, err = planSpath(c, cur, pl, rest)
 	case *spl.Generic:
 		return nil, &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("unsupported command %q", c.CommandName)}
 	default:
