@@ -48,4 +48,8 @@
 // The cron expressions are parsed by github.com/robfig/cron/v3 (the
 // standard five fields, with its descriptors such as @hourly), in the time
 // zone given to Runs, as the Splunk scheduler reads cron in the server's.
+//
+// Imports: spl/escu (the detection files), the cron and YAML libraries only; it must
+// not import engine, query or datamodel: it describes content and never
+// runs it (packages hunt and ctest do).
 package content

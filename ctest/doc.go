@@ -39,4 +39,8 @@
 // contentctl replays the files with update_timestamp, moving events to
 // the present; searching over all time makes that irrelevant, so the
 // events keep their recorded times.
+//
+// Imports: content, query (the front door), datamodel, engine, macros,
+// spl/escu and internal/english; it must not import cmd, hunt or render's
+// terminal code, so the same tests run from any front end.
 package ctest

@@ -97,4 +97,7 @@
 // Record.XML points into the output buffer and is valid only during the
 // callback. BenchmarkReadEVTX measures records/s and MB/s on the 8 MB
 // shared file beside evtxexport on the same file (BenchmarkEvtxexport).
+//
+// Imports: the standard library only; it must not import datamodel or any
+// other package of the module (datamodel imports evtx as its EVTX decoder).
 package evtx

@@ -38,4 +38,8 @@
 // field the row does not have, or has null, stays as written and the
 // detection gets a warning naming it, since a message with a hole is
 // what ES would show. Threat objects carry their values from the row.
+//
+// Imports: content, query (the front door), datamodel, engine, macros,
+// render, spl, spl/escu, spl/timemod and internal/english; it must not
+// import cmd or hunt/report (the report imports hunt, not the reverse).
 package hunt

@@ -73,4 +73,8 @@
 // left-to-right byte scan with strings.IndexAny, which no library provides
 // with Splunk's quoting rules, and it must keep byte offsets exact. A seed
 // search expands in a few microseconds (BenchmarkExpandSeed).
+//
+// Imports: spl (argument splitting and positioned errors) and the YAML
+// library only; it must not
+// import engine, datamodel or query: expansion is text to text.
 package macros

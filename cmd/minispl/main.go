@@ -53,6 +53,10 @@
 // (run: no search returned rows, or with --fail-on-empty one did not; hunt:
 // nothing fired) or a test failed, 2 an error in the input, a search or
 // the usage (test: a search errored), 130 interrupted (Ctrl-C).
+//
+// Imports: every package of the module that a command wires together (query,
+// content, hunt, ctest, render, datamodel, engine, macros, spl); it holds
+// flags, terminals and process exit codes only, and no package imports it.
 package main
 
 import (

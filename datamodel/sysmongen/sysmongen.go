@@ -12,6 +12,9 @@
 // rows, and a few events are not registry events (EventID 1, EventID 3 and
 // a Security 4624 event) so that skip counting is exercised. The output is
 // a pure function of n and seed.
+//
+// Imports: the standard library only; it must not import datamodel, so the
+// generated text exercises the real scanner like any other input.
 package sysmongen
 
 import (

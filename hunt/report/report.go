@@ -16,6 +16,9 @@
 // value taken from detections and events. Rows shown per detection are
 // capped (Options.MaxRows) with a count of the rest; the timeline file
 // holds them all.
+//
+// Imports: hunt and the standard library (html/template) only; it must not
+// import engine, datamodel or query: it renders a finished hunt.
 package report
 
 import (

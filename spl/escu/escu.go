@@ -8,6 +8,9 @@
 // semantics or of what Enterprise Security does with the settings;
 // callers (package content, the hunt and ctest packages) expand, parse and
 // run the Search of each detection.
+//
+// Imports: the YAML library and the standard library only; it must not
+// import spl, macros or engine.
 package escu
 
 import (

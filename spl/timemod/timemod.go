@@ -39,6 +39,8 @@
 //
 // Package timemod is hand-written: no Go library parses Splunk's modifier
 // grammar, and it is a few dozen lines on top of package time.
+//
+// Imports: the standard library only; it must not import spl or engine.
 package timemod
 
 import (

@@ -9,6 +9,9 @@
 // It follows the layout of ../shared/reference/evtx-format.md (§1-§6), the
 // same description the reader is written from; the agreement test against
 // evtxexport checks the reader independently.
+//
+// Imports: the standard library only (not evtx: a writer built on the
+// reader's code could not check it); it is internal and used by tests.
 package evtxwrite
 
 import (

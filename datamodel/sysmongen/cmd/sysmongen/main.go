@@ -6,6 +6,8 @@
 //
 // writes the 1M-event file (about 1.2 GB). The output is a pure function
 // of -events and -seed. Without -o it writes to standard output.
+//
+// Imports: datamodel/sysmongen and the standard library only.
 package main
 
 import (
