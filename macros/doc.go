@@ -75,6 +75,6 @@
 // search expands in a few microseconds (BenchmarkExpandSeed).
 //
 // Imports: spl (argument splitting and positioned errors) and the YAML
-// library only; it must not
-// import engine, datamodel or query: expansion is text to text.
+// library only; it must not import engine, datamodel or query: expansion
+// is text to text.
 package macros
