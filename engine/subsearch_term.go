@@ -252,15 +252,11 @@ func formatValue(field, v string) (spl.SearchExpr, error) {
 	if strings.TrimSpace(v) == "" {
 		return nil, nil
 	}
-	p, err := spl.Parse("search " + v)
+	x, err := spl.ParseSearchExpr(v)
 	if err != nil {
 		return nil, fmt.Errorf("field %s value %q is not a search expression: %w", field, v, err)
 	}
-	s, ok := p.Commands[0].(*spl.Search)
-	if len(p.Commands) != 1 || !ok {
-		return nil, fmt.Errorf("field %s value %q is not a search expression (it holds a pipe)", field, v)
-	}
-	return s.Expr, nil
+	return x, nil
 }
 
 func andExpr(l, r spl.SearchExpr) spl.SearchExpr {

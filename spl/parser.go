@@ -1,6 +1,7 @@
 package spl
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -48,6 +49,31 @@ func Parse(text string) (p *Pipeline, err error) {
 		return nil, c.err
 	}
 	return p, nil
+}
+
+// ParseSearchExpr parses the text of a search command's expression (the
+// terms after "search"), as go/parser's ParseExpr parses one expression:
+// the engine uses it for the values of a subsearch's search and query
+// fields, which Splunk reads as search text. A text holding a pipe is an
+// error. Positions in the expression and in errors are offsets in text.
+func ParseSearchExpr(text string) (SearchExpr, error) {
+	const prefix = "search "
+	p, err := Parse(prefix + text)
+	if err != nil {
+		var se *Error
+		if errors.As(err, &se) {
+			c := *se
+			c.Pos = Span{max(se.Pos.Start-len(prefix), 0), max(se.Pos.End-len(prefix), 0)}
+			c.Text = text
+			return nil, &c
+		}
+		return nil, err
+	}
+	s, ok := p.Commands[0].(*Search)
+	if len(p.Commands) != 1 || !ok {
+		return nil, &Error{Pos: Span{0, len(text)}, Msg: "a search expression cannot hold a pipe", Text: text}
+	}
+	return s.Expr, nil
 }
 
 // converter turns the parse tree into the AST. It records the first error.

@@ -292,3 +292,23 @@ func BenchmarkParseSeed(b *testing.B) {
 		}
 	}
 }
+
+func TestParseSearchExpr(t *testing.T) {
+	x, err := ParseSearchExpr(`dest="a b" OR user=x*`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := x.(*SearchOr); !ok {
+		t.Fatalf("got %T, want *SearchOr", x)
+	}
+	// Errors are positioned in the text given, not in "search " + text.
+	_, err = ParseSearchExpr(`a=1 | head 2`)
+	var se *Error
+	if !errors.As(err, &se) || se.Text != "a=1 | head 2" || !strings.Contains(se.Msg, "pipe") {
+		t.Fatalf("pipe: got %v", err)
+	}
+	_, err = ParseSearchExpr(`a="x`)
+	if !errors.As(err, &se) || se.Pos.Start != 2 || se.Text != `a="x` {
+		t.Fatalf("bad string: got %#v", err)
+	}
+}
