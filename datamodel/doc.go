@@ -73,6 +73,27 @@
 // input is read serially as before. EVTX files are rendered by chunk on
 // every core (see "EVTX files").
 //
+// # Pre-filter
+//
+// IngestOptions.Filter (a RawFilter, built by engine.RawFilter from the
+// plans of the searches to run) leaves out, before parsing, every
+// XmlWinEventLog or EVTX event whose text holds none of the literals some
+// search needs: such an event counts in Stats.Events and in
+// Stats.Skipped[SkipFiltered] ("pre-filter: cannot match the searches"),
+// and, not being parsed, is not checked for malformation. Its soundness
+// rests on one property this package states and tests: for the fields
+// Catalog.RawField accepts, every value of a row is null, one of a few
+// constants ("unknown", "0"), or a substring of its event's text up to
+// ASCII case, because their derivations copy a Data element or System
+// value as it stands (no entity is decoded, see "Why a hand-written
+// scanner") and their CIM calculations only lower-case ASCII, null a
+// non-number or put those constants in; TestRawFieldsAreSubstrings checks
+// it on the generated, test and shared events. A glob the field must
+// match, and that no constant matches, thus has its literal segments in
+// the event's text (engine/prefilter.go has the rest of the argument).
+// JSON lines are never filtered: their values are decoded from JSON
+// escapes, so a value need not stand in the line as it is.
+//
 // # Framing and accounting
 //
 // A new event starts only at a line beginning with "<Event" and ends at the

@@ -29,6 +29,11 @@ type IngestOptions struct {
 	// entry here replaces the built-in reader of its kind (see
 	// builtinDecoder). Tests use it to plug in a reader.
 	Decoders map[Kind]Decoder
+	// Filter, when set, leaves out before parsing every XmlWinEventLog or
+	// EVTX event whose text cannot match the searches it was built from
+	// (see doc.go, "Pre-filter"); such an event counts in Stats.Events and
+	// Stats.Skipped[SkipFiltered]. JSON lines are never filtered.
+	Filter *RawFilter
 }
 
 // Progress follows an ingest for a progress bar. Its methods are called
@@ -107,6 +112,8 @@ func (s *Store) IngestPaths(ctx context.Context, paths []string, opt IngestOptio
 	}
 	im := &s.impl
 	im.initStats()
+	im.filter = opt.Filter
+	defer func() { im.filter = nil }()
 	for _, in := range inputs {
 		if err = im.ingestInput(ctx, in, &opt); err != nil {
 			break
@@ -129,6 +136,8 @@ func (s *Store) IngestReader(ctx context.Context, r io.Reader, name string, opt 
 	before := s.Stats()
 	im := &s.impl
 	im.initStats()
+	im.filter = opt.Filter
+	defer func() { im.filter = nil }()
 	if opt.Progress != nil {
 		opt.Progress.Start(0)
 	}

@@ -252,7 +252,7 @@ func (s *storeImpl) mergePart(r *partResult, name string, base int, fr *textFram
 func (s *storeImpl) newShard() *storeImpl {
 	sh := &storeImpl{
 		mem: s.mem, batchSize: s.batchSize, maxEvent: s.maxEvent, consts: s.consts,
-		route: map[int]*datasetPlan{}, shard: true,
+		route: map[int]*datasetPlan{}, shard: true, filter: s.filter,
 	}
 	sh.initStats()
 	clone := map[*datasetPlan]*datasetPlan{}

@@ -81,6 +81,8 @@ type storeImpl struct {
 	// start, until the part is merged.
 	shard        bool
 	partProblems []partProblem
+	// filter is the IngestOptions.Filter of the ingest under way.
+	filter *RawFilter
 
 	st Stats
 }
@@ -538,6 +540,10 @@ func snippet(b []byte) string {
 // process maps one complete event text.
 func (s *storeImpl) process(text []byte, p position) {
 	s.st.Events++
+	if s.filter != nil && !s.filter.Keep(text) {
+		s.skip(SkipFiltered)
+		return
+	}
 	e := &s.ev
 	e.reset()
 	if reason := parseEvent(text, e); reason != "" {

@@ -18,17 +18,20 @@ import (
 // a scan of the dataset's batches, a columnar WHERE, and a hash
 // aggregation.
 type tstatsNode struct {
-	ds      *datamodel.Dataset
-	where   expr.Pred // nil: every row
-	nleaves int
-	keys    []fieldRef
-	span    *value.Span // non-nil when BY has span=
-	aggs    []aggSpec
-	fill    *string // fillnull_value
-	ignored []string
-	timeCol int // column of _time in the dataset schema
-	window  timeRange
-	out     []string
+	ds    *datamodel.Dataset
+	where expr.Pred // nil: every row
+	// whereText is the WHERE the pre-filter reads (RawFilter): without
+	// nodename and the time terms, subsearch terms as written.
+	whereText spl.SearchExpr
+	nleaves   int
+	keys      []fieldRef
+	span      *value.Span // non-nil when BY has span=
+	aggs      []aggSpec
+	fill      *string // fillnull_value
+	ignored   []string
+	timeCol   int // column of _time in the dataset schema
+	window    timeRange
+	out       []string
 }
 
 // fieldRef is a dataset field as written in a tstats clause.
@@ -177,6 +180,7 @@ func (e *Engine) planTstats(ts *spl.Tstats, pl *Plan) (node, error) {
 		return nil, err
 	}
 	n.window = window
+	n.whereText = where
 	if where != nil {
 		pc := &expr.SearchCompiler{Mode: expr.ModeTstats, Resolve: func(f string) int { return resolveField(ds, schema, f, pl).col }}
 		w, err := pc.Compile(where)

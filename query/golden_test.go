@@ -23,3 +23,16 @@ func TestGolden(t *testing.T) {
 		Update:   *update,
 	})
 }
+
+// TestGoldenPrefiltered runs the golden corpus with each run block's
+// events ingested through its pre-filter (query.RawFilter): every expected
+// output must stay the same, so the filter leaves out no event a search
+// can match.
+func TestGoldenPrefiltered(t *testing.T) {
+	querytest.RunDir(t, filepath.Join("..", "testdata", "golden"), querytest.Options{
+		Testdata:   filepath.Join("..", "testdata"),
+		Shared:     sharedDir,
+		BatchSizes: []int{0},
+		Prefilter:  true,
+	})
+}

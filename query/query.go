@@ -218,3 +218,21 @@ func (e *Env) expandMapSearches(p *spl.Pipeline) error {
 	})
 	return err
 }
+
+// RawFilter returns the ingest pre-filter of the compiled queries
+// (engine.RawFilter, see its soundness argument): ingesting with it leaves
+// out events that none of the queries can match. It returns nil (keep
+// every event) when a query did not compile or may match any event.
+func RawFilter(qs ...*Query) *datamodel.RawFilter {
+	plans := make([]*engine.Plan, 0, len(qs))
+	for _, q := range qs {
+		if q == nil || q.Plan == nil {
+			return nil
+		}
+		plans = append(plans, q.Plan)
+	}
+	if len(qs) == 0 {
+		return nil
+	}
+	return engine.RawFilter(qs[0].env.cat, plans...)
+}

@@ -184,7 +184,7 @@ func dataPaths(e *env, src sourceFlags) ([]string, error) {
 
 // usable fails when st, what was loaded, holds no row of any dataset.
 func usable(st datamodel.Stats, data []string) error {
-	rows := 0
+	rows := st.Skipped[datamodel.SkipFiltered] // read, and unable to match
 	for _, n := range st.Used {
 		rows += n
 	}
@@ -240,6 +240,15 @@ func (c *RunCmd) Run(e *env) int {
 		}
 	}
 	if planned > 0 {
+		// Only the searches that compiled run: the events none of them can
+		// match need not be parsed.
+		var ok []*query.Query
+		for i, q := range queries {
+			if errs[i] == nil {
+				ok = append(ok, q)
+			}
+		}
+		s.filter = query.RawFilter(ok...)
 		if err := loadSource(e, s, c.Source); err != nil {
 			return exitError
 		}

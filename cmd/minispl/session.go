@@ -55,6 +55,9 @@ type session struct {
 	window      timeWindow
 	progress    io.Writer
 	progressMin int64
+	// filter, when set, leaves out at ingest the events no search of the
+	// command can match (run sets it from its compiled searches).
+	filter *datamodel.RawFilter
 }
 
 // newSession builds a session with the built-in macros plus opt.Macros and
@@ -115,7 +118,7 @@ func (s *session) loadInputs(ctx context.Context, paths []string, stdin io.Reade
 	}
 	prog := &barProgress{open: func(total int64) *ingestProgress { return startProgress(s.progress, total, s.progressMin) }}
 	defer prog.finish()
-	opt := datamodel.IngestOptions{Progress: prog}
+	opt := datamodel.IngestOptions{Progress: prog, Filter: s.filter}
 	var err error
 	if len(files) > 0 {
 		_, err = s.store.IngestPaths(ctx, files, opt)

@@ -39,6 +39,10 @@ type Options struct {
 	// Backend executes the compiled searches of run blocks; nil means
 	// Query.Run, the engine.
 	Backend Backend
+	// Prefilter ingests the events of each run block with the block's
+	// ingest pre-filter (query.RawFilter), so that the expected outputs
+	// check that the pre-filter changes no result.
+	Prefilter bool
 }
 
 // Backend executes a compiled search over the events of store. A back end
@@ -320,7 +324,7 @@ func RunFile(t *testing.T, path string, opt Options) {
 			}
 			continue
 		case "stats":
-			store := st.store(t, where, 0)
+			store := st.store(t, where, 0, nil)
 			got = strings.Split(strings.TrimRight(store.Stats().String(), "\n"), "\n")
 		case "expand":
 			x, err := st.env(t, where, 0).Expand(strings.Join(bl.input, "\n"))
@@ -374,11 +378,11 @@ func RunFile(t *testing.T, path string, opt Options) {
 // datamodel's one ingest entry point, which the CLI uses too (files told
 // apart by content, the ones holding no event skipped, a file loaded twice
 // read once).
-func (st *state) store(t *testing.T, where string, batchSize int) *datamodel.Store {
+func (st *state) store(t *testing.T, where string, batchSize int, filter *datamodel.RawFilter) *datamodel.Store {
 	t.Helper()
 	store := datamodel.NewStore(datamodel.DefaultCatalog(), datamodel.Options{BatchSize: batchSize})
 	for _, p := range st.loads {
-		if _, err := store.IngestPath(context.Background(), p, datamodel.IngestOptions{}); err != nil {
+		if _, err := store.IngestPath(context.Background(), p, datamodel.IngestOptions{Filter: filter}); err != nil {
 			t.Fatalf("%s: %v", where, err)
 		}
 	}
@@ -422,7 +426,11 @@ func (st *state) run(t *testing.T, where string, bl *block, batchSize int) []str
 	if strings.HasPrefix(bl.command, "plan") {
 		return strings.Split(strings.TrimRight(q.Plan.String(), "\n"), "\n")
 	}
-	res, err := st.opt.Backend(context.Background(), q, st.store(t, where, batchSize))
+	var filter *datamodel.RawFilter
+	if st.opt.Prefilter {
+		filter = query.RawFilter(q)
+	}
+	res, err := st.opt.Backend(context.Background(), q, st.store(t, where, batchSize, filter))
 	if err != nil {
 		return errorLines(err)
 	}
