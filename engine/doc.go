@@ -34,6 +34,10 @@
 // (Open, Next returning io.EOF at the end, Close), in the shape of Loki's
 // Arrow engine, and checks the context between batches. Plan errors are
 // *spl.Error values positioned at the offending text.
+// Engine.ExecuteProfile does the same with every operator wrapped to count
+// its rows and time, and each tstats scan read once more to count its
+// window, WHERE and each top-level predicate on its own, and the values of
+// the fields it names (profile.go): the Profile behind minispl's .explain.
 //
 // The operators, one file each (the file's doc comment holds the detail):
 //

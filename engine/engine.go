@@ -72,7 +72,12 @@ func (e *Engine) Execute(ctx context.Context, p *Plan) (*Result, error) {
 	if p == nil || p.root == nil {
 		return nil, errors.New("execute: empty plan")
 	}
-	env := &execEnv{eng: e, mem: e.opt.Allocator, batchSize: e.opt.BatchSize}
+	return e.execute(ctx, p, nil)
+}
+
+// execute runs p, counting into prof when it is set (ExecuteProfile).
+func (e *Engine) execute(ctx context.Context, p *Plan, prof *profiler) (*Result, error) {
+	env := &execEnv{eng: e, mem: e.opt.Allocator, batchSize: e.opt.BatchSize, prof: prof}
 	op := build(env, p.root)
 	defer op.Close()
 	if err := op.Open(ctx); err != nil {
@@ -107,7 +112,11 @@ func build(env *execEnv, n node) operator {
 	if c := n.input(); c != nil {
 		in = build(env, c)
 	}
-	return n.newOperator(env, in)
+	op := n.newOperator(env, in)
+	if env.prof != nil {
+		op = env.prof.wrap(n, op)
+	}
+	return op
 }
 
 // EvalFunctions returns the names of the eval functions minispl implements,

@@ -25,4 +25,6 @@ type execEnv struct {
 	eng       *Engine
 	mem       memory.Allocator
 	batchSize int
+	// prof, when set, counts rows and time per operator (ExecuteProfile).
+	prof *profiler
 }

@@ -318,6 +318,7 @@ func (e *Engine) planTstatsTerms(c *spl.Tstats, pl *Plan) (node, error) {
 	if !ok {
 		return nil, &spl.Error{Pos: c.Pos, Msg: fmt.Sprintf("internal error: tstats planned as %T", n)}
 	}
+	tn.whereExpr = nil // its placeholder terms would count nothing
 	return &tstatsTermsNode{ts: tn, terms: terms}, nil
 }
 
@@ -356,7 +357,7 @@ func (o *tstatsTermsOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			return nil, fmt.Errorf("tstats where: %w", err)
 		}
 		bound := *ts
-		bound.where, bound.nleaves = where, pc.NLeaves
+		bound.where, bound.nleaves, bound.origin = where, pc.NLeaves, ts
 		op := bound.newOperator(o.env, nil)
 		if err := op.Open(ctx); err != nil {
 			op.Close()

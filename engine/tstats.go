@@ -23,15 +23,21 @@ type tstatsNode struct {
 	// whereText is the WHERE the pre-filter reads (RawFilter): without
 	// nodename and the time terms, subsearch terms as written.
 	whereText spl.SearchExpr
-	nleaves   int
-	keys      []fieldRef
-	span      *value.Span // non-nil when BY has span=
-	aggs      []aggSpec
-	fill      *string // fillnull_value
-	ignored   []string
-	timeCol   int // column of _time in the dataset schema
-	window    timeRange
-	out       []string
+	// whereExpr is WHERE as written, the time terms taken out, for
+	// ExecuteProfile's per-predicate counts; nil with subsearch terms.
+	whereExpr spl.SearchExpr
+	// origin is the planned node a bound copy was made from (subsearch
+	// terms), nil for the planned node itself.
+	origin  *tstatsNode
+	nleaves int
+	keys    []fieldRef
+	span    *value.Span // non-nil when BY has span=
+	aggs    []aggSpec
+	fill    *string // fillnull_value
+	ignored []string
+	timeCol int // column of _time in the dataset schema
+	window  timeRange
+	out     []string
 }
 
 // fieldRef is a dataset field as written in a tstats clause.
@@ -187,7 +193,7 @@ func (e *Engine) planTstats(ts *spl.Tstats, pl *Plan) (node, error) {
 		if err != nil {
 			return nil, err
 		}
-		n.where, n.nleaves = w, pc.NLeaves
+		n.where, n.nleaves, n.whereExpr = w, pc.NLeaves, where
 	}
 	hasTime := false
 	for _, k := range ts.By {
@@ -405,6 +411,11 @@ func (o *tstatsOp) Close() {
 
 func (o *tstatsOp) run(ctx context.Context) ([]arrow.RecordBatch, error) {
 	n := o.n
+	if o.env.prof != nil {
+		if err := o.env.prof.scan(ctx, o.env, n); err != nil {
+			return nil, err
+		}
+	}
 	agg := newAggregator(n)
 	var st *expr.PredState
 	if n.where != nil {

@@ -3,7 +3,9 @@
 // macro library, the data model catalog and the engine options: lookup
 // folders, time window, reference time, time zone, batch size);
 // Env.Compile takes a search through macro expansion, parsing and planning
-// and returns a Query; Query.Run executes it over a datamodel.Store. It is
+// and returns a Query; Query.Run executes it over a datamodel.Store, and
+// Query.Explain does so with the engine's counters (rows and time per
+// stage, what each tstats window and WHERE predicate keeps). It is
 // modelled on cel-go's Env.Compile/Program and promql's NewInstantQuery.
 //
 // Every error Compile returns is positioned in the user's text: an

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/minispl/minispl/datamodel"
 	"github.com/minispl/minispl/engine"
@@ -164,6 +165,36 @@ func (q *Query) Run(ctx context.Context, store *datamodel.Store) (*Result, error
 		return nil, &Error{Stage: StageRun, Err: err}
 	}
 	return res, nil
+}
+
+// Profile is what an execution counted: rows in and out and time per
+// stage, and per tstats scan its window, WHERE predicates and fields.
+type Profile = engine.Profile
+
+// ScanProfile is what a tstats scan found (engine.ScanProfile).
+type ScanProfile = engine.ScanProfile
+
+// Explain executes a compiled query as Run does and also returns its
+// Profile (engine.Engine.ExecuteProfile): what "why did this return
+// nothing?" needs. The caller releases the result.
+func (q *Query) Explain(ctx context.Context, store *datamodel.Store) (*Result, *Profile, error) {
+	if q.Plan == nil {
+		return nil, nil, &Error{Stage: StageRun, Err: errors.New("explain: the search did not compile")}
+	}
+	res, prof, err := engine.New(q.env.cat, store, q.env.opt).ExecuteProfile(ctx, q.Plan)
+	if err != nil {
+		return nil, prof, &Error{Stage: StageRun, Err: err}
+	}
+	return res, prof, nil
+}
+
+// Location is the time zone the Env's searches render and snap times in
+// (engine.Options.Location; UTC when unset).
+func (e *Env) Location() *time.Location {
+	if e.opt.Location == nil {
+		return time.UTC
+	}
+	return e.opt.Location
 }
 
 // relocate moves an error found in the expanded text x.Text to the place
