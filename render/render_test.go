@@ -310,6 +310,13 @@ func TestFitWidths(t *testing.T) {
 		{[]int{30, 40, 3}, 44, []int{21, 20, 3}},
 		{[]int{30, 40, 2}, 9, []int{4, 4, 2}},
 		{[]int{30, 40, 2}, 5, []int{4, 4, 2}},
+		// A timestamp (19) stays whole while the two wider columns share
+		// the rest: wrapping the widest alone would leave 50-19-27 = 4 <
+		// 12 for it; wrapping both leaves 31, capped at 15 with the one
+		// cell left over to the first: 16 and 15.
+		{[]int{19, 27, 68}, 50, []int{19, 16, 15}},
+		// A column wider than 30 is never kept whole at the others' cost.
+		{[]int{35, 40}, 60, []int{30, 30}},
 	}
 	for _, tt := range tests {
 		got := append([]int(nil), tt.widths...)

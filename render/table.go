@@ -25,11 +25,21 @@ const (
 // WriteTable writes t as an aligned text table. width is the display width
 // to fit into, 0 for no limit. See the package doc for the layout.
 func WriteTable(w io.Writer, t Table, width int) error {
+	return writeTable(w, t, Options{Width: width})
+}
+
+// writeTable writes t as a table, or vertically (see writeVertical) when
+// opt asks for it or, in VerticalAuto, when the table does not fit opt.Width.
+func writeTable(w io.Writer, t Table, opt Options) error {
 	rows := t.NumRows()
 	if rows == 0 {
 		_, err := io.WriteString(w, emptyMessage)
 		return err
 	}
+	if opt.Vertical == VerticalOn {
+		return writeVertical(w, t, opt)
+	}
+	width := opt.Width
 	fields := t.Fields()
 	cond := newCondition()
 
@@ -54,7 +64,10 @@ func WriteTable(w io.Writer, t Table, width int) error {
 	}
 	if width > 0 {
 		natural := append([]int(nil), widths...)
-		fitWidths(widths, width-len(colSep)*(len(fields)-1))
+		fits := fitWidths(widths, width-len(colSep)*(len(fields)-1))
+		if !fits && opt.Vertical == VerticalAuto {
+			return writeVertical(w, t, opt)
+		}
 		tall = tall || !slices.Equal(natural, widths)
 	}
 
@@ -64,7 +77,9 @@ func WriteTable(w io.Writer, t Table, width int) error {
 	for c, f := range fields {
 		tw.cells[c] = tw.wrapCell(tw.cells[c][:0], []string{f}, c)
 	}
+	tw.style = opt.Header
 	tw.flushRow()
+	tw.style = nil
 	for c, n := range widths {
 		if c > 0 {
 			bw.WriteString(colSep)
@@ -102,6 +117,8 @@ type tableWriter struct {
 	cond   *runewidth.Condition
 	widths []int
 	cells  [][]string // the display lines of each cell of the current row
+	// style, when set, wraps each piece of text written (the header's).
+	style func(string) string
 }
 
 // wrapCell appends to dst the display lines of a cell's values in column c.
@@ -132,7 +149,11 @@ func (tw *tableWriter) flushRow() {
 			}
 			if text != "" {
 				tw.w.WriteString(strings.Repeat(" ", pending))
-				tw.w.WriteString(text)
+				if tw.style != nil {
+					tw.w.WriteString(tw.style(text))
+				} else {
+					tw.w.WriteString(text)
+				}
 				pending = 0
 			}
 			pending += max(tw.widths[c]-tw.cond.StringWidth(text), 0)
@@ -150,12 +171,78 @@ func maxLineWidth(cond *runewidth.Condition, s string) int {
 	return n
 }
 
-// fitWidths narrows the widest columns so that the widths sum to at most
+// Fitting constants: a column of natural width at most shortWidth (a
+// timestamp, a host name, a count) is kept whole when the wider columns
+// can still get wrapWidth each; see fitWidths.
+const (
+	shortWidth = 30
+	wrapWidth  = 12
+)
+
+// fitWidths narrows columns so that the widths sum to at most budget. It
+// keeps short columns (natural width at most shortWidth) whole and wraps
+// the widest ones: it wraps the k widest columns for the smallest k that
+// leaves every wrapped column min(natural, wrapWidth) cells, and shares
+// the room left among the wrapped columns by capping (waterFill). When no
+// such k exists, every column is capped, and no column is cut below
+// minColWidth; when even that does not fit, the table is left wider than
+// budget. fitted reports whether the first rule applied (or no column
+// was narrowed), which the vertical "auto" mode reads as "the table
+// fits".
+func fitWidths(widths []int, budget int) (fitted bool) {
+	sum := 0
+	for _, n := range widths {
+		sum += n
+	}
+	if sum <= budget {
+		return true
+	}
+	order := make([]int, len(widths))
+	for i := range order {
+		order[i] = i
+	}
+	// Widest first; ties keep the column order.
+	slices.SortStableFunc(order, func(a, b int) int { return widths[b] - widths[a] })
+	for k := 1; k <= len(order); k++ {
+		kept, need := 0, 0
+		ok := true
+		for j, i := range order {
+			if j < k {
+				need += min(widths[i], wrapWidth)
+				continue
+			}
+			if widths[i] > shortWidth {
+				ok = false
+				break
+			}
+			kept += widths[i]
+		}
+		if !ok || kept+need > budget {
+			continue
+		}
+		wrapped := make([]int, k)
+		// waterFill works left to right: give it the columns in table order.
+		idx := slices.Clone(order[:k])
+		slices.Sort(idx)
+		for j, i := range idx {
+			wrapped[j] = widths[i]
+		}
+		waterFill(wrapped, budget-kept)
+		for j, i := range idx {
+			widths[i] = wrapped[j]
+		}
+		return true
+	}
+	waterFill(widths, budget)
+	return false
+}
+
+// waterFill narrows the widest columns so that the widths sum to at most
 // budget: every column wider than a cap is cut to the cap, the cap being
 // the largest that fits, and the cells left over go one each to the cut
 // columns from the left. No column is cut below minColWidth; when even
 // that does not fit, the table is left wider than budget.
-func fitWidths(widths []int, budget int) {
+func waterFill(widths []int, budget int) {
 	sum := 0
 	floor := 0
 	for _, n := range widths {
