@@ -24,6 +24,8 @@ type CLI struct {
 	Test       TestCmd       `cmd:"" help:"Run detections' own tests on their attack data, as contentctl test does, offline."`
 	Datamodels DatamodelsCmd `cmd:"" help:"List the data model datasets and their fields."`
 	Repl       ReplCmd       `cmd:"" help:"Interactive shell (reads lines from stdin when it is not a terminal)."`
+	Explain    ExplainCmd    `cmd:"" help:"Run searches with the engine's counters and print, per stage, rows in and out and time; per tstats, what its time window and each WHERE predicate keep."`
+	Version    versionFlag   `name:"version" help:"Print the version and exit."`
 }
 
 // sourceFlags are the inputs shared by run, check and repl.
@@ -40,7 +42,9 @@ type sourceFlags struct {
 // RunCmd is `minispl run`.
 type RunCmd struct {
 	Source      sourceFlags `embed:""`
-	Format      string      `enum:"table,csv,json,markdown" default:"table" help:"Output format: table, csv, json or markdown."`
+	Format      string      `enum:"table,csv,json,jsonl,ndjson,markdown" default:"table" help:"Output format: table, csv, json (also jsonl, ndjson: JSON lines) or markdown."`
+	Explain     bool        `help:"After each search, print on stderr what its stages counted (as minispl explain)."`
+	Bail        bool        `help:"Stop at the first search that fails, with status 2."`
 	File        []string    `short:"f" placeholder:"FILE" help:"Run the searches of FILE: a script (searches separated by blank lines or ';', # comments, '# name: NAME' names the next search), an ESCU detection .yml, a detections .jsonl, or a folder of detections (repeatable; a security_content checkout's macros and lookups are used)."`
 	FailOnEmpty bool        `name:"fail-on-empty" aliases:"expect-results" help:"Exit with status 1 when any search returns no rows (alias --expect-results: every search must return rows; without it, status 1 means that no search returned rows)."`
 	Search      []string    `arg:"" optional:"" name:"spl" help:"The search (quote it); several arguments are joined with spaces."`
@@ -59,13 +63,14 @@ type CheckCmd struct {
 
 // DatamodelsCmd is `minispl datamodels`.
 type DatamodelsCmd struct {
-	Format string `enum:"table,csv,json,markdown" default:"table" help:"Output format."`
+	Format string `enum:"table,csv,json,jsonl,ndjson,markdown" default:"table" help:"Output format."`
 }
 
 // ReplCmd is `minispl repl`.
 type ReplCmd struct {
 	Source sourceFlags `embed:""`
-	Format string      `enum:"table,csv,json,markdown" default:"table" help:"Initial output format (.format changes it)."`
+	Format string      `enum:"table,csv,json,jsonl,ndjson,markdown" default:"table" help:"Initial output format (.format changes it)."`
+	Bail   bool        `help:"For scripted runs: stop at the first error (a search or dot command that fails), with status 2."`
 }
 
 // searches returns the searches named by -f or the positional arguments.
@@ -253,7 +258,7 @@ func (c *RunCmd) Run(e *env) int {
 			return exitError
 		}
 	}
-	format := render.Format(c.Format)
+	format, _ := render.ParseFormat(c.Format) // kong checked the name
 	width := terminalWidth(e.stdout)
 	// Several searches as JSON are one JSON-lines stream: no headers, and
 	// each row names its search in search_name.
@@ -274,7 +279,7 @@ func (c *RunCmd) Run(e *env) int {
 			if stream {
 				name = sc.Name
 			}
-			n, err = runQuery(e, s, queries[i], sc, name, format, width)
+			n, err = runQuery(e, s, queries[i], sc, name, format, width, c.Explain)
 		}
 		switch {
 		case errors.Is(err, errCancelled):
@@ -283,6 +288,9 @@ func (c *RunCmd) Run(e *env) int {
 		case err != nil:
 			fmt.Fprintln(e.stderr, formatError(err, sc))
 			status = exitError
+			if c.Bail {
+				return exitError
+			}
 		case n == 0:
 			empty++
 			if c.FailOnEmpty {
@@ -325,9 +333,11 @@ func (n *namedTable) Cell(r, c int) []string {
 }
 
 // runQuery runs a compiled search with Ctrl-C cancelling it, prints its
-// warnings on stderr and its result on stdout, and returns the number of
-// rows.
-func runQuery(e *env, s *session, q *query.Query, sc *script, name string, format render.Format, width int) (int, error) {
+// warnings on stderr and its result on stdout (_time as Splunk shows it,
+// in --tz), and returns the number of rows. With explain it runs with the
+// engine's counters and prints what they found on stderr after the
+// result.
+func runQuery(e *env, s *session, q *query.Query, sc *script, name string, format render.Format, width int, explain bool) (int, error) {
 	for _, w := range q.Plan.Warnings() {
 		if sc != nil && sc.File != "" {
 			fmt.Fprintf(e.stderr, "warning: %s (%s): %s\n", sc.Name, origin(sc), w)
@@ -337,7 +347,16 @@ func runQuery(e *env, s *session, q *query.Query, sc *script, name string, forma
 	}
 	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt)
 	defer stop()
-	res, err := s.executeQuery(ctx, q)
+	var (
+		res  *query.Result
+		prof *query.Profile
+		err  error
+	)
+	if explain {
+		res, prof, err = s.explainQuery(ctx, q)
+	} else {
+		res, err = s.executeQuery(ctx, q)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -346,8 +365,13 @@ func runQuery(e *env, s *session, q *query.Query, sc *script, name string, forma
 	if name != "" {
 		t = &namedTable{name: name, t: res}
 	}
-	if err := render.Write(e.stdout, t, format, render.Options{Width: width}); err != nil {
+	if err := render.Write(e.stdout, t, format, render.Options{Width: width, Time: s.location()}); err != nil {
 		return 0, err
+	}
+	if prof != nil {
+		if err := writeExplain(e.stderr, res.NumRows(), prof, explainOptions{Times: true, Width: terminalWidth(e.stderr), Location: s.location()}); err != nil {
+			return 0, err
+		}
 	}
 	return res.NumRows(), nil
 }
@@ -457,7 +481,7 @@ func (c *CheckCmd) checkEach(e *env, s *session, scripts []script) int {
 
 // Run lists the datasets.
 func (c *DatamodelsCmd) Run(e *env) int {
-	if err := render.Write(e.stdout, catalogTable(datamodel.DefaultCatalog()), render.Format(c.Format), render.Options{Width: terminalWidth(e.stdout)}); err != nil {
+	if err := render.Write(e.stdout, catalogTable(datamodel.DefaultCatalog()), formatNamed(c.Format), render.Options{Width: terminalWidth(e.stdout)}); err != nil {
 		fmt.Fprintf(e.stderr, "error: %v\n", err)
 		return exitError
 	}
@@ -479,7 +503,8 @@ func (c *ReplCmd) Run(e *env) int {
 		return status
 	}
 	r := newREPL(s, e.stdout, e.stderr)
-	r.format = render.Format(c.Format)
+	r.format, _ = render.ParseFormat(c.Format) // kong checked the name
+	r.bail = c.Bail
 	var (
 		st  datamodel.Stats
 		err error

@@ -162,7 +162,7 @@ func sortedPrefixed(names []string, prefix string) []string {
 }
 
 // dotCommands are the REPL's dot commands in help order.
-var dotCommands = []string{".help", ".data", ".clear", ".macros", ".macro", ".expand", ".plan", ".datamodels", ".fields", ".lookups", ".format", ".timing", ".output", ".quit"}
+var dotCommands = []string{".help", ".data", ".clear", ".macros", ".macro", ".expand", ".plan", ".explain", ".datamodels", ".fields", ".lookups", ".format", ".timing", ".maxrows", ".vertical", ".output", ".read", ".edit", ".quit"}
 
 // dotCompletions completes a dot command name, or its argument: a macro
 // name after .macro, a dataset after .fields, a format after .format, on or
@@ -170,7 +170,11 @@ var dotCommands = []string{".help", ".data", ".clear", ".macros", ".macro", ".ex
 func (c *completer) dotCompletions(head, word string) []string {
 	cmd := strings.Fields(head)
 	if len(cmd) == 0 {
-		return prefixed(dotCommands, word)
+		out := prefixed(dotCommands, word)
+		if len(out) == 1 {
+			out[0] += " " // a completed command is ready for its argument
+		}
+		return out
 	}
 	switch cmd[0] {
 	case ".macro":
@@ -191,23 +195,25 @@ func (c *completer) dotCompletions(head, word string) []string {
 		}
 		slices.Sort(out)
 		return slices.Compact(out)
-	case ".format":
-		var names []string
-		for _, f := range render.Formats() {
-			names = append(names, string(f))
-		}
-		return prefixed(names, word)
-	case ".timing":
+	case ".format", ".mode":
+		return prefixed(render.FormatNames(), word)
+	case ".timing", ".timer":
 		return prefixed([]string{"on", "off"}, word)
+	case ".vertical":
+		return prefixed([]string{"on", "off", "auto"}, word)
+	case ".maxrows":
+		return prefixed([]string{"0", "auto"}, word)
 	}
 	return nil
 }
 
 // macroCompletions completes a macro call after its backtick: `name` for a
-// macro without arguments, `name( for one with arguments. A second Tab after
-// `name( shows the call with its argument names, one candidate per arity
+// macro without arguments, `name( for one with arguments. A Tab after
+// `name( shows the call with its argument names, one per arity
 // (`security_content_ctime(field)`), so the argument count is visible where
-// the call is typed.
+// the call is typed, without inserting them: the first candidate is the
+// text as typed, so liner inserts nothing (the common prefix) and lists
+// the candidates at the second Tab.
 func (c *completer) macroCompletions(prefix string) []string {
 	var out []string
 	if name, typed, ok := strings.Cut(prefix, "("); ok {
@@ -218,6 +224,9 @@ func (c *completer) macroCompletions(prefix string) []string {
 			if m.Name == name && m.Arity() > 0 {
 				out = append(out, "`"+m.Name+"("+strings.Join(m.Args, ", ")+")`")
 			}
+		}
+		if len(out) > 0 {
+			out = append([]string{"`" + prefix}, out...)
 		}
 		return out
 	}

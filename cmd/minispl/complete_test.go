@@ -23,10 +23,10 @@ func TestComplete(t *testing.T) {
 		want    []string
 		tail    string
 	}{
-		{name: "dot commands", line: ".ma", pos: -1, head: "", want: []string{".macros", ".macro"}},
-		{name: "dot command with leading space", line: "  .he", pos: -1, head: "  ", want: []string{".help"}},
+		{name: "dot commands", line: ".ma", pos: -1, head: "", want: []string{".macros", ".macro", ".maxrows"}},
+		{name: "dot command with leading space", line: "  .he", pos: -1, head: "  ", want: []string{".help "}},
 		{name: "macro argument of .macro", line: ".macro drop", pos: -1, head: ".macro ", want: []string{"drop_dm_object_name"}},
-		{name: "format argument", line: ".format j", pos: -1, head: ".format ", want: []string{"json"}},
+		{name: "format argument", line: ".format j", pos: -1, head: ".format ", want: []string{"json", "jsonl"}},
 		{name: "timing argument", line: ".timing o", pos: -1, head: ".timing ", want: []string{"on", "off"}},
 		{name: "dataset argument of .fields", line: ".fields Endpoint.R", pos: -1, head: ".fields ", want: []string{"Endpoint.Registry"}},
 		{name: "dataset short name after .fields", line: ".fields Reg", pos: -1, head: ".fields ", want: []string{"Endpoint.Registry"}},
@@ -34,7 +34,7 @@ func TestComplete(t *testing.T) {
 		{name: "command after pipe", line: "| tstats count | ren", pos: -1, head: "| tstats count | ", want: []string{"rename"}},
 		{name: "command is case-insensitive", line: "| TS", pos: -1, head: "| ", want: []string{"tstats"}},
 		{name: "macro with arguments gets a parenthesis", line: "| `security_content_ct", pos: -1, head: "| ", want: []string{"`security_content_ctime(", "`security_content_ctime`"}},
-		{name: "second Tab shows the arguments of each arity", line: "| `security_content_ctime(", pos: -1, head: "| ", want: []string{"`security_content_ctime(field)`"}},
+		{name: "second Tab shows the arguments of each arity", line: "| `security_content_ctime(", pos: -1, head: "| ", want: []string{"`security_content_ctime(", "`security_content_ctime(field)`"}},
 		{name: "arguments being typed are left alone", line: "| `security_content_ctime(first", pos: -1, head: "| `security_content_ctime(", want: nil},
 		{name: "macro without arguments is closed", line: "| tstats `security_content_su", pos: -1, head: "| tstats ", want: []string{"`security_content_summariesonly`"}},
 		{name: "every macro after a backtick", line: "`", pos: -1, head: "", want: []string{"`drop_dm_object_name(", "`fillnull_config`", "`oldsummaries_config`", "`security_content_ctime(", "`security_content_ctime`", "`security_content_summariesonly`", "`summariesonly_config`"}},

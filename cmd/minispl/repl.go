@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 	"github.com/minispl/minispl/datamodel"
 	"github.com/minispl/minispl/internal/english"
 	"github.com/minispl/minispl/render"
+	"github.com/minispl/minispl/spl"
 )
 
 // Prompts of the terminal REPL. Without a terminal no prompt is printed.
@@ -51,11 +53,53 @@ type repl struct {
 	// sample is set while the store holds the embedded sample alone,
 	// which the next .data replaces.
 	sample bool
+
+	// peek, when set, returns the next input line when it is already
+	// there (pasted, typed ahead, or the next line of piped input), and
+	// whether it belongs to the same bracketed paste as the line just
+	// read: a search that would run at Enter then waits when that line
+	// continues it (see handle).
+	peek func() (next string, pasted, ok bool)
+	// ready is set while pending is a complete search held back because
+	// more input was waiting; readyPasted when its last line was pasted.
+	ready, readyPasted bool
+	// last is the last search run, for .edit and .explain.
+	last string
+
+	// maxRows limits the rows printed to the terminal: 0 is no limit,
+	// maxRowsAuto the screen's height (see autoRows).
+	maxRows int
+	// vertical is the table layout.
+	vertical render.Vertical
+	// size returns the terminal's width and height for each result, nil
+	// when results do not go to a terminal (no wrapping, no limit).
+	size func() (width, height int)
+	// pager is the PAGER command for results taller than the screen,
+	// "" for none.
+	pager string
+	// tty is the terminal input, paused while an editor or pager runs;
+	// nil in line mode.
+	tty *ttyInput
+	// colors are the terminal's colours (none in line mode).
+	colors palette
+	// bail makes the first error end the REPL with exitError
+	// (--bail); failed records that an error was printed.
+	bail, failed bool
+	// hideTimes leaves the times out of .explain (tests).
+	hideTimes bool
+	// depth counts nested .read files.
+	depth int
+	// spinner, when set, starts an elapsed-time display on stderr while
+	// a search runs and returns the function that removes it.
+	spinner func() (stop func())
 }
+
+// maxRowsAuto is the .maxrows setting that fits the rows to the screen.
+const maxRowsAuto = -1
 
 // newREPL returns a REPL over s writing to stdout and stderr.
 func newREPL(s *session, stdout, stderr io.Writer) *repl {
-	return &repl{s: s, stdout: stdout, out: stdout, stderr: stderr, format: render.FormatTable, now: time.Now}
+	return &repl{s: s, stdout: stdout, out: stdout, stderr: stderr, format: render.FormatTable, now: time.Now, colors: newPalette(stdout)}
 }
 
 // historyPath returns the history file, os.UserConfigDir()/minispl/history.
@@ -88,6 +132,18 @@ func (r *repl) runTerminal(ctx context.Context) int {
 		signal.Stop(sigs)
 		close(sigs)
 	}()
+	// liner reads the pipe of a ttyInput, which lets it have one line at
+	// a time (see ttyInput): os.Stdin is swapped while liner is built.
+	var tty *ttyInput
+	if f, ok := r.stdinFile(); ok {
+		t, pr, err := newTTYInput(int(f.Fd()))
+		if err == nil {
+			tty = t
+			saved := os.Stdin
+			os.Stdin = pr
+			defer func() { os.Stdin = saved; t.close(); pr.Close() }()
+		}
+	}
 	ln := liner.NewLiner()
 	defer ln.Close()
 	ln.SetCtrlCAborts(true)
@@ -95,6 +151,16 @@ func (r *repl) runTerminal(ctx context.Context) int {
 	c := r.completer()
 	ln.SetWordCompleter(c.complete)
 	r.width = terminalWidth(r.stdout)
+	r.size = func() (int, int) { return terminalSize(r.stdout) }
+	r.maxRows = maxRowsAuto
+	r.pager = os.Getenv("PAGER")
+	r.colors = newPalette(r.stdout)
+	r.stderr = colorWriter{w: r.stderr, p: newPalette(r.stderr)}
+	r.spinner = func() func() { return startSpinner(r.stderr) }
+	if tty != nil {
+		r.tty = tty
+		r.peek = tty.peekLine
+	}
 
 	hist, herr := historyPath()
 	if herr == nil {
@@ -107,20 +173,63 @@ func (r *repl) runTerminal(ctx context.Context) int {
 		fmt.Fprintf(r.stderr, "warning: history not loaded: %v\n", herr)
 	}
 	fmt.Fprint(r.stdout, r.banner())
-	r.history = ln.AppendHistory
+	// Each entry is appended to the history file as it runs, so that a
+	// closed terminal loses nothing; the file is rewritten (trimmed to
+	// liner's 1,000 entries) at a clean exit.
+	warned, last := false, ""
+	r.history = func(entry string) {
+		ln.AppendHistory(entry)
+		if hist == "" || entry == last {
+			return // liner too keeps one of the same entry twice in a row
+		}
+		last = entry
+		if err := appendHistory(hist, entry); err != nil && !warned {
+			warned = true
+			fmt.Fprintf(r.stderr, "warning: history not saved: %v\n", err)
+		}
+	}
 	status := r.loop(ctx, func(p string) (string, error) {
+		if tty != nil {
+			fmt.Fprint(r.stdout, bracketedPasteOn)
+			tty.nextLine()
+		}
 		line, err := ln.Prompt(p)
+		if tty != nil {
+			fmt.Fprint(r.stdout, bracketedPasteOff)
+		}
 		if errors.Is(err, io.EOF) {
 			fmt.Fprintln(r.stdout) // leave the shell prompt on a line of its own
 		}
 		return line, err
 	})
-	if hist != "" {
+	if hist != "" && !warned {
 		if err := saveHistory(ln, hist); err != nil {
 			fmt.Fprintf(r.stderr, "warning: history not saved: %v\n", err)
 		}
 	}
 	return status
+}
+
+// stdinFile returns the process's standard input when it is a terminal.
+func (r *repl) stdinFile() (*os.File, bool) {
+	return os.Stdin, isTerminal(os.Stdin)
+}
+
+// appendHistory appends one entry to the history file, creating it and
+// its folder.
+func appendHistory(path, entry string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintln(f, entry); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // completer returns the Tab completer of the REPL: it sees the search
@@ -169,60 +278,176 @@ func (r *repl) banner() string {
 // runLines runs the REPL over plain lines of in: no prompt, no escape
 // codes, no history. This is the mode of `minispl repl < file` and tests.
 func (r *repl) runLines(ctx context.Context, in io.Reader) int {
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
-	return r.loop(ctx, func(string) (string, error) {
-		if sc.Scan() {
-			return sc.Text(), nil
-		}
-		if err := sc.Err(); err != nil {
-			return "", err
-		}
-		return "", io.EOF
-	})
+	lr := newLineReader(in)
+	r.peek = lr.peek
+	return r.loop(ctx, func(string) (string, error) { return lr.read() })
 }
 
-// loop reads lines until EOF or .quit and returns the exit status: 0, or 1
-// when input could not be read.
+// lineReader reads lines with one line of lookahead, so that the REPL
+// knows whether another line follows (a next line starting with '|'
+// continues a search).
+type lineReader struct {
+	sc      *bufio.Scanner
+	next    string
+	hasNext bool
+	err     error
+}
+
+func newLineReader(in io.Reader) *lineReader {
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
+	return &lineReader{sc: sc}
+}
+
+// fill reads the next line into the lookahead.
+func (l *lineReader) fill() {
+	if l.hasNext || l.err != nil {
+		return
+	}
+	if l.sc.Scan() {
+		l.next, l.hasNext = l.sc.Text(), true
+		return
+	}
+	l.err = l.sc.Err()
+	if l.err == nil {
+		l.err = io.EOF
+	}
+}
+
+// read returns the next line, or io.EOF.
+func (l *lineReader) read() (string, error) {
+	l.fill()
+	if !l.hasNext {
+		return "", l.err
+	}
+	l.hasNext = false
+	return l.next, nil
+}
+
+// peek returns the next line, if there is one, without reading it.
+func (l *lineReader) peek() (string, bool, bool) {
+	l.fill()
+	return l.next, false, l.hasNext
+}
+
+// loop reads lines until EOF or .quit and returns the exit status: 0; 1
+// when input could not be read; with --bail, 2 at the first error.
 //
 // Input rules: a line starting with '.' (outside a search) is a dot
 // command; a line starting with '#' is a comment; a line ending in '|' or
 // '\' continues on the next line (the '\' is dropped); a blank line or a
 // line ending in ';' (dropped) runs what was entered; any other line runs
-// at Enter. Ctrl-C at the prompt discards a search being continued.
+// at Enter, unless more input is already waiting (see handle). Ctrl-C at
+// the prompt discards a search being continued.
 func (r *repl) loop(ctx context.Context, read func(prompt string) (string, error)) int {
 	defer r.closeOutput()
 	for {
 		p := prompt
 		if len(r.pending) > 0 {
+			// Also for a search held back (r.ready): the line waiting
+			// continues it.
 			p = continuePrompt
 		}
 		line, err := read(p)
 		switch {
 		case errors.Is(err, liner.ErrPromptAborted):
-			r.pending = nil
+			r.pending, r.ready = nil, false
 			continue
 		case errors.Is(err, io.EOF):
 			if len(r.pending) > 0 {
 				r.runPending(ctx)
 			}
-			return exitOK
+			return r.status(exitOK)
 		case err != nil:
-			fmt.Fprintf(r.stderr, "error: reading input: %v\n", err)
+			r.errorf("reading input: %v", err)
 			return exitError
 		}
-		if r.handle(ctx, line) {
-			return exitOK
+		quit := r.handle(ctx, line)
+		if r.bail && r.failed {
+			return exitError
+		}
+		if quit {
+			return r.status(exitOK)
 		}
 	}
 }
 
+// status is the exit status of a REPL that ended normally.
+func (r *repl) status(s int) int {
+	if r.bail && r.failed {
+		return exitError
+	}
+	return s
+}
+
+// errorf prints an error on stderr and records it for --bail.
+func (r *repl) errorf(format string, a ...any) {
+	r.failed = true
+	fmt.Fprintf(r.stderr, "error: "+format+"\n", a...)
+}
+
+// holdBack reports whether the complete search in pending waits for the
+// next line, which is already there and continues it (same bracketed
+// paste, or a continuing '|' line, see continues); it sets r.ready.
+func (r *repl) holdBack() bool {
+	if r.peek == nil {
+		return false
+	}
+	next, pasted, ok := r.peek()
+	if !ok {
+		return false
+	}
+	r.readyPasted = pasted
+	r.ready = r.continues(strings.TrimSpace(next))
+	if !r.ready {
+		r.readyPasted = false
+	}
+	return r.ready
+}
+
+// continues reports whether line (trimmed) continues the search held in
+// pending, which was complete but held back because more input was
+// waiting: a line of the same bracketed paste does, and so does a line
+// starting with '|' (Splunk's search editor puts each "| command" on a
+// line of its own), unless its command is a generating one (tstats,
+// inputlookup), which starts a new search.
+func (r *repl) continues(trimmed string) bool {
+	if r.readyPasted && trimmed != "" {
+		return true
+	}
+	rest, ok := strings.CutPrefix(trimmed, "|")
+	if !ok {
+		return false
+	}
+	if c, ok := spl.LookupCommand(firstWord(rest)); ok && c.Kind == spl.Generating {
+		return false
+	}
+	return true
+}
+
 // handle processes one input line and reports whether the REPL should
 // quit.
+//
+// A search that would run at Enter waits when more input is already
+// there (r.more): a paste, lines typed ahead, or the next line of a
+// script. The next line then continues it when r.continues says so;
+// otherwise the held search runs first and the line is handled on its own.
 func (r *repl) handle(ctx context.Context, line string) (quit bool) {
 	line = strings.TrimSuffix(line, "\r")
 	trimmed := strings.TrimSpace(line)
-	if len(r.pending) == 0 && strings.HasPrefix(trimmed, ".") {
+	if r.ready {
+		switch {
+		case r.continues(trimmed):
+			r.ready, r.readyPasted = false, false
+		default:
+			r.ready, r.readyPasted = false, false
+			r.runPending(ctx)
+		}
+	}
+	if trimmed == ".edit" {
+		return r.dotEdit(ctx)
+	}
+	if len(r.pending) == 0 && (strings.HasPrefix(trimmed, ".") || strings.HasPrefix(trimmed, `\`)) {
 		if r.history != nil {
 			r.history(trimmed)
 		}
@@ -247,6 +472,9 @@ func (r *repl) handle(ctx context.Context, line string) (quit bool) {
 		r.runPending(ctx)
 	default:
 		r.pending = append(r.pending, line)
+		if r.holdBack() {
+			return false
+		}
 		r.runPending(ctx)
 	}
 	return false
@@ -279,12 +507,22 @@ func historyEntry(lines []string) string {
 	return strings.Join(parts, " ")
 }
 
-// search runs one search, Ctrl-C cancelling it, and prints its result.
+// search runs one search, Ctrl-C cancelling it, and prints its result;
+// Ctrl-C while the result prints stops the printing (within one 4 KB
+// buffer). The search is kept for .explain and .edit.
 func (r *repl) search(ctx context.Context, text string) {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
+	r.last = text
 	start := r.now()
+	var stopSpin func()
+	if r.spinner != nil {
+		stopSpin = r.spinner()
+	}
 	res, plan, err := r.s.run(ctx, text)
+	if stopSpin != nil {
+		stopSpin()
+	}
 	elapsed := r.now().Sub(start)
 	if plan != nil {
 		for _, w := range plan.Warnings() {
@@ -292,25 +530,82 @@ func (r *repl) search(ctx context.Context, text string) {
 		}
 	}
 	if errors.Is(err, errCancelled) {
+		r.failed = true
 		fmt.Fprintln(r.stderr, "search cancelled")
 		return
 	}
 	if err != nil {
+		r.failed = true
+		r.failed = true
 		fmt.Fprintln(r.stderr, formatError(err, nil))
 		return
 	}
 	defer res.Release()
-	width := 0
-	if r.outFile == nil {
-		width = r.width
-	}
-	if err := render.Write(r.out, res, r.format, render.Options{Width: width}); err != nil {
-		fmt.Fprintf(r.stderr, "error: %v\n", err)
+	if err := r.print(ctx, res); err != nil {
+		if errors.Is(err, errPrintStopped) {
+			fmt.Fprintln(r.stdout)
+			fmt.Fprintln(r.stderr, "printing stopped (Ctrl-C)")
+			return
+		}
+		r.errorf("%v", err)
 		return
 	}
 	if r.timing {
 		fmt.Fprintln(r.stdout, timingLine(res.NumRows(), elapsed))
 	}
+}
+
+// print writes a result: to the .output file in full; to the screen
+// fitted to its width (read again for each result), cut to .maxrows with
+// a footer saying how many rows are left, and through PAGER when that is
+// set and the output is taller than the screen.
+func (r *repl) print(ctx context.Context, res render.Table) error {
+	opt := render.Options{Vertical: r.vertical, Time: r.s.location(), Header: r.colors.header()}
+	if r.outFile != nil {
+		return render.Write(r.out, res, r.format, opt)
+	}
+	width, height := 0, 0
+	if r.size != nil {
+		width, height = r.size()
+	}
+	opt.Width = width
+	var t render.Table = res
+	limit := r.maxRows
+	if limit == maxRowsAuto {
+		limit = 0
+		if height > 0 {
+			limit = autoRows(height)
+			if r.vertical == render.VerticalOn {
+				limit = max(height/(len(res.Fields())+1), 1)
+			}
+		}
+	}
+	total := res.NumRows()
+	cut := limit > 0 && total > limit
+	if cut {
+		t = headTable{Table: res, n: limit}
+	}
+	foot := ""
+	if cut {
+		foot = r.colors.dim(footer(limit, total)) + "\n"
+	}
+	if r.pager != "" && height > 0 {
+		var b bytes.Buffer
+		if err := render.Write(ctxWriter{ctx, &b}, t, r.format, opt); err != nil {
+			return err
+		}
+		b.WriteString(foot)
+		if bytes.Count(b.Bytes(), []byte("\n")) >= height-1 {
+			return runPager(r.pager, b.Bytes(), r.tty)
+		}
+		_, err := ctxWriter{ctx, r.out}.Write(b.Bytes())
+		return err
+	}
+	if err := render.Write(ctxWriter{ctx, r.out}, t, r.format, opt); err != nil {
+		return err
+	}
+	_, err := io.WriteString(r.out, foot)
+	return err
 }
 
 // timingLine reports a search's row count, time and speed. The time is
@@ -330,12 +625,18 @@ func timingLine(rows int, d time.Duration) string {
 	return s
 }
 
+// dotAliases are other names of dot commands: the sqlite and duckdb
+// names of the same commands, and .exit.
+var dotAliases = map[string]string{".exit": ".quit", ".mode": ".format", ".timer": ".timing", ".tables": ".datamodels", ".schema": ".fields"}
+
 // dotHelp is the text of .help.
 const dotHelp = `Enter a search and press Enter; a line ending in | or \ continues on the
-next line, a blank line or a line ending in ; runs it. Ctrl-C cancels a
-running search, Ctrl-D quits. Tab completes commands, macros, datamodel
-names, Dataset.field names, eval functions in eval and where, and the
-fields of the pipeline before the cursor.
+next line, a blank line or a line ending in ; runs it. A pasted search
+keeps its lines together, also in Splunk's format with each | command on a
+line of its own. Ctrl-C cancels a running search or stops its printing,
+Ctrl-D quits. Tab completes commands, macros, datamodel names,
+Dataset.field names, eval functions in eval and where, and the fields of
+the pipeline before the cursor.
 
   .help [COMMAND]       this text, or the syntax of an SPL command
   .data PATH            load more events (file or folder; the first replaces the
@@ -345,18 +646,35 @@ fields of the pipeline before the cursor.
   .macro NAME           show every definition of a macro, with its origin
   .expand SEARCH        show SEARCH with its macros expanded
   .plan SEARCH          show the plan of SEARCH
-  .datamodels           list the datasets
-  .fields DATASET       list the fields of a dataset (Endpoint.Registry or Registry)
+  .explain [SEARCH]     run SEARCH (or the last search) with counters: rows in and out
+                        and time per stage, what the time window and each WHERE
+                        predicate keep, fields misspelt or never populated
+  .datamodels           list the datasets (also .tables)
+  .fields DATASET       per field of a dataset (Endpoint.Registry or Registry): rows
+                        with a value, distinct and top values (also .schema)
   .lookups              list the lookup folders (--lookups) and their definitions
-  .format [FORMAT]      show or set the output format: table, csv, json, markdown
-  .timing [on|off]      show or set timing: rows, elapsed time and rows/s after each search
+  .format [FORMAT]      show or set the output format: table, csv, json (also jsonl,
+                        ndjson), markdown (also .mode)
+  .timing [on|off]      show or set timing: rows, elapsed time and rows/s after each
+                        search (also .timer)
+  .maxrows [N|auto]     show or set the rows printed on the screen (0: all; auto: the
+                        screen's height, the default on a terminal)
+  .vertical [on|off|auto]  one field per line (auto: when the table does not fit);
+                        \x toggles it
   .output [FILE]        send results to FILE; without FILE, back to the screen
+  .read FILE            run the searches and commands of FILE
+  .edit                 edit the search being typed, or the last one, in $EDITOR and
+                        run it
   .quit                 leave (also .exit)`
 
 // dot runs a dot command and reports whether the REPL should quit.
 func (r *repl) dot(ctx context.Context, line string) bool {
 	name, arg, _ := strings.Cut(line, " ")
 	arg = strings.TrimSpace(arg)
+	alias := name
+	if to, ok := dotAliases[name]; ok {
+		name = to
+	}
 	switch name {
 	case ".help":
 		switch {
@@ -364,10 +682,12 @@ func (r *repl) dot(ctx context.Context, line string) bool {
 			fmt.Fprintf(r.stdout, "%s\n\n", dotHelp)
 			writeCommandList(r.stdout)
 		case !writeCommandHelp(r.stdout, arg):
-			fmt.Fprintf(r.stderr, "error: unknown SPL command %q; .help lists the commands\n", arg)
+			r.errorf("unknown SPL command %q; .help lists the commands", arg)
 		}
-	case ".quit", ".exit":
+	case ".quit":
 		return true
+	case ".edit":
+		return r.dotEdit(ctx)
 	case ".clear":
 		r.dotClear()
 	case ".data":
@@ -385,10 +705,16 @@ func (r *repl) dot(ctx context.Context, line string) bool {
 			fmt.Fprintf(r.stdout, "%s  (%d fields; rows: %s)\n", d.FullName(), len(d.Fields)+len(inheritedFields), english.Thousands(r.s.store.Stats().Used[d.FullName()]))
 		}
 	case ".fields":
-		r.dotFields(arg)
+		r.dotFields(ctx, arg)
 	case ".lookups":
 		r.dotLookups()
 	case ".format":
+		if alias == ".mode" {
+			arg = modeFormat(r, arg)
+			if arg == "" {
+				return false
+			}
+		}
 		r.dotFormat(arg)
 	case ".timing":
 		switch arg {
@@ -398,12 +724,28 @@ func (r *repl) dot(ctx context.Context, line string) bool {
 			r.timing = arg == "on"
 			fmt.Fprintf(r.stdout, "timing is %s\n", arg)
 		default:
-			fmt.Fprintf(r.stderr, "error: .timing takes on or off, not %q\n", arg)
+			r.errorf("%s takes on or off, not %q", name, arg)
 		}
 	case ".output":
 		r.dotOutput(arg)
+	case ".explain":
+		r.dotExplain(ctx, arg)
+	case ".maxrows":
+		r.dotMaxRows(arg)
+	case ".vertical":
+		r.dotVertical(arg)
+	case `\x`:
+		r.dotVertical(map[string]string{"": toggle(r.vertical), "auto": "auto", "on": "on", "off": "off"}[arg])
+	case ".read":
+		return r.dotRead(ctx, arg)
+	case `\q`:
+		return true
 	default:
-		msg := fmt.Sprintf("error: unknown command %s", name)
+		if hint, ok := habits[name]; ok {
+			r.errorf("unknown command %s; %s", name, hint)
+			return false
+		}
+		msg := fmt.Sprintf("unknown command %s", name)
 		var near []string
 		for _, c := range dotCommands {
 			if strings.HasPrefix(c, name) || strings.HasPrefix(name, c) {
@@ -413,7 +755,7 @@ func (r *repl) dot(ctx context.Context, line string) bool {
 		if len(near) > 0 {
 			msg += " (did you mean " + strings.Join(near, " or ") + "?)"
 		}
-		fmt.Fprintln(r.stderr, msg+"; .help lists the commands")
+		r.errorf("%s; .help lists the commands", msg)
 	}
 	return false
 }
@@ -431,7 +773,7 @@ func onOff(b bool) string {
 // the events read so far.
 func (r *repl) dotData(ctx context.Context, arg string) {
 	if arg == "" {
-		fmt.Fprintln(r.stderr, "error: .data needs a file or folder")
+		r.errorf(".data needs a file or folder")
 		return
 	}
 	if _, err := os.Stat(arg); err == nil && r.sample {
@@ -451,7 +793,7 @@ func (r *repl) dotData(ctx context.Context, arg string) {
 		fmt.Fprintln(r.stdout, p)
 	}
 	if err != nil {
-		fmt.Fprintf(r.stderr, "error: %v\n", err)
+		r.errorf("%v", err)
 		return
 	}
 	if dup > 0 {
@@ -482,7 +824,7 @@ func (r *repl) dotMacros(pattern string) {
 	glob := strings.ContainsAny(pattern, "*?[")
 	if glob {
 		if _, err := path.Match(pattern, ""); err != nil {
-			fmt.Fprintf(r.stderr, "error: bad pattern %q: %v\n", pattern, err)
+			r.errorf("bad pattern %q: %v", pattern, err)
 			return
 		}
 	}
@@ -505,7 +847,7 @@ func (r *repl) dotMacros(pattern string) {
 		return
 	}
 	if err := render.WriteTable(r.stdout, t, r.width); err != nil {
-		fmt.Fprintf(r.stderr, "error: %v\n", err)
+		r.errorf("%v", err)
 	}
 }
 
@@ -513,7 +855,7 @@ func (r *repl) dotMacros(pattern string) {
 func (r *repl) dotMacro(name string) {
 	name = strings.Trim(name, "`")
 	if name == "" {
-		fmt.Fprintln(r.stderr, "error: .macro needs a macro name")
+		r.errorf(".macro needs a macro name")
 		return
 	}
 	found := false
@@ -539,6 +881,7 @@ func (r *repl) dotMacro(name string) {
 		fmt.Fprintf(r.stdout, "definition = %s\n", m.Definition)
 	}
 	if !found {
+		r.failed = true
 		msg := fmt.Sprintf("error: no macro named %q", name)
 		if strings.HasSuffix(name, "_filter") {
 			msg += " (an undefined *_filter macro expands to `search *`)"
@@ -549,11 +892,12 @@ func (r *repl) dotMacro(name string) {
 
 func (r *repl) dotExpand(text string) {
 	if text == "" {
-		fmt.Fprintln(r.stderr, "error: .expand needs a search")
+		r.errorf(".expand needs a search")
 		return
 	}
 	x, err := r.s.env.Expand(text)
 	if err != nil {
+		r.failed = true
 		fmt.Fprintln(r.stderr, formatError(err, nil))
 		return
 	}
@@ -562,11 +906,12 @@ func (r *repl) dotExpand(text string) {
 
 func (r *repl) dotPlan(text string) {
 	if text == "" {
-		fmt.Fprintln(r.stderr, "error: .plan needs a search")
+		r.errorf(".plan needs a search")
 		return
 	}
 	q, err := r.s.compile(text)
 	if err != nil {
+		r.failed = true
 		fmt.Fprintln(r.stderr, formatError(err, nil))
 		return
 	}
@@ -577,27 +922,28 @@ func (r *repl) dotPlan(text string) {
 }
 
 // dotFields lists the fields of a dataset named in full or by its dataset
-// name alone.
-func (r *repl) dotFields(name string) {
+// name alone, with what the loaded rows hold in each (see fieldSummary).
+func (r *repl) dotFields(ctx context.Context, name string) {
 	if name == "" {
-		fmt.Fprintln(r.stderr, "error: .fields needs a dataset, e.g. .fields Endpoint.Registry")
+		r.errorf(".fields needs a dataset, e.g. .fields Endpoint.Registry")
 		return
 	}
 	var names []string
 	for _, d := range r.s.env.Catalog().Datasets() {
 		names = append(names, d.FullName())
 		if d.FullName() == name || d.Name == name {
-			t := &stringTable{fields: []string{"field", "type", "notes"}}
-			for _, row := range datasetRows(nil, d) {
-				t.rows = append(t.rows, row[1:])
+			t, err := fieldSummary(ctx, r.s, d)
+			if err != nil {
+				r.errorf(".fields: %v", err)
+				return
 			}
-			if err := render.WriteTable(r.stdout, t, r.width); err != nil {
-				fmt.Fprintf(r.stderr, "error: %v\n", err)
+			if err := render.WriteTable(r.stdout, t, r.termWidth()); err != nil {
+				r.errorf("%v", err)
 			}
 			return
 		}
 	}
-	fmt.Fprintf(r.stderr, "error: no dataset %q (datasets: %s)\n", name, strings.Join(names, ", "))
+	r.errorf("no dataset %q (datasets: %s)", name, strings.Join(names, ", "))
 }
 
 // dotLookups lists the lookup definitions of the --lookups folders that a
@@ -610,7 +956,7 @@ func (r *repl) dotLookups() {
 	}
 	list, err := r.s.env.Lookups()
 	if err != nil {
-		fmt.Fprintf(r.stderr, "error: .lookups: %v\n", err)
+		r.errorf(".lookups: %v", err)
 		return
 	}
 	t := &stringTable{fields: []string{"lookup", "file", "folder"}}
@@ -629,7 +975,7 @@ func (r *repl) dotLookups() {
 		return
 	}
 	if err := render.WriteTable(r.stdout, t, r.width); err != nil {
-		fmt.Fprintf(r.stderr, "error: %v\n", err)
+		r.errorf("%v", err)
 	}
 }
 
@@ -640,7 +986,7 @@ func (r *repl) dotFormat(arg string) {
 	}
 	f, err := render.ParseFormat(arg)
 	if err != nil {
-		fmt.Fprintf(r.stderr, "error: %v\n", err)
+		r.errorf("%v", err)
 		return
 	}
 	r.format = f
@@ -662,7 +1008,7 @@ func (r *repl) dotOutput(name string) {
 	}
 	f, err := os.Create(name)
 	if err != nil {
-		fmt.Fprintf(r.stderr, "error: .output: %v\n", err)
+		r.errorf(".output: %v", err)
 		return
 	}
 	r.closeOutput()
@@ -674,7 +1020,7 @@ func (r *repl) dotOutput(name string) {
 func (r *repl) closeOutput() {
 	if r.outFile != nil {
 		if err := r.outFile.Close(); err != nil {
-			fmt.Fprintf(r.stderr, "error: .output %s: %v\n", r.outName, err)
+			r.errorf(".output %s: %v", r.outName, err)
 		}
 	}
 	r.outFile, r.outName, r.out = nil, "", r.stdout

@@ -46,9 +46,18 @@ func TestREPLTranscripts(t *testing.T) {
 			var out bytes.Buffer
 			r := newREPL(s, &out, &out)
 			r.now = (&fakeClock{}).now
+			r.hideTimes = true
 			// Each input line is echoed after its prompt, as a terminal
 			// shows it, so that the golden reads like a session.
 			lines := strings.Split(strings.TrimSuffix(strings.ReplaceAll(string(src), "$TMP", tmp), "\n"), "\n")
+			// As in line mode, the REPL knows whether another line
+			// follows, so that a line starting with '|' continues.
+			r.peek = func() (string, bool, bool) {
+				if len(lines) == 0 {
+					return "", false, false
+				}
+				return lines[0], false, true
+			}
 			status := r.loop(context.Background(), func(prompt string) (string, error) {
 				if len(lines) == 0 {
 					return "", io.EOF
