@@ -4,14 +4,16 @@
 //
 // Usage:
 //
-//	minispl run [SOURCE FLAGS] [--format F] (-f FILE|FOLDER... | 'SPL')
+//	minispl run [SOURCE FLAGS] [--format F] [--explain] [--bail] (-f FILE|FOLDER... | 'SPL')
+//	minispl explain [SOURCE FLAGS] (-f FILE|FOLDER... | 'SPL')
 //	minispl hunt DETECTIONS... [SOURCE FLAGS] [SELECTION] [--timeline FILE.jsonl|FILE.csv]
 //	        [--report FILE.html] [--as-scheduled --from T --to T]
 //	minispl test DETECTIONS... --attack-data DIR [SELECTION] [--junit FILE]
 //	minispl check [SOURCE FLAGS] [--run] [--ast] (-f FILE | 'SPL')
 //	minispl check --escu FILE.jsonl|FILE.yml|FOLDER [SOURCE FLAGS] [--run] [-v]
 //	minispl datamodels
-//	minispl repl [SOURCE FLAGS]
+//	minispl repl [SOURCE FLAGS] [--bail]
+//	minispl --version
 //
 // SOURCE FLAGS are --data PATH... (events; default an embedded sample),
 // --macros PATH..., --lookups DIR..., --earliest/--latest/--now TIME

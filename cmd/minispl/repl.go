@@ -846,7 +846,7 @@ func (r *repl) dotMacros(pattern string) {
 		fmt.Fprintf(r.stdout, "no macro matches %q\n", pattern)
 		return
 	}
-	if err := render.WriteTable(r.stdout, t, r.width); err != nil {
+	if err := render.WriteTable(r.stdout, t, r.termWidth()); err != nil {
 		r.errorf("%v", err)
 	}
 }
@@ -974,7 +974,7 @@ func (r *repl) dotLookups() {
 		fmt.Fprintf(r.stdout, "no lookup definition (*.yml with a filename:) in %s\n", strings.Join(r.s.lookups, ", "))
 		return
 	}
-	if err := render.WriteTable(r.stdout, t, r.width); err != nil {
+	if err := render.WriteTable(r.stdout, t, r.termWidth()); err != nil {
 		r.errorf("%v", err)
 	}
 }
