@@ -62,7 +62,8 @@ func substituteName(pattern string, caps []string) string {
 // order of appearance and without repeats, and apart the ones with a `*`.
 // It walks their AST by reflection, taking every string except literal
 // values (eval literals, the values of search comparisons and IN lists,
-// macro calls, positions) and option and command names, so that a command added later is covered
+// macro calls, positions, replace's pairs) and option and command names,
+// so that a command added later is covered
 // without a list to keep up to date: a name that is not a field costs an
 // unused column, while a missed one would silently lose a field the search
 // uses. xmlkv and spath keep these fields, whose values are known only
@@ -111,6 +112,8 @@ func walkNames(v reflect.Value, add func(string)) {
 		case spl.Option:
 			walkNames(reflect.ValueOf(x.Value), add) // the key is an option name
 			return
+		case spl.ReplacePair:
+			return // values, not field names
 		}
 		for i := 0; i < v.NumField(); i++ {
 			if f := v.Type().Field(i); f.IsExported() && f.Name != "CommandName" {
