@@ -18,6 +18,7 @@ import (
 // row.
 type whereNode struct {
 	in    node
+	src   spl.Expr // the checked expression, for Plan.Steps
 	pred  expr.Evaluator
 	nodes int
 	loc   *time.Location
@@ -40,7 +41,7 @@ func (e *Engine) planWhere(w *spl.Where, in node) (node, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &whereNode{in: in, pred: p, nodes: c.Nodes, loc: e.opt.Location}, nil
+	return &whereNode{in: in, src: w.Expr, pred: p, nodes: c.Nodes, loc: e.opt.Location}, nil
 }
 
 func (n *whereNode) newOperator(env *execEnv, in operator) operator {
@@ -83,6 +84,7 @@ type evalNode struct {
 
 type evalAssign struct {
 	field string
+	src   spl.Expr // the checked expression, for Plan.Steps
 	expr  expr.Evaluator
 }
 
@@ -117,7 +119,7 @@ func (e *Engine) planEval(ev *spl.Eval, in node) (node, error) {
 		if a.Field == "" {
 			return nil, &spl.Error{Pos: ev.Pos, Msg: "eval: missing field name before ="}
 		}
-		n.assigns = append(n.assigns, evalAssign{field: a.Field, expr: x})
+		n.assigns = append(n.assigns, evalAssign{field: a.Field, src: a.Expr, expr: x})
 		if slices.Index(cur, a.Field) < 0 {
 			cur = append(cur, a.Field)
 		}

@@ -26,6 +26,7 @@ type CLI struct {
 	Repl       ReplCmd       `cmd:"" help:"Interactive shell (reads lines from stdin when it is not a terminal)."`
 	Explain    ExplainCmd    `cmd:"" help:"Run searches with the engine's counters and print, per stage, rows in and out and time; per tstats, what its time window and each WHERE predicate keep."`
 	Version    versionFlag   `name:"version" help:"Print the version and exit."`
+	SQL        SQLCmd        `cmd:"" name:"sql" help:"Print the SQL of a search over the Parquet summaries, in a dialect (duckdb, clickhouse, clickhouse-18, spark, trino)."`
 }
 
 // sourceFlags are the inputs shared by run, check and repl.

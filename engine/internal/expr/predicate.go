@@ -83,6 +83,9 @@ type leaf struct {
 	// them with one hash lookup. A literal alone stays a glob.
 	globs []*value.Glob
 	set   map[string]struct{}
+	// patterns are the values as written (after unquoting), for
+	// Plan.Steps.
+	patterns []string
 	// cidrs are the patterns that are CIDR subnets (search command only):
 	// a value that is an IP address in one of them matches.
 	cidrs []netip.Prefix
@@ -151,6 +154,7 @@ func (l *leaf) inSubnet(s string) bool {
 // addresses in it; tstats WHERE matches it as a string only (§1.3: "best
 // effort" string matching).
 func (l *leaf) setPatterns(patterns []string, cidr bool) {
+	l.patterns = append(l.patterns, patterns...)
 	var lits []string
 	for _, p := range patterns {
 		if cidr && strings.Contains(p, "/") {

@@ -1,0 +1,296 @@
+package sqlgen
+
+import (
+	"strings"
+
+	"github.com/minispl/minispl/engine"
+	"github.com/minispl/minispl/spl"
+)
+
+// value is a compiled eval expression: its SQL, its kind and whether it is
+// a boolean (SQL three-valued logic is eval's Kleene logic).
+type value struct {
+	sql  string
+	kind kind
+	bool bool
+	lit  *spl.Literal // set for a literal
+}
+
+// kText is a string that is never read as a number (the result of lower()
+// and upper()); kString is a field's text, a number when it looks like one.
+const kText kind = 100
+
+// boolExpr compiles where's expression.
+func (q *query) boolExpr(e spl.Expr) (string, error) {
+	v, err := q.expr(e)
+	if err != nil {
+		return "", err
+	}
+	if !v.bool {
+		return "", unsupported("a where expression that is not a boolean", "%s", e.String())
+	}
+	return v.sql, nil
+}
+
+// eval applies eval's assignments: a field copy or len() only, whose
+// values are exact in every dialect.
+func (q *query) eval(s *engine.EvalStep) error {
+	for _, a := range s.Assigns {
+		v, err := q.expr(a.Expr)
+		if err != nil {
+			return err
+		}
+		switch x := a.Expr.(type) {
+		case *spl.FieldRef:
+		case *spl.Call:
+			if x.Func != "len" {
+				return unsupported("eval "+x.Func+"()", "")
+			}
+		default:
+			return unsupported("eval of "+exprConstruct(a.Expr), "%s=%s", a.Field, a.Expr.String())
+		}
+		c := column{name: a.Field, sql: v.sql, kind: v.kind}
+		replaced := false
+		for i := range q.cols {
+			if q.cols[i].name == a.Field {
+				q.cols[i] = c
+				replaced = true
+			}
+		}
+		if !replaced {
+			q.cols = append(q.cols, c)
+		}
+	}
+	return nil
+}
+
+// exprConstruct names an expression's construct for an Error.
+func exprConstruct(e spl.Expr) string {
+	switch e := e.(type) {
+	case *spl.Literal:
+		return "a literal"
+	case *spl.Binary:
+		return "operator " + e.Op.String()
+	case *spl.Unary:
+		return "operator " + e.Op.String()
+	case *spl.InList:
+		return "IN"
+	case *spl.Call:
+		return e.Func + "()"
+	}
+	return "an expression"
+}
+
+func (q *query) field(name string) value {
+	for _, c := range q.cols {
+		if c.name == name {
+			return value{sql: c.sql, kind: c.kind}
+		}
+	}
+	return value{sql: "NULL", kind: kNull}
+}
+
+// expr compiles an eval expression of where.
+func (q *query) expr(e spl.Expr) (value, error) {
+	d := q.d
+	switch e := e.(type) {
+	case *spl.FieldRef:
+		return q.field(e.Name), nil
+	case *spl.Literal:
+		if e.Kind == spl.LitNumber {
+			f, ok := parseNumber(e.Text)
+			if !ok {
+				return value{}, unsupported("number literal "+e.Text, "")
+			}
+			return value{sql: numLit(f), kind: kNumber, lit: e}, nil
+		}
+		return value{sql: d.str(e.Text), kind: kText, lit: e}, nil
+	case *spl.Unary:
+		if e.Op != spl.UnaryNot {
+			return value{}, unsupported("operator "+e.Op.String(), "%s", e.String())
+		}
+		x, err := q.expr(e.X)
+		if err != nil {
+			return value{}, err
+		}
+		if !x.bool {
+			return value{}, unsupported("NOT of a value", "%s", e.String())
+		}
+		return value{sql: "(NOT " + x.sql + ")", bool: true}, nil
+	case *spl.Binary:
+		l, err := q.expr(e.Left)
+		if err != nil {
+			return value{}, err
+		}
+		r, err := q.expr(e.Right)
+		if err != nil {
+			return value{}, err
+		}
+		switch e.Op {
+		case spl.BinAnd, spl.BinOr:
+			if !l.bool || !r.bool {
+				return value{}, unsupported(e.Op.String()+" of values", "%s", e.String())
+			}
+			return value{sql: "(" + l.sql + " " + e.Op.String() + " " + r.sql + ")", bool: true}, nil
+		case spl.BinEq, spl.BinEqEq, spl.BinNe, spl.BinLt, spl.BinLe, spl.BinGt, spl.BinGe:
+			return q.compare(e, l, r)
+		}
+		return value{}, unsupported("operator "+e.Op.String(), "%s", e.String())
+	case *spl.Call:
+		return q.call(e)
+	}
+	return value{}, unsupported(exprConstruct(e), "%s", e.String())
+}
+
+// sqlOp is the SQL text of a comparison operator.
+func sqlOp(op spl.BinaryOp) string {
+	switch op {
+	case spl.BinEq, spl.BinEqEq:
+		return "="
+	case spl.BinNe:
+		return "<>"
+	}
+	return op.String()
+}
+
+// compare compiles = != < <= > >= with eval's rules: two numbers compare
+// numerically, anything else as text, byte-wise; a field's text is a
+// number when it looks like one; a null side is null.
+func (q *query) compare(e *spl.Binary, l, r value) (value, error) {
+	d := q.d
+	op := sqlOp(e.Op)
+	if l.bool || r.bool {
+		return value{}, unsupported("comparing a boolean", "%s", e.String())
+	}
+	if l.kind == kNull || r.kind == kNull {
+		return value{sql: "CAST(NULL AS BOOLEAN)", bool: true}, nil
+	}
+	if l.kind == kList || r.kind == kList {
+		return value{}, unsupported("comparing a multivalue field", "%s", e.String())
+	}
+	num := func(v value) string {
+		if v.kind == kTimeMs {
+			return d.msToSeconds(v.sql)
+		}
+		return v.sql
+	}
+	isNum := func(v value) bool { return v.kind == kNumber || v.kind == kTimeMs }
+	switch {
+	case isNum(l) && isNum(r):
+		return value{sql: "(" + num(l) + " " + op + " " + num(r) + ")", bool: true}, nil
+	case (l.kind == kText || l.kind == kString) && (r.kind == kText || r.kind == kString) && (l.kind == kText || r.kind == kText):
+		// A pure string on one side: byte-wise, whatever the other holds.
+		return value{sql: "(" + l.sql + " " + op + " " + r.sql + ")", bool: true}, nil
+	case l.kind == kString && r.kind == kString:
+		return value{sql: "(CASE WHEN " + d.looksNumeric(l.sql) + " AND " + d.looksNumeric(r.sql) + " THEN " + d.toDouble(l.sql) + " " + op + " " + d.toDouble(r.sql) +
+			" ELSE " + l.sql + " " + op + " " + r.sql + " END)", bool: true}, nil
+	case l.kind == kString && r.lit != nil && isNum(r), r.kind == kString && l.lit != nil && isNum(l):
+		s, n := l, r
+		if r.kind == kString {
+			s, n = r, l
+		}
+		text := formatNumber(mustNumber(n.lit.Text))
+		if text != n.lit.Text {
+			return value{}, unsupported("a number literal not in its shortest form compared with text", "%s", e.String())
+		}
+		ls, rs, ln, rn := s.sql, d.str(text), d.toDouble(s.sql), n.sql
+		if r.kind == kString {
+			ls, rs, ln, rn = d.str(text), s.sql, n.sql, d.toDouble(s.sql)
+		}
+		return value{sql: "(CASE WHEN " + d.looksNumeric(s.sql) + " THEN " + ln + " " + op + " " + rn +
+			" ELSE " + ls + " " + op + " " + rs + " END)", bool: true}, nil
+	}
+	return value{}, unsupported("comparing text with a computed number", "%s", e.String())
+}
+
+func mustNumber(s string) float64 {
+	f, _ := parseNumber(s)
+	return f
+}
+
+// call compiles the functions with an exact translation.
+func (q *query) call(e *spl.Call) (value, error) {
+	d := q.d
+	args := make([]value, len(e.Args))
+	for i, a := range e.Args {
+		v, err := q.expr(a)
+		if err != nil {
+			return value{}, err
+		}
+		args[i] = v
+	}
+	text := func(v value) bool { return v.kind == kString || v.kind == kText || v.kind == kNull }
+	switch e.Func {
+	case "isnull", "isnotnull":
+		if len(args) != 1 || args[0].bool {
+			break
+		}
+		not := ""
+		if e.Func == "isnotnull" {
+			not = "NOT "
+		}
+		if args[0].kind == kNull {
+			return value{sql: map[bool]string{true: "TRUE", false: "FALSE"}[not == ""], bool: true}, nil
+		}
+		return value{sql: "(" + args[0].sql + " IS " + not + "NULL)", bool: true}, nil
+	case "len":
+		if len(args) == 1 && text(args[0]) && !args[0].bool {
+			return value{sql: d.charLength(args[0].sql), kind: kNumber}, nil
+		}
+	case "lower", "upper":
+		if len(args) == 1 && text(args[0]) && !args[0].bool {
+			f := e.Func
+			if d.isClickHouse() {
+				f += "UTF8"
+			}
+			return value{sql: f + "(" + args[0].sql + ")", kind: kText}, nil
+		}
+	case "like":
+		if len(args) == 2 && text(args[0]) && args[1].lit != nil && args[1].lit.Kind == spl.LitString {
+			// eval's like: % and _ are wildcards, there is no escape
+			// character, case-sensitive.
+			p := args[1].lit.Text
+			if d.isClickHouse() {
+				p = strings.ReplaceAll(p, `\`, `\\`)
+			} else {
+				p = strings.ReplaceAll(p, string(likeEscape), string(likeEscape)+string(likeEscape))
+			}
+			return value{sql: "(" + d.like(args[0].sql, p) + ")", bool: true}, nil
+		}
+	case "match":
+		if len(args) == 2 && text(args[0]) && args[1].lit != nil && args[1].lit.Kind == spl.LitString {
+			re := args[1].lit.Text
+			switch d {
+			case ClickHouse18:
+				// ClickHouse before 20.5 ignores a leading (?i) on a literal
+				// (issue #11101) but honours the group form (?i:...), which
+				// means the same for the whole pattern.
+				if rest, ok := strings.CutPrefix(re, "(?i)"); ok {
+					re = "(?i:" + rest + ")"
+				}
+				if strings.Contains(re, "(?i)") {
+					return value{}, unsupported("match() with (?i) on ClickHouse 18", "ClickHouse before 20.5 ignores (?i) on a literal (issue #11101)")
+				}
+			case Spark, Trino:
+				// Java and Joni/RE2J accept RE2's syntax except these.
+				for _, x := range []string{`[[:`, `\p`, `\P`, `\C`, `\z`, `(?U`, `(?s`} {
+					if strings.Contains(re, x) {
+						return value{}, unsupported("match() with RE2 syntax "+x+" in "+d.String(), "")
+					}
+				}
+			}
+			switch d {
+			case DuckDB:
+				return value{sql: "regexp_matches(" + args[0].sql + ", " + d.str(re) + ")", bool: true}, nil
+			case ClickHouse, ClickHouse18:
+				return value{sql: "(match(" + args[0].sql + ", " + d.str(re) + ") = 1)", bool: true}, nil
+			case Spark:
+				return value{sql: "(" + args[0].sql + " RLIKE " + d.str(re) + ")", bool: true}, nil
+			}
+			return value{sql: "regexp_like(" + args[0].sql + ", " + d.str(re) + ")", bool: true}, nil
+		}
+	default:
+		return value{}, unsupported("function "+e.Func+"()", "")
+	}
+	return value{}, unsupported("function "+e.Func+"() with these arguments", "%s", e.String())
+}
