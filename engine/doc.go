@@ -281,7 +281,8 @@
 // fields) and map ($field$ tokens replaced per row, a row lacking a token's
 // field runs no search, maxsearches default 10; planned once with each
 // token as 1), xmlkv (leaf elements, verbatim text, repeated keys
-// multivalue) and spath (JSON or XML by the first character; {N} from 1);
+// multivalue) and spath (JSON or XML by the first character; {N} from 0 in JSON,
+// from 1 in XML);
 // both set the fields the rest of the search names (laterFields), since a
 // text's keys are known only when it runs.
 package engine

@@ -16,12 +16,18 @@ import (
 )
 
 // spathNode is `spath [input=<field>] [output=<field>] [path=<path> |
-// <path>]`. The Search Reference (spath): it extracts fields from
-// structured data, "XML and JSON"; input defaults to _raw; with a path the
-// value at that location goes to output (default: the path itself as the
-// field name); without one every path is extracted, each as a field named
-// by its path. Paths are dotted names, `{}` for every element of an array
-// and `{N}` for one, `{@attr}` for an XML attribute.
+// <path>]`. The Search Reference (spath, 9.0): "The spath command enables
+// you to extract information from the structured data formats XML and
+// JSON"; input "Default: _raw"; "If you do not specify an output argument,
+// the value for the path argument becomes the field name for the extracted
+// value"; "A location path is composed of one or more location steps,
+// separated by periods ... A location step is composed of a field name and
+// an optional index surrounded by curly brackets. The index can be an
+// integer, to refer to the position of the data in an array (this differs
+// between JSON and XML), or a string, to refer to an XML attribute", written
+// with @; without a path spath runs in "auto-extract" mode and "finds and
+// extracts all the fields in the input value" (SPL2 reference); `{}` takes
+// every element of an array (the SPL2 example path=commits{}.author.name).
 //
 //   - JSON or XML is told by the first character that is not a space:
 //     '{' or '[' is JSON, '<' XML; any other text, or text that does not
@@ -30,8 +36,10 @@ import (
 //     written, true/false); null gives nothing. Every path: objects join
 //     their keys with '.', arrays add `{}` and their values make a
 //     multivalue (x{}.y takes y of each element). A given path that ends
-//     on an object or array gives its JSON text (keys sorted). {N} counts
-//     from 1. [uncertain: the reference examples do not settle the base]
+//     on an object or array gives its JSON text (keys sorted). In JSON {N}
+//     counts from 0 and in XML from 1 ("this differs between JSON and
+//     XML"; the SPL2 example's cooperative{1} is the second game).
+//     [uncertain: which side counts from 0 is not stated]
 //   - XML: the path of an element is its ancestors' tags and its own
 //     joined by '.', from the root; a leaf element's text (trimmed) is its
 //     value, an attribute's is path{@name}; repeated paths are
@@ -113,8 +121,8 @@ func planSpath(c *spl.Spath, in node, pl *Plan, rest []spl.Command) (node, error
 			}
 			for _, m := range pathSelRE.FindAllStringSubmatch(tail, -1) {
 				if s := m[1]; s != "" && !strings.HasPrefix(s, "@") {
-					if k, err := strconv.Atoi(s); err != nil || k < 1 {
-						return nil, &spl.Error{Pos: pathPos, Msg: fmt.Sprintf("spath: bad array index {%s} in %q: want {} or {N}, N from 1", s, seg)}
+					if k, err := strconv.Atoi(s); err != nil || k < 0 {
+						return nil, &spl.Error{Pos: pathPos, Msg: fmt.Sprintf("spath: bad index {%s} in %q: want {}, {N} (N a whole number) or {@attribute}", s, seg)}
 					}
 				}
 				st.sel = append(st.sel, m[1])
@@ -187,7 +195,7 @@ func (n *spathNode) lookup(t string, isJSON bool) []string {
 			}
 		})
 		for _, k := range pick {
-			if k > len(vals) {
+			if k < 1 || k > len(vals) {
 				return nil
 			}
 			vals = vals[k-1 : k]
@@ -223,8 +231,8 @@ func (n *spathNode) lookup(t string, isJSON bool) []string {
 					}
 					if s == "" {
 						ys = append(ys, arr...)
-					} else if k, err := strconv.Atoi(s); err == nil && k >= 1 && k <= len(arr) {
-						ys = append(ys, arr[k-1])
+					} else if k, err := strconv.Atoi(s); err == nil && k >= 0 && k < len(arr) {
+						ys = append(ys, arr[k])
 					}
 				}
 				xs = ys
