@@ -71,7 +71,11 @@
 // part as well as every Options.BatchSize rows; no result depends on
 // where batches end. With GOMAXPROCS=1, or an input of one part, the
 // input is read serially as before. EVTX files are rendered by chunk on
-// every core (see "EVTX files").
+// every core (see "EVTX files"). Several files (IngestPaths of a folder or
+// of several paths) are read at once too, each into a store of its own,
+// merged in file order; "already loaded" is decided in that order before
+// any is read, and an error keeps only the files before it, as serially
+// (TestParallelFilesEqualSerial).
 //
 // # Pre-filter
 //

@@ -37,7 +37,7 @@ type IngestOptions struct {
 }
 
 // Progress follows an ingest for a progress bar. Its methods are called
-// from the goroutine that ingests.
+// from one goroutine at a time (files read in parallel take turns).
 type Progress interface {
 	// Start is called once, before anything is read, with the total size
 	// in bytes of the files to read (0 for a stream).
@@ -114,11 +114,7 @@ func (s *Store) IngestPaths(ctx context.Context, paths []string, opt IngestOptio
 	im.initStats()
 	im.filter = opt.Filter
 	defer func() { im.filter = nil }()
-	for _, in := range inputs {
-		if err = im.ingestInput(ctx, in, &opt); err != nil {
-			break
-		}
-	}
+	err = im.ingestInputs(ctx, inputs, &opt)
 	return s.Stats().Since(before), err
 }
 
@@ -222,12 +218,23 @@ func (s *storeImpl) ingestInput(ctx context.Context, in input, opt *IngestOption
 		s.skipFile(in.display, SkipAlreadyLoaded)
 		return nil
 	}
+	err := s.readInput(ctx, in, opt)
+	if s.opened {
+		s.remember(in.info)
+	}
+	return err
+}
+
+// readInput reads one file found by findInputs; s.opened tells whether it
+// could be opened (and so counts as ingested for "already loaded").
+func (s *storeImpl) readInput(ctx context.Context, in input, opt *IngestOptions) error {
+	s.opened = false
 	f, err := os.Open(in.path)
 	if err != nil {
 		return fmt.Errorf("ingest: %w", err)
 	}
 	defer f.Close()
-	s.remember(in.info)
+	s.opened = true
 	run := newIngestRun(ctx, s, opt, in.size)
 	var (
 		kind   Kind

@@ -2,8 +2,11 @@ package datamodel
 
 import (
 	"bytes"
+	"context"
 	"io"
+	"os"
 	"runtime"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 )
@@ -78,10 +81,7 @@ type partResult struct {
 // problems are those of the serial read. found and text are as for
 // ingestXML; lr.bytes is left counting every byte read.
 func (s *storeImpl) ingestText(lr *lineReader, name string, kind Kind) (found, text bool, err error) {
-	workers := s.workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers := s.workerCount()
 	if workers <= 1 {
 		fr := textFrame{first: true, last: true}
 		return s.scan(lr, name, kind, &fr)
@@ -144,9 +144,13 @@ func (s *storeImpl) ingestText(lr *lineReader, name string, kind Kind) (found, t
 			buf, rerr = fill(src, next, partSize)
 		}
 	}()
+	var wg sync.WaitGroup
+	defer wg.Wait() // no worker outlives the call
 	for w := 0; w < workers; w++ {
+		sh := s.newShard()
+		wg.Add(1)
 		go func() {
-			sh := s.newShard()
+			defer wg.Done()
 			for p := range jobs {
 				p.res <- sh.readPart(p, name, kind)
 			}
@@ -351,4 +355,180 @@ func (c *countingReader) Read(b []byte) (int, error) {
 	n, err := c.r.Read(b)
 	c.n += int64(n)
 	return n, err
+}
+
+// workerCount is s.workers, or GOMAXPROCS when it is 0.
+func (s *storeImpl) workerCount() int {
+	if s.workers > 0 {
+		return s.workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// fileJob is one input of ingestInputs.
+type fileJob struct {
+	in  input
+	dup bool // already loaded: skipped, not read
+	res chan fileResult
+}
+
+// fileResult is what a worker made of one file: a store of its own.
+type fileResult struct {
+	sub *storeImpl
+	err error
+}
+
+// ingestInputs reads the inputs found by findInputs in order. With
+// several workers and inputs, files are read at once into stores of their
+// own (each may read its own parts in parallel too), merged in input
+// order: the rows, counts, problems and skipped files are those of reading
+// them one by one, and an error stops the ingest after the files before
+// it, as it would serially (the files read ahead after it are dropped).
+func (s *storeImpl) ingestInputs(ctx context.Context, inputs []input, opt *IngestOptions) error {
+	workers := s.workerCount()
+	if workers <= 1 || len(inputs) < 2 {
+		for _, in := range inputs {
+			if err := s.ingestInput(ctx, in, opt); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if opt.Progress != nil {
+		o := *opt
+		o.Progress = &lockedProgress{p: opt.Progress}
+		opt = &o
+	}
+	// "Already loaded" is decided in input order, as serially, before any
+	// file is read; a file read is remembered when it is merged.
+	all := make([]*fileJob, len(inputs))
+	for i, in := range inputs {
+		all[i] = &fileJob{in: in, dup: s.loaded(in.info) || dupBefore(inputs[:i], in)}
+	}
+	order := make(chan *fileJob, 2*workers)
+	jobs := make(chan *fileJob, 2*workers)
+	go func() {
+		defer close(order)
+		defer close(jobs)
+		for _, j := range all {
+			if !j.dup {
+				j.res = make(chan fileResult, 1)
+				jobs <- j
+			}
+			select {
+			case order <- j:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	defer wg.Wait() // no worker outlives the call
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				sub := s.newFileStore()
+				err := sub.readInput(ctx, j.in, opt)
+				sub.flush()
+				j.res <- fileResult{sub, err}
+			}
+		}()
+	}
+	var err error
+	for j := range order {
+		if err != nil {
+			continue // drain: the files after an error are not counted
+		}
+		if j.dup {
+			s.skipFile(j.in.display, SkipAlreadyLoaded)
+			continue
+		}
+		r := <-j.res
+		if r.sub.opened {
+			s.remember(j.in.info)
+		}
+		s.mergeFile(r.sub)
+		if r.err != nil {
+			err = r.err
+			cancel()
+		}
+	}
+	return err
+}
+
+// dupBefore reports whether one of the inputs before in is the same file
+// (os.SameFile), so that in is "already loaded" when its turn comes.
+func dupBefore(before []input, in input) bool {
+	for _, o := range before {
+		if o.info.Size() == in.info.Size() && os.SameFile(o.info, in.info) {
+			return true
+		}
+	}
+	return false
+}
+
+// newFileStore returns a store for one file of ingestInputs: the same
+// datasets and settings as s, builders and counts of its own.
+func (s *storeImpl) newFileStore() *storeImpl {
+	sub := s.newShard()
+	sub.shard = false
+	sub.workers, sub.partSize, sub.maxPart = s.workers, s.partSize, s.maxPart
+	return sub
+}
+
+// mergeFile adds what a file store read to s, after what s holds.
+func (s *storeImpl) mergeFile(sub *storeImpl) {
+	st := &sub.st
+	s.st.Files += st.Files
+	s.st.Bytes += st.Bytes
+	s.st.Events += st.Events
+	for k, n := range st.FileKinds {
+		s.st.FileKinds[k] += n
+	}
+	for k, n := range st.FilesSkipped {
+		s.st.FilesSkipped[k] += n
+	}
+	for _, f := range st.SkippedFiles {
+		if len(s.st.SkippedFiles) < maxSkippedFiles {
+			s.st.SkippedFiles = append(s.st.SkippedFiles, f)
+		}
+	}
+	for k, n := range st.Used {
+		s.st.Used[k] += n
+	}
+	for k, n := range st.Skipped {
+		s.st.Skipped[k] += n
+	}
+	for _, p := range st.Problems {
+		if len(s.st.Problems) < maxProblems {
+			s.st.Problems = append(s.st.Problems, p)
+		}
+	}
+	for i, p := range sub.plans {
+		s.plans[i].batches = append(s.plans[i].batches, p.batches...)
+	}
+}
+
+// lockedProgress calls a Progress from one goroutine at a time.
+type lockedProgress struct {
+	mu sync.Mutex
+	p  Progress
+}
+
+// Start implements Progress.
+func (l *lockedProgress) Start(total int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.p.Start(total)
+}
+
+// Add implements Progress.
+func (l *lockedProgress) Add(chunk []byte) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.p.Add(chunk)
 }

@@ -1,7 +1,9 @@
 package datamodel
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"fmt"
 	"io"
 	"os"
@@ -148,4 +150,66 @@ func TestParallelIngestShared(t *testing.T) {
 			t.Errorf("%s: stats differ\n got: %+v\nwant: %+v", path, par.Stats(), serial.Stats())
 		}
 	}
+}
+
+// TestParallelFilesEqualSerial checks that reading several files at once
+// gives the rows, counts, problems and skipped files of reading them one
+// by one: the test events, a file given twice (already loaded), files
+// that are not event data, a zip and a gzip, and the shared attack_data.
+func TestParallelFilesEqualSerial(t *testing.T) {
+	dir := t.TempDir()
+	gen, _ := generated(t, 400)
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	var zbuf bytes.Buffer
+	zw := zip.NewWriter(&zbuf)
+	w, _ := zw.Create("a/events.log")
+	w.Write(gen[:len(gen)/2])
+	zw.Close()
+	var gbuf bytes.Buffer
+	gw := gzip.NewWriter(&gbuf)
+	gw.Write(gen[len(gen)/2:])
+	gw.Close()
+	gp := write("gen.log", gen)
+	paths := []string{
+		filepath.Join("..", "testdata", "events"), gp,
+		write("notes.txt", []byte("not events\n")), write("empty.log", nil),
+		write("bad.log", []byte("<Event><System><EventID>x</EventID></System></Event>\n")),
+		write("e.zip", zbuf.Bytes()), write("e.gz", gbuf.Bytes()), gp,
+	}
+	if shared := filepath.Join("..", "..", "shared", "datasets", "attack_data"); dirExists(shared) {
+		paths = append(paths, shared)
+	}
+	read := func(workers int) *Store {
+		s := NewStore(DefaultCatalog(), Options{BatchSize: 1000})
+		s.impl.workers = workers
+		if _, err := s.IngestPaths(t.Context(), paths, IngestOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	serial := read(1)
+	want, wantSt := storeDump(t, serial), serial.Stats()
+	if wantSt.Files < 6 || wantSt.FilesSkipped[SkipAlreadyLoaded] != 1 {
+		t.Fatalf("the inputs are not what the test means: %+v", wantSt)
+	}
+	for _, workers := range []int{2, 3} {
+		p := read(workers)
+		if got := storeDump(t, p); got != want {
+			t.Errorf("%d workers: rows differ from the serial read", workers)
+		}
+		if gotSt := p.Stats(); !reflect.DeepEqual(gotSt, wantSt) {
+			t.Errorf("%d workers: stats differ\n got: %+v\nwant: %+v", workers, gotSt, wantSt)
+		}
+	}
+}
+
+func dirExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
 }

@@ -83,6 +83,8 @@ type storeImpl struct {
 	partProblems []partProblem
 	// filter is the IngestOptions.Filter of the ingest under way.
 	filter *RawFilter
+	// opened is set by readInput once its file is open.
+	opened bool
 
 	st Stats
 }
