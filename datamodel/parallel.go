@@ -96,7 +96,7 @@ func (s *storeImpl) ingestText(lr *lineReader, name string, kind Kind) (found, t
 	src := &countingReader{r: lr.r}
 	head := lr.bytes
 	defer func() { lr.bytes = head + src.n }()
-	buf := append(make([]byte, 0, partSize+partSize/4), lr.buf[lr.start:lr.end]...)
+	buf := append(make([]byte, 0, partSize+minGrow), lr.buf[lr.start:lr.end]...)
 	rerr := lr.err
 	if rerr == nil {
 		buf, rerr = fill(src, buf, partSize)
@@ -134,7 +134,7 @@ func (s *storeImpl) ingestText(lr *lineReader, name string, kind Kind) (found, t
 			select {
 			case next = <-free:
 			default:
-				next = make([]byte, 0, partSize+partSize/4)
+				next = make([]byte, 0, partSize+minGrow)
 			}
 			next = append(next[:0], buf[cut:]...)
 			p := &part{buf: buf[:cut], first: first, res: make(chan *partResult, 1)}
