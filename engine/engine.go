@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/minispl/minispl/datamodel"
 	"github.com/minispl/minispl/engine/internal/expr"
+	"github.com/minispl/minispl/spl"
 )
 
 // Options tune an Engine.
@@ -33,6 +34,13 @@ type Options struct {
 	// ESCU-style *.yml definitions (name, filename, match_type, ...) and
 	// bare *.csv files (see lookup.go).
 	LookupDirs []string
+	// ParseSearch parses a search the engine makes while planning or
+	// running (map's search= with its $tokens$ replaced). The front door
+	// (package query) sets it to its own expand-and-parse, so such a
+	// search gets its macros expanded as Splunk's map does and the SPL
+	// parser is entered from one place; nil leaves map unavailable (a
+	// plan error naming this option).
+	ParseSearch func(text string) (*spl.Pipeline, error)
 }
 
 // Engine plans and runs searches over the datasets of a Store. An Engine is

@@ -80,7 +80,7 @@ func newTestEnv(t testing.TB, rows []row, inBatch, outBatch int) *testEnv {
 		b.Release()
 	}
 	env := &testEnv{cat: cat, store: store, mem: mem,
-		eng: New(cat, store, Options{BatchSize: outBatch, Allocator: mem})}
+		eng: New(cat, store, Options{BatchSize: outBatch, Allocator: mem, ParseSearch: spl.Parse})}
 	t.Cleanup(func() {
 		store.Release()
 		mem.AssertSize(t, 0)

@@ -100,7 +100,10 @@ func (e *Engine) planMap(c *spl.Map, in node, pl *Plan) (node, error) {
 
 // planMapSearch parses and plans one search of map.
 func (e *Engine) planMapSearch(text string, pl *Plan) (node, error) {
-	p, err := spl.Parse(text)
+	if e.opt.ParseSearch == nil {
+		return nil, errors.New("map runs a search of its own, which needs engine.Options.ParseSearch (package query sets it)")
+	}
+	p, err := e.opt.ParseSearch(text)
 	if err != nil {
 		var se *spl.Error
 		if errors.As(err, &se) {

@@ -46,9 +46,27 @@ func NewEnv(opt Options) *Env {
 	if opt.Catalog == nil {
 		opt.Catalog = datamodel.DefaultCatalog()
 	}
-	return &Env{macros: opt.Macros, cat: opt.Catalog, opt: opt.Engine,
-		planner: engine.New(opt.Catalog, nil, opt.Engine)}
+	e := &Env{macros: opt.Macros, cat: opt.Catalog}
+	opt.Engine.ParseSearch = e.parseSearch
+	e.opt = opt.Engine
+	e.planner = engine.New(opt.Catalog, nil, opt.Engine)
+	return e
 }
+
+// parseSearch expands and parses a search that the engine makes while it
+// plans or runs (map's search= with its $tokens$ replaced): the one place
+// besides Compile where text becomes a pipeline. Errors are positioned in
+// the expanded text.
+func (e *Env) parseSearch(text string) (*spl.Pipeline, error) {
+	x, err := e.macros.Expand(text)
+	if err != nil {
+		return nil, err
+	}
+	return parse(x.Text)
+}
+
+// parse is the front door's one call of the SPL parser.
+func parse(text string) (*spl.Pipeline, error) { return spl.Parse(text) }
 
 // Macros returns the Env's macro library.
 func (e *Env) Macros() *macros.Library { return e.macros }
@@ -137,7 +155,7 @@ func (e *Env) Compile(text string) (*Query, error) {
 		return q, err
 	}
 	q.Expansion = x
-	p, err := spl.Parse(x.Text)
+	p, err := parse(x.Text)
 	if err != nil {
 		return q, &Error{Stage: StageParse, Err: relocate(x, err)}
 	}
