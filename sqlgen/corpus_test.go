@@ -103,6 +103,10 @@ func (c *corpus) withData(t *testing.T) {
 	c.store, c.root = shared.store, shared.root
 }
 
+// errEngineBug wraps an engine error known to be the engine's bug, not
+// the SQL's: the query is counted, not compared.
+var errEngineBug = errors.New("known engine bug")
+
 type errSkipped int
 
 func (e errSkipped) Error() string {
@@ -112,9 +116,9 @@ func (e errSkipped) Error() string {
 // differential compiles every planned detection in dialect d, runs it
 // with run, and compares columns and rows, in order, with minispl's own
 // result. It returns the number compared.
-func differential(t *testing.T, c *corpus, d sqlgen.Dialect, run func(text string) ([]string, [][][]string, error)) int {
+func differential(t *testing.T, c *corpus, d sqlgen.Dialect, run func(name, text string) ([]string, [][][]string, error)) int {
 	c.withData(t)
-	compared, withRows := 0, 0
+	compared, withRows, engineBugs := 0, 0, 0
 	reasons := map[string]int{}
 	for i, q := range c.queries {
 		text, err := sqlgen.Compile(q.Plan, d, sqlgen.Options{Root: c.root})
@@ -127,7 +131,13 @@ func differential(t *testing.T, c *corpus, d sqlgen.Dialect, run func(text strin
 			t.Errorf("%s: minispl: %v", c.names[i], err)
 			continue
 		}
-		cols, rows, err := run(text)
+		cols, rows, err := run(strconv.Itoa(i), text)
+		if errors.Is(err, errEngineBug) {
+			t.Logf("%s: %s: %v (not compared)", c.names[i], d, err)
+			engineBugs++
+			res.Release()
+			continue
+		}
 		if err != nil {
 			t.Errorf("%s: %s: %v\n%s", c.names[i], d, err, text)
 			res.Release()
@@ -142,7 +152,7 @@ func differential(t *testing.T, c *corpus, d sqlgen.Dialect, run func(text strin
 		}
 		res.Release()
 	}
-	t.Logf("%s: %d of %d planned detections compared (%d with rows); not compiled: %v", d, compared, len(c.queries), withRows, sortedReasons(reasons))
+	t.Logf("%s: %d of %d planned detections compared (%d with rows), %d not run for a known engine bug; not compiled: %v", d, compared, len(c.queries), withRows, engineBugs, sortedReasons(reasons))
 	return compared
 }
 

@@ -100,5 +100,5 @@ func cellOf(v any) ([]string, error) {
 func TestDuckDBDifferential(t *testing.T) {
 	c := loadCorpus(t)
 	db := openDuckDB(t)
-	differential(t, c, sqlgen.DuckDB, func(text string) ([]string, [][][]string, error) { return duckRows(db, text) })
+	differential(t, c, sqlgen.DuckDB, func(_, text string) ([]string, [][][]string, error) { return duckRows(db, text) })
 }
