@@ -93,6 +93,14 @@ func (s *storeImpl) ingestText(lr *lineReader, name string, kind Kind) (found, t
 	if maxPart <= 0 {
 		maxPart = defaultMaxPart
 	}
+	if lr.err != nil {
+		// The whole input is in lr's buffer (it is shorter than one
+		// read): one part, read serially, without copying it into a
+		// buffer of partSize (a folder of small files, or a fuzzer,
+		// would clear 20 MB for each).
+		fr := textFrame{first: true, last: true}
+		return s.scan(memLineReader(lr.buf[lr.start:lr.end], lr.err), name, kind, &fr)
+	}
 	src := &countingReader{r: lr.r}
 	head := lr.bytes
 	defer func() { lr.bytes = head + src.n }()
