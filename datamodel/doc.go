@@ -222,7 +222,10 @@
 // line that is a Windows event); "empty"; "binary, not event data"; the
 // UTF-16 and EVTX reasons above; "already loaded" for a file the Store has
 // ingested before, by any path (os.SameFile), until Reset; "archive nested
-// too deep". The malformed lines of a text input before its first event
+// too deep"; "not a regular file (...)" for a named pipe, socket or device
+// found in a folder, which is never opened (a pipe would wait for a
+// writer; a pipe given by itself, such as /dev/stdin, is read as a
+// stream). The malformed lines of a text input before its first event
 // are held back and counted only once an event shows that the input holds
 // events, so a licence file is one skipped file, not a run of malformed
 // events. The banner line evtxexport prints before its events

@@ -164,6 +164,9 @@ type input struct {
 	display string // as SkippedFiles names it
 	size    int64
 	info    fs.FileInfo
+	// skip, when set, is the reason the input is listed as skipped
+	// without being opened (a named pipe or device inside a folder).
+	skip string
 }
 
 // findInputs resolves paths to the files to read, in order: a path that is
@@ -201,7 +204,14 @@ func findInputs(paths []string) ([]input, error) {
 			if err != nil {
 				rel = f
 			}
-			out = append(out, input{path: f, display: rel, size: info.Size(), info: info})
+			in := input{path: f, display: rel, size: info.Size(), info: info}
+			if !info.Mode().IsRegular() {
+				// Opening a named pipe would wait for a writer, a device
+				// could be endless: inside a folder only regular files
+				// are read (a pipe given by itself is read as a stream).
+				in.skip = skipNotRegular
+			}
+			out = append(out, in)
 			return nil
 		})
 		if err != nil {
@@ -214,6 +224,10 @@ func findInputs(paths []string) ([]input, error) {
 // ingestInput reads one file found by findInputs, or skips it as already
 // loaded.
 func (s *storeImpl) ingestInput(ctx context.Context, in input, opt *IngestOptions) error {
+	if in.skip != "" {
+		s.skipFile(in.display, in.skip)
+		return nil
+	}
 	if s.loaded(in.info) {
 		s.skipFile(in.display, SkipAlreadyLoaded)
 		return nil

@@ -107,5 +107,6 @@ const (
 	skipNoEVTX      = "EVTX reader not available"
 	skipMacOS       = "macOS resource fork"
 	skipTooDeep     = "archive nested too deep"
+	skipNotRegular  = "not a regular file (a named pipe, socket or device in a folder)"
 	skipMemberLarge = "too large to unpack in memory"
 )

@@ -167,6 +167,15 @@ func loadSource(e *env, s *session, src sourceFlags) error {
 	return nil
 }
 
+// loadStatus is the exit status of a loadSource error: exitInterrupted
+// when Ctrl-C stopped the loading, else exitError.
+func loadStatus(err error) int {
+	if errors.Is(err, errIngestCancelled) {
+		return exitInterrupted
+	}
+	return exitError
+}
+
 // dataPaths returns the inputs a command reads besides the sample: the
 // --data paths, or "-" (standard input) when there are none, no --sample,
 // and standard input is not a terminal.
@@ -256,7 +265,7 @@ func (c *RunCmd) Run(e *env) int {
 		}
 		s.filter = query.RawFilter(ok...)
 		if err := loadSource(e, s, c.Source); err != nil {
-			return exitError
+			return loadStatus(err)
 		}
 	}
 	format, _ := render.ParseFormat(c.Format) // kong checked the name
@@ -426,7 +435,7 @@ func (c *CheckCmd) Run(e *env) int {
 	}
 	if c.Execute {
 		if err := loadSource(e, s, c.Source); err != nil {
-			return exitError
+			return loadStatus(err)
 		}
 	}
 	if c.ESCU != "" {

@@ -2,9 +2,12 @@ package main
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -131,7 +134,7 @@ func (c *HuntCmd) Run(e *env) int {
 		}
 	}
 	if err := loadSource(e, s, src); err != nil {
-		return exitError
+		return loadStatus(err)
 	}
 	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt)
 	defer stop()
@@ -159,19 +162,19 @@ func (c *HuntCmd) Run(e *env) int {
 		fmt.Fprintln(e.stdout, scheduledLine(results))
 	}
 	if c.Timeline != "" {
-		if err := writeFile(c.Timeline, func(w *bufio.Writer) error {
+		if err := writeFile(ctx, c.Timeline, func(w *bufio.Writer) error {
 			return hunt.NewTimeline(results, s.window.Location).Write(w, tlFormat)
 		}); err != nil {
 			fmt.Fprintf(e.stderr, "error: --timeline: %v\n", err)
-			return exitError
+			return writeStatus(err)
 		}
 	}
 	if c.Report != "" {
 		ropt := report.Options{Generated: time.Now(), Evidence: s.store.Stats().String(), Location: s.window.Location,
 			Scheduled: c.AsScheduled, From: from, To: to}
-		if err := writeFile(c.Report, func(w *bufio.Writer) error { return report.Write(w, results, ropt) }); err != nil {
+		if err := writeFile(ctx, c.Report, func(w *bufio.Writer) error { return report.Write(w, results, ropt) }); err != nil {
 			fmt.Fprintf(e.stderr, "error: --report: %v\n", err)
-			return exitError
+			return writeStatus(err)
 		}
 	}
 	switch {
@@ -268,22 +271,51 @@ func scheduledLine(results []hunt.Result) string {
 		english.Plural(notables, "notable event"), english.Plural(risks, "risk event"))
 }
 
-// writeFile writes a file through a buffer, reporting the first error of
-// writing, flushing or closing.
-func writeFile(name string, fn func(*bufio.Writer) error) error {
-	f, err := os.Create(name)
+// writeFile writes a file through a buffer into a temporary file beside
+// it, renamed to name once complete, so that name never holds a partial
+// output: an error of writing, flushing or closing, or ctx done (Ctrl-C)
+// before the rename, removes the temporary file and leaves name as it was.
+// The error is the first of those (errInterrupted when ctx is done).
+func writeFile(ctx context.Context, name string, fn func(*bufio.Writer) error) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
 	if err != nil {
 		return err
 	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
 	w := bufio.NewWriter(f)
 	err = fn(w)
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}
+	if err == nil {
+		err = f.Chmod(0o644) // as os.Create would give with umask 022
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	return err
+	if err == nil && ctx.Err() != nil {
+		err = errInterrupted
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), name)
+}
+
+// errInterrupted reports an output file not written because of Ctrl-C.
+var errInterrupted = errors.New("interrupted; the file was not written")
+
+// writeStatus is the exit status of a writeFile error.
+func writeStatus(err error) int {
+	if errors.Is(err, errInterrupted) {
+		return exitInterrupted
+	}
+	return exitError
 }
 
 // Run tests the detections as contentctl test does, offline.
@@ -337,9 +369,9 @@ func (c *TestCmd) Run(e *env) int {
 	fmt.Fprintln(e.stdout, tot)
 	fmt.Fprintf(e.stderr, "tested in %.1fs\n", time.Since(start).Seconds())
 	if c.JUnit != "" {
-		if err := writeFile(c.JUnit, func(w *bufio.Writer) error { return ctest.WriteJUnit(w, "minispl test", out) }); err != nil {
+		if err := writeFile(ctx, c.JUnit, func(w *bufio.Writer) error { return ctest.WriteJUnit(w, "minispl test", out) }); err != nil {
 			fmt.Fprintf(e.stderr, "error: --junit: %v\n", err)
-			return exitError
+			return writeStatus(err)
 		}
 	}
 	switch {

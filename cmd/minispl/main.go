@@ -67,6 +67,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	_ "time/tzdata" // --tz works without the system's zoneinfo files
 
 	"github.com/alecthomas/kong"
@@ -140,7 +141,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) 
 		}
 		return exitError
 	}
-	e := &env{ctx: context.Background(), stdin: stdin, stdout: stdout, stderr: stderr}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	e.usage = func() {
 		// kong prints help on its Stdout; a usage error's help goes to
 		// stderr.
@@ -155,6 +156,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) 
 		fmt.Fprintf(stderr, "minispl: no command %q\n", kctx.Command())
 		return exitError
 	}
+	ctx := context.Background()
+	if _, repl := cmd.(*ReplCmd); !repl {
+		// Ctrl-C stops a command in any phase (loading, searching,
+		// writing files) with exitInterrupted; the REPL handles it
+		// itself (it cancels the running search and goes on).
+		var stop context.CancelFunc
+		ctx, stop = signal.NotifyContext(ctx, os.Interrupt)
+		defer stop()
+	}
+	e.ctx = ctx
 	return cmd.Run(e)
 }
 
