@@ -210,3 +210,31 @@ func sortedKeys(m map[string]int) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// Check verifies the accounting identities of s: every event read is used
+// or skipped (Events = the sum of Used + the sum of Skipped), every input
+// read is counted under its kind (Files = the sum of FileKinds), and the
+// inputs listed as skipped agree with their counts (SkippedFiles, up to
+// its bound of 100, are as many as the sum of FilesSkipped). It returns
+// an error naming the first one that fails; tests check it after every
+// ingest.
+func (s Stats) Check() error {
+	sum := func(m map[string]int) int {
+		n := 0
+		for _, v := range m {
+			n += v
+		}
+		return n
+	}
+	used, skipped := sum(s.Used), sum(s.Skipped)
+	if s.Events != used+skipped {
+		return fmt.Errorf("accounting: %d events read, but %d used + %d skipped", s.Events, used, skipped)
+	}
+	if kinds := sum(s.FileKinds); s.Files != kinds {
+		return fmt.Errorf("accounting: %d files read, but %d counted by kind", s.Files, kinds)
+	}
+	if n := sum(s.FilesSkipped); len(s.SkippedFiles) != min(n, maxSkippedFiles) {
+		return fmt.Errorf("accounting: %d files skipped, but %d listed", n, len(s.SkippedFiles))
+	}
+	return nil
+}

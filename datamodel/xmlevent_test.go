@@ -185,6 +185,9 @@ func checkAccounting(t testing.TB, st Stats) {
 	if n != st.Events {
 		t.Errorf("Events %d != used+skipped %d (%+v)", st.Events, n, st)
 	}
+	if err := st.Check(); err != nil {
+		t.Errorf("%v (%+v)", err, st)
+	}
 }
 
 func TestProblemsBounded(t *testing.T) {

@@ -28,7 +28,7 @@ minimize=${FUZZ_MINIMIZE:-0}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-printf '# scripts/fuzz.sh %s, %s, GOMAXPROCS workers %s, %s\n' "$dur" "$(go version | cut -d' ' -f3)" "$par" "$(date -u +%FT%TZ)" >"$out"
+printf '# scripts/fuzz.sh %s, %s, %s worker(s), %s\n' "$dur" "$(go version | cut -d' ' -f3)" "$par" "$(date -u +%FT%TZ)" >"$out"
 printf '%-28s %-28s %12s %10s %-9s %s\n' package target execs duration findings load >>"$out"
 status=0
 # Every target, as "dir name", sorted.

@@ -37,7 +37,8 @@ type sourceFlags struct {
 	Lookups []string  `placeholder:"DIR" help:"Lookup folder in the ESCU layout: *.yml lookup definitions and their *.csv files (repeatable)."`
 	Time    timeFlags `embed:""`
 	// BatchSize is for tests and experiments: results must not depend on it.
-	BatchSize int `name:"batch-size" placeholder:"N" help:"Rows per Arrow record batch (0: default)."`
+	BatchSize int    `name:"batch-size" placeholder:"N" help:"Rows per Arrow record batch (0: default)."`
+	StatsJSON string `name:"stats-json" placeholder:"FILE" help:"Write what loading read as JSON to FILE (- for stderr): files read by kind and skipped by reason, events read, used by dataset and skipped by reason (the REPL: the loading at its start)."`
 }
 
 // RunCmd is `minispl run`.
@@ -153,6 +154,14 @@ func loadSource(e *env, s *session, src sourceFlags) error {
 	}
 	if err == nil || st.Files > 0 || len(st.SkippedFiles) > 0 {
 		fmt.Fprintln(e.stderr, st.String()+note)
+	}
+	if src.StatsJSON != "" {
+		if werr := writeStatsJSON(e.ctx, src.StatsJSON, e.stderr, st); werr != nil {
+			fmt.Fprintf(e.stderr, "error: --stats-json: %v\n", werr)
+			if err == nil {
+				err = werr
+			}
+		}
 	}
 	for _, p := range problemLines(st) {
 		fmt.Fprintln(e.stderr, p)
@@ -534,6 +543,14 @@ func (c *ReplCmd) Run(e *env) int {
 	}
 	if err == nil || st.Files > 0 || len(st.SkippedFiles) > 0 {
 		fmt.Fprintln(e.stderr, st.String()+note)
+	}
+	if c.Source.StatsJSON != "" {
+		if werr := writeStatsJSON(e.ctx, c.Source.StatsJSON, e.stderr, st); werr != nil {
+			fmt.Fprintf(e.stderr, "error: --stats-json: %v\n", werr)
+			if err == nil {
+				err = werr
+			}
+		}
 	}
 	for _, p := range problemLines(st) {
 		fmt.Fprintln(e.stderr, p)

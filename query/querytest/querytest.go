@@ -382,9 +382,17 @@ func (st *state) store(t *testing.T, where string, batchSize int, filter *datamo
 	t.Helper()
 	store := datamodel.NewStore(datamodel.DefaultCatalog(), datamodel.Options{BatchSize: batchSize})
 	for _, p := range st.loads {
-		if _, err := store.IngestPath(context.Background(), p, datamodel.IngestOptions{Filter: filter}); err != nil {
+		added, err := store.IngestPath(context.Background(), p, datamodel.IngestOptions{Filter: filter})
+		if err != nil {
 			t.Fatalf("%s: %v", where, err)
 		}
+		// Every load of every golden input: read = used + skipped.
+		if err := added.Check(); err != nil {
+			t.Errorf("%s: load %s: %v", where, p, err)
+		}
+	}
+	if err := store.Stats().Check(); err != nil {
+		t.Errorf("%s: %v", where, err)
 	}
 	return store
 }
