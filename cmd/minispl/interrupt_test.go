@@ -78,7 +78,8 @@ func buildBinary(t *testing.T) string {
 // a temporary output file is never left behind. A signal before the
 // binary installs its handler (the first milliseconds of the process)
 // kills it the default way; those runs are counted, not failed, and must
-// leave no output either.
+// leave no output either. Only the loading case is sure to see status
+// 130; where the sweep's signals land depends on the machine's load.
 func TestSIGINT(t *testing.T) {
 	bin := buildBinary(t)
 	events, err := os.ReadFile(filepath.Join("..", "..", "testdata", "events", "rms_registry.xml"))
@@ -183,10 +184,10 @@ func TestSIGINT(t *testing.T) {
 				t.Errorf("after %v: exit %d (%v)", delay, code, err)
 			}
 		}
+		// Which phase each signal lands in depends on the machine's load,
+		// so the sweep asserts the invariants of every outcome, not how
+		// many of each there are ("while loading" asserts status 130).
 		t.Logf("SIGINT sweep: %v", counts)
-		if counts["exit 130"] == 0 {
-			t.Errorf("no run was interrupted with status 130: %v", counts)
-		}
 	})
 }
 
