@@ -421,7 +421,7 @@ func (s *storeImpl) ingestInputs(ctx context.Context, inputs []input, opt *Inges
 		defer close(order)
 		defer close(jobs)
 		for _, j := range all {
-			if !j.dup {
+			if !j.dup && j.in.skip == "" {
 				j.res = make(chan fileResult, 1)
 				jobs <- j
 			}
@@ -450,6 +450,10 @@ func (s *storeImpl) ingestInputs(ctx context.Context, inputs []input, opt *Inges
 	for j := range order {
 		if err != nil {
 			continue // drain: the files after an error are not counted
+		}
+		if j.in.skip != "" { // not opened (see findInputs)
+			s.skipFile(j.in.display, j.in.skip)
+			continue
 		}
 		if j.dup {
 			s.skipFile(j.in.display, SkipAlreadyLoaded)
