@@ -142,11 +142,14 @@ type Stats struct {
 	// uncompressed bytes.
 	Bytes  int64
 	Events int // events read (well-formed or not)
+	// Kept counts the events kept in the event store (Store.Events):
+	// every event that is not malformed, of any channel.
+	Kept int
 	// Used maps a dataset's full name to the rows it received.
 	Used map[string]int
-	// Skipped maps a reason ("not a Sysmon event (provider P)", "Sysmon
-	// EventID 3: not in any loaded dataset", "malformed: no </Event> before
-	// end of input", ...; see the package doc) to a count of events.
+	// Skipped maps a reason ("malformed: no </Event> before end of input",
+	// ...; see the package doc) to a count of events. Every well-formed
+	// event is kept (Kept), so only malformed events are skipped.
 	Skipped map[string]int
 	// Problems lists the first malformed events as "name:line: reason".
 	Problems []string

@@ -144,8 +144,11 @@ func TestZipErrors(t *testing.T) {
 // archive/zip, bufio.Scanner and encoding/json into map[string]any.
 type otrfCounts struct {
 	lines int
-	// sysmon counts Sysmon-channel events by EventID.
-	sysmon map[int]int
+	// sysmon counts Sysmon-channel events by EventID; process counts the
+	// Security events of Endpoint.Processes (4688, 4689, 4696, 4673,
+	// 4674: the eventtype windows_endpoint_processes).
+	sysmon  map[int]int
+	process int
 	// action counts the expected Registry action of EIDs 12-14 (add-on
 	// EVAL-action: CreateKey created, DeleteKey/DeleteValue deleted, other
 	// 12 unknown, 13 and 14 modified).
@@ -175,6 +178,12 @@ func countOTRF(t *testing.T, path string) otrfCounts {
 			var m map[string]any
 			if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
 				continue
+			}
+			if m["Channel"] == "Security" {
+				switch id, _ := m["EventID"].(float64); id {
+				case 4688, 4689, 4696, 4673, 4674:
+					c.process++
+				}
 			}
 			if m["SourceName"] != "Microsoft-Windows-Sysmon" || m["Channel"] != "Microsoft-Windows-Sysmon/Operational" {
 				continue
@@ -226,7 +235,7 @@ func TestSharedOTRF(t *testing.T) {
 			if st.Used["Endpoint.Registry"] != reg {
 				t.Errorf("Registry rows %d, want the %d Sysmon EID 12-14 events", st.Used["Endpoint.Registry"], reg)
 			}
-			proc := 0
+			proc := want.process
 			for _, id := range []int{1, 5, 6, 7, 8, 9, 10, 15, 17, 18, 24, 25} {
 				proc += want.sysmon[id]
 			}

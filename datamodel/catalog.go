@@ -1,6 +1,9 @@
 package datamodel
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/apache/arrow-go/v18/arrow"
 )
 
@@ -75,8 +78,17 @@ type fieldSpec struct {
 // datasetSpec declares one root dataset of a data model.
 type datasetSpec struct {
 	model, name string
-	// eventIDs are the Sysmon EventIDs the add-on's eventtype routes here.
+	// tags are the dataset's constraint (tag=process tag=report): an event
+	// whose eventtypes carry them all is routed here (eventtypes.go).
+	tags []string
+	// exclude, when set, drops an event the constraint's other terms
+	// reject (Authentication: NOT (action=success user=*$)).
+	exclude func(r *record) bool
+	// eventIDs are the Sysmon EventIDs and winCodes the Windows
+	// (source, EventCode) pairs routed here, computed from tags by
+	// defaultCatalog.
 	eventIDs []int
+	winCodes []routeKey
 	// baseEval are evals of the dataset's base search, run before the
 	// calculated fields (Processes: lower(process_integrity_level)).
 	baseEval []fieldSpec
@@ -136,7 +148,7 @@ func catalogTable() []*datasetSpec {
 	return []*datasetSpec{
 		{
 			model: "Endpoint", name: "Registry",
-			eventIDs: []int{12, 13, 14},
+			tags: []string{"endpoint", "registry"},
 			fields: concat(
 				assetFields(false),
 				[]fieldSpec{
@@ -152,7 +164,7 @@ func catalogTable() []*datasetSpec {
 		},
 		{
 			model: "Endpoint", name: "Processes",
-			eventIDs: []int{1, 5, 6, 7, 8, 9, 10, 15, 17, 18, 24, 25},
+			tags:     []string{"process", "report"},
 			baseEval: []fieldSpec{{name: "process_integrity_level", calc: calcLower}},
 			fields: concat(
 				[]fieldSpec{declared("action"), number("cpu_load_percent")},
@@ -177,7 +189,7 @@ func catalogTable() []*datasetSpec {
 		},
 		{
 			model: "Endpoint", name: "Filesystem",
-			eventIDs: []int{2, 11, 23, 26, 27, 28, 29},
+			tags: []string{"endpoint", "filesystem"},
 			fields: concat(
 				assetFields(true),
 				[]fieldSpec{
@@ -193,6 +205,41 @@ func catalogTable() []*datasetSpec {
 				}),
 		},
 		networkTraffic(),
+		authentication(),
+	}
+}
+
+// authentication declares Authentication, the root dataset of CIM's
+// Authentication model: constraint tag=authentication NOT (action=success
+// user=*$) (CIM52 Authentication.json, raw-events.md §5); the Windows
+// add-on's eventtype windows_security_authentication gives Security 4624
+// and 4625 that tag. Calculations: action, src, src_user, dest and user
+// are filled with "unknown"; app defaults to the sourcetype.
+//
+// [UNCERTAIN] The reference quotes the calculations but not the declared
+// field list; the list below is CIM's documented Authentication field set
+// (the asset/identity enrichment fields omitted), in name order, with the
+// calculated fields after it in the order §5 gives them. Its children
+// (Failed_Authentication, Successful_Authentication, ...) filter on action
+// and are not datasets here.
+func authentication() *datasetSpec {
+	return &datasetSpec{
+		model: "Authentication", name: "Authentication",
+		tags: []string{"authentication"},
+		exclude: func(r *record) bool {
+			u := r.get("user")
+			return string(r.get("action")) == "success" && len(u) > 0 && u[len(u)-1] == '$'
+		},
+		fields: []fieldSpec{
+			{name: "app", calc: calcVendorProduct},
+			declared("authentication_method"), declared("authentication_service"),
+			declared("dest_nt_domain"), number("duration"), number("response_time"),
+			declared("signature"), declared("signature_id"),
+			declared("src_nt_domain"), declared("user_id"),
+			fillUnknown("action"), fillUnknown("src"), fillUnknown("src_user"),
+			fillUnknown("dest"), fillUnknown("user"),
+			vendorProduct(),
+		},
 	}
 }
 
@@ -213,7 +260,7 @@ func catalogTable() []*datasetSpec {
 func networkTraffic() *datasetSpec {
 	return &datasetSpec{
 		model: "Network_Traffic", name: "All_Traffic",
-		eventIDs: []int{3},
+		tags: []string{"network", "communicate"},
 		fields: concat(
 			[]fieldSpec{
 				declared("app"), number("channel"),
@@ -254,6 +301,22 @@ func networkTraffic() *datasetSpec {
 
 func defaultCatalog() *Catalog {
 	specs := catalogTable()
+	for k, s := range routeTable(specs) {
+		if k.source == sysmonSource {
+			s.eventIDs = append(s.eventIDs, k.code)
+		} else {
+			s.winCodes = append(s.winCodes, k)
+		}
+	}
+	for _, s := range specs {
+		slices.Sort(s.eventIDs)
+		slices.SortFunc(s.winCodes, func(a, b routeKey) int {
+			if c := strings.Compare(a.source, b.source); c != 0 {
+				return c
+			}
+			return a.code - b.code
+		})
+	}
 	c := &Catalog{specs: specs}
 	for _, s := range specs {
 		d := &Dataset{Model: s.model, Name: s.name}

@@ -21,8 +21,9 @@ func (t FieldType) String() string {
 	return fmt.Sprintf("FieldType(%d)", int(t))
 }
 
-// Describe returns a multi-line description of dataset d: its name, the
-// Sysmon EventIDs routed to it, and every column with its type and CIM
+// Describe returns a multi-line description of dataset d: its name, its
+// tag constraint, the Sysmon EventIDs and Windows (source, EventCode)
+// pairs the eventtype table routes to it, and every column with its type and CIM
 // calculation, in schema order. It is meant for a CLI's "describe"
 // command.
 func (c *Catalog) Describe(d *Dataset) string {
@@ -30,11 +31,29 @@ func (c *Catalog) Describe(d *Dataset) string {
 	fmt.Fprintf(&b, "%s\n", d.FullName())
 	spec := c.spec(d)
 	if spec != nil {
-		ids := make([]string, len(spec.eventIDs))
-		for i, id := range spec.eventIDs {
-			ids[i] = fmt.Sprint(id)
+		tags := make([]string, len(spec.tags))
+		for i, t := range spec.tags {
+			tags[i] = "tag=" + t
 		}
-		fmt.Fprintf(&b, "  Sysmon EventIDs: %s\n", strings.Join(ids, ", "))
+		fmt.Fprintf(&b, "  constraint: %s\n", strings.Join(tags, " "))
+		if len(spec.eventIDs) > 0 {
+			ids := make([]string, len(spec.eventIDs))
+			for i, id := range spec.eventIDs {
+				ids[i] = fmt.Sprint(id)
+			}
+			fmt.Fprintf(&b, "  Sysmon EventIDs: %s\n", strings.Join(ids, ", "))
+		}
+		bySource := map[string][]string{}
+		var sources []string
+		for _, k := range spec.winCodes {
+			if bySource[k.source] == nil {
+				sources = append(sources, k.source)
+			}
+			bySource[k.source] = append(bySource[k.source], fmt.Sprint(k.code))
+		}
+		for _, src := range sources {
+			fmt.Fprintf(&b, "  %s EventCodes: %s\n", src, strings.Join(bySource[src], ", "))
+		}
 		for _, f := range spec.baseEval {
 			fmt.Fprintf(&b, "  base search: eval %s=%s\n", f.name, calcText(f))
 		}
@@ -86,7 +105,7 @@ func calcText(f fieldSpec) string {
 // String summarises the statistics, as minispl prints them after
 // ingesting:
 //
-//	ingested 2 files, 1,234 events: 1,100 Endpoint.Registry, 34 skipped (30 not a Sysmon event, 4 malformed)
+//	ingested 2 files, 1,234 events: 1,100 Endpoint.Registry, 4 skipped (4 malformed: bad UtcTime)
 //
 // Datasets are in name order and only those that received rows are shown;
 // skip reasons are sorted by count, most first. When the files read are
@@ -181,6 +200,7 @@ func (s Stats) Since(before Stats) Stats {
 		Files:  s.Files - before.Files,
 		Bytes:  s.Bytes - before.Bytes,
 		Events: s.Events - before.Events,
+		Kept:   s.Kept - before.Kept,
 	}
 	diff := func(now, then map[string]int) map[string]int {
 		out := map[string]int{}

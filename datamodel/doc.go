@@ -1,10 +1,12 @@
-// Package datamodel turns Sysmon events, as Splunk's XmlWinEventLog text,
+// Package datamodel turns Windows events, as Splunk's XmlWinEventLog text,
 // as JSON lines in the NXLog/OTRF shape or as binary EVTX files (also
 // inside zip and gzip archives, from files, folders or streams), into CIM
-// datasets (Endpoint.Registry, Endpoint.Processes,
-// Endpoint.Filesystem and Network_Traffic.All_Traffic) stored as Apache
-// Arrow record batches, with the field mapping of Splunk's Sysmon add-on
-// 4.0 and the CIM 5.x calculations.
+// datasets (Endpoint.Registry, Endpoint.Processes, Endpoint.Filesystem,
+// Network_Traffic.All_Traffic and Authentication.Authentication) stored as
+// Apache Arrow record batches, with the field mapping of Splunk's Sysmon
+// add-on 4.0, Splunk_TA_windows 8.8.0 and the CIM 5.x calculations; and
+// keeps every event, of any channel, in an event store for raw searches
+// (see "Event store").
 //
 // # Pipeline
 //
@@ -15,9 +17,13 @@
 // text line by line (xmlevent.go), frames events, and parses each with a
 // hand-written scanner into the System values and the
 // <Data Name='X'>value</Data> pairs; a JSON line is parsed into the same
-// event (see "JSON lines"). An event from the channel
-// Microsoft-Windows-Sysmon/Operational is routed by EventID to the dataset
-// whose add-on eventtype covers it (catalog.go). Each dataset field is then
+// event (see "JSON lines"). Every well-formed event is kept for the event
+// store. An event is routed by its source and EventCode to the dataset
+// whose constraint tags its eventtypes carry (eventtypes.go: the add-ons'
+// eventtypes and tags as one table, from which the routing is computed):
+// Sysmon events by the Sysmon add-on's eventtypes, Security 4688, 4689,
+// 4696, 4673 and 4674 into Endpoint.Processes and 4624/4625 into
+// Authentication by Splunk_TA_windows' (raw-events.md §4, §5). Each dataset field is then
 // computed by the derivation the add-on's props.conf uses for that EventID
 // (sysmon.go, derive.go), followed by the dataset's CIM calculations in
 // Endpoint.json order (cim.go). Rows are appended, in input order, to Arrow
@@ -30,6 +36,48 @@
 // small vocabulary of expression kinds (fill "unknown", name from command,
 // isnum or null, isnum or 0, fill with lower, total/part sums,
 // vendor_product, lower) that any dataset's table entry may use.
+//
+// A Windows (non-Sysmon) event routed to a dataset gets its fields from
+// the same search-time computation as the event store (winta.go), so a
+// tstats over Endpoint.Processes sees Security 4688 rows with the fields
+// raw-events.md §4.2 gives (process from CommandLine or NewProcessName,
+// process_id as the hexadecimal NewProcessId, user TargetUserName or else
+// SubjectUserName, ...), beside the Sysmon rows.
+//
+// # Event store
+//
+// Store.Events returns the EventStore: every kept event with its
+// search-time fields, computed in Splunk's order (raw-events.md §1.2):
+// _raw, _time, host, source (XmlWinEventLog:<Channel>), sourcetype
+// (xmlwineventlog), index (main); Splunk_TA_windows' generic XML
+// extraction (every attribute-less System child, every System attribute
+// WITH its quotes, every named <Data> as a field, multivalue when
+// repeated, absent when empty, entities verbatim; EventCode also from an
+// <EventID Qualifiers='...'>); the source stanza of Security and System
+// (winta.go) or the Sysmon add-on's fields (sysmonFields); the
+// sourcetype's aliases and EVALs (dvc, user_id, signature_id,
+// vendor_product, ...); the rows of the add-on lookups the reference
+// quotes; then the multivalue eventtype and tag fields (eventtypes.go).
+//
+// Layout, measured and chosen: the store keeps only the event text at
+// ingest (copied into 4 MiB blocks, no allocation per event), and builds
+// its columns the first time a search asks for them. BenchmarkIngest
+// (-cpu 1, benchstat over 6 runs, same machine) shows no significant
+// change in time from before the event store, at the cost of the kept
+// text (B/op 17.5 MiB -> 44 MiB for 20,000 events); building columns at
+// ingest would cost every tstats-only run the full field computation.
+// Columns are grouped by source and EventCode: events of one group share
+// their field names (Windows events of one EventCode have one schema per
+// version), so each group's batches are dense, and a field name that only
+// one channel has (thousands across channels) is a column of that group
+// alone instead of a sparse column of every batch. Strings are
+// dictionary<int32, utf8> columns (EventCode, Computer, Image repeat);
+// _raw is utf8; a field that has several values in a batch's row is
+// list<utf8>. The XML block fields (System_Props_Xml, EventData_Xml, ...)
+// repeat most of _raw and are not stored: XMLBlock computes them from _raw
+// when a search names them. Each chunk carries every row's position in
+// the store's order, newest first (descending _time, then input order),
+// the order a Splunk search returns events.
 //
 // # Why a hand-written scanner
 //
@@ -104,12 +152,13 @@
 // first "</Event>"; lines in between (pretty-printed XML, values with line
 // breaks) belong to it, with their line ends kept. CRLF, a UTF-8 BOM and
 // several events on one line are accepted. Every event read is counted once
-// in Stats.Events and is either used (Stats.Used, one dataset) or skipped
-// with a reason (Stats.Skipped): "not a Sysmon event (provider P)",
-// "Sysmon EventID N: not in any loaded dataset", or "malformed: ..." (no
+// in Stats.Events and is either kept (Stats.Kept, the event store; it may
+// also be a row of one dataset, Stats.Used) or skipped as malformed with a
+// reason (Stats.Skipped): "malformed: ..." (no
 // </Event> before the next <Event or before the end, a multi-line event
 // longer than 16 MiB, whose text is not kept, no or bad EventID, no or bad
-// UtcTime, a run of non-blank lines outside any event, which counts as
+// UtcTime for a Sysmon event, no or bad <TimeCreated SystemTime> for
+// another, a run of non-blank lines outside any event, which counts as
 // one). The first 20 malformed events are listed in Stats.Problems as
 // "name:line: reason" ("name:record N: reason" for events of a Decoder).
 //
@@ -282,7 +331,28 @@
 //     after SPL unescaping (`\\` -> `\`, the rule under which every add-on
 //     regex compiles). So HKLM\System\... gives HKEY_LOCAL_MACHINE\\System
 //     but HKLM\SYSTEM\... gives null.
-//   - user_id is the Security UserID without quotes (the §6a.6 example).
+//   - user_id is the Security UserID without quotes (the §6a.6 example) in
+//     the CIM datasets; in the event store, UserID and its alias user_id
+//     keep the quotes, as every System attribute does (raw-events.md §1.5,
+//     [UNCERTAIN] with strong evidence).
+//   - _time of a non-Sysmon event is <TimeCreated SystemTime> in UTC,
+//     truncated to the millisecond (raw-events.md §1.6); for a JSON line,
+//     its TimeCreated or @timestamp.
+//   - Security lookups: the add-on's CSV files are not available, so only
+//     the rows the reference quotes are applied (winta.go
+//     securityLookups); a lookup without a matching row leaves earlier
+//     fields alone (§9 item 2). REPORT classes run in the order the
+//     reference's dependency chains need (§1.2 [UNCERTAIN]).
+//   - Eventtypes the reference names but does not quote
+//     (wineventlog_windows, winsec, windows_event_signature,
+//     endpoint_services_processes, the logon eventtypes) are modelled from
+//     §1.4's field lists and §5 (eventtypes.go); an event's eventtypes are
+//     in name order (their priorities are not in the reference).
+//   - Authentication's declared field list is CIM's documented one; the
+//     reference quotes only its constraint and calculations (catalog.go).
+//   - Data elements with double-quoted Name attributes are read as well
+//     (the add-on's regexes need single quotes); Event Viewer and EVTX
+//     exports use double quotes.
 //   - The multi-valued CIM field tag is not a column (one string per row);
 //     no ESCU detection groups by it.
 //   - file_access_time, file_create_time and file_modify_time are typed Time

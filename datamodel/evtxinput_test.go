@@ -128,7 +128,7 @@ func TestEVTXDamaged(t *testing.T) {
 			size := int(binary.LittleEndian.Uint32(c[off+4:]))
 			binary.LittleEndian.PutUint32(c[off+size-4:], 1)
 			return b
-		}, 17, "malformed: unreadable EVTX record (torn record)", "x.evtx:chunk 0: record 17 at offset 0x", 15},
+		}, 17, "malformed: unreadable EVTX record (torn record)", "x.evtx:chunk 0: record 17 at offset 0x", 16},
 		{"truncated", func(b []byte) []byte {
 			return b[:4096+offs[10]+100]
 		}, 11, "malformed: unreadable EVTX record (record cut off by end of file)", "x.evtx:chunk 0: record 11 at offset 0x", -1},
@@ -139,7 +139,7 @@ func TestEVTXDamaged(t *testing.T) {
 		{"bad data checksum", func(b []byte) []byte {
 			b[4096+offs[3]+16] ^= 1 // a record header's written time
 			return b
-		}, 17, "", "x.evtx:chunk 0: bad data checksum (records read anyway)", 16},
+		}, 17, "", "x.evtx:chunk 0: bad data checksum (records read anyway)", 17},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -161,8 +161,8 @@ func TestEVTXDamaged(t *testing.T) {
 			for _, n := range st.Skipped {
 				skipped += n
 			}
-			if st.Events != c.events || used+skipped != st.Events {
-				t.Errorf("events %d (used %d + skipped %d), want %d: %+v", st.Events, used, skipped, c.events, st)
+			if st.Events != c.events || st.Kept+skipped != st.Events {
+				t.Errorf("events %d (kept %d + skipped %d), want %d: %+v", st.Events, st.Kept, skipped, c.events, st)
 			}
 			if c.usedTotal >= 0 && used != c.usedTotal {
 				t.Errorf("used %d, want %d", used, c.usedTotal)

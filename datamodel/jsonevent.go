@@ -62,6 +62,7 @@ func (s *storeImpl) ingestJSON(lr *lineReader, name string, fr *textFrame) (foun
 			s.malformed(at(name, lr.line), reason, detail)
 			continue
 		}
+		s.curRaw, s.curJSON = line, true
 		s.mapEvent(e, at(name, lr.line))
 	}
 	if !found && fr.last && !s.shard { // a shard leaves them to the merge
@@ -207,6 +208,9 @@ func parseJSONEvent(line []byte, e *event) (reason, detail string) {
 			if !isJSONMeta(key) {
 				e.names = append(e.names, key)
 				e.values = append(e.values, val)
+			} else if isString && e.timeCreated == nil && (k == "TimeCreated" || k == "@timestamp") {
+				// The time of a non-Sysmon event (events.go eventTime).
+				e.timeCreated = val
 			}
 		}
 	}

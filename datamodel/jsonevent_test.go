@@ -35,7 +35,7 @@ func nxlog(t testing.TB, xmlLine []byte, escapeHTML bool) []byte {
 		"tags": []string{"mordorDataset"}, "Message": "Registry value set:\r\nRuleName: -",
 		"ProviderGuid": "{5770385F-C22A-43E0-BF4C-06F5698FFBD9}", "Category": "x (rule: y)",
 		"Domain": "NT AUTHORITY", "AccountName": "SYSTEM", "RecordNumber": 115295,
-		"EventType": "INFO",
+		"EventType": "INFO", "@timestamp": string(e.timeCreated),
 	}
 	if v, err := strconv.ParseUint(strings.TrimPrefix(string(e.keywords), "0x"), 16, 64); err == nil {
 		m["Keywords"] = int64(v)
@@ -229,7 +229,7 @@ func TestJSONIngest(t *testing.T) {
 		regJSON(13, "SetValue", `HKLM\System\CurrentControlSet\Services\a&b\Start`, `,"Details":"DWORD (0x00000002)","User":"NT AUTHORITY\\SYSTEM"`),
 		regJSON(14, "RenameKey", `HKLM\SOFTWARE\Foo\Bar`, `,"NewName":"HKLM\\SOFTWARE\\Foo\\Baz"`),
 		`{"EventID":1,"SourceName":"Microsoft-Windows-Sysmon","Channel":"Microsoft-Windows-Sysmon/Operational","Hostname":"WORKSTATION5","EventType":"INFO","Keywords":-9223372036854775808,"UserID":"S-1-5-18","UtcTime":"2020-10-20 02:47:08.745","ProcessId":"8684","Image":"C:\\Windows\\System32\\reg.exe","CommandLine":"REG.exe  ADD HKCU\\Environment /v X /d \"a & b\" /f","User":"WORKSTATION5\\wardog","ParentImage":"C:\\Windows\\System32\\cmd.exe","IntegrityLevel":"High"}`,
-		`{"EventID":4624,"SourceName":"Microsoft-Windows-Security-Auditing","Channel":"Security","Hostname":"DC1","EventType":"AUDIT_SUCCESS"}`,
+		`{"EventID":4624,"SourceName":"Microsoft-Windows-Security-Auditing","Channel":"Security","Hostname":"DC1","EventType":"AUDIT_SUCCESS","TimeCreated":"2020-10-20T02:47:09.000Z","TargetUserName":"bob"}`,
 		`{"EventID":12,"SourceName":"Microsoft-Windows-Sysmon","Channel":"Microsoft-Windows-Sysmon/Operational","Hostname":"X`,
 		`{"user":"bob"}`,
 		"  \t",
@@ -242,12 +242,12 @@ func TestJSONIngest(t *testing.T) {
 	if st.Events != 8 || st.Bytes != int64(len(text)) {
 		t.Errorf("Events %d Bytes %d, want 8 events (blank lines are none) and %d bytes", st.Events, st.Bytes, len(text))
 	}
-	wantUsed := map[string]int{"Endpoint.Registry": 3, "Endpoint.Processes": 1, "Endpoint.Filesystem": 0, "Network_Traffic.All_Traffic": 0}
+	// The Security 4624 is kept as an event and is an Authentication row.
+	wantUsed := map[string]int{"Endpoint.Registry": 3, "Endpoint.Processes": 1, "Endpoint.Filesystem": 0, "Network_Traffic.All_Traffic": 0, "Authentication.Authentication": 1}
 	if !reflect.DeepEqual(st.Used, wantUsed) {
 		t.Errorf("used %v, want %v", st.Used, wantUsed)
 	}
 	wantSkipped := map[string]int{
-		"not a Sysmon event (provider Microsoft-Windows-Security-Auditing)": 1,
 		"malformed: bad JSON":                        1,
 		"malformed: not a Windows event: no EventID": 1,
 		"malformed: bad UtcTime":                     1,

@@ -70,6 +70,7 @@ type partResult struct {
 	st       Stats // Events, Used and Skipped
 	problems []partProblem
 	batches  [][]arrow.RecordBatch // per plan of the store, in order
+	raw      rawLog                // the kept event texts, in order
 	err      error
 	buf      []byte
 }
@@ -209,6 +210,7 @@ func (s *storeImpl) readPart(p *part, name string, kind Kind) *partResult {
 	s.flush()
 	r.lines = lr.line
 	r.st, r.problems = s.st, s.partProblems
+	r.raw, s.raw = s.raw, rawLog{host: s.raw.host}
 	s.st, s.partProblems = Stats{}, nil
 	s.initStats()
 	r.batches = make([][]arrow.RecordBatch, len(s.plans))
@@ -242,6 +244,8 @@ func (s *storeImpl) mergePart(r *partResult, name string, base int, fr *textFram
 		fr.held.release(s, name)
 	}
 	s.st.Events += r.st.Events
+	s.st.Kept += r.st.Kept
+	s.raw.merge(&r.raw)
 	for k, n := range r.st.Used {
 		s.st.Used[k] += n
 	}
@@ -264,13 +268,14 @@ func (s *storeImpl) mergePart(r *partResult, name string, base int, fr *textFram
 func (s *storeImpl) newShard() *storeImpl {
 	sh := &storeImpl{
 		mem: s.mem, batchSize: s.batchSize, maxEvent: s.maxEvent, consts: s.consts,
-		route: map[int]*datasetPlan{}, shard: true, filter: s.filter,
+		route: map[int]*datasetPlan{}, winRoute: map[routeKey]*datasetPlan{}, shard: true, filter: s.filter,
 	}
+	sh.raw.host = s.raw.host
 	sh.initStats()
 	clone := map[*datasetPlan]*datasetPlan{}
 	for _, p := range s.plans {
 		q := &datasetPlan{
-			ds: p.ds, name: p.name, schema: p.schema, derive: p.derive, calcs: p.calcs,
+			ds: p.ds, spec: p.spec, name: p.name, schema: p.schema, derive: p.derive, calcs: p.calcs,
 			vals: make([][]byte, len(p.vals)), host: p.host, src: p.src, stv: p.stv,
 		}
 		q.newBuilders(s.mem, len(p.fieldB))
@@ -279,6 +284,9 @@ func (s *storeImpl) newShard() *storeImpl {
 	}
 	for id, p := range s.route {
 		sh.route[id] = clone[p]
+	}
+	for k, p := range s.winRoute {
+		sh.winRoute[k] = clone[p]
 	}
 	return sh
 }

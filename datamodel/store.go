@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -38,6 +39,7 @@ const (
 // builder.
 type datasetPlan struct {
 	ds     *Dataset
+	spec   *datasetSpec
 	name   string
 	schema *arrow.Schema
 	// derive[id] are the per-field derivations for Sysmon EventID id.
@@ -86,6 +88,21 @@ type storeImpl struct {
 	// opened is set by readInput once its file is open.
 	opened bool
 
+	// raw keeps the text of every well-formed event for the event store
+	// (events.go), which Events builds on demand under evMu; curRaw and
+	// curJSON are the text and format of the event being mapped.
+	raw         rawLog
+	curRaw      []byte
+	curJSON     bool
+	evMu        sync.Mutex
+	events      *EventStore
+	eventsBuilt int
+	// winRoute maps a Windows (source, EventCode) to its dataset; rec
+	// and evals compute the search-time fields of such an event.
+	winRoute map[routeKey]*datasetPlan
+	rec      *record
+	evals    evalSet
+
 	st Stats
 }
 
@@ -105,6 +122,8 @@ func newStore(cat *Catalog, opt Options) *Store {
 	im.consts = cimConsts{unknown: []byte("unknown"), sourcetype: []byte(sourcetypeValue), zero: []byte("0")}
 	im.route = map[int]*datasetPlan{}
 	im.initStats()
+	im.winRoute = map[routeKey]*datasetPlan{}
+	im.raw.host = []byte(host)
 	if cat == nil {
 		return s
 	}
@@ -135,6 +154,12 @@ func newStore(cat *Catalog, opt Options) *Store {
 				im.route[id] = p
 			}
 		}
+		p.spec = spec
+		for _, k := range spec.winCodes {
+			if _, dup := im.winRoute[k]; !dup {
+				im.winRoute[k] = p
+			}
+		}
 		p.newBuilders(im.mem, len(spec.fields))
 		im.plans = append(im.plans, p)
 		im.st.Used[p.name] = 0
@@ -154,7 +179,8 @@ func (p *datasetPlan) newBuilders(mem memory.Allocator, n int) {
 	}
 }
 
-// appendRow evaluates the dataset's fields for e and appends one row.
+// appendRow evaluates the dataset's fields for the Sysmon event e and
+// appends one row.
 func (p *datasetPlan) appendRow(e *event, ms int64, k *cimConsts, batchSize int) {
 	fs := p.derive[e.eventID]
 	for i, f := range fs {
@@ -164,11 +190,25 @@ func (p *datasetPlan) appendRow(e *event, ms int64, k *cimConsts, batchSize int)
 			p.vals[i] = f(e)
 		}
 	}
+	p.appendVals(e, ms, p.src, k, batchSize)
+}
+
+// appendRecord appends one row whose dataset fields are those of r, the
+// search-time fields of a Windows event e of source src.
+func (p *datasetPlan) appendRecord(e *event, r *record, ms int64, src []byte, k *cimConsts, batchSize int) {
+	for i, f := range p.spec.fields {
+		p.vals[i] = r.get(f.name)
+	}
+	p.appendVals(e, ms, src, k, batchSize)
+}
+
+// appendVals applies the CIM calculations to p.vals and appends the row.
+func (p *datasetPlan) appendVals(e *event, ms int64, src []byte, k *cimConsts, batchSize int) {
 	applyCalcs(p.calcs, p.vals, e, k)
 	p.timeB.Append(arrow.Timestamp(ms))
 	// Append only fails for values of the wrong Go type; these are []byte.
 	_ = p.hostB.Append(p.host)
-	_ = p.srcB.Append(p.src)
+	_ = p.srcB.Append(src)
 	_ = p.stB.Append(p.stv)
 	for i, v := range p.vals {
 		if v == nil {
@@ -552,32 +592,56 @@ func (s *storeImpl) process(text []byte, p position) {
 		s.malformed(p, reason, "")
 		return
 	}
+	s.curRaw, s.curJSON = text, false
 	s.mapEvent(e, p)
 }
 
-// mapEvent routes one parsed event (from either format) to its dataset, or
-// counts why it is skipped. The event is already counted in Stats.Events.
+// mapEvent keeps one parsed event (from either format) in the event
+// store and routes it to its dataset, if any; the event is already
+// counted in Stats.Events. Sysmon events are mapped by the add-on's
+// derivations (sysmon.go); other Windows events of a routed source and
+// EventCode by their search-time fields (winta.go).
 func (s *storeImpl) mapEvent(e *event, pos position) {
+	ms, reason, detail := eventTime(e)
+	if reason != "" {
+		s.malformed(pos, reason, detail)
+		return
+	}
+	s.raw.keep(s.curRaw, s.curJSON, ms)
+	s.st.Kept++
 	if string(e.channel) != sysmonChannel {
-		s.skip(sysmonSkipReason(e))
+		s.mapWindows(e, ms)
 		return
 	}
-	p := s.route[e.eventID]
+	if p := s.route[e.eventID]; p != nil {
+		p.appendRow(e, ms, &s.consts, s.batchSize)
+		s.st.Used[p.name]++
+	}
+}
+
+// mapWindows appends a non-Sysmon event to the dataset its source and
+// EventCode route to, unless the dataset's constraint excludes it.
+func (s *storeImpl) mapWindows(e *event, ms int64) {
+	if len(s.winRoute) == 0 || !e.hasEventID {
+		return
+	}
+	src := bytes.TrimSpace(e.channel)
+	var key [64]byte
+	k := routeKey{source: string(append(append(key[:0], sourcePrefix...), src...)), code: e.eventID}
+	p := s.winRoute[k]
 	if p == nil {
-		s.skip("Sysmon EventID " + strconv.Itoa(e.eventID) + ": not in any loaded dataset")
 		return
 	}
-	ut := e.data("UtcTime")
-	if ut == nil {
-		s.malformed(pos, "no UtcTime", "")
+	if s.rec == nil {
+		s.rec = newRecord()
+	}
+	r := s.rec
+	r.reset()
+	searchTimeFields(r, e, s.curRaw, s.curJSON, s.raw.host, nil, &s.evals)
+	if p.spec.exclude != nil && p.spec.exclude(r) {
 		return
 	}
-	ms, ok := parseUtcTime(ut)
-	if !ok {
-		s.malformed(pos, "bad UtcTime", strconv.Quote(string(ut)))
-		return
-	}
-	p.appendRow(e, ms, &s.consts, s.batchSize)
+	p.appendRecord(e, r, ms, r.get(FieldSource), &s.consts, s.batchSize)
 	s.st.Used[p.name]++
 }
 

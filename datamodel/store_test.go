@@ -21,7 +21,7 @@ func TestCatalog(t *testing.T) {
 	for _, d := range cat.Datasets() {
 		names = append(names, d.FullName())
 	}
-	if want := []string{"Endpoint.Registry", "Endpoint.Processes", "Endpoint.Filesystem", "Network_Traffic.All_Traffic"}; !reflect.DeepEqual(names, want) {
+	if want := []string{"Endpoint.Registry", "Endpoint.Processes", "Endpoint.Filesystem", "Network_Traffic.All_Traffic", "Authentication.Authentication"}; !reflect.DeepEqual(names, want) {
 		t.Fatalf("datasets %v, want %v", names, want)
 	}
 	if _, ok := cat.Lookup("endpoint.registry"); ok {
@@ -124,8 +124,13 @@ func TestBatchBoundaries(t *testing.T) {
 		if st.Used["Network_Traffic.All_Traffic"] != counts.Network {
 			t.Errorf("Network_Traffic used %d, want %d", st.Used["Network_Traffic.All_Traffic"], counts.Network)
 		}
-		if st.Skipped["not a Sysmon event (provider Microsoft-Windows-Security-Auditing)"] != counts.Security || len(st.Skipped) != 1 {
-			t.Errorf("skipped %v, want only %d Security", st.Skipped, counts.Security)
+		// Every event is kept; the Security 4624 logons (no machine
+		// account among the generator's users) are Authentication rows.
+		if len(st.Skipped) != 0 || st.Kept != st.Events {
+			t.Errorf("skipped %v, kept %d of %d, want every event kept", st.Skipped, st.Kept, st.Events)
+		}
+		if st.Used["Authentication.Authentication"] != counts.Security {
+			t.Errorf("Authentication used %d, want the %d Security 4624", st.Used["Authentication.Authentication"], counts.Security)
 		}
 		s.Release()
 	}

@@ -2,8 +2,6 @@ package datamodel
 
 import (
 	"bytes"
-	"strconv"
-	"strings"
 )
 
 // This file is the Sysmon-to-CIM mapping as data: for each field the add-on
@@ -412,15 +410,4 @@ func deriveFor(fields []taField, name string, id int) deriveFunc {
 		return nil
 	}
 	return nil
-}
-
-// sysmonSkipReason returns why an event that is not from the Sysmon
-// channel is skipped.
-func sysmonSkipReason(e *event) string {
-	if p := string(e.provider); p == "Microsoft-Windows-Sysmon" {
-		return "Sysmon event from channel " + strconv.Quote(strings.TrimSpace(string(e.channel))) + ", not " + sysmonChannel
-	} else if p == "" {
-		return "not a Sysmon event (no provider)"
-	}
-	return "not a Sysmon event (provider " + string(e.provider) + ")"
 }

@@ -85,6 +85,14 @@ func (e *Engine) Execute(ctx context.Context, p *Plan) (*Result, error) {
 
 // execute runs p, counting into prof when it is set (ExecuteProfile).
 func (e *Engine) execute(ctx context.Context, p *Plan, prof *profiler) (*Result, error) {
+	if p.events != nil && e.store != nil {
+		// Every field of the events: known now that there is a store.
+		q, err := e.Plan(p.events)
+		if err != nil {
+			return nil, fmt.Errorf("execute: %w", err)
+		}
+		p = q
+	}
 	env := &execEnv{eng: e, mem: e.opt.Allocator, batchSize: e.opt.BatchSize, prof: prof}
 	op := build(env, p.root)
 	defer op.Close()

@@ -161,7 +161,7 @@ func TestPlanErrors(t *testing.T) {
 		{`| tstats prestats=t count` + from, `prestats`, `unsupported tstats option prestats=t`},
 		{`| tstats bogus=1 count` + from, `bogus`, `unknown tstats option`},
 		{`| tstats count` + from + ` where Registry.dest=a OR earliest=-24h`, `earliest`, `time modifier`},
-		{`search foo`, `search`, `searching raw events`},
+		{`search foo [| inputlookup x.csv]`, `[`, `subsearch] term in a search over raw events`},
 		{`| tstats count`, `tstats`, `without FROM`},
 	}
 	env := newTestEnv(t, fixture(), 4096, 4096)

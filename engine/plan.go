@@ -31,6 +31,13 @@ type node interface {
 type Plan struct {
 	root     node
 	warnings []string
+	// events is set when the search returns raw events with every field
+	// (a raw search followed by no command that names its output, see
+	// rawsearch.go): planned without a store, it is planned again at
+	// execution against the store's fields.
+	events *spl.Pipeline
+	// top is the pipeline being planned (not a subsearch).
+	top *spl.Pipeline
 }
 
 // Warnings returns problems that do not stop the search but that a user
@@ -93,7 +100,7 @@ func (e *Engine) Plan(p *spl.Pipeline) (*Plan, error) {
 	if err := spl.Unexpanded(p); err != nil {
 		return nil, err
 	}
-	pl := &Plan{}
+	pl := &Plan{top: p}
 	root, err := e.planPipeline(p, pl)
 	if err != nil {
 		return nil, err
@@ -219,6 +226,11 @@ func (e *Engine) planFirst(c spl.Command, p *spl.Pipeline, pl *Plan) (node, erro
 			return nil, leadingPipeError(c.Pos, "makeresults")
 		}
 		return planMakeresults(c)
+	case *spl.Search:
+		if t := leftmostTerm(c.Expr); c.Implicit && t != nil && strings.EqualFold(t.Value.Text, "tstats") && !t.Value.Quoted {
+			return nil, firstCommandError(c)
+		}
+		return e.planRawSearch(c, p, pl)
 	}
 	return nil, firstCommandError(c)
 }

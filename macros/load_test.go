@@ -283,9 +283,14 @@ func TestDefault(t *testing.T) {
 		{"drop_dm_object_name(1)", `rename "$object$.*" as *`, []string{"object"}},
 		{"fillnull_config", "null", nil},
 		{"oldsummaries_config", "true", nil},
+		{"powershell", `(source=WinEventLog:Microsoft-Windows-PowerShell/Operational OR source="XmlWinEventLog:Microsoft-Windows-PowerShell/Operational")`, nil},
 		{"security_content_ctime(1)", `convert timeformat="%Y-%m-%dT%H:%M:%S" ctime($field$)`, []string{"field"}},
 		{"security_content_summariesonly", "summariesonly=`summariesonly_config` allow_old_summaries=`oldsummaries_config` fillnull_value=`fillnull_config`", nil},
 		{"summariesonly_config", "false", nil},
+		{"sysmon", "sourcetype=XmlWinEventLog:Microsoft-Windows-Sysmon/Operational OR source=XmlWinEventLog:Microsoft-Windows-Sysmon/Operational OR source=Syslog:Linux-Sysmon/Operational", nil},
+		{"wineventlog_application", `eventtype=wineventlog_application OR source="XmlWinEventLog:Application"`, nil},
+		{"wineventlog_security", "eventtype=wineventlog_security OR Channel=security OR source=XmlWinEventLog:Security", nil},
+		{"wineventlog_system", "eventtype=wineventlog_system", nil},
 	}
 	got := l.Macros()
 	if len(got) != len(want) {

@@ -206,13 +206,11 @@ func dataPaths(e *env, src sourceFlags) ([]string, error) {
 	return []string{"-"}, nil
 }
 
-// usable fails when st, what was loaded, holds no row of any dataset.
+// usable fails when st, what was loaded, holds no event to search: every
+// well-formed event is kept for raw searches, so only malformed or absent
+// input is unusable.
 func usable(st datamodel.Stats, data []string) error {
-	rows := st.Skipped[datamodel.SkipFiltered] // read, and unable to match
-	for _, n := range st.Used {
-		rows += n
-	}
-	if rows > 0 {
+	if st.Kept+st.Skipped[datamodel.SkipFiltered] > 0 { // kept, or read and unable to match
 		return nil
 	}
 	from := []string{"the embedded sample"}
@@ -228,7 +226,7 @@ func usable(st datamodel.Stats, data []string) error {
 	if st.Events == 0 {
 		return fmt.Errorf("no events read from %s", strings.Join(from, ", "))
 	}
-	return fmt.Errorf("none of the %s read from %s is a Sysmon event of a known dataset (see the reasons above)", english.Plural(st.Events, "event"), strings.Join(from, ", "))
+	return fmt.Errorf("none of the %s read from %s can be searched (see the reasons above)", english.Plural(st.Events, "event"), strings.Join(from, ", "))
 }
 
 // Run runs the searches. Every search is expanded, parsed and planned

@@ -37,7 +37,7 @@ func TestComplete(t *testing.T) {
 		{name: "second Tab shows the arguments of each arity", line: "| `security_content_ctime(", pos: -1, head: "| ", want: []string{"`security_content_ctime(", "`security_content_ctime(field)`"}},
 		{name: "arguments being typed are left alone", line: "| `security_content_ctime(first", pos: -1, head: "| `security_content_ctime(", want: nil},
 		{name: "macro without arguments is closed", line: "| tstats `security_content_su", pos: -1, head: "| tstats ", want: []string{"`security_content_summariesonly`"}},
-		{name: "every macro after a backtick", line: "`", pos: -1, head: "", want: []string{"`drop_dm_object_name(", "`fillnull_config`", "`oldsummaries_config`", "`security_content_ctime(", "`security_content_ctime`", "`security_content_summariesonly`", "`summariesonly_config`"}},
+		{name: "every macro after a backtick", line: "`", pos: -1, head: "", want: []string{"`drop_dm_object_name(", "`fillnull_config`", "`oldsummaries_config`", "`powershell`", "`security_content_ctime(", "`security_content_ctime`", "`security_content_summariesonly`", "`summariesonly_config`", "`sysmon`", "`wineventlog_application`", "`wineventlog_security`", "`wineventlog_system`"}},
 		{name: "datamodel names", line: "| tstats count from datamodel=Endpoint.Reg", pos: -1, head: "| tstats count from datamodel=", want: []string{"Endpoint.Registry"}},
 		{name: "datamodel names sorted", line: "| tstats count from datamodel=Endpoint.", pos: -1, head: "| tstats count from datamodel=", want: []string{"Endpoint.Filesystem", "Endpoint.Processes", "Endpoint.Registry"}},
 		{name: "datamodel= keyword", line: "| tstats count from data", pos: -1, head: "| tstats count from ", want: []string{"datamodel="}},

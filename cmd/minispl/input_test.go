@@ -12,7 +12,7 @@ import (
 )
 
 // eventsSummary is what loading eventsFile prints on stderr.
-const eventsSummary = "ingested 1 file, 17 events: 1 Endpoint.Processes, 14 Endpoint.Registry, 1 Network_Traffic.All_Traffic, 1 skipped (1 not a Sysmon event (provider Microsoft-Windows-Security-Auditing))\n"
+const eventsSummary = "ingested 1 file, 17 events: 2 Endpoint.Processes, 14 Endpoint.Registry, 1 Network_Traffic.All_Traffic\n"
 
 // gzipped compresses data.
 func gzipped(t *testing.T, data []byte) []byte {
@@ -109,13 +109,25 @@ func TestRunNothingUsable(t *testing.T) {
 	if status != exitError || stdout != "" || stderr != want {
 		t.Errorf("status %d, stdout %q, stderr\n%s\nwant\n%s", status, stdout, stderr, want)
 	}
-	// One Security event: read, but no dataset takes it.
-	sec := "<Event><System><Provider Name='Microsoft-Windows-Security-Auditing'/><EventID>4624</EventID><Channel>Security</Channel></System></Event>\n"
-	status, stdout, stderr = invoke(t, sec, "run", byActionDest)
-	want = "ingested 1 file, 1 event: 1 skipped (1 not a Sysmon event (provider Microsoft-Windows-Security-Auditing))\n" +
-		"error: none of the 1 event read from standard input is a Sysmon event of a known dataset (see the reasons above)\n"
+	// One malformed event: read, but nothing to search.
+	bad := "<Event><System><Provider Name='Microsoft-Windows-Security-Auditing'/><EventID>4624</EventID><Channel>Security</Channel></System></Event>\n"
+	status, stdout, stderr = invoke(t, bad, "run", byActionDest)
+	want = "ingested 1 file, 1 event: 1 skipped (1 malformed: no TimeCreated SystemTime)\n  stdin:1: no TimeCreated SystemTime\n" +
+		"error: none of the 1 event read from standard input can be searched (see the reasons above)\n"
 	if status != exitError || stdout != "" || stderr != want {
 		t.Errorf("status %d, stdout %q, stderr\n%s\nwant\n%s", status, stdout, stderr, want)
+	}
+	// One Security event with a time: kept as an event (a raw search can
+	// read it), so the search runs, finds no Registry row (exit status
+	// exitNoResults, not exitError), and a raw search finds the event.
+	sec := "<Event><System><Provider Name='Microsoft-Windows-Security-Auditing'/><EventID>4624</EventID><TimeCreated SystemTime='2024-01-01T00:00:00.000Z'/><Channel>Security</Channel></System></Event>\n"
+	status, _, _ = invoke(t, sec, "run", byActionDest)
+	if status != exitNoResults {
+		t.Errorf("one kept Security event: status %d, want %d", status, exitNoResults)
+	}
+	status, stdout, _ = invoke(t, sec, "run", "--format", "csv", "EventCode=4624 | stats count by source")
+	if status != exitOK || stdout != "source,count\nXmlWinEventLog:Security,1\n" {
+		t.Errorf("raw search: status %d, stdout %q", status, stdout)
 	}
 }
 
@@ -145,9 +157,9 @@ func TestRunMixedFolder(t *testing.T) {
 	status, stdout, stderr := invoke(t, "", "run", "--data", dir, "--format", "csv", byActionDest)
 	// The 17 events of eventsFile (eventsSummary) and the EVTX file's 20:
 	// 12 Processes (1 + 11), 6 Filesystem, 14 Registry, 2 Network_Traffic
-	// (1 + 1), 3 skipped (2 Security events, 1 Sysmon EventID 22).
-	want := "ingested 2 files (1 EVTX, 1 gzip), 37 events: 6 Endpoint.Filesystem, 12 Endpoint.Processes, 14 Endpoint.Registry, 2 Network_Traffic.All_Traffic, " +
-		"3 skipped (2 not a Sysmon event (provider Microsoft-Windows-Security-Auditing), 1 Sysmon EventID 22: not in any loaded dataset)\n" +
+	// (1 + 1), and the 2 Security 4688 events are Processes rows too (14
+	// in all); every event is kept, none skipped.
+	want := "ingested 2 files (1 EVTX, 1 gzip), 37 events: 6 Endpoint.Filesystem, 14 Endpoint.Processes, 14 Endpoint.Registry, 2 Network_Traffic.All_Traffic\n" +
 		"2 files skipped: LICENSE (not event data), notes.md (not event data)\n"
 	if status != exitOK || stdout != byActionDestCSV || stderr != want {
 		t.Errorf("status %d, stdout\n%s\nstderr\n%s\nwant\n%s", status, stdout, stderr, want)
@@ -167,9 +179,10 @@ func TestREPLSample(t *testing.T) {
 	}
 	dm := func(reg, proc, net int) string {
 		return "Endpoint.Registry  (27 fields; rows: " + strconv.Itoa(reg) + ")\nEndpoint.Processes  (40 fields; rows: " + strconv.Itoa(proc) +
-			")\nEndpoint.Filesystem  (28 fields; rows: 0)\nNetwork_Traffic.All_Traffic  (69 fields; rows: " + strconv.Itoa(net) + ")\n"
+			")\nEndpoint.Filesystem  (28 fields; rows: 0)\nNetwork_Traffic.All_Traffic  (69 fields; rows: " + strconv.Itoa(net) + ")\n" +
+			"Authentication.Authentication  (20 fields; rows: 0)\n"
 	}
-	want := dm(14, 1, 1) + "the embedded sample is replaced\n" + eventsSummary + dm(14, 1, 1) +
+	want := dm(14, 2, 1) + "the embedded sample is replaced\n" + eventsSummary + dm(14, 2, 1) +
 		"the store is empty; .data PATH loads events\n" + dm(0, 0, 0)
 	if stdout != want {
 		t.Errorf("stdout\n%s\nwant\n%s", stdout, want)

@@ -63,7 +63,7 @@ func TestRunUsage(t *testing.T) {
 		// An EVTX signature and no header: one unreadable file, counted.
 		{"folder of a damaged evtx file", []string{"run", "--data", evtxDir, byActionDest}, exitError, "ingested 1 file, 1 event: 1 skipped (1 malformed: unreadable EVTX file)\n  " +
 			filepath.Join(evtxDir, "a.evtx") + ":file header: unreadable EVTX file: file of 8 bytes is shorter than the 128-byte file header\n" +
-			"error: none of the 1 event read from " + evtxDir + " is a Sysmon event of a known dataset (see the reasons above)\n"},
+			"error: none of the 1 event read from " + evtxDir + " can be searched (see the reasons above)\n"},
 		{"stdin twice", []string{"run", "--data", "-", "--data", "-", byActionDest}, exitError, "error: --data - (standard input) can be given once\n"},
 		{"empty stdin", []string{"run", byActionDest}, exitError, "ingested 0 files, 0 events\n1 file skipped: stdin (empty)\nerror: no events read from standard input\n"},
 		{"missing macros", []string{"run", "--macros", "no/such.conf", "x"}, exitError, "--macros no/such.conf"},
@@ -104,7 +104,7 @@ func TestRunCSV(t *testing.T) {
 				t.Errorf("status %d, stdout\n%s\nwant\n%s\nstderr %s", status, stdout, byActionDestCSV, stderr)
 			}
 			lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
-			if len(lines) != 1 || !strings.HasPrefix(lines[0], "ingested 1 file, 17 events: 1 Endpoint.Processes, 14 Endpoint.Registry, ") {
+			if len(lines) != 1 || !strings.HasPrefix(lines[0], "ingested 1 file, 17 events: 2 Endpoint.Processes, 14 Endpoint.Registry, ") {
 				t.Errorf("stderr %q, want one summary line", stderr)
 			}
 		})

@@ -335,6 +335,10 @@ const (
 	// rows, any other bare term matches none, and a CIDR value matches
 	// the IP addresses of its subnet (setPatterns).
 	ModeResults
+	// ModeRaw is the search command over raw events (the engine's
+	// rawsearch.go): as ModeResults, but a bare term or phrase matches
+	// _raw (column Raw) by Splunk's segmentation (rawterm.go).
+	ModeRaw
 )
 
 // SearchCompiler turns an spl.SearchExpr into a Pred. Resolve maps a field
@@ -346,6 +350,8 @@ type SearchCompiler struct {
 	Mode    Mode
 	Resolve func(field string) int
 	NLeaves int
+	// Raw is the _raw column in ModeRaw.
+	Raw int
 }
 
 // Compile compiles e; errors are *spl.Error positioned on the offending
@@ -381,6 +387,9 @@ func (c *SearchCompiler) Compile(e spl.SearchExpr) (Pred, error) {
 		if strings.Trim(e.Value.Text, "*") == "" && e.Value.Text != "" {
 			return &predConst{v: true, text: "*"}, nil
 		}
+		if c.Mode == ModeRaw {
+			return compileRawTerm(e.Value, c.Raw), nil
+		}
 		return &predConst{v: false, text: spl.Word(e.Value.Text) + " (bare term: no _raw after a transforming command, matches nothing)"}, nil
 	case *spl.SearchCompare:
 		if err := c.checkTimeModifier(e.Field, e.Pos); err != nil {
@@ -391,7 +400,7 @@ func (c *SearchCompiler) Compile(e spl.SearchExpr) (Pred, error) {
 		l.text = e.String()
 		switch e.Op {
 		case spl.OpEq, spl.OpNe:
-			l.setPatterns([]string{e.Value.Text}, c.Mode == ModeResults)
+			l.setPatterns([]string{e.Value.Text}, c.Mode != ModeTstats)
 			l.neg = e.Op == spl.OpNe
 		case spl.OpLt, spl.OpLe, spl.OpGt, spl.OpGe:
 			l.cmp = e.Op
@@ -411,7 +420,7 @@ func (c *SearchCompiler) Compile(e spl.SearchExpr) (Pred, error) {
 		for _, v := range e.Values {
 			pats = append(pats, v.Text)
 		}
-		l.setPatterns(pats, c.Mode == ModeResults)
+		l.setPatterns(pats, c.Mode != ModeTstats)
 		l.text = e.String()
 		return l, nil
 	case nil:
@@ -528,7 +537,7 @@ func (c *SearchCompiler) compileOr(e *spl.SearchOr) (Pred, error) {
 	}
 	// The patterns are compiled once all of a field's are known.
 	for f, l := range merged {
-		l.setPatterns(pats[f], c.Mode == ModeResults)
+		l.setPatterns(pats[f], c.Mode != ModeTstats)
 	}
 	var render func(x spl.SearchExpr) string
 	render = func(x spl.SearchExpr) string {

@@ -1,0 +1,422 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/minispl/minispl/datamodel"
+	"github.com/minispl/minispl/engine/internal/expr"
+	"github.com/minispl/minispl/engine/internal/value"
+	"github.com/minispl/minispl/spl"
+)
+
+// This file is the search command over raw events: the first command of a
+// search that does not start with '|' (or an explicit `search ...` there)
+// reads the Store's event store (datamodel.EventStore), which is built on
+// the first such search.
+//
+// Fields: the event store's groups have different schemas, unknown when a
+// search is planned (planning sees no events). The scan therefore
+// projects: its output columns are _time, host, source, sourcetype,
+// index and _raw, then every field the search expression compares and
+// every name the rest of the pipeline mentions (rawFields), in that order.
+// A name that no event has is a null column. When no later command names
+// its output (no stats, table or fields +), the results are events with
+// every field: the search is planned again when it runs, against the
+// store's field names (in byte order after the default fields). Otherwise
+// a field pattern with a wildcard after the raw search (table *, stats
+// values(*)) sees only the projected fields, and Plan.Warnings says so.
+//
+// Order: events come newest first (descending _time, then input order),
+// as a Splunk search returns them; head, dedup, list() and first() see
+// that order.
+//
+// Matching (raw-events.md §2.2, §2.3; spl-semantics §2.2): field=value
+// and IN are the search command's case-insensitive whole-value globs over
+// every field, default and extracted alike; a bare term or quoted phrase
+// matches _raw by Splunk's segmentation (rawTerm). The search's time window
+// (Options.Earliest/Latest) bounds _time.
+
+// rawScanNode is a search over the event store.
+type rawScanNode struct {
+	expr spl.SearchExpr
+	out  []string
+	text string
+}
+
+func (*rawScanNode) isNode()            {}
+func (n *rawScanNode) fields() []string { return n.out }
+func (n *rawScanNode) input() node      { return nil }
+func (n *rawScanNode) describe() string { return "Events search " + n.text }
+
+// defaultEventFields lead every raw search's output.
+var defaultEventFields = []string{datamodel.FieldTime, datamodel.FieldHost, datamodel.FieldSource, datamodel.FieldSourcetype, datamodel.FieldIndex, datamodel.FieldRaw}
+
+// planRawSearch plans the first command s of pipeline p as a search over
+// the event store.
+func (e *Engine) planRawSearch(s *spl.Search, p *spl.Pipeline, pl *Plan) (node, error) {
+	var err error
+	spl.Inspect(s.Expr, func(n spl.Node) bool {
+		if t, ok := n.(*spl.SearchSubsearch); ok && err == nil {
+			err = &spl.Error{Pos: t.Pos, Msg: "unsupported: a [subsearch] term in a search over raw events"}
+		}
+		return err == nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := append([]string(nil), defaultEventFields...)
+	seen := map[string]bool{}
+	for _, f := range out {
+		seen[f] = true
+	}
+	add := func(name string) {
+		if name == "" || seen[name] {
+			return
+		}
+		seen[name] = true
+		out = append(out, name)
+	}
+	spl.Inspect(s.Expr, func(n spl.Node) bool {
+		switch n := n.(type) {
+		case *spl.SearchCompare:
+			add(n.Field)
+		case *spl.SearchIn:
+			add(n.Field)
+		}
+		return true
+	})
+	if rawNeedsAll(p.Commands[1:]) {
+		if e.store == nil {
+			if p == pl.top {
+				pl.events = p
+			}
+		} else {
+			for _, f := range eventFieldNames(e.store.Events()) {
+				add(f)
+			}
+		}
+	}
+	var wild []string
+	for _, c := range p.Commands[1:] {
+		rawFields(reflect.ValueOf(c), func(name string) {
+			if strings.Contains(name, "*") {
+				wild = append(wild, name)
+				return
+			}
+			add(name)
+		})
+	}
+	if len(wild) > 0 {
+		pl.warnings = append(pl.warnings, fmt.Sprintf("over raw events, the field pattern %s sees only the fields the search names (%s)", wild[0], strings.Join(out, ", ")))
+	}
+	// Compile once against the projection, to report errors at plan time.
+	pc := &expr.SearchCompiler{Mode: expr.ModeRaw, Resolve: func(f string) int { return slices.Index(out, f) }, Raw: slices.Index(out, datamodel.FieldRaw)}
+	w, err := pc.Compile(s.Expr)
+	if err != nil {
+		return nil, err
+	}
+	return &rawScanNode{expr: s.Expr, out: out, text: w.String()}, nil
+}
+
+// rawNeedsAll reports whether the commands after a raw search pass the
+// events' fields on to the results: none of them is a stats, table or
+// fields command (those name their output), so the results are events
+// with every field, as Splunk returns them.
+func rawNeedsAll(rest []spl.Command) bool {
+	for _, c := range rest {
+		switch c := c.(type) {
+		case *spl.Stats, *spl.Table:
+			return false
+		case *spl.Fields:
+			if !c.Remove {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// eventFieldNames returns every field name of the event store, in byte
+// order.
+func eventFieldNames(st *datamodel.EventStore) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, ch := range st.Chunks() {
+		for _, f := range ch.Batch.Schema().Fields() {
+			if !seen[f.Name] {
+				seen[f.Name] = true
+				out = append(out, f.Name)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// rawFields calls add with every name a command may read or write: the
+// strings of its AST, except literal values (eval string and number
+// literals, the values of search comparisons and IN lists) and positions.
+// It walks the AST by reflection so that a command added later is covered
+// without a list to keep up to date: naming a field that no event has
+// only adds a null column, while missing one would silently null a field
+// the search uses.
+func rawFields(v reflect.Value, add func(string)) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			rawFields(v.Elem(), add)
+		}
+	case reflect.String:
+		add(v.String())
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			rawFields(v.Index(i), add)
+		}
+	case reflect.Struct:
+		switch x := v.Interface().(type) {
+		case spl.Literal, spl.MacroCall, spl.Span:
+			return
+		case spl.SearchCompare:
+			add(x.Field)
+			return
+		case spl.SearchIn:
+			add(x.Field)
+			return
+		}
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				rawFields(v.Field(i), add)
+			}
+		}
+	}
+}
+
+// rawScanOp executes a rawScanNode: it filters every chunk of the event
+// store, then emits the selected events in store order.
+type rawScanOp struct {
+	n   *rawScanNode
+	env *execEnv
+	sel []rawSel
+	src []arrow.RecordBatch // per chunk: the projected, filtered columns
+	at  int
+}
+
+// rawSel is one selected event: its chunk, its row there and its position
+// in the store's order.
+type rawSel struct {
+	chunk, row int
+	pos        int32
+}
+
+func (n *rawScanNode) newOperator(env *execEnv, _ operator) operator {
+	return &rawScanOp{n: n, env: env}
+}
+
+func (o *rawScanOp) Open(ctx context.Context) error {
+	if o.env.eng.store == nil {
+		return errors.New("search: no events loaded")
+	}
+	st := o.env.eng.store.Events()
+	lo, hi, bounded := timeBounds(o.env.eng.opt.Earliest, o.env.eng.opt.Latest)
+	for ci, ch := range st.Chunks() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b := withVirtualFields(o.env, ch.Batch, o.n)
+		names := value.SchemaFields(b.Schema())
+		pc := &expr.SearchCompiler{Mode: expr.ModeRaw, Resolve: func(f string) int { return slices.Index(names, f) }, Raw: slices.Index(names, datamodel.FieldRaw)}
+		w, err := pc.Compile(o.n.expr)
+		if err != nil {
+			b.Release()
+			return fmt.Errorf("search: %w", err)
+		}
+		rows := int(b.NumRows())
+		mask := make([]bool, rows)
+		if err := w.Eval(expr.NewPredState(pc.NLeaves), b, mask); err != nil {
+			b.Release()
+			return fmt.Errorf("search: %w", err)
+		}
+		times := b.Column(0).(*array.Timestamp).TimestampValues()
+		for r, ok := range mask {
+			if !ok || (bounded && (int64(times[r]) < lo || int64(times[r]) >= hi)) {
+				continue
+			}
+			o.sel = append(o.sel, rawSel{chunk: ci, row: r, pos: ch.Pos[r]})
+		}
+		o.src = append(o.src, b)
+	}
+	sort.Slice(o.sel, func(i, j int) bool { return o.sel[i].pos < o.sel[j].pos })
+	return nil
+}
+
+// timeBounds returns the search window [earliest, latest) in Unix
+// milliseconds; a zero time is unbounded.
+func timeBounds(earliest, latest time.Time) (lo, hi int64, bounded bool) {
+	lo, hi = -1<<63, 1<<63-1
+	if !earliest.IsZero() {
+		lo, bounded = earliest.UnixMilli(), true
+	}
+	if !latest.IsZero() {
+		hi, bounded = latest.UnixMilli(), true
+	}
+	return lo, hi, bounded
+}
+
+// withVirtualFields returns b with the XML block fields the search names
+// (System_Props_Xml, EventData_Xml, ...) computed from _raw as extra
+// columns; the caller releases the result.
+func withVirtualFields(env *execEnv, b arrow.RecordBatch, n *rawScanNode) arrow.RecordBatch {
+	var extra []string
+	for _, f := range n.out {
+		if datamodel.IsXMLBlockField(f) {
+			extra = append(extra, f)
+		}
+	}
+	if len(extra) == 0 {
+		b.Retain()
+		return b
+	}
+	raw := b.Column(1).(*array.String)
+	fields := slices.Clone(b.Schema().Fields())
+	cols := slices.Clone(b.Columns())
+	var made []arrow.Array
+	for _, f := range extra {
+		sb := array.NewStringBuilder(env.mem)
+		for i := 0; i < raw.Len(); i++ {
+			if v := datamodel.XMLBlock(f, []byte(raw.Value(i))); v != nil {
+				sb.BinaryBuilder.Append(v)
+			} else {
+				sb.AppendNull()
+			}
+		}
+		a := sb.NewArray()
+		sb.Release()
+		made = append(made, a)
+		fields = append(fields, arrow.Field{Name: f, Type: arrow.BinaryTypes.String, Nullable: true})
+		cols = append(cols, a)
+	}
+	out := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, b.NumRows())
+	for _, a := range made {
+		a.Release()
+	}
+	return out
+}
+
+func (o *rawScanOp) Close() {
+	for _, b := range o.src {
+		b.Release()
+	}
+	o.src = nil
+}
+
+// Next emits the next batchSize selected events with the projected
+// columns: _time as a timestamp, every other field as utf8, or list<utf8>
+// when a row has several values.
+func (o *rawScanOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if o.at >= len(o.sel) {
+		return nil, io.EOF
+	}
+	end := min(o.at+o.env.batchSize, len(o.sel))
+	sel := o.sel[o.at:end]
+	o.at = end
+	out := o.n.out
+	fields := make([]arrow.Field, len(out))
+	cols := make([]arrow.Array, len(out))
+	// Column index of each output field in each chunk.
+	idx := make([][]int, len(o.src))
+	for ci, b := range o.src {
+		names := value.SchemaFields(b.Schema())
+		idx[ci] = make([]int, len(out))
+		for j, f := range out {
+			idx[ci][j] = slices.Index(names, f)
+		}
+	}
+	for j, f := range out {
+		if f == datamodel.FieldTime {
+			tb := array.NewTimestampBuilder(o.env.mem, &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"})
+			for _, s := range sel {
+				tb.Append(o.src[s.chunk].Column(idx[s.chunk][j]).(*array.Timestamp).Value(s.row))
+			}
+			cols[j] = tb.NewArray()
+			tb.Release()
+			fields[j] = arrow.Field{Name: f, Type: cols[j].DataType()}
+			continue
+		}
+		multi := false
+		for _, s := range sel {
+			if k := idx[s.chunk][j]; k >= 0 {
+				if l, ok := o.src[s.chunk].Column(k).(*array.List); ok {
+					if a, b := l.ValueOffsets(s.row); b-a > 1 {
+						multi = true
+						break
+					}
+				}
+			}
+		}
+		cols[j] = gatherColumn(o.env, o.src, idx, j, sel, multi)
+		fields[j] = arrow.Field{Name: f, Type: cols[j].DataType(), Nullable: true}
+	}
+	rec := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(len(sel)))
+	for _, c := range cols {
+		c.Release()
+	}
+	return rec, nil
+}
+
+// gatherColumn builds output column j from the selected rows.
+func gatherColumn(env *execEnv, src []arrow.RecordBatch, idx [][]int, j int, sel []rawSel, multi bool) arrow.Array {
+	var vals []string
+	values := func(s rawSel) []string {
+		vals = vals[:0]
+		k := idx[s.chunk][j]
+		if k < 0 {
+			return vals
+		}
+		c, err := value.NewColumn(src[s.chunk].Column(k))
+		if err != nil {
+			return vals // the event store has no other column types
+		}
+		return c.Values(s.row, vals)
+	}
+	if multi {
+		lb := array.NewListBuilder(env.mem, arrow.BinaryTypes.String)
+		vb := lb.ValueBuilder().(*array.StringBuilder)
+		for _, s := range sel {
+			vs := values(s)
+			if len(vs) == 0 {
+				lb.AppendNull()
+				continue
+			}
+			lb.Append(true)
+			for _, v := range vs {
+				vb.Append(v)
+			}
+		}
+		a := lb.NewArray()
+		lb.Release()
+		return a
+	}
+	sb := array.NewStringBuilder(env.mem)
+	for _, s := range sel {
+		vs := values(s)
+		if len(vs) == 0 {
+			sb.AppendNull()
+			continue
+		}
+		sb.Append(vs[0])
+	}
+	a := sb.NewArray()
+	sb.Release()
+	return a
+}
+
