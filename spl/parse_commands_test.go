@@ -353,3 +353,16 @@ func TestParseCommandErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestStatsByEmptyItem: an empty item in a stats BY list (`by a, , b`, as
+// ESCU's windows_scheduled_task_dll_module_loaded writes it) is skipped.
+func TestStatsByEmptyItem(t *testing.T) {
+	p, err := Parse("search x | stats count by a, , b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, ok := p.Commands[1].(*Stats)
+	if !ok || len(st.By) != 2 || st.By[0] != "a" || st.By[1] != "b" {
+		t.Errorf("stats = %#v, want BY a b", p.Commands[1])
+	}
+}
