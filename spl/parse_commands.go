@@ -210,12 +210,16 @@ type statsCmd struct {
 // statsAgg is `count`, `func(field)` or `func(eval(expr))`, with an
 // optional alias.
 type statsAgg struct {
-	Pos    lexer.Position
-	Func   string     `parser:"(?! 'by' | 'groupby' | Word '=':Op) ( (?= Word LParen) @Word | @'count' | @'c' )"`
-	Eval   *exprNode  `parser:"( LParen ( (?= 'eval' LParen) 'eval' LParen @@ RParen"`
-	Field  *fieldNode `parser:"  | @@ ) RParen )?"`
-	Alias  *fieldNode `parser:"( 'as' @@ )?"`
-	EndPos lexer.Position
+	Pos   lexer.Position
+	Func  string     `parser:"(?! 'by' | 'groupby' | Word '=':Op) ( (?= Word LParen) @Word | @'count' | @'c' )"`
+	Eval  *exprNode  `parser:"( LParen ( (?= 'eval' LParen) 'eval' LParen @@ RParen"`
+	Field *fieldNode `parser:"  | @@ ) RParen )?"`
+	Alias *fieldNode `parser:"( 'as' @@"`
+	// AliasArg is the parenthesized tail of an alias written as
+	// name(word), as ESCU's AD ACL detections write `values(aceFlags) as
+	// aceFlags(inheritance)`: the field is named "aceFlags(inheritance)".
+	AliasArg *string `parser:"  ( LParen @Word RParen )? )?"`
+	EndPos   lexer.Position
 }
 
 func (n *statsCmd) convert(c *converter) Command {
@@ -231,6 +235,9 @@ func (n *statsCmd) convert(c *converter) Command {
 		}
 		if a.Alias != nil {
 			agg.Alias = c.field(a.Alias)
+			if a.AliasArg != nil {
+				agg.Alias += "(" + *a.AliasArg + ")"
+			}
 		}
 		agg.Text = agg.funcText()
 		aggs = append(aggs, agg)

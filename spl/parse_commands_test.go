@@ -366,3 +366,17 @@ func TestStatsByEmptyItem(t *testing.T) {
 		t.Errorf("stats = %#v, want BY a b", p.Commands[1])
 	}
 }
+
+// TestStatsAliasWithParens: `values(aceFlags) as aceFlags(inheritance)`, as
+// ESCU's AD ACL detections write it, names the field
+// "aceFlags(inheritance)".
+func TestStatsAliasWithParens(t *testing.T) {
+	p, err := Parse("search x | stats values(a) as a(inh) values(b) as b by c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := p.Commands[1].(*Stats)
+	if len(st.Aggs) != 2 || st.Aggs[0].Alias != "a(inh)" || st.Aggs[1].Alias != "b" {
+		t.Errorf("aggs %#v", st.Aggs)
+	}
+}
