@@ -203,6 +203,13 @@ var rawPreserving = map[string]bool{
 	"transport": true, "app": true, "dvc_ip": true,
 }
 
+// winConstructed are the rawPreserving fields that Splunk_TA_windows
+// builds from pieces or constants for the Windows (non-Sysmon) events a
+// dataset takes (winta.go): a 4688's process is NewProcessName + " " +
+// the arguments, app is "win:remote" or "win:unknown". A dataset fed by
+// Windows events (winCodes) does not preserve them.
+var winConstructed = map[string]bool{"process": true, "app": true}
+
 // RawField reports whether every value of field name (as a dataset column
 // is named, without the dataset prefix) of dataset d is, for every event,
 // null, one of consts, or a substring of the event's XmlWinEventLog text
@@ -213,7 +220,7 @@ var rawPreserving = map[string]bool{
 // The pre-filter may then require a literal the field's value must hold.
 func (c *Catalog) RawField(d *Dataset, name string) (consts []string, ok bool) {
 	spec := c.spec(d)
-	if spec == nil || !rawPreserving[name] {
+	if spec == nil || !rawPreserving[name] || len(spec.winCodes) > 0 && winConstructed[name] {
 		return nil, false
 	}
 	idx := slices.IndexFunc(spec.fields, func(f fieldSpec) bool { return f.name == name })
