@@ -506,6 +506,8 @@ func (s *storeImpl) mergeFile(sub *storeImpl) {
 	s.st.Files += st.Files
 	s.st.Bytes += st.Bytes
 	s.st.Events += st.Events
+	s.st.Kept += st.Kept
+	s.raw.merge(&sub.raw)
 	for k, n := range st.FileKinds {
 		s.st.FileKinds[k] += n
 	}
