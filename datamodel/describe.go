@@ -231,8 +231,9 @@ func sortedKeys(m map[string]int) []string {
 	return keys
 }
 
-// Check verifies the accounting identities of s: every event read is used
-// or skipped (Events = the sum of Used + the sum of Skipped), every input
+// Check verifies the accounting identities of s: every event read is kept
+// (in the event store) or skipped (Events = Kept + the sum of Skipped), no
+// dataset holds more rows than there are kept events, every input
 // read is counted under its kind (Files = the sum of FileKinds), and the
 // inputs listed as skipped agree with their counts (SkippedFiles, up to
 // its bound of 100, are as many as the sum of FilesSkipped). It returns
@@ -247,8 +248,11 @@ func (s Stats) Check() error {
 		return n
 	}
 	used, skipped := sum(s.Used), sum(s.Skipped)
-	if s.Events != used+skipped {
-		return fmt.Errorf("accounting: %d events read, but %d used + %d skipped", s.Events, used, skipped)
+	if s.Events != s.Kept+skipped {
+		return fmt.Errorf("accounting: %d events read, but %d kept + %d skipped", s.Events, s.Kept, skipped)
+	}
+	if used > s.Kept {
+		return fmt.Errorf("accounting: %d dataset rows from %d kept events", used, s.Kept)
 	}
 	if kinds := sum(s.FileKinds); s.Files != kinds {
 		return fmt.Errorf("accounting: %d files read, but %d counted by kind", s.Files, kinds)

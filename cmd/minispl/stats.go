@@ -29,7 +29,10 @@ type statsJSON struct {
 		SkippedList     []datamodelSkippedFile `json:"skipped_list"`
 	} `json:"files"`
 	Events struct {
-		Read            int            `json:"read"`
+		Read int `json:"read"`
+		// Kept counts the events kept for raw searches: every event
+		// that is not skipped.
+		Kept            int            `json:"kept"`
 		Used            int            `json:"used"`
 		UsedByDataset   map[string]int `json:"used_by_dataset"`
 		Skipped         int            `json:"skipped"`
@@ -56,7 +59,7 @@ func newStatsJSON(st datamodel.Stats) *statsJSON {
 	for _, f := range st.SkippedFiles {
 		d.Files.SkippedList = append(d.Files.SkippedList, datamodelSkippedFile{f.Name, f.Reason})
 	}
-	d.Events.Read = st.Events
+	d.Events.Read, d.Events.Kept = st.Events, st.Kept
 	d.Events.UsedByDataset, d.Events.Used = nonNil(st.Used), sum(st.Used)
 	d.Events.SkippedByReason, d.Events.Skipped = nonNil(st.Skipped), sum(st.Skipped)
 	d.Bytes, d.Problems = st.Bytes, append([]string{}, st.Problems...)
