@@ -313,6 +313,12 @@ func (c *converter) prim(n *sPrim) SearchExpr {
 			w = &wordNode{Pos: n.Term.Pos, Raw: *n.Term.Word}
 		}
 		v := c.value(&valueNode{Pos: n.Term.Pos, Str: n.Term.Str, Word: w, SQuote: n.Term.SQuote})
+		if d := v.Text; !v.Quoted && (d == "TERM" || d == "CASE") && sp.End < len(c.text) && c.text[sp.End] == '(' {
+			// Splunk's TERM(x) and CASE(x) directives are not
+			// implemented; read as grammar they would be the terms
+			// TERM and x, a silently different search.
+			c.fail(sp, "%s() is not supported: minispl would read %s(x) as the terms %s and x", d, d, d)
+		}
 		return &SearchTerm{Value: v, Pos: sp}
 	}
 	panic("spl: empty search primary")
