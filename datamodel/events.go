@@ -397,6 +397,7 @@ func (b *eventBuilder) flush(g *eventGroup) {
 		cols = append(cols, arr)
 		c.counts, c.starts, c.ends, c.multi = c.counts[:0], c.starts[:0], c.ends[:0], false
 	}
+	primeDictionaries(cols)
 	rec := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(g.rows))
 	for _, c := range cols {
 		c.Release()

@@ -235,6 +235,7 @@ func (p *datasetPlan) flush() {
 		cols = append(cols, b.NewDictionaryArray())
 		b.ResetFull() // per-batch dictionary
 	}
+	primeDictionaries(cols)
 	rec := array.NewRecordBatch(p.schema, cols, int64(p.rows))
 	for _, c := range cols {
 		c.Release()
@@ -679,4 +680,20 @@ func parseUtcTime(b []byte) (int64, bool) {
 		return 0, false
 	}
 	return t.UnixMilli(), true
+}
+
+// primeDictionaries builds, once and now, the dictionary array that
+// arrow's Dictionary() otherwise creates lazily on its first call (a
+// write): a stored batch is read by many searches at once (hunt runs
+// detections in parallel over one store), and the lazy write would be a
+// data race between them.
+func primeDictionaries(cols []arrow.Array) {
+	for _, c := range cols {
+		switch a := c.(type) {
+		case *array.Dictionary:
+			a.Dictionary()
+		case *array.List:
+			primeDictionaries([]arrow.Array{a.ListValues()})
+		}
+	}
 }
