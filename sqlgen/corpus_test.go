@@ -193,23 +193,21 @@ func sortedReasons(m map[string]int) []string {
 // formatNumber is minispl's text of a number.
 func formatNumber(f float64) string { return engine.FormatNumber(f) }
 
-var update = flag.Bool("update", false, "rewrite the golden SQL of testdata/escu.<dialect>.sql")
+// update is accepted for go test ./... -update; this package keeps no
+// program-written golden SQL (the seed's SQL is worked out by hand in
+// sqlgen_test.go).
+var _ = flag.Bool("update", false, "accepted for go test ./... -update; no golden files are rewritten here")
 
 // TestESCUCompiles compiles every ESCU Endpoint detection that minispl
 // plans in every dialect: each either compiles or is an *sqlgen.Error
-// naming its construct, and the counts reached must not drop. For Spark
-// and Trino, which no engine here can run, the SQL of every detection is
-// kept as golden text (testdata/escu.<dialect>.sql, untested on a real
-// engine): a change to it must be deliberate (go test -update) and
-// reviewed. The DuckDB text is proven by TestDuckDBDifferential instead.
+// naming its construct, and the counts reached must not drop. The DuckDB
+// and ClickHouse text is proven by the differential tests; Spark and Trino
+// are untested on a real engine (README, Scale-out).
 func TestESCUCompiles(t *testing.T) {
 	c := loadCorpus(t)
 	for _, d := range sqlgen.Dialects() {
 		ok := 0
 		reasons := map[string]int{}
-		var golden strings.Builder
-		golden.WriteString("-- The " + d.String() + " SQL of each ESCU Endpoint detection sqlgen compiles.\n")
-		golden.WriteString("-- UNTESTED on a real " + d.String() + " engine; regenerate with go test ./sqlgen -run ESCUCompiles -update.\n")
 		for i, q := range c.queries {
 			text, err := sqlgen.Compile(q.Plan, d, sqlgen.Options{Root: "/data/summaries"})
 			var se *sqlgen.Error
@@ -221,30 +219,15 @@ func TestESCUCompiles(t *testing.T) {
 				t.Errorf("%s: %s: an error that is not an *sqlgen.Error: %v", c.names[i], d, err)
 				continue
 			}
+			if text == "" {
+				t.Errorf("%s: %s: empty SQL", c.names[i], d)
+			}
 			ok++
-			golden.WriteString("\n-- " + c.names[i] + "\n" + text + ";\n")
 		}
 		t.Logf("%s: %d of %d planned detections compile (%.1f%%); refused: %v", d, ok, len(c.queries), 100*float64(ok)/float64(len(c.queries)), sortedReasons(reasons))
 		// Floor: the count reached on 2026-12-02.
 		if ok < 642 {
 			t.Errorf("%s: %d detections compile, want at least 642", d, ok)
-		}
-		if d != sqlgen.Spark && d != sqlgen.Trino {
-			continue
-		}
-		path := filepath.Join("testdata", "escu."+d.String()+".sql")
-		if *update {
-			if err := os.WriteFile(path, []byte(golden.String()), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(want) != golden.String() {
-			t.Errorf("%s: the SQL differs from %s (go test -update to accept, after review)", d, path)
 		}
 	}
 }
