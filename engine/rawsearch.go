@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -106,15 +105,9 @@ func (e *Engine) planRawSearch(s *spl.Search, p *spl.Pipeline, pl *Plan) (node, 
 			}
 		}
 	}
-	var wild []string
-	for _, c := range p.Commands[1:] {
-		rawFields(reflect.ValueOf(c), func(name string) {
-			if strings.Contains(name, "*") {
-				wild = append(wild, name)
-				return
-			}
-			add(name)
-		})
+	names, wild := laterFields(p.Commands[1:])
+	for _, name := range names {
+		add(name)
 	}
 	if len(wild) > 0 {
 		pl.warnings = append(pl.warnings, fmt.Sprintf("over raw events, the field pattern %s sees only the fields the search names (%s)", wild[0], strings.Join(out, ", ")))
@@ -161,44 +154,6 @@ func eventFieldNames(st *datamodel.EventStore) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// rawFields calls add with every name a command may read or write: the
-// strings of its AST, except literal values (eval string and number
-// literals, the values of search comparisons and IN lists) and positions.
-// It walks the AST by reflection so that a command added later is covered
-// without a list to keep up to date: naming a field that no event has
-// only adds a null column, while missing one would silently null a field
-// the search uses.
-func rawFields(v reflect.Value, add func(string)) {
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if !v.IsNil() {
-			rawFields(v.Elem(), add)
-		}
-	case reflect.String:
-		add(v.String())
-	case reflect.Slice, reflect.Array:
-		for i := 0; i < v.Len(); i++ {
-			rawFields(v.Index(i), add)
-		}
-	case reflect.Struct:
-		switch x := v.Interface().(type) {
-		case spl.Literal, spl.MacroCall, spl.Span:
-			return
-		case spl.SearchCompare:
-			add(x.Field)
-			return
-		case spl.SearchIn:
-			add(x.Field)
-			return
-		}
-		for i := 0; i < v.NumField(); i++ {
-			if v.Type().Field(i).IsExported() {
-				rawFields(v.Field(i), add)
-			}
-		}
-	}
 }
 
 // rawScanOp executes a rawScanNode: it filters every chunk of the event
