@@ -10,6 +10,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/minispl/minispl/internal/english"
 )
@@ -49,9 +51,14 @@ type ingestRun struct {
 	opt *IngestOptions
 	// limit is the most bytes decompressed from the input.
 	limit int64
-	// size is the stored size of a file (0 for a stream); stored counts
-	// the bytes read through raw.
-	size, stored int64
+	// size is the stored size of a file (0 for a stream).
+	size int64
+	// stored counts the bytes read through raw. An EVTX file is read
+	// by several chunk decoders at once through rawReaderAt, so stored
+	// is atomic and progressMu makes their calls to opt.Progress one at
+	// a time.
+	stored     atomic.Int64
+	progressMu sync.Mutex
 	// expanded counts the bytes decompressed so far, at every level.
 	expanded int64
 }
@@ -251,9 +258,11 @@ func (r *ingestRun) readStored(b []byte, read func([]byte) (int, error)) (int, e
 		return 0, err
 	}
 	n, err := read(b)
-	r.stored += int64(n)
+	r.stored.Add(int64(n))
 	if p := r.opt.Progress; p != nil && n > 0 {
+		r.progressMu.Lock()
 		p.Add(b[:n])
+		r.progressMu.Unlock()
 	}
 	return n, err
 }
@@ -274,7 +283,7 @@ func (e *expandReader) Read(b []byte) (int, error) {
 	if run.expanded > run.limit {
 		return n, &errBomb{fmt.Sprintf("more than %s bytes decompressed (the limit for one input)", english.Thousands(int(run.limit)))}
 	}
-	if stored := max(run.size, run.stored); run.expanded > ratioFloor && run.expanded > maxExpandRatio*stored {
+	if stored := max(run.size, run.stored.Load()); run.expanded > ratioFloor && run.expanded > maxExpandRatio*stored {
 		return n, &errBomb{fmt.Sprintf("it decompresses to more than %d times its %s bytes", maxExpandRatio, english.Thousands(int(stored)))}
 	}
 	return n, err
