@@ -16,7 +16,7 @@ import (
 
 // readLiteral reads one string literal of dialect d at the start of sql
 // and returns its value and the rest of sql after the closing quote.
-//   - DuckDB and Trino: ” is one quote; a backslash is an ordinary
+//   - DuckDB and Trino: two quotes in a row are one; a backslash is an ordinary
 //     character.
 //   - ClickHouse and Spark: a backslash escapes the next character (\\ is
 //     a backslash, \' a quote; the escaper emits no other escape, so any
