@@ -2,7 +2,6 @@ package engine
 
 import (
 	"bytes"
-	"context"
 	"testing"
 
 	"github.com/minispl/minispl/datamodel"
@@ -30,21 +29,7 @@ func BenchmarkSeedSearch(b *testing.B) {
 	}
 	eng := New(cat, store, Options{})
 	const q = `| tstats summariesonly=false allow_old_summaries=true fillnull_value=null count min(_time) as firstTime max(_time) as lastTime FROM datamodel=Endpoint.Registry where Registry.registry_path= "*\\SYSTEM\\Remote Manipulator System*" by Registry.registry_key_name Registry.user Registry.registry_path Registry.registry_value_data Registry.action Registry.dest | rename "Registry.*" as * | convert timeformat="%Y-%m-%dT%H:%M:%S" ctime(firstTime) | convert timeformat="%Y-%m-%dT%H:%M:%S" ctime(lastTime) | search *`
-	pl, err := eng.Plan(parse(b, q))
-	if err != nil {
-		b.Fatal(err)
-	}
-	out := 0
-	b.ResetTimer()
-	for b.Loop() {
-		res, err := eng.Execute(context.Background(), pl)
-		if err != nil {
-			b.Fatal(err)
-		}
-		out = res.NumRows()
-		res.Release()
-	}
-	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	out := benchSearch(b, eng, q, -1, rows, "rows/s")
 	b.ReportMetric(float64(rows), "input_rows")
 	b.ReportMetric(float64(out), "output_rows")
 }
@@ -68,17 +53,5 @@ func BenchmarkTstatsGroupBy(b *testing.B) {
 		rows += int(rb.NumRows())
 	}
 	eng := New(cat, store, Options{})
-	pl, err := eng.Plan(parse(b, `| tstats count dc(Registry.registry_path) min(_time) values(Registry.action) from datamodel=Endpoint.Registry by Registry.dest Registry.user Registry.action`))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
-	for b.Loop() {
-		res, err := eng.Execute(context.Background(), pl)
-		if err != nil {
-			b.Fatal(err)
-		}
-		res.Release()
-	}
-	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	benchSearch(b, eng, `| tstats count dc(Registry.registry_path) min(_time) values(Registry.action) from datamodel=Endpoint.Registry by Registry.dest Registry.user Registry.action`, -1, rows, "rows/s")
 }

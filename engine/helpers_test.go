@@ -137,3 +137,33 @@ func equalLines(t testing.TB, what string, got, want []string) {
 		t.Errorf("%s:\ngot:\n  %s\nwant:\n  %s", what, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 }
+
+// benchSearch plans q on eng and executes it in b's loop (the timer
+// starts after planning), failing when any result does not have
+// wantRows rows (wantRows < 0 checks nothing). It returns the number of
+// rows of the last result and reports perInput/s under unit (rows/s or
+// events/s) when perInput > 0.
+func benchSearch(b *testing.B, eng *Engine, q string, wantRows int, perInput int, unit string) int {
+	b.Helper()
+	pl, err := eng.Plan(parse(b, q))
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := 0
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := eng.Execute(b.Context(), pl)
+		if err != nil {
+			b.Fatal(err)
+		}
+		out = res.NumRows()
+		res.Release()
+		if wantRows >= 0 && out != wantRows {
+			b.Fatalf("%d rows, want %d", out, wantRows)
+		}
+	}
+	if perInput > 0 {
+		b.ReportMetric(float64(perInput)*float64(b.N)/b.Elapsed().Seconds(), unit)
+	}
+	return out
+}

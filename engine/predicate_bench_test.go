@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -118,23 +117,8 @@ func BenchmarkWhereInList(b *testing.B) {
 	}
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {
-			pl, err := eng.Plan(parse(b, head+tc.where+tail))
-			if err != nil {
-				b.Fatal(err)
-			}
 			b.ReportAllocs()
-			b.ResetTimer()
-			for b.Loop() {
-				res, err := eng.Execute(context.Background(), pl)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if res.NumRows() != 100 {
-					b.Fatalf("%d rows, want 100", res.NumRows())
-				}
-				res.Release()
-			}
-			b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+			benchSearch(b, eng, head+tc.where+tail, 100, rows, "rows/s")
 		})
 	}
 }

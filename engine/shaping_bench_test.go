@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"fmt"
 	"testing"
 )
@@ -19,19 +18,8 @@ func BenchmarkShaping(b *testing.B) {
 	src := `| tstats count from datamodel=Endpoint.Registry by _time Registry.dest | rename Registry.* as * `
 	for _, q := range []string{"", "| stats count dc(_time) by dest", "| eventstats count by dest", "| sort 0 dest -_time", "| dedup dest"} {
 		b.Run(fmt.Sprintf("%q", q), func(b *testing.B) {
-			pl, err := env.eng.Plan(parse(b, src+q))
-			if err != nil {
-				b.Fatal(err)
-			}
 			b.ReportAllocs()
-			for b.Loop() {
-				res, err := env.eng.Execute(context.Background(), pl)
-				if err != nil {
-					b.Fatal(err)
-				}
-				res.Release()
-			}
-			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+			benchSearch(b, env.eng, src+q, -1, n, "rows/s")
 		})
 	}
 }

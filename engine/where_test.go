@@ -106,22 +106,7 @@ func BenchmarkEvalWhere(b *testing.B) {
 	}
 	eng := New(cat, store, Options{})
 	q := `| tstats count from datamodel=Endpoint.Registry by Registry.registry_path Registry.dest | rename Registry.* as * | where like(registry_path, "%Run%") | eval n=len(registry_path)`
-	pl, err := eng.Plan(parse(b, q))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
-	for b.Loop() {
-		res, err := eng.Execute(b.Context(), pl)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if res.NumRows() != (rows+2)/3 {
-			b.Fatalf("%d rows, want %d", res.NumRows(), (rows+2)/3)
-		}
-		res.Release()
-	}
-	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	benchSearch(b, eng, q, (rows+2)/3, rows, "rows/s")
 }
 
 // sliceNode and sliceOp feed prepared batches to an operator under test.
