@@ -18,7 +18,7 @@ import (
 	"github.com/minispl/minispl/query"
 	"github.com/minispl/minispl/spl/escu"
 	"github.com/minispl/minispl/sqlgen"
-	"github.com/minispl/minispl/sqlgen/internal/summaries"
+	"github.com/minispl/minispl/summaries"
 )
 
 const sharedDir = "../../shared"

@@ -1,0 +1,400 @@
+package summaries
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/minispl/minispl/datamodel"
+)
+
+// Summaries is a summaries folder opened for reading.
+type Summaries struct {
+	root string
+	m    Manifest
+}
+
+// Open opens the summaries folder root for reading (it needs no lock: a
+// reader sees the last commit). A folder without a manifest is an error.
+func Open(root string) (*Summaries, error) {
+	m, exists, err := readManifest(root)
+	if err != nil {
+		return nil, fmt.Errorf("summaries: %w", err)
+	}
+	if !exists {
+		if _, err := os.Stat(root); err != nil {
+			return nil, fmt.Errorf("summaries: %w", err)
+		}
+		return nil, fmt.Errorf("summaries: %s has no %s (write it with minispl accelerate --out %s)", root, ManifestName, root)
+	}
+	return &Summaries{root: root, m: m}, nil
+}
+
+// Root is the folder.
+func (s *Summaries) Root() string { return s.root }
+
+// Manifest returns the manifest read by Open.
+func (s *Summaries) Manifest() *Manifest { return &s.m }
+
+// ReadOptions select what Read returns.
+type ReadOptions struct {
+	// Earliest and Latest bound the time window [Earliest, Latest); a
+	// zero bound is open. Partitions and row groups wholly outside it are
+	// not read; rows of the others are all returned.
+	Earliest, Latest time.Time
+	// Datasets are the full names to read; nil reads every dataset.
+	Datasets []string
+	// Workers is how many files are read at once; 0 means GOMAXPROCS.
+	Workers int
+	// Allocator allocates the batches; nil means a Go allocator.
+	Allocator memory.Allocator
+}
+
+// Batch is one record batch read from a part, with the mapping version
+// of its file.
+type Batch struct {
+	Dataset        string
+	MappingVersion string
+	Record         arrow.RecordBatch
+}
+
+// ReadStats counts what Read read and left out.
+type ReadStats struct {
+	// Partitions are the (dataset, day) partitions of the datasets asked
+	// for; PartitionsPruned those outside the window, not opened.
+	Partitions, PartitionsPruned int
+	// Files are the part files opened.
+	Files int
+	// RowGroups are the row groups of the files opened; RowGroupsPruned
+	// those whose _time statistics lie outside the window, not read.
+	RowGroups, RowGroupsPruned int
+	// Rows counts the rows returned.
+	Rows int64
+	// Ignored counts the files in partition folders that the manifest
+	// does not list (temporary files of an accelerate killed before its
+	// commit, or files put there by hand): never read.
+	Ignored int
+	// Versions counts the files read by mapping version.
+	Versions map[string]int
+}
+
+// Read reads the parts of the datasets asked for that may hold rows in
+// the window, in manifest order within a dataset (commits, then days),
+// each file checked against the dataset's schema in cat. The caller
+// releases the batches (Release).
+func (s *Summaries) Read(ctx context.Context, cat *datamodel.Catalog, opt ReadOptions) ([]Batch, ReadStats, error) {
+	st := ReadStats{Versions: map[string]int{}}
+	want := map[string]bool{}
+	for _, d := range opt.Datasets {
+		want[d] = true
+	}
+	listed := map[string]bool{}
+	type job struct {
+		part Part
+		path string
+		ds   *datamodel.Dataset
+		out  []Batch
+		st   ReadStats
+		err  error
+	}
+	var jobs []*job
+	parts := s.m.Parts()
+	for _, p := range parts {
+		final := filepath.Join(s.root, filepath.FromSlash(p.File))
+		listed[final], listed[tempName(final)] = true, true
+		if opt.Datasets != nil && !want[p.Dataset] {
+			continue
+		}
+		ds, ok := cat.Lookup(p.Dataset)
+		if !ok {
+			return nil, st, fmt.Errorf("summaries: %s: dataset %s is not in the catalog", p.File, p.Dataset)
+		}
+		st.Partitions++
+		if !dayInWindow(p.Day, opt.Earliest, opt.Latest) || !timesInWindow(p.MinTime, p.MaxTime, opt.Earliest, opt.Latest) {
+			st.PartitionsPruned++
+			continue
+		}
+		path := final
+		if _, err := os.Stat(final); err != nil {
+			// Committed, not renamed yet (a writer killed after its
+			// commit): the temporary file is complete.
+			path = tempName(final)
+			if _, err := os.Stat(path); err != nil {
+				return nil, st, fmt.Errorf("summaries: the manifest lists %s, which is missing", p.File)
+			}
+		}
+		jobs = append(jobs, &job{part: p, path: path, ds: ds})
+	}
+	if err := walkParts(s.root, func(p string, _ bool) error {
+		if !listed[p] {
+			st.Ignored++
+		}
+		return nil
+	}); err != nil {
+		return nil, st, fmt.Errorf("summaries: %w", err)
+	}
+	mem := opt.Allocator
+	if mem == nil {
+		mem = memory.NewGoAllocator()
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	next := make(chan *job)
+	var wg sync.WaitGroup
+	for range min(workers, max(len(jobs), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				if err := ctx.Err(); err != nil {
+					j.err = err
+					continue
+				}
+				j.out, j.st, j.err = readPart(ctx, j.path, j.ds, opt, mem)
+				if j.err != nil {
+					j.err = fmt.Errorf("summaries: %s: %w", j.part.File, j.err)
+				}
+			}
+		}()
+	}
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	// Dataset order of the catalog, then manifest order.
+	order := map[string]int{}
+	for i, d := range cat.Datasets() {
+		order[d.FullName()] = i
+	}
+	sort.SliceStable(jobs, func(a, b int) bool { return order[jobs[a].part.Dataset] < order[jobs[b].part.Dataset] })
+	var out []Batch
+	var firstErr error
+	for _, j := range jobs {
+		if j.err != nil && firstErr == nil {
+			firstErr = j.err
+		}
+		out = append(out, j.out...)
+		st.Files++
+		st.RowGroups += j.st.RowGroups
+		st.RowGroupsPruned += j.st.RowGroupsPruned
+		st.Rows += j.st.Rows
+		for v, n := range j.st.Versions {
+			st.Versions[v] += n
+		}
+	}
+	if firstErr != nil {
+		Release(out)
+		return nil, st, firstErr
+	}
+	return out, st, nil
+}
+
+// Release releases the records of batches.
+func Release(batches []Batch) {
+	for _, b := range batches {
+		b.Record.Release()
+	}
+}
+
+// dayInWindow reports whether UTC day (YYYY-MM-DD) meets [earliest,
+// latest).
+func dayInWindow(day string, earliest, latest time.Time) bool {
+	d, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return true // not prunable; read it
+	}
+	end := d.AddDate(0, 0, 1)
+	if !earliest.IsZero() && !end.After(earliest) {
+		return false
+	}
+	if !latest.IsZero() && !d.Before(latest) {
+		return false
+	}
+	return true
+}
+
+// timesInWindow reports whether [minMs, maxMs] meets [earliest, latest).
+func timesInWindow(minMs, maxMs int64, earliest, latest time.Time) bool {
+	if !earliest.IsZero() && maxMs < earliest.UnixMilli() {
+		// maxMs < earliest in ms; a sub-millisecond earliest is rounded
+		// down, which only keeps more.
+		return false
+	}
+	if !latest.IsZero() && minMs >= ceilMs(latest) {
+		return false
+	}
+	return true
+}
+
+// ceilMs is t in Unix ms rounded up.
+func ceilMs(t time.Time) int64 {
+	ms := t.UnixMilli()
+	if time.UnixMilli(ms).Before(t) {
+		ms++
+	}
+	return ms
+}
+
+// readPart reads the row groups of one file that may hold rows in the
+// window.
+func readPart(ctx context.Context, path string, ds *datamodel.Dataset, opt ReadOptions, mem memory.Allocator) ([]Batch, ReadStats, error) {
+	st := ReadStats{Versions: map[string]int{}}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, st, err
+	}
+	defer f.Close()
+	pr, err := file.NewParquetReader(f)
+	if err != nil {
+		return nil, st, err
+	}
+	defer pr.Close()
+	md := pr.MetaData()
+	kv := md.KeyValueMetadata()
+	version := kv.FindValue(MetaMappingVersion)
+	if version == nil {
+		return nil, st, fmt.Errorf("no %s in the file metadata", MetaMappingVersion)
+	}
+	if d := kv.FindValue(MetaDataset); d == nil || *d != ds.FullName() {
+		return nil, st, fmt.Errorf("the file metadata does not name dataset %s", ds.FullName())
+	}
+	want := ds.Schema()
+	props := pqarrow.ArrowReadProperties{BatchSize: RowGroupRows}
+	tcol := -1
+	for i := 0; i < md.Schema.NumColumns(); i++ {
+		name := md.Schema.Column(i).Name()
+		if name == datamodel.FieldTime {
+			tcol = i
+			continue
+		}
+		props.SetReadDict(i, true)
+	}
+	if tcol < 0 {
+		return nil, st, fmt.Errorf("no %s column", datamodel.FieldTime)
+	}
+	fr, err := pqarrow.NewFileReader(pr, props, mem)
+	if err != nil {
+		return nil, st, err
+	}
+	schema, err := fr.Schema()
+	if err != nil {
+		return nil, st, err
+	}
+	if !sameFields(schema, want) {
+		return nil, st, fmt.Errorf("schema %s, want %s (written by another mapping; accelerate again)", schema, want)
+	}
+	var groups []int
+	for g := 0; g < pr.NumRowGroups(); g++ {
+		st.RowGroups++
+		if lo, hi, ok := timeStats(md.RowGroup(g), tcol); ok && !timesInWindow(lo, hi, opt.Earliest, opt.Latest) {
+			st.RowGroupsPruned++
+			continue
+		}
+		groups = append(groups, g)
+	}
+	st.Versions[*version]++
+	if len(groups) == 0 {
+		return nil, st, nil
+	}
+	rr, err := fr.GetRecordReader(ctx, nil, groups)
+	if err != nil {
+		return nil, st, err
+	}
+	defer rr.Release()
+	var out []Batch
+	for {
+		rec, err := rr.Read()
+		if rec != nil && rec.NumRows() > 0 {
+			b := array.NewRecordBatch(want, rec.Columns(), rec.NumRows())
+			primeDictionaries(b)
+			out = append(out, Batch{Dataset: ds.FullName(), MappingVersion: *version, Record: b})
+			st.Rows += b.NumRows()
+		}
+		if errors.Is(err, io.EOF) || (err == nil && rec == nil) {
+			break
+		}
+		if err != nil {
+			Release(out)
+			return nil, st, err
+		}
+	}
+	return out, st, nil
+}
+
+// sameFields reports whether got has want's field names and types (the
+// metadata may differ).
+func sameFields(got, want *arrow.Schema) bool {
+	if got.NumFields() != want.NumFields() {
+		return false
+	}
+	for i := range want.Fields() {
+		g, w := got.Field(i), want.Field(i)
+		if g.Name != w.Name || !arrow.TypeEqual(g.Type, w.Type) {
+			return false
+		}
+	}
+	return true
+}
+
+// timeStats returns the min and max of the _time column chunk of a row
+// group, in Unix ms, when the file has them.
+func timeStats(rg *metadata.RowGroupMetaData, col int) (lo, hi int64, ok bool) {
+	cc, err := rg.ColumnChunk(col)
+	if err != nil {
+		return 0, 0, false
+	}
+	set, err := cc.StatsSet()
+	if err != nil || !set {
+		return 0, 0, false
+	}
+	s, err := cc.Statistics()
+	if err != nil || s == nil || !s.HasMinMax() {
+		return 0, 0, false
+	}
+	is, isInt := s.(*metadata.Int64Statistics)
+	if !isInt {
+		return 0, 0, false
+	}
+	return is.Min(), is.Max(), true
+}
+
+// primeDictionaries builds each dictionary column's dictionary array now:
+// arrow makes it lazily on the first Dictionary() call, a write that
+// would race between searches reading one batch at once (hunt runs them
+// in parallel).
+func primeDictionaries(b arrow.RecordBatch) {
+	for _, c := range b.Columns() {
+		if d, ok := c.(*array.Dictionary); ok {
+			d.Dictionary()
+		}
+	}
+}
+
+// String is the summary of what was read, for a command's stderr.
+func (st ReadStats) String() string {
+	var parts []string
+	parts = append(parts, fmt.Sprintf("read %d rows from %d files (%d of %d row groups)", st.Rows, st.Files, st.RowGroups-st.RowGroupsPruned, st.RowGroups))
+	parts = append(parts, fmt.Sprintf("pruned %d of %d partitions and %d row groups outside the time window", st.PartitionsPruned, st.Partitions, st.RowGroupsPruned))
+	if st.Ignored > 0 {
+		parts = append(parts, fmt.Sprintf("ignored %d files not in the manifest", st.Ignored))
+	}
+	return strings.Join(parts, "; ")
+}
