@@ -313,6 +313,19 @@
 //   - An empty Data value (<Data Name='X'></Data> or <Data Name='X'/>) is
 //     treated as absent: Splunk creates no field for an empty extraction.
 //     FillUnknown fields show "unknown" either way; other fields show null.
+//   - Whitespace around Data values: the field a <Data Name='X'> gives
+//     (eventdata_xml_data) has its leading and trailing whitespace (PCRE
+//     \s) removed, so a value that is only whitespace is absent. The
+//     reference does not say whether Splunk trims extracted values; the
+//     evidence is ESCU's own content: Windows AD Same Domain SID History
+//     Addition (written in September 2022 against
+//     T1134.005/mimikatz/windows-security-xml.log, sha256 1baea362..., the
+//     file ESCU's test replayed until November 2022) parses SidHistory with
+//     rex "(^%{|^)..." and passed its test, which is only possible when the
+//     value starts with "%{", not with the CR LF TAB TAB the XML holds. The
+//     add-ons' own EXTRACTs and REPORTs over _raw (Security's
+//     Process_Command_Line, new_process, ...; the Sysmon add-on's fields)
+//     keep the text as written, as their regexes read it.
 //   - Details with `TYPE (...)` is matched against the value alone
 //     (`^\w+\s\((.+)\)` up to the value's end, where the add-on's regex
 //     over _raw has `\)</Data>`; '.' not matching a line break) rather than

@@ -227,11 +227,27 @@ func genericXMLFields(r *record, e *event, raw []byte) {
 
 // addData is eventdata_xml_data: every <Data Name='X'>v</Data> in document
 // order, repeated names becoming multivalue, empty values dropped. Names
-// are case-sensitive (ProcessId and ProcessID are two fields).
+// are case-sensitive (ProcessId and ProcessID are two fields). Each value
+// has its leading and trailing whitespace removed (a choice; see doc.go,
+// "Whitespace around Data values"): <Data Name='SidHistory'> CR LF TAB TAB
+// %{S-1-5-...}</Data> gives SidHistory=%{S-1-5-...}.
 func addData(r *record, e *event) {
 	for i, n := range e.names {
-		r.add(r.name(n), e.values[i])
+		r.add(r.name(n), trimSpace(e.values[i]))
 	}
+}
+
+// trimSpace removes leading and trailing PCRE \s (space, TAB, LF, VT, FF,
+// CR) from v.
+func trimSpace(v []byte) []byte {
+	i, j := 0, len(v)
+	for i < j && isRegexSpace(v[i]) {
+		i++
+	}
+	for j > i && isRegexSpace(v[j-1]) {
+		j--
+	}
+	return v[i:j]
 }
 
 // jsonFields is the record of an event read from JSON lines: the System

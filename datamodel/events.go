@@ -278,7 +278,7 @@ func searchTimeFields(r *record, e *event, text []byte, json bool, host []byte, 
 	ch := string(channel)
 	switch ch {
 	case securityChannel:
-		securityReports(r)
+		securityReports(r, e)
 	case systemChannel:
 		systemFields(r)
 	}

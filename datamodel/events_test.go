@@ -90,3 +90,29 @@ func TestEventStoreFields(t *testing.T) {
 		t.Errorf("EventData_Xml = %q", got)
 	}
 }
+
+// TestDataWhitespace pins the choice of doc.go, "Whitespace around Data
+// values": a Data field loses the whitespace around its value (the
+// SidHistory of attack_data's T1134.005 file starts with CR LF TAB TAB), a
+// value of whitespace alone is absent, and the Security add-on's EXTRACTs
+// over _raw keep the text as written (Process_Command_Line keeps its
+// trailing space).
+func TestDataWhitespace(t *testing.T) {
+	text := "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Security-Auditing'/><EventID>4688</EventID><Version>2</Version><Keywords>0x8020000000000000</Keywords><TimeCreated SystemTime='2022-08-04T09:26:26.793Z'/><EventRecordID>1</EventRecordID><Channel>Security</Channel><Computer>dc1</Computer><Security/></System><EventData>" +
+		"<Data Name='SidHistory'>\r\n\t\t%{S-1-5-21-1-500}</Data><Data Name='Blank'> \t</Data>" +
+		"<Data Name='NewProcessName'>C:\\Windows\\System32\\cmd.exe</Data><Data Name='CommandLine'>cmd.exe /c dir </Data></EventData></Event>\n"
+	s := ingestText(t, text, Options{})
+	if st := s.Stats(); st.Kept != 1 {
+		t.Fatalf("stats %+v, want 1 kept", st)
+	}
+	got := eventRows(t, s)[0]
+	want := map[string][]string{
+		"SidHistory": {"%{S-1-5-21-1-500}"}, "Blank": nil, "CommandLine": {"cmd.exe /c dir"},
+		"Process_Command_Line": {"cmd.exe /c dir "}, "process": {`C:\Windows\System32\cmd.exe /c dir `},
+	}
+	for k, v := range want {
+		if !reflect.DeepEqual(got[k], v) {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+}

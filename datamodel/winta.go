@@ -135,11 +135,13 @@ var securityCopies = [...][2]string{
 // securityReports applies the EXTRACTs and REPORTs of
 // [source::XmlWinEventLog:Security] (raw-events.md §4.2, §5, §7). Its
 // FIELDALIAS (IpPort via Source_Port AS src_port) is applied by the
-// caller, then securityEvals, then securityLookups.
-func securityReports(r *record) {
+// caller, then securityEvals, then securityLookups. The EXTRACTs read
+// _raw, so they take the Data text as written (e.data), not the trimmed
+// Data field (addData).
+func securityReports(r *record, e *event) {
 	// EXTRACT (before every REPORT).
 	for _, x := range securityExtracts {
-		r.addNew(x[1], r.get(x[0]))
+		r.addNew(x[1], e.data(x[0]))
 	}
 	if ip := r.get("IpAddress"); ip != nil && !bytes.HasPrefix(ip, []byte("::1")) && !bytes.HasPrefix(ip, []byte("127.0.0.1")) {
 		r.addNew("src_ip", ip) // EXTRACT-1IpAddress (p.331)
