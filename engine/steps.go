@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -23,8 +24,8 @@ import (
 
 // Step is the description of one plan node. The concrete types are
 // *TstatsStep, *RenameStep, *ConvertStep, *SearchStep, *WhereStep,
-// *EvalStep, *TableStep, *FieldsStep, *HeadStep, *DedupStep and
-// *OtherStep.
+// *EvalStep, *TableStep, *FieldsStep, *HeadStep, *DedupStep, *JoinStep,
+// *RegexStep and *OtherStep.
 type Step interface {
 	// Fields returns the node's output column names in order.
 	Fields() []string
@@ -34,9 +35,12 @@ type Step interface {
 // Steps describes the plan's nodes in execution order: the generating
 // command first, the last command last. A column index in a step refers
 // to the Fields of the step before it (-1: the field is absent, so null).
-func (p *Plan) Steps() []Step {
+func (p *Plan) Steps() []Step { return stepsOf(p.root) }
+
+// stepsOf describes the chain of nodes ending at root, first node first.
+func stepsOf(root node) []Step {
 	var chain []node
-	for n := p.root; n != nil; n = n.input() {
+	for n := root; n != nil; n = n.input() {
 		chain = append(chain, n)
 	}
 	slices.Reverse(chain)
@@ -174,6 +178,37 @@ type DedupStep struct {
 	Out         []string
 }
 
+// JoinStep is join: each input row (the left side) joins with up to Max
+// rows (0: every row) of the subsearch's first SubMax rows (the right
+// side, Sub), taken in the subsearch's order, one output row per pair.
+// A row joins when every field of Keys is non-null on both sides and the
+// values are equal as strings, case-sensitively (a multivalue joins on its
+// first value). Type is "inner" (an input row without a match is dropped)
+// or "left" (it is kept once, the subsearch's fields null). Out is the
+// input's fields, then the subsearch's new ones; a shared field takes the
+// subsearch's value unless that is null when Overwrite, else the input's
+// unless that is null. Rows keep the input's order.
+type JoinStep struct {
+	Type      string
+	Max       int
+	Overwrite bool
+	Keys      []string
+	Sub       []Step
+	SubMax    int
+	Out       []string
+}
+
+// RegexStep is regex: it keeps the rows whose field Col (-1: absent)
+// matches Regex anywhere, or with Negate the rows whose field does not; a
+// multivalue matches when any value does, and a null field never matches.
+type RegexStep struct {
+	Field  string
+	Col    int
+	Negate bool
+	Regex  *regexp.Regexp
+	Out    []string
+}
+
 // OtherStep is a node the view does not describe. Command is its command
 // name (join, lookup, stats, sort, ...), Text its plan text.
 type OtherStep struct {
@@ -192,6 +227,8 @@ func (s *TableStep) Fields() []string   { return s.Out }
 func (s *FieldsStep) Fields() []string  { return s.Out }
 func (s *HeadStep) Fields() []string    { return s.Out }
 func (s *DedupStep) Fields() []string   { return s.Out }
+func (s *JoinStep) Fields() []string    { return s.Out }
+func (s *RegexStep) Fields() []string   { return s.Out }
 func (s *OtherStep) Fields() []string   { return s.Out }
 
 func (*TstatsStep) isStep()  {}
@@ -204,6 +241,8 @@ func (*TableStep) isStep()   {}
 func (*FieldsStep) isStep()  {}
 func (*HeadStep) isStep()    {}
 func (*DedupStep) isStep()   {}
+func (*JoinStep) isStep()    {}
+func (*RegexStep) isStep()   {}
 func (*OtherStep) isStep()   {}
 
 // Pred is a search expression as the engine compiled it (tstats WHERE and
@@ -356,6 +395,11 @@ func describeStep(n node) Step {
 		return &HeadStep{Limit: n.limit, Cond: n.cond != nil, Out: n.fields()}
 	case *dedupNode:
 		return &DedupStep{N: n.n, Cols: n.cols, KeepEmpty: n.keepEmpty, Consecutive: n.consecutive, Out: n.fields()}
+	case *joinNode:
+		return &JoinStep{Type: n.typ, Max: n.max, Overwrite: n.overwrite, Keys: n.keys, Sub: stepsOf(n.sub),
+			SubMax: joinSubsearchMax, Out: n.out}
+	case *regexNode:
+		return &RegexStep{Field: n.field, Col: n.col, Negate: n.negate, Regex: n.re, Out: n.fields()}
 	}
 	text := n.describe()
 	name, _, _ := strings.Cut(text, " ")

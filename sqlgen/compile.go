@@ -122,6 +122,10 @@ func build(steps []engine.Step, d Dialect, opt Options) (*query, error) {
 			}
 		case *engine.EvalStep:
 			err = q.eval(s)
+		case *engine.JoinStep:
+			err = q.join(s, opt)
+		case *engine.RegexStep:
+			err = q.regex(s)
 		case *engine.HeadStep:
 			if s.Cond {
 				return nil, unsupported("head with a condition", "")

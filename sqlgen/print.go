@@ -30,6 +30,14 @@ func (q *query) String() string {
 		}
 		b.WriteString(x + " AS " + d.ident(c.name))
 	}
+	q.writeFrom(&b, q.order, q.limit)
+	b.WriteString("\n")
+	return b.String()
+}
+
+// writeFrom writes the FROM (the inner query as a subquery), the outer
+// WHERE and an ORDER BY and LIMIT (limit < 0: none).
+func (q *query) writeFrom(b *strings.Builder, order []string, limit int) {
 	b.WriteString("\nFROM (\n  SELECT " + strings.Join(q.innerSel, ",\n         "))
 	b.WriteString("\n  FROM " + q.from)
 	if len(q.where) > 0 {
@@ -42,12 +50,10 @@ func (q *query) String() string {
 	if len(q.post) > 0 {
 		b.WriteString("\nWHERE " + strings.Join(q.post, "\n  AND "))
 	}
-	if len(q.order) > 0 {
-		b.WriteString("\nORDER BY " + strings.Join(q.order, ", "))
+	if len(order) > 0 {
+		b.WriteString("\nORDER BY " + strings.Join(order, ", "))
 	}
-	if q.limit >= 0 {
-		b.WriteString("\nLIMIT " + strconv.Itoa(q.limit))
+	if limit >= 0 {
+		b.WriteString("\nLIMIT " + strconv.Itoa(limit))
 	}
-	b.WriteString("\n")
-	return b.String()
 }
