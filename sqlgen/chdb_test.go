@@ -45,7 +45,7 @@ func TestChdbDifferential(t *testing.T) {
 	}
 	var in bytes.Buffer
 	enc := json.NewEncoder(&in)
-	for i, q := range c.queries {
+	for i, q := range append(c.queries[:len(c.queries):len(c.queries)], c.cases...) {
 		text, err := sqlgen.Compile(q.Plan, sqlgen.ClickHouse, sqlgen.Options{Root: c.root})
 		if err != nil {
 			continue

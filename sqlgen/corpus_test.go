@@ -31,6 +31,10 @@ type corpus struct {
 	root    string // the summaries
 	queries []*query.Query
 	names   []string
+	// cases are the searches of testdata/differential.spl, each of which
+	// must compile in every dialect and give rows in minispl.
+	cases     []*query.Query
+	caseNames []string
 }
 
 // loadCorpus reads the ESCU Endpoint detections and plans them; with
@@ -62,6 +66,31 @@ func loadCorpus(t *testing.T) *corpus {
 			c.queries = append(c.queries, q)
 			c.names = append(c.names, d.Name)
 		}
+	}
+	text, err := os.ReadFile(filepath.Join("testdata", "differential.spl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, block := range strings.Split(string(text), "\n\n") {
+		name, search := "", ""
+		for _, line := range strings.Split(block, "\n") {
+			switch {
+			case strings.HasPrefix(line, "## "):
+				name, _, _ = strings.Cut(strings.TrimPrefix(line, "## "), ":")
+			case strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "":
+			default:
+				search += line + " "
+			}
+		}
+		if name == "" {
+			continue
+		}
+		q, err := c.env.Compile(search)
+		if err != nil {
+			t.Fatalf("testdata/differential.spl: %s: %v", name, err)
+		}
+		c.cases = append(c.cases, q)
+		c.caseNames = append(c.caseNames, "case "+name)
 	}
 	return c
 }
@@ -118,42 +147,68 @@ func (e errSkipped) Error() string {
 // result. It returns the number compared.
 func differential(t *testing.T, c *corpus, d sqlgen.Dialect, run func(name, text string) ([]string, [][][]string, error)) int {
 	c.withData(t)
-	compared, withRows, engineBugs := 0, 0, 0
+	compared, withRows, engineBugs, cases, caseRows := 0, 0, 0, 0, 0
 	reasons := map[string]int{}
-	for i, q := range c.queries {
+	for i, q := range append(c.queries[:len(c.queries):len(c.queries)], c.cases...) {
+		name := c.name(i)
+		isCase := i >= len(c.queries)
 		text, err := sqlgen.Compile(q.Plan, d, sqlgen.Options{Root: c.root})
 		if err != nil {
+			if isCase {
+				t.Errorf("%s: %s: %v", name, d, err)
+			}
 			reasons[err.(*sqlgen.Error).Construct]++
 			continue
 		}
 		res, err := q.Run(context.Background(), c.store)
 		if err != nil {
-			t.Errorf("%s: minispl: %v", c.names[i], err)
+			t.Errorf("%s: minispl: %v", name, err)
 			continue
+		}
+		if isCase && res.NumRows() == 0 {
+			t.Errorf("%s: minispl gives no rows: the case proves nothing", name)
 		}
 		cols, rows, err := run(strconv.Itoa(i), text)
 		if errors.Is(err, errEngineBug) {
-			t.Logf("%s: %s: %v (not compared)", c.names[i], d, err)
+			if isCase {
+				t.Errorf("%s: %s: %v", name, d, err)
+			}
+			t.Logf("%s: %s: %v (not compared)", name, d, err)
 			engineBugs++
 			res.Release()
 			continue
 		}
 		if err != nil {
-			t.Errorf("%s: %s: %v\n%s", c.names[i], d, err, text)
+			t.Errorf("%s: %s: %v\n%s", name, d, err, text)
 			res.Release()
 			continue
 		}
-		compared++
-		if res.NumRows() > 0 {
-			withRows++
-		}
 		if msg := diffRows(res, cols, rows); msg != "" {
-			t.Errorf("%s: %s differs from minispl: %s\n%s", c.names[i], d, msg, text)
+			t.Errorf("%s: %s differs from minispl: %s\n%s", name, d, msg, text)
+		}
+		switch {
+		case isCase:
+			cases++
+			caseRows += res.NumRows()
+		default:
+			compared++
+			if res.NumRows() > 0 {
+				withRows++
+			}
 		}
 		res.Release()
 	}
 	t.Logf("%s: %d of %d planned detections compared (%d with rows), %d not run for a known engine bug; not compiled: %v", d, compared, len(c.queries), withRows, engineBugs, sortedReasons(reasons))
+	t.Logf("%s: %d of %d cases of testdata/differential.spl compared, %d rows", d, cases, len(c.cases), caseRows)
 	return compared
+}
+
+// name is the name of query i of c.queries followed by c.cases.
+func (c *corpus) name(i int) string {
+	if i < len(c.names) {
+		return c.names[i]
+	}
+	return c.caseNames[i-len(c.names)]
 }
 
 // diffRows describes the first difference between minispl's result and
@@ -223,6 +278,17 @@ func TestESCUCompiles(t *testing.T) {
 				t.Errorf("%s: %s: empty SQL", c.names[i], d)
 			}
 			ok++
+		}
+		for i, q := range c.cases {
+			// The cases must compile in the dialects tested here; in the
+			// others a refusal is reported.
+			if _, err := sqlgen.Compile(q.Plan, d, sqlgen.Options{Root: "/data/summaries"}); err != nil {
+				if d == sqlgen.DuckDB || d == sqlgen.ClickHouse {
+					t.Errorf("%s: %s: %v", c.caseNames[i], d, err)
+				} else {
+					t.Logf("%s: %s: %v", c.caseNames[i], d, err)
+				}
+			}
 		}
 		t.Logf("%s: %d of %d planned detections compile (%.1f%%); refused: %v", d, ok, len(c.queries), 100*float64(ok)/float64(len(c.queries)), sortedReasons(reasons))
 		// Floor: the count reached on 2026-12-02.

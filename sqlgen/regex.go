@@ -15,16 +15,16 @@ import (
 // things there: Java's $ also matches before a final line terminator and
 // its . excludes \r, \u0085, \u2028 and \u2029 too; Java's \s includes
 // \x0B; case-insensitive matching is ASCII-only in Java and Unicode
-// simple folding in RE2; ClickHouse 18 matches bytes, not characters, and
-// ignores a leading (?i) (issue #11101). So a pattern is never passed
+// simple folding in RE2; ClickHouse 18 ignores a leading (?i) (issue
+// #11101). (Its match() reads UTF-8, whatever its documentation says:
+// match('é', '^.$') is 1 on 18.16.1.) So a pattern is never passed
 // through: it is parsed with Go's regexp/syntax (the parse minispl runs)
 // and printed back in explicit constructs every engine reads alike: a
 // case-folded letter becomes the class of its simple-fold orbit, . is
 // [^\n], ^ and $ are \A and \z, classes are ranges of code points written
 // \x{...}. What has no such form in a dialect is refused: multi-line
 // anchors and word boundaries in Spark and Trino (their rules differ from
-// RE2's), and in ClickHouse 18 any pattern that can match a non-ASCII
-// character (byte-wise matching would count a character's bytes).
+// RE2's).
 
 // regexPattern prints the parsed pattern re (Go syntax) for dialect d.
 func (d Dialect) regexPattern(re string) (string, error) {
@@ -60,9 +60,6 @@ func (d Dialect) refuseRegex(what string) error {
 // regexRune writes one code point, escaped so that it is literal inside
 // and outside a class in every dialect.
 func (d Dialect) regexRune(b *strings.Builder, r rune) error {
-	if d == ClickHouse18 && r > unicode.MaxASCII {
-		return d.refuseRegex("that can match a non-ASCII character")
-	}
 	switch {
 	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
 		b.WriteRune(r)
@@ -130,14 +127,8 @@ func (d Dialect) printRegex(b *strings.Builder, t *syntax.Regexp) error {
 		}
 		b.WriteByte(']')
 	case syntax.OpAnyCharNotNL:
-		if d == ClickHouse18 {
-			return d.refuseRegex("that can match a non-ASCII character")
-		}
 		b.WriteString(`[^\n]`)
 	case syntax.OpAnyChar:
-		if d == ClickHouse18 {
-			return d.refuseRegex("that can match a non-ASCII character")
-		}
 		b.WriteString(`[\s\S]`)
 	case syntax.OpBeginText:
 		b.WriteString(`\A`)
