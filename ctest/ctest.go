@@ -163,7 +163,14 @@ func run(ctx context.Context, env *query.Env, opt Options, o *Outcome) {
 	}
 	defer res.Release()
 	o.Rows = res.NumRows()
-	o.Status, o.Reason = judge(d, res, o.Ingest)
+	note := ""
+	if o.Rows == 0 {
+		note = ingestNote(st)
+		if !strings.HasPrefix(strings.TrimSpace(d.Search), "|") {
+			note = rawNote(st, store.Events())
+		}
+	}
+	o.Status, o.Reason = judge(d, res, note)
 }
 
 // skipReason says why contentctl does not run a test, or "".
@@ -186,10 +193,17 @@ func skipReason(d *escu.Detection, test string) string {
 	return ""
 }
 
-// judge applies contentctl's pass rule to a result.
-func judge(d *escu.Detection, res *query.Result, st datamodel.Stats) (Status, string) {
+// judge applies contentctl's pass rule to a result, as its unit test
+// (DetectionTestingInfrastructure.py, v4.4.7 and HEAD) reads the rows in
+// order: a row where a risk object field is absent or null fails the
+// test; the first row where every risk and threat object field is
+// non-null passes it, and the rows after it are not looked at; past the
+// last row, the test fails if some threat object field was null in every
+// row, and passes otherwise.
+// note says what the test data gave, for a search without results.
+func judge(d *escu.Detection, res *query.Result, note string) (Status, string) {
 	if res.NumRows() == 0 {
-		return Fail, "the search returned no results; " + ingestNote(st)
+		return Fail, "the search returned no results; " + note
 	}
 	risk := content.RiskOf(d)
 	col := map[string]int{}
@@ -197,30 +211,56 @@ func judge(d *escu.Detection, res *query.Result, st datamodel.Stats) (Status, st
 		col[f] = i
 	}
 	for _, o := range risk.Objects {
-		c, ok := col[o.Field]
-		if !ok {
+		if _, ok := col[o.Field]; !ok {
 			return Fail, fmt.Sprintf("risk object field %q is not a field of the results (%s)", o.Field, strings.Join(res.Fields(), ", "))
 		}
-		for r := 0; r < res.NumRows(); r++ {
-			if isNull(res.Cell(r, c)) {
-				return Fail, fmt.Sprintf("risk object field %q is null in result row %d of %d", o.Field, r+1, res.NumRows())
-			}
-		}
 	}
-	for _, t := range risk.Threats {
+	threat := make([]int, len(risk.Threats)) // column, or -1 when absent
+	for i, t := range risk.Threats {
 		c, ok := col[t.Field]
 		if !ok {
-			return Fail, fmt.Sprintf("threat object field %q is not a field of the results (%s)", t.Field, strings.Join(res.Fields(), ", "))
+			c = -1
 		}
-		found := false
-		for r := 0; r < res.NumRows() && !found; r++ {
-			found = !isNull(res.Cell(r, c))
+		threat[i] = c
+	}
+	present := make([]bool, len(risk.Threats))
+	n := res.NumRows()
+	for r := 0; r < n; r++ {
+		for _, o := range risk.Objects {
+			if isNull(res.Cell(r, col[o.Field])) {
+				return Fail, fmt.Sprintf("risk object field %q is null in result row %d of %d%s", o.Field, r+1, n, noRowBefore(r))
+			}
 		}
-		if !found {
-			return Fail, fmt.Sprintf("threat object field %q is null in all %s", t.Field, english.Plural(res.NumRows(), "result row"))
+		complete := true
+		for i, c := range threat {
+			if c >= 0 && !isNull(res.Cell(r, c)) {
+				present[i] = true
+			} else {
+				complete = false
+			}
+		}
+		if complete {
+			return Pass, ""
+		}
+	}
+	for i, t := range risk.Threats {
+		if !present[i] {
+			if threat[i] < 0 {
+				return Fail, fmt.Sprintf("threat object field %q is not a field of the results (%s)", t.Field, strings.Join(res.Fields(), ", "))
+			}
+			return Fail, fmt.Sprintf("threat object field %q is null in all %s", t.Field, english.Plural(n, "result row"))
 		}
 	}
 	return Pass, ""
+}
+
+// noRowBefore notes, for a row after the first, that no earlier row had
+// every risk and threat object (or the test would have passed there).
+func noRowBefore(r int) string {
+	if r == 0 {
+		return ""
+	}
+	return ", and no row before it had every risk and threat object field non-null"
 }
 
 // isNull reports whether a cell is null or the text "null" (what
@@ -229,7 +269,49 @@ func isNull(v []string) bool {
 	return len(v) == 0 || len(v) == 1 && (v[0] == "" || v[0] == "null")
 }
 
-// ingestNote describes what the test files gave.
+// rawNote describes what the test files gave to a search over raw events
+// (one that does not begin with "|"): the events of each source and
+// EventCode in the event store, and those not read.
+func rawNote(st datamodel.Stats, ev *datamodel.EventStore) string {
+	type key struct{ source, code string }
+	count := map[key]int{}
+	var keys []key
+	for _, ch := range ev.Chunks() {
+		k := key{ch.Source, ch.EventCode}
+		if _, ok := count[k]; !ok {
+			keys = append(keys, k)
+		}
+		count[k] += int(ch.Batch.NumRows())
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].source != keys[j].source {
+			return keys[i].source < keys[j].source
+		}
+		return keys[i].code < keys[j].code
+	})
+	var parts []string
+	for _, k := range keys {
+		code := "no EventCode"
+		if k.code != "" {
+			code = "EventCode " + k.code
+		}
+		parts = append(parts, fmt.Sprintf("%s %s %s", english.Thousands(count[k]), k.source, code))
+	}
+	s := fmt.Sprintf("the test data has %s", english.Plural(st.Events, "event"))
+	if len(parts) > 0 {
+		s += ", searched as raw events: " + strings.Join(parts, ", ")
+	}
+	if n := st.Events - st.Kept; n > 0 {
+		s += fmt.Sprintf("; %s malformed, not searched", english.Thousands(n))
+	}
+	for _, f := range st.SkippedFiles {
+		s += "; not read: " + f.String()
+	}
+	return s
+}
+
+// ingestNote describes what the test files gave to a search over data
+// model datasets.
 func ingestNote(st datamodel.Stats) string {
 	names := make([]string, 0, len(st.Used))
 	for name, n := range st.Used {
@@ -247,6 +329,9 @@ func ingestNote(st datamodel.Stats) string {
 		s += " (" + strings.Join(used, ", ") + ")"
 	} else if st.Events > 0 {
 		s += ", none of them in a data model dataset"
+	}
+	if n := st.Events - st.Kept; n > 0 {
+		s += fmt.Sprintf("; %s malformed, not read", english.Thousands(n))
 	}
 	for _, f := range st.SkippedFiles {
 		s += "; not read: " + f.String()

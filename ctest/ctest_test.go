@@ -63,7 +63,7 @@ func TestRun(t *testing.T) {
 	if err := os.WriteFile(p, sample, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	const byDest = `| tstats count from datamodel=Endpoint.Registry by Registry.dest | rename Registry.dest as dest | eval only_dc=if(dest="win-dc-01.attackrange.local", dest, null()), none=null()`
+	const byDest = `| tstats count from datamodel=Endpoint.Registry by Registry.dest | rename Registry.dest as dest | eval only_dc=if(dest="win-dc-01.attackrange.local", dest, null()), not_dc=if(dest="win-dc-01.attackrange.local", null(), dest), none=null()`
 	missing := detection("missing data", byDest, victim("dest"))
 	missing.Tests[0].AttackData = append(missing.Tests[0].AttackData, escu.AttackData{Data: "https://media.githubusercontent.com/media/splunk/attack_data/master/datasets/gone.log"})
 	exp := detection("experimental", byDest)
@@ -75,9 +75,18 @@ func TestRun(t *testing.T) {
 	ds := []escu.Detection{
 		detection("pass", byDest, victim("dest"), attacker("only_dc")),
 		detection("null victim", byDest, victim("only_dc")),
+		// Row 1 has every risk and threat object: contentctl passes the
+		// test there and never reads row 2, where not_dc is null.
+		detection("first row decides", byDest, victim("not_dc"), attacker("dest")),
+		// Row 1 lacks the threat object, so row 2 is read, and its null
+		// risk object fails the test.
+		detection("null victim later", byDest, victim("not_dc"), attacker("only_dc")),
 		detection("absent victim", byDest, victim("user")),
 		detection("null threat", byDest, victim("dest"), attacker("none")),
 		detection("no rows", `| tstats count from datamodel=Endpoint.Registry where Registry.dest=nowhere by Registry.dest`, victim("dest")),
+		// A raw search with no results: the note counts the events by
+		// source and EventCode, not by dataset.
+		detection("raw no rows", "`sysmon` EventCode=999", victim("dest")),
 		// An undefined macro (sysmon itself is built in since issue 9).
 		detection("raw", "`no_such_source` EventCode=1", victim("dest")),
 		missing, exp, manual, none,
@@ -89,11 +98,15 @@ func TestRun(t *testing.T) {
 	}{
 		{Pass, ""},
 		{Fail, `risk object field "only_dc" is null in result row 1 of 2`},
-		{Fail, `risk object field "user" is not a field of the results (dest, count, only_dc, none)`},
+		{Pass, ""},
+		{Fail, `risk object field "not_dc" is null in result row 2 of 2, and no row before it had every risk and threat object field non-null`},
+		{Fail, `risk object field "user" is not a field of the results (dest, count, only_dc, not_dc, none)`},
 		{Fail, `threat object field "none" is null in all 2 result rows`},
 		// The sample: 17 events, 14 Registry, 2 Processes (a Sysmon EID 1
 		// and a Security 4688), 1 network (README's ingest line).
 		{Fail, "the search returned no results; the test data has 17 events (2 Endpoint.Processes, 14 Endpoint.Registry, 1 Network_Traffic.All_Traffic)"},
+		// The sample by source and EventCode (codes in text order).
+		{Fail, "the search returned no results; the test data has 17 events, searched as raw events: 1 XmlWinEventLog:Microsoft-Windows-Sysmon/Operational EventCode 1, 4 XmlWinEventLog:Microsoft-Windows-Sysmon/Operational EventCode 12, 9 XmlWinEventLog:Microsoft-Windows-Sysmon/Operational EventCode 13, 1 XmlWinEventLog:Microsoft-Windows-Sysmon/Operational EventCode 14, 1 XmlWinEventLog:Microsoft-Windows-Sysmon/Operational EventCode 3, 1 XmlWinEventLog:Security EventCode 4688"},
 		{Error, "expand: "},
 		{Skip, "test data missing: " + filepath.Join(dir, "datasets", "gone.log")},
 		{Skip, "experimental"},
@@ -113,7 +126,7 @@ func TestRun(t *testing.T) {
 		t.Errorf("pass: %d rows, files %v", out[0].Rows, out[0].Files)
 	}
 	tot := Count(out)
-	if tot.OK() || tot.String() != "10 tests: 1 passed, 4 failed, 1 error, 4 skipped (1 experimental, 1 manual_test, 1 no tests, 1 test data missing)" {
+	if tot.OK() || tot.String() != "13 tests: 2 passed, 6 failed, 1 error, 4 skipped (1 experimental, 1 manual_test, 1 no tests, 1 test data missing)" {
 		t.Errorf("totals %q", tot)
 	}
 	// JUnit: well-formed XML whose counts agree.
@@ -126,8 +139,8 @@ func TestRun(t *testing.T) {
 		t.Fatalf("JUnit XML does not parse: %v\n%s", err, b.String())
 	}
 	s := doc.Suites[0]
-	if doc.Tests != 10 || doc.Failures != 4 || doc.Errors != 1 || doc.Skipped != 4 || len(s.Cases) != 10 ||
-		s.Cases[1].Failure == nil || s.Cases[5].Error == nil || s.Cases[6].Skipped == nil || s.Cases[0].Failure != nil ||
+	if doc.Tests != 13 || doc.Failures != 6 || doc.Errors != 1 || doc.Skipped != 4 || len(s.Cases) != 13 ||
+		s.Cases[1].Failure == nil || s.Cases[8].Error == nil || s.Cases[9].Skipped == nil || s.Cases[0].Failure != nil ||
 		s.Cases[0].Name != "pass: True Positive Test" {
 		t.Errorf("JUnit %+v", doc)
 	}

@@ -8,14 +8,19 @@
 // the detection's search runs unchanged over all time, and the outcome
 // is one of:
 //
-//   - PASS: the search returned rows, every risk object field (the
-//     observables with role Victim, or rba.risk_objects) is present and
-//     neither null nor the text "null" in every row, and every threat
-//     object field (role Attacker, rba.threat_objects) is non-null in at
-//     least one row;
+//   - PASS: the search returned rows and, reading them in order as
+//     contentctl does (DetectionTestingInfrastructure.py, v4.4.7 and
+//     HEAD), a row has every risk object field (the observables with role
+//     Victim, or rba.risk_objects) and every threat object field (role
+//     Attacker, rba.threat_objects) present and neither null nor the text
+//     "null" before any row lacks a risk object field; the rows after that
+//     first complete row are not looked at. A test whose threat objects
+//     are each non-null in some row, but never all in one row, passes
+//     too;
 //   - FAIL, with why: no rows (with what the test files gave: events
-//     read and the datasets they reached), or the risk or threat object
-//     field that is null, and in which row;
+//     read and the datasets they reached), a risk object field that is
+//     null in a row before any complete row (and which row), or a threat
+//     object field null in every row;
 //   - ERROR: the search did not run (it failed to expand, parse, plan or
 //     execute; the error names the stage), or a test file could not be
 //     read;

@@ -40,69 +40,66 @@ func sharedOutcomes(t *testing.T) []Outcome {
 // ESCU 4.42 checkout over ../shared/datasets/attack_data. Expected, from
 // the reference and the data present (escu-content.md §5; README):
 //   - PASS: the 10 production tstats detections whose files are all
-//     there and that the engine runs; ESCU's CI passes each (they are
-//     production with automated tests), and their risk objects (dest,
-//     user) are non-null on their files.
-//   - FAIL: Detect Certipy File Modifications, no results: its file events
-//     come from processes with no process-creation event
-//     (testdata/golden/escu_certipy_file_modifications.test).
-//   - ERROR: the raw-event searches (7), Windows AD DSRM Password Reset
-//     (datamodel Change, which minispl lacks) and the two ESC1 searches
-//     (raw-event searches too): never PASS.
+//     there, and 6 raw-event searches; ESCU's CI passes each, and the
+//     first row of each has every risk and threat object (contentctl's
+//     rule; ESC1 Abuse's later rows have no dest and are not read).
+//   - FAIL, no results:
+//   - Detect Certipy File Modifications: its file events come from
+//     processes with no process-creation event
+//     (testdata/golden/escu_certipy_file_modifications.test);
+//   - Windows AD Cross Domain SID History Addition: the shared file is the
+//     2022-08 version, whose SID history additions are all within one
+//     domain; ESCU's test replays the 2022-11 version
+//     (testdata/golden/escu_sid_history.test);
+//   - Windows AD Abnormal Object Access Activity: see its golden.
+//   - ERROR: Windows AD DSRM Password Reset (datamodel Change, which
+//     minispl lacks).
 //   - SKIP: everything else: 1,433 tests whose data is not in the folder
 //     (PingID's second file is missing, so it is one of them), 141
 //     experimental, 98 deprecated, 24 manual_test (25 detections carry
 //     the tag; one of them is experimental and counts there).
 func TestSharedCheckout(t *testing.T) {
-	const rawSearch = "raw-event search"
 	out := sharedOutcomes(t)
-	pass := map[string]bool{
-		"Detect Certify Command Line Arguments": true, "Detect RTLO In File Name": true, "Detect RTLO In Process": true,
-		"Detect Webshell Exploit Behavior": true, "Disabling Windows Local Security Authority Defences via Registry": true,
-		"LOLBAS With Network Traffic": true, "Windows AD DSRM Account Changes": true,
-		"Windows Indirect Command Execution Via forfiles": true, "Windows Indirect Command Execution Via pcalua": true,
-		"Windows Suspect Process With Authentication Traffic": true,
-	}
-	errs := map[string]string{
-		"Detect Certify With PowerShell Script Block Logging":             rawSearch,
-		"Windows AD Abnormal Object Access Activity":                      rawSearch,
-		"Windows AD Cross Domain SID History Addition":                    rawSearch,
-		"Windows AD Privileged Object Access Activity":                    rawSearch,
-		"Windows AD Same Domain SID History Addition":                     rawSearch,
-		"Windows AD Short Lived Domain Controller SPN Attribute":          rawSearch,
-		"Windows AD DSRM Password Reset":                                  `plan: 1:3: unknown datamodel dataset "Change"`,
-		"Windows Steal Authentication Certificates - ESC1 Abuse":          "plan: 1:1: unsupported: searching raw events",
-		"Windows Steal Authentication Certificates - ESC1 Authentication": "plan: 1:1: unsupported: searching raw events",
+	want := map[string]struct {
+		status Status
+		reason string // a prefix of the reason
+	}{
+		"Detect Certify Command Line Arguments":                            {Pass, ""},
+		"Detect Certify With PowerShell Script Block Logging":              {Pass, ""},
+		"Detect RTLO In File Name":                                         {Pass, ""},
+		"Detect RTLO In Process":                                           {Pass, ""},
+		"Detect Webshell Exploit Behavior":                                 {Pass, ""},
+		"Disabling Windows Local Security Authority Defences via Registry": {Pass, ""},
+		"LOLBAS With Network Traffic":                                      {Pass, ""},
+		"Windows AD DSRM Account Changes":                                  {Pass, ""},
+		"Windows AD Privileged Object Access Activity":                     {Pass, ""},
+		"Windows AD Same Domain SID History Addition":                      {Pass, ""},
+		"Windows AD Short Lived Domain Controller SPN Attribute":           {Pass, ""},
+		"Windows Indirect Command Execution Via forfiles":                  {Pass, ""},
+		"Windows Indirect Command Execution Via pcalua":                    {Pass, ""},
+		"Windows Steal Authentication Certificates - ESC1 Abuse":           {Pass, ""},
+		"Windows Steal Authentication Certificates - ESC1 Authentication":  {Pass, ""},
+		"Windows Suspect Process With Authentication Traffic":              {Pass, ""},
+		"Detect Certipy File Modifications":                                {Fail, "the search returned no results; the test data has 23 events (13 Endpoint.Filesystem, 8 Endpoint.Processes, 2 Network_Traffic.All_Traffic)"},
+		"Windows AD Cross Domain SID History Addition":                     {Fail, "the search returned no results; the test data has 6 events, searched as raw events: 4 XmlWinEventLog:Security EventCode 4738, 2 XmlWinEventLog:Security EventCode 4742"},
+		"Windows AD Abnormal Object Access Activity":                       {Fail, "the search returned no results; the test data has 14 events, searched as raw events: 14 XmlWinEventLog:Security EventCode 4662"},
+		"Windows AD DSRM Password Reset":                                   {Error, `plan: 1:3: unknown datamodel dataset "Change"`},
 	}
 	for _, o := range out {
 		name := o.Detection.Name
-		switch {
-		case pass[name]:
-			if o.Status != Pass || o.Rows == 0 {
-				t.Errorf("%s: %s %s, want PASS", name, o.Status, o.Reason)
-			}
-		case name == "Detect Certipy File Modifications":
-			if o.Status != Fail || !strings.HasPrefix(o.Reason, "the search returned no results; the test data has 23 events") {
-				t.Errorf("Certipy: %s %q, want FAIL with no results", o.Status, o.Reason)
-			}
-		case errs[name] == rawSearch:
-			// The engine searches raw events (issue 9): a PASS, a FAIL,
-			// or an ERROR naming a command it lacks, never a SKIP.
-			if o.Status == Skip || o.Status == Error && strings.HasPrefix(o.Reason, "plan: 1:1: unsupported: searching raw events") {
-				t.Errorf("%s: %s %q, want it run (PASS, FAIL, or ERROR on a later command)", name, o.Status, o.Reason)
-			}
-		case errs[name] != "":
-			if o.Status == Skip || o.Status == Error && !strings.HasPrefix(o.Reason, errs[name]) {
-				t.Errorf("%s: %s %q, want ERROR %q (or PASS/FAIL once the engine runs it)", name, o.Status, o.Reason, errs[name])
-			}
-		default:
+		w, ok := want[name]
+		if !ok {
 			if o.Status != Skip {
 				t.Errorf("%s: %s %q, want SKIP", name, o.Status, o.Reason)
 			}
+			continue
+		}
+		if o.Status != w.status || !strings.HasPrefix(o.Reason, w.reason) || w.status == Pass && o.Rows == 0 {
+			t.Errorf("%s: %s %q, want %s %q", name, o.Status, o.Reason, w.status, w.reason)
 		}
 	}
 	got := Count(out)
-	if got.Tests != 1716 || got.Passed < 10 || got.Failed < 1 || got.Passed+got.Failed+got.Errors != 20 || got.Skips["test data missing"] != 1433 ||
+	if got.Tests != 1716 || got.Passed != 16 || got.Failed != 3 || got.Errors != 1 || got.Skips["test data missing"] != 1433 ||
 		got.Skips["experimental"] != 141 || got.Skips["deprecated"] != 98 || got.Skips["manual_test"] != 24 {
 		t.Errorf("totals %s", got)
 	}
