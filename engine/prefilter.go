@@ -30,6 +30,17 @@ import (
 // XmlWinEventLog and EVTX text, whose field values are verbatim slices of
 // the text (datamodel does not decode entities); JSON lines are never
 // filtered.
+//
+// A search over raw events (rawScanNode) requires, through the same AND
+// and OR rules, the longest ASCII literal segment of each bare term,
+// quoted phrase, TERM(x) and CASE(x) it holds outside a NOT: each matches
+// only where _raw, which is the event's text as read, holds that literal
+// up to case (a bare term, a phrase and TERM() with Unicode simple
+// folding, which the filter covers as above; CASE() exactly, which
+// implies it). Its field=value tests require nothing: many event fields
+// are computed (EVAL, lookups), not slices of the text. A raw search whose
+// results are events with every field keeps every event: the field names
+// come from all the events read.
 
 // minLiteral is the shortest literal worth filtering on.
 const minLiteral = 3
@@ -55,7 +66,8 @@ func RawFilter(cat *datamodel.Catalog, plans ...*Plan) *datamodel.RawFilter {
 	return datamodel.NewRawFilter(scans)
 }
 
-// storeScan is one read of a dataset by a plan.
+// storeScan is one read of a dataset, or of the raw events (ds nil), by
+// a plan.
 type storeScan struct {
 	ds    *datamodel.Dataset
 	where spl.SearchExpr
@@ -70,6 +82,11 @@ func storeScans(n node) (out []storeScan, ok bool) {
 			out = append(out, storeScan{x.ds, x.whereText})
 		case *tstatsTermsNode:
 			out = append(out, storeScan{x.ts.ds, x.ts.whereText})
+		case *rawScanNode:
+			if x.all {
+				return nil, false
+			}
+			out = append(out, storeScan{nil, x.expr})
 		case *addtotalsNode, *appendNode, *binNode, *convertNode, *dedupNode, *evalNode,
 			*fieldsNode, *fillnullNode, *headNode, *inputlookupNode, *joinNode, *lookupNode,
 			*makemvNode, *makeresultsNode, *mvexpandNode, *regexNode, *renameNode,
@@ -92,10 +109,22 @@ func storeScans(n node) (out []storeScan, ok bool) {
 	return out, true
 }
 
-// requiredLiterals returns the clauses an event of ds must satisfy for a
-// row of it to pass where: each clause is literals of which its text holds
-// one.
+// requiredLiterals returns the clauses an event of ds (nil: a raw event)
+// must satisfy for a row of it to pass where: each clause is literals of
+// which its text holds one.
 func requiredLiterals(cat *datamodel.Catalog, ds *datamodel.Dataset, where spl.SearchExpr) [][]string {
+	if ds == nil {
+		if x, ok := where.(*spl.SearchTerm); ok {
+			if lit := termLiteral(x.Value); lit != "" {
+				return [][]string{{lit}}
+			}
+			return nil
+		}
+		switch where.(type) {
+		case *spl.SearchCompare, *spl.SearchIn:
+			return nil
+		}
+	}
 	switch x := where.(type) {
 	case *spl.SearchAnd:
 		return append(requiredLiterals(cat, ds, x.Left), requiredLiterals(cat, ds, x.Right)...)
@@ -117,6 +146,25 @@ func requiredLiterals(cat *datamodel.Catalog, ds *datamodel.Dataset, where spl.S
 		}
 	}
 	return nil
+}
+
+// termLiteral is the longest ASCII segment between the wildcards of a raw
+// term (all of a quoted phrase, where '*' is literal: its segments are in
+// the text all the same), or "" when it is shorter than minLiteral.
+func termLiteral(v spl.Value) string {
+	if v.Macro != nil {
+		return ""
+	}
+	lit := ""
+	for _, seg := range strings.Split(v.Text, "*") {
+		if len(seg) > len(lit) && isASCII(seg) {
+			lit = seg
+		}
+	}
+	if len(lit) < minLiteral {
+		return ""
+	}
+	return lit
 }
 
 // bestClause picks the clause whose shortest literal is longest.

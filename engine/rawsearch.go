@@ -42,7 +42,10 @@ import (
 // Matching (raw-events.md §2.2, §2.3; spl-semantics §2.2): field=value
 // and IN are the search command's case-insensitive whole-value globs over
 // every field, default and extracted alike; a bare term or quoted phrase
-// matches _raw by Splunk's segmentation (rawTerm). The search's time window
+// matches _raw by Splunk's segmentation, TERM(x) as one whole indexed
+// term and CASE(x) case-sensitively (rawTerm; engine/internal/expr's
+// package doc gives the rules of field=TERM(x) and field=CASE(x)). The
+// search's time window
 // (Options.Earliest/Latest) bounds _time.
 
 // rawScanNode is a search over the event store.
@@ -50,6 +53,10 @@ type rawScanNode struct {
 	expr spl.SearchExpr
 	out  []string
 	text string
+	// all is set when the results are events with every field (the
+	// store's field names, rawNeedsAll): which fields those are depends
+	// on every event read, so no ingest pre-filter applies (RawFilter).
+	all bool
 }
 
 func (*rawScanNode) isNode()            {}
@@ -118,7 +125,7 @@ func (e *Engine) planRawSearch(s *spl.Search, p *spl.Pipeline, pl *Plan) (node, 
 	if err != nil {
 		return nil, err
 	}
-	return &rawScanNode{expr: s.Expr, out: out, text: w.String()}, nil
+	return &rawScanNode{expr: s.Expr, out: out, text: w.String(), all: rawNeedsAll(p.Commands[1:])}, nil
 }
 
 // rawNeedsAll reports whether the commands after a raw search pass the

@@ -46,11 +46,14 @@ const (
 )
 
 // SearchCompare is `field op value`, e.g. Registry.registry_path="*\\Run*".
+// Directive is set for `field=TERM(x)` and `field=CASE(x)`; Value is then
+// the text inside the parentheses.
 type SearchCompare struct {
-	Field string
-	Op    CompareOp
-	Value Value
-	Pos   Span
+	Field     string
+	Op        CompareOp
+	Value     Value
+	Directive Directive
+	Pos       Span
 }
 
 // SearchIn is `field IN (v1, v2, ...)`.
@@ -60,11 +63,29 @@ type SearchIn struct {
 	Pos    Span
 }
 
-// SearchTerm is a bare keyword or quoted phrase matched against _raw.
+// SearchTerm is a bare keyword or quoted phrase matched against _raw, or
+// one wrapped in a directive, TERM(x) or CASE(x) (Directive set, Value the
+// text inside the parentheses).
 type SearchTerm struct {
-	Value Value
-	Pos   Span
+	Value     Value
+	Directive Directive
+	Pos       Span
 }
+
+// Directive is a search-language directive wrapped around a term or a
+// field value (raw-events.md §2.3, spl-semantics §2.2): TERM(x) matches x
+// as one indexed term, minor breakers included; CASE(x) matches
+// case-sensitively. Only the upper-case names written right before "("
+// are directives; anything else (term(x), TERM (x)) is read as before, a
+// term followed by a parenthesized group.
+type Directive string
+
+// The directives; DirNone is a plain term or value.
+const (
+	DirNone Directive = ""
+	DirTerm Directive = "TERM"
+	DirCase Directive = "CASE"
+)
 
 // SearchSubsearch is a `[...]` subsearch standing as a term of a search
 // expression, as in `where [| inputlookup x.csv | table Processes.process]`.

@@ -151,7 +151,8 @@ type sNot struct {
 }
 
 // sPrim is a parenthesised expression, a [subsearch], a macro call,
-// `field IN (...)`, `field op value` or a bare term.
+// `field IN (...)`, `field op value`, a TERM(x) or CASE(x) directive or a
+// bare term.
 type sPrim struct {
 	Pos    lexer.Position
 	Group  *sAnd         `parser:"  LParen @@ RParen"`
@@ -159,6 +160,7 @@ type sPrim struct {
 	Macro  *macroNode    `parser:"| @@"`
 	In     *sIn          `parser:"| (?= ( String | Word | SQuote ) 'in' LParen ) @@"`
 	Cmp    *sCmp         `parser:"| (?= ( String | Word | SQuote ) Op ) @@"`
+	Dir    *dirNode      `parser:"| @@"`
 	Term   *termNode     `parser:"| @@"`
 	EndPos lexer.Position
 }
@@ -170,11 +172,12 @@ type sIn struct {
 	Values []*valueNode `parser:"Comma* ( @@ Comma* )* RParen"`
 }
 
-// sCmp is `field op value`.
+// sCmp is `field op value`, the value possibly TERM(x) or CASE(x).
 type sCmp struct {
 	Field *fieldNode `parser:"@@"`
 	Op    string     `parser:"@Op"`
-	Value *valueNode `parser:"@@"`
+	Dir   *dirNode   `parser:"( @@"`
+	Value *valueNode `parser:"| @@ )"`
 }
 
 // termNode is a bare keyword or quoted phrase. BY and GROUPBY end a tstats

@@ -304,8 +304,6 @@ func TestParseCommandErrors(t *testing.T) {
 			"1:11: unexpected \"$\" in expression: field names with such characters need single quotes\n  | | eval x=a$b\n  |           ^"},
 		{"| eval x=\"a\".'b",
 			"1:14: unterminated single-quoted field name in expression\n  | | eval x=\"a\".'b\n  |              ^~"},
-		{"search TERM(10.0.0.1)",
-			"1:8: TERM() is not supported: minispl would read TERM(x) as the terms TERM and x\n  | search TERM(10.0.0.1)\n  |        ^~~~"},
 		{"| eval x=1.2.3",
 			"1:10: invalid number \"1.2.3\" in expression\n  | | eval x=1.2.3\n  |          ^~~~~"},
 		{"| eval x=a+b-",

@@ -302,23 +302,32 @@ func (c *converter) prim(n *sPrim) SearchExpr {
 	case n.In != nil:
 		in := &SearchIn{Field: c.field(n.In.Field), Values: []Value{}, Pos: sp}
 		for _, v := range n.In.Values {
-			in.Values = append(in.Values, c.value(v))
+			x := c.value(v)
+			if d := strings.SplitN(x.Text, "(", 2)[0]; !x.Quoted && (d == string(DirTerm) || d == string(DirCase)) && strings.HasSuffix(x.Text, ")") {
+				// A glued word such as CASE(x) would silently be the
+				// literal value "CASE(x)".
+				c.fail(x.Pos, "%s() is not supported inside IN (...); write %s=%s(...) OR ... instead", d, Word(in.Field), d)
+			}
+			in.Values = append(in.Values, x)
 		}
 		return in
 	case n.Cmp != nil:
-		return &SearchCompare{Field: c.field(n.Cmp.Field), Op: CompareOp(n.Cmp.Op), Value: c.value(n.Cmp.Value), Pos: sp}
+		cmp := &SearchCompare{Field: c.field(n.Cmp.Field), Op: CompareOp(n.Cmp.Op), Pos: sp}
+		if n.Cmp.Dir != nil {
+			cmp.Directive, cmp.Value = c.directive(n.Cmp.Dir)
+		} else {
+			cmp.Value = c.value(n.Cmp.Value)
+		}
+		return cmp
+	case n.Dir != nil:
+		d, v := c.directive(n.Dir)
+		return &SearchTerm{Value: v, Directive: d, Pos: sp}
 	case n.Term != nil:
 		var w *wordNode
 		if n.Term.Word != nil {
 			w = &wordNode{Pos: n.Term.Pos, Raw: *n.Term.Word}
 		}
 		v := c.value(&valueNode{Pos: n.Term.Pos, Str: n.Term.Str, Word: w, SQuote: n.Term.SQuote})
-		if d := v.Text; !v.Quoted && (d == "TERM" || d == "CASE") && sp.End < len(c.text) && c.text[sp.End] == '(' {
-			// Splunk's TERM(x) and CASE(x) directives are not
-			// implemented; read as grammar they would be the terms
-			// TERM and x, a silently different search.
-			c.fail(sp, "%s() is not supported: minispl would read %s(x) as the terms %s and x", d, d, d)
-		}
 		return &SearchTerm{Value: v, Pos: sp}
 	}
 	panic("spl: empty search primary")

@@ -319,6 +319,9 @@ func (e *SearchNot) String() string { return "NOT " + exprString(e.X, precOr) }
 
 // String returns "field op value".
 func (e *SearchCompare) String() string {
+	if e.Directive != DirNone {
+		return Word(e.Field) + string(e.Op) + directiveString(e.Directive, e.Value)
+	}
 	return Word(e.Field) + string(e.Op) + e.Value.String()
 }
 
@@ -331,10 +334,14 @@ func (e *SearchIn) String() string {
 	return Word(e.Field) + " IN (" + strings.Join(parts, ", ") + ")"
 }
 
-// String returns the term; a bare term that would read back as a keyword
-// (BY, GROUPBY) or an operator is quoted.
+// String returns the term, or TERM(x) / CASE(x) for a directive; a bare
+// term that would read back as a keyword (BY, GROUPBY) or an operator is
+// quoted.
 func (e *SearchTerm) String() string {
 	v := e.Value
+	if e.Directive != DirNone {
+		return directiveString(e.Directive, v)
+	}
 	if !v.Quoted && v.Macro == nil && (strings.EqualFold(v.Text, "by") || strings.EqualFold(v.Text, "groupby")) {
 		return Quote(v.Text)
 	}

@@ -15,6 +15,18 @@
 // CompileRegex, GoReplacement and Strptime are shared with the commands
 // rex, regex, makemv and convert.
 //
+// TERM() and CASE() (raw-events.md §2.3, spl-semantics §2.2; rawterm.go,
+// SearchCompiler.checkDirective). Choices where the reference is silent:
+// TERM(x) against _raw needs a major breaker or the text's edge on both
+// sides of x and is case-insensitive; CASE(x) is the bare-term match made
+// case-sensitive; '*' in an unquoted x is the bare-term wildcard. A TERM(x)
+// whose x holds a major breaker, and an unquoted CASE(x) holding
+// whitespace, are positioned errors rather than searches that match
+// nothing. field=CASE(x) and field!=CASE(x) are case-sensitive whole-value
+// globs; field=TERM(x) is field=x (a field value is compared whole, so
+// the index lookup that TERM changes plays no part); an ordering with
+// either, and either in a tstats WHERE, is a positioned error.
+//
 // Imports: engine/internal/value (the values computed on), spl and
 // spl/timemod (the AST compiled and the relative times of
 // relative_time()), Arrow and the standard library. It must not import the

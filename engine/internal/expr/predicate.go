@@ -3,6 +3,7 @@ package expr
 import (
 	"fmt"
 	"net/netip"
+	"regexp"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -91,6 +92,10 @@ type leaf struct {
 	cidrs []netip.Prefix
 	// neg turns the = test into != (field present and no value matches).
 	neg bool
+	// exact is set for field=CASE(x): the patterns match case-sensitively
+	// (caseGlobs instead of globs and set).
+	exact     bool
+	caseGlobs []*regexp.Regexp
 	// cmp is set for <, <=, >, >=; value and num describe the right side.
 	cmp   spl.CompareOp
 	value string
@@ -103,6 +108,11 @@ func (l *leaf) String() string { return l.text }
 // testStr applies the positive test (=, IN or an ordering) to one value.
 func (l *leaf) testStr(s string) bool {
 	if l.cmp == "" {
+		for _, re := range l.caseGlobs {
+			if re.MatchString(s) {
+				return true
+			}
+		}
 		if l.set != nil && l.inSet(s) {
 			return true
 		}
@@ -162,6 +172,10 @@ func (l *leaf) setPatterns(patterns []string, cidr bool) {
 				l.cidrs = append(l.cidrs, pf.Masked())
 			}
 		}
+		if l.exact {
+			l.caseGlobs = append(l.caseGlobs, caseGlob(p))
+			continue
+		}
 		if strings.Contains(p, "*") {
 			l.globs = append(l.globs, value.CompileGlob(p))
 		} else {
@@ -178,6 +192,16 @@ func (l *leaf) setPatterns(patterns []string, cidr bool) {
 	for _, p := range lits {
 		l.set[string(value.FoldKey(nil, p))] = struct{}{}
 	}
+}
+
+// caseGlob compiles a case-sensitive whole-value glob: '*' matches any
+// run of characters, everything else itself.
+func caseGlob(p string) *regexp.Regexp {
+	parts := strings.Split(p, "*")
+	for i, s := range parts {
+		parts[i] = regexp.QuoteMeta(s)
+	}
+	return regexp.MustCompile(`^(?s:` + strings.Join(parts, `.*`) + `)$`)
 }
 
 // testNum applies the positive test to a numeric value: = and IN match the
@@ -382,20 +406,35 @@ func (c *SearchCompiler) Compile(e spl.SearchExpr) (Pred, error) {
 		return nil, &spl.Error{Pos: e.Pos, Msg: "unsupported: subsearch [...]"}
 	case *spl.SearchTerm:
 		if c.Mode == ModeTstats {
+			if e.Directive != spl.DirNone {
+				return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("unsupported: %s() in tstats WHERE; use field=value", e.Directive)}
+			}
 			return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("unsupported: bare search term %s in tstats WHERE; use field=value", spl.Word(e.Value.Text))}
+		}
+		var raw *rawTerm
+		if c.Mode == ModeRaw || e.Directive != spl.DirNone {
+			// Compiled in every mode, so that a malformed directive
+			// is an error wherever it stands.
+			var err error
+			if raw, err = compileRawTerm(e, c.Raw); err != nil {
+				return nil, err
+			}
 		}
 		if strings.Trim(e.Value.Text, "*") == "" && e.Value.Text != "" {
 			return &predConst{v: true, text: "*"}, nil
 		}
 		if c.Mode == ModeRaw {
-			return compileRawTerm(e.Value, c.Raw), nil
+			return raw, nil
 		}
-		return &predConst{v: false, text: spl.Word(e.Value.Text) + " (bare term: no _raw after a transforming command, matches nothing)"}, nil
+		return &predConst{v: false, text: e.String() + " (bare term: no _raw after a transforming command, matches nothing)"}, nil
 	case *spl.SearchCompare:
 		if err := c.checkTimeModifier(e.Field, e.Pos); err != nil {
 			return nil, err
 		}
-		l := &leaf{id: c.NLeaves, field: e.Field, col: c.Resolve(e.Field)}
+		if err := c.checkDirective(e); err != nil {
+			return nil, err
+		}
+		l := &leaf{id: c.NLeaves, field: e.Field, col: c.Resolve(e.Field), exact: e.Directive == spl.DirCase}
 		c.NLeaves++
 		l.text = e.String()
 		switch e.Op {
@@ -427,6 +466,31 @@ func (c *SearchCompiler) Compile(e spl.SearchExpr) (Pred, error) {
 		return &predConst{v: true, text: "*"}, nil
 	}
 	return nil, &spl.Error{Pos: e.Span(), Msg: fmt.Sprintf("unsupported search expression %T", e)}
+}
+
+// checkDirective rejects the field=TERM(x) and field=CASE(x) forms that
+// are not supported: any in a tstats WHERE (whether tstats honours them is
+// not known, spl-semantics §1), and CASE() or TERM() with an ordering
+// (<, >, ...), which has no case-sensitive or term meaning.
+//
+// Supported, in the search command: field=CASE(x) and field!=CASE(x) are
+// the usual whole-value globs, case-sensitive. field=TERM(x) is
+// field=x: TERM() changes how x is looked up in the index of _raw terms,
+// and a field value is compared whole, with no segmentation, so the
+// directive leaves the comparison as it is. [UNCERTAIN: Splunk may also
+// require x as an indexed term of the event; for a field extracted from
+// XML, bounded by the major breakers < and >, both readings agree.]
+func (c *SearchCompiler) checkDirective(e *spl.SearchCompare) error {
+	if e.Directive == spl.DirNone {
+		return nil
+	}
+	if c.Mode == ModeTstats {
+		return &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("unsupported: %s=%s() in tstats WHERE; use %s=value", e.Field, e.Directive, e.Field)}
+	}
+	if e.Op != spl.OpEq && e.Op != spl.OpNe {
+		return &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("unsupported: %s() with %s; it applies to = and != only", e.Directive, e.Op)}
+	}
+	return nil
 }
 
 // checkTimeModifier rejects earliest=/latest= style time modifiers, which
@@ -483,7 +547,7 @@ func (c *SearchCompiler) compileOr(e *spl.SearchOr) (Pred, error) {
 	field := func(x spl.SearchExpr) string {
 		switch x := x.(type) {
 		case *spl.SearchCompare:
-			if x.Op == spl.OpEq {
+			if x.Op == spl.OpEq && x.Directive == spl.DirNone {
 				return x.Field
 			}
 		case *spl.SearchIn:

@@ -18,10 +18,8 @@ const (
 	minorBreakers = "/:=@.-$#%\\_"
 )
 
-// rawTerm is a bare term or quoted phrase matched against _raw: it occurs,
-// case-insensitively, with a major or minor breaker or the text's edge on
-// both sides; '*' inside a bare term matches any run of characters that
-// are not major breakers. [UNCERTAIN at the edges, §9 item 6.]
+// rawTerm is a bare term or quoted phrase matched against _raw (see
+// compileRawTerm for the rules of each form).
 type rawTerm struct {
 	col  int
 	re   *regexp.Regexp
@@ -45,10 +43,46 @@ func (t *rawTerm) Eval(_ *PredState, b arrow.RecordBatch, out []bool) error {
 	return nil
 }
 
-// compileRawTerm compiles a bare term (wildcards allowed) or a quoted
-// phrase (every character literal).
-func compileRawTerm(v spl.Value, col int) *rawTerm {
-	class := charClass(majorBreakers + minorBreakers)
+// compileRawTerm compiles the term e for matching _raw (column col):
+//
+//   - A bare term or quoted phrase occurs, case-insensitively, with a major
+//     or minor breaker or the text's edge on both sides; '*' inside a bare
+//     term matches any run of characters that are not major breakers; in a
+//     quoted phrase every character is literal. [UNCERTAIN at the edges,
+//     raw-events.md §9 item 6.]
+//   - CASE(x) is the same match, case-sensitive. An unquoted x holding
+//     whitespace is an error (quote a phrase: CASE("a b")).
+//   - TERM(x) matches x as one indexed term: it occurs, case-insensitively,
+//     with a major breaker or the text's edge on both sides, so minor
+//     breakers inside x are literal and x is not found inside a longer
+//     term (TERM(10.0.0.1) does not match 10.0.0.10, nor ip=10.0.0.1,
+//     whose '=' is a minor breaker). '*' in an unquoted x matches any run
+//     of non-major-breaker characters. An x holding a major breaker can
+//     never be one term, so it is an error rather than a search that
+//     matches nothing.
+func compileRawTerm(e *spl.SearchTerm, col int) (*rawTerm, error) {
+	v := e.Value
+	bounds := majorBreakers + minorBreakers
+	fold := `(?i)`
+	switch e.Directive {
+	case spl.DirCase:
+		fold = ""
+		if !v.Quoted && strings.ContainsAny(v.Text, " \t\r\n") {
+			return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("CASE(%s) holds more than one term; quote a phrase: CASE(%s)", v.Text, spl.Quote(v.Text))}
+		}
+	case spl.DirTerm:
+		bounds = majorBreakers
+		for i := 0; i < len(v.Text); i++ {
+			c := v.Text[i]
+			if c == '*' && !v.Quoted {
+				continue
+			}
+			if strings.IndexByte(majorBreakers, c) >= 0 {
+				return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("%s can never match: %s is a major breaker, and TERM() holds one indexed term (letters, digits and minor breakers such as . : = / - _)", e, breakerName(c))}
+			}
+		}
+	}
+	class := charClass(bounds)
 	edge := `(?:^|[` + class + `])`
 	tail := `(?:$|[` + class + `])`
 	var body string
@@ -61,8 +95,25 @@ func compileRawTerm(v spl.Value, col int) *rawTerm {
 		}
 		body = strings.Join(parts, `[^`+charClass(majorBreakers)+`]*`)
 	}
-	re := regexp.MustCompile(`(?i)` + edge + body + tail)
-	return &rawTerm{col: col, re: re, text: spl.Word(v.Text)}
+	re := regexp.MustCompile(fold + edge + body + tail)
+	text := spl.Word(v.Text)
+	if e.Directive != spl.DirNone {
+		text = e.String()
+	}
+	return &rawTerm{col: col, re: re, text: text}, nil
+}
+
+// breakerName names a breaker byte for an error message.
+func breakerName(c byte) string {
+	switch c {
+	case ' ':
+		return "the space"
+	case '\t':
+		return "a tab"
+	case '\n', '\r':
+		return "a line break"
+	}
+	return fmt.Sprintf("%q", string(c))
 }
 
 // charClass writes chars as the inside of a regexp character class, each
