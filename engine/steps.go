@@ -25,7 +25,7 @@ import (
 // Step is the description of one plan node. The concrete types are
 // *TstatsStep, *RenameStep, *ConvertStep, *SearchStep, *WhereStep,
 // *EvalStep, *TableStep, *FieldsStep, *HeadStep, *DedupStep, *JoinStep,
-// *RegexStep and *OtherStep.
+// *RegexStep, *StatsStep and *OtherStep.
 type Step interface {
 	// Fields returns the node's output column names in order.
 	Fields() []string
@@ -209,6 +209,30 @@ type RegexStep struct {
 	Out    []string
 }
 
+// StatsStep is stats (Events false) or eventstats: rows grouped by the
+// input columns By (named ByNames; a row with a null BY value is dropped,
+// a multivalue one is in a group per value), one row per group ascending
+// by the BY values, byte-wise except _time, which compares as a number.
+type StatsStep struct {
+	Events  bool
+	By      []int
+	ByNames []string
+	Aggs    []StatsAgg
+	Out     []string
+}
+
+// StatsAgg is one function of stats: Func as TstatsAgg's, over input
+// column Col (-1: absent); Eval is set for an eval(...) argument, which
+// the view does not describe.
+type StatsAgg struct {
+	Func string
+	Pct  float64
+	Col  int
+	Bare bool
+	Eval bool
+	Name string
+}
+
 // OtherStep is a node the view does not describe. Command is its command
 // name (join, lookup, stats, sort, ...), Text its plan text.
 type OtherStep struct {
@@ -229,6 +253,7 @@ func (s *HeadStep) Fields() []string    { return s.Out }
 func (s *DedupStep) Fields() []string   { return s.Out }
 func (s *JoinStep) Fields() []string    { return s.Out }
 func (s *RegexStep) Fields() []string   { return s.Out }
+func (s *StatsStep) Fields() []string   { return s.Out }
 func (s *OtherStep) Fields() []string   { return s.Out }
 
 func (*TstatsStep) isStep()  {}
@@ -243,6 +268,7 @@ func (*HeadStep) isStep()    {}
 func (*DedupStep) isStep()   {}
 func (*JoinStep) isStep()    {}
 func (*RegexStep) isStep()   {}
+func (*StatsStep) isStep()   {}
 func (*OtherStep) isStep()   {}
 
 // Pred is a search expression as the engine compiled it (tstats WHERE and
@@ -398,6 +424,13 @@ func describeStep(n node) Step {
 	case *joinNode:
 		return &JoinStep{Type: n.typ, Max: n.max, Overwrite: n.overwrite, Keys: n.keys, Sub: stepsOf(n.sub),
 			SubMax: joinSubsearchMax, Out: n.out}
+	case *statsNode:
+		st := &StatsStep{Events: n.events, By: n.byCols, ByNames: n.by, Out: n.out}
+		for _, a := range n.aggs {
+			st.Aggs = append(st.Aggs, StatsAgg{Func: aggNames[a.kind], Pct: a.pct, Col: a.col, Bare: a.bare,
+				Eval: a.eval != nil || a.cond, Name: a.name})
+		}
+		return st
 	case *regexNode:
 		return &RegexStep{Field: n.field, Col: n.col, Negate: n.negate, Regex: n.re, Out: n.fields()}
 	}

@@ -126,6 +126,10 @@ func build(steps []engine.Step, d Dialect, opt Options) (*query, error) {
 			err = q.join(s, opt)
 		case *engine.RegexStep:
 			err = q.regex(s)
+		case *engine.DedupStep:
+			err = q.dedup(s)
+		case *engine.StatsStep:
+			err = q.stats(s)
 		case *engine.HeadStep:
 			if s.Cond {
 				return nil, unsupported("head with a condition", "")

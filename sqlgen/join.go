@@ -77,7 +77,8 @@ func (q *query) join(s *engine.JoinStep, opt Options) error {
 	for i, k := range s.Keys {
 		li, ri := colIndex(q.cols, k), colIndex(sub.cols, k)
 		if li < 0 || ri < 0 || q.cols[li].kind == kNull || sub.cols[ri].kind == kNull {
-			return unsupported("join on a field absent from one side", "%s", k)
+			q.noJoin(s)
+			return nil
 		}
 		lk, rk := q.cols[li].kind, sub.cols[ri].kind
 		if lk == kList || rk == kList {
@@ -216,4 +217,22 @@ func (q *query) join(s *engine.JoinStep, opt Options) error {
 	q.cols = cols
 	q.order = order
 	return nil
+}
+
+// noJoin is a join on a key that is absent (null) on one side: no row
+// joins, so inner keeps no row and left keeps every input row with the
+// subsearch's new fields null.
+func (q *query) noJoin(s *engine.JoinStep) {
+	cols := make([]column, len(s.Out))
+	for i, f := range s.Out {
+		if li := colIndex(q.cols, f); li >= 0 {
+			cols[i] = q.cols[li]
+		} else {
+			cols[i] = column{name: f, sql: q.d.nullString(), kind: kNull}
+		}
+	}
+	q.cols = cols
+	if s.Type != "left" {
+		q.post = append(q.post, "FALSE")
+	}
 }

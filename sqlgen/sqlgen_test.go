@@ -193,7 +193,8 @@ func TestUnsupported(t *testing.T) {
 		d                 Dialect
 	}{
 		{ts + ` | sort - count`, "sort", DuckDB},
-		{ts + ` | stats count by Processes.dest`, "stats", DuckDB},
+		{ts + ` | stats median(count) by Processes.dest`, "stats function median()", DuckDB},
+		{ts + ` | eventstats count by Processes.dest`, "eventstats", DuckDB},
 		{`| tstats latest(Processes.process) as p FROM datamodel=Endpoint.Processes by Processes.dest`, "tstats function latest()", DuckDB},
 		{`| tstats count FROM datamodel=Endpoint.Processes by _time span=1d`, "span=1d", DuckDB},
 		{ts + ` | where match('Processes.process_name', "a(?i)cmd")`, "match() with (?i) on ClickHouse 18", ClickHouse18},
