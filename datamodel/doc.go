@@ -159,7 +159,13 @@
 // longer than 16 MiB, whose text is not kept, no or bad EventID, no or bad
 // UtcTime for a Sysmon event, no or bad <TimeCreated SystemTime> for
 // another, a run of non-blank lines outside any event, which counts as
-// one). The first 20 malformed events are listed in Stats.Problems as
+// one, or an event in the classic WinEventLog text format, which minispl
+// does not read: it starts at a line holding only its time as Windows
+// writes it, "01/14/2021 11:41:39 PM", and runs, blank lines included, up
+// to the next such line or "<Event" line, counting once as "classic
+// WinEventLog text event (key=value lines, not XML; not read)"; attack_data's
+// certutil_exe_certificate_extraction.raw holds 19 of them between its 40
+// XML events). The first 20 malformed events are listed in Stats.Problems as
 // "name:line: reason" ("name:record N: reason" for events of a Decoder).
 //
 // # JSON lines

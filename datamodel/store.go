@@ -381,6 +381,7 @@ func (s *storeImpl) ingestXML(lr *lineReader, name string, fr *textFrame) (found
 	open := false      // an event started and has not ended
 	openLine := 0      // its first line
 	inGarbage := false // inside a run of non-event lines
+	inClassic := false // that run is a classic WinEventLog text event
 	held := &fr.held
 	found, text = fr.found, fr.text
 	defer func() { fr.found, fr.text = found, text }()
@@ -412,7 +413,7 @@ func (s *storeImpl) ingestXML(lr *lineReader, name string, fr *textFrame) (found
 		}
 		for len(line) > 0 {
 			if isEventStart(line) {
-				inGarbage, text = false, true
+				inGarbage, inClassic, text = false, false, true
 				started()
 				if open {
 					bad(openLine, "no </Event> before the next <Event", "")
@@ -446,8 +447,15 @@ func (s *storeImpl) ingestXML(lr *lineReader, name string, fr *textFrame) (found
 				line = nil
 				continue
 			}
-			if isBlank(line) || (!lr.cont && isEvtxexportBanner(line)) {
-				inGarbage = false
+			if isBlank(line) {
+				// A classic event's Message holds blank lines: the event
+				// goes on to the next header or "<Event" line.
+				inGarbage = inGarbage && inClassic
+				line = nil
+				continue
+			}
+			if !lr.cont && isEvtxexportBanner(line) {
+				inGarbage, inClassic = false, false
 				line = nil
 				continue
 			}
@@ -459,8 +467,11 @@ func (s *storeImpl) ingestXML(lr *lineReader, name string, fr *textFrame) (found
 				continue
 			}
 			text = true
-			if !inGarbage {
-				inGarbage = true
+			if !lr.cont && isClassicHeader(trimEOL(line)) {
+				inGarbage, inClassic = true, true
+				bad(lr.line, classicReason, snippet(trimEOL(line)))
+			} else if !inGarbage {
+				inGarbage, inClassic = true, false
 				bad(lr.line, garbageReason, snippet(trimEOL(line)))
 			}
 			line = nil
@@ -484,6 +495,40 @@ func (s *storeImpl) ingestXML(lr *lineReader, name string, fr *textFrame) (found
 
 // garbageReason is the malformed reason of a run of text outside events.
 const garbageReason = "text outside an <Event> element"
+
+// classicReason is the malformed reason of an event in the classic
+// WinEventLog text format, which minispl does not read: a header line
+// with the time (isClassicHeader), then LogName=, SourceName=,
+// EventCode=, ... lines and a Message= that runs over lines, blank ones
+// included, up to the next header or "<Event" line. One such event counts
+// once, whatever its blank lines.
+const classicReason = "classic WinEventLog text event (key=value lines, not XML; not read)"
+
+// isClassicHeader reports whether line is the first line of a classic
+// WinEventLog text event, its time as Windows writes it:
+// MM/DD/YYYY hh:mm:ss AM or PM (e.g. "01/14/2021 11:41:39 PM").
+func isClassicHeader(line []byte) bool {
+	const form = "00/00/0000 00:00:00 AM"
+	if len(line) != len(form) {
+		return false
+	}
+	for i := 0; i < len(form); i++ {
+		c, f := line[i], form[i]
+		switch {
+		case f == '0':
+			if c < '0' || c > '9' {
+				return false
+			}
+		case f == 'A':
+			if c != 'A' && c != 'P' {
+				return false
+			}
+		case c != f:
+			return false
+		}
+	}
+	return true
+}
 
 // heldProblems are the malformed events of an input before its first
 // event: they count only once the input shows that it holds events.
