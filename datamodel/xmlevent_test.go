@@ -138,7 +138,7 @@ func TestIngestFraming(t *testing.T) {
 		{"classic text events", good + "\n01/14/2021 11:41:39 PM\r\nLogName=Microsoft-Windows-PowerShell/Operational\r\nEventCode=4104\r\nMessage=Creating Scriptblock text (1 of 1):\r\nline one\r\n\r\nline two\r\n\r\nScriptBlock ID: 5a4f\r\nPath:\r\n" +
 			"01/14/2021 11:41:08 AM\nLogName=Security\n\nMessage=x\n13/14/2021 23:41:08 XM\n" + good + "\nbye\n\nagain\n", 2, map[string]int{
 			"malformed: classic WinEventLog text event (key=value lines, not XML; not read)": 2,
-			"malformed: text outside an <Event> element":                                      2,
+			"malformed: text outside an <Event> element":                                     2,
 		}, []string{`test.log:2: classic WinEventLog text event (key=value lines, not XML; not read): "01/14/2021 11:41:39 PM"`,
 			`test.log:12: classic WinEventLog text event (key=value lines, not XML; not read): "01/14/2021 11:41:08 AM"`,
 			`test.log:18: text outside an <Event> element: "bye"`, `test.log:20: text outside an <Event> element: "again"`}},
