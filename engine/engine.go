@@ -100,6 +100,9 @@ func (e *Engine) execute(ctx context.Context, p *Plan, prof *profiler) (*Result,
 		return nil, fmt.Errorf("execute: %w", err)
 	}
 	res := &Result{fields: p.root.fields()}
+	if e.store != nil {
+		res.warnings = rawFieldWarnings(e.store.Events, p.root)
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			res.Release()

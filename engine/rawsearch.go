@@ -57,6 +57,10 @@ type rawScanNode struct {
 	// store's field names, rawNeedsAll): which fields those are depends
 	// on every event read, so no ingest pre-filter applies (RawFilter).
 	all bool
+	// reads are the fields the search and the commands right after it
+	// read from the events (rawReadNames), checked against the store
+	// when the search runs (rawFieldWarnings).
+	reads []string
 }
 
 func (*rawScanNode) isNode()            {}
@@ -125,7 +129,7 @@ func (e *Engine) planRawSearch(s *spl.Search, p *spl.Pipeline, pl *Plan) (node, 
 	if err != nil {
 		return nil, err
 	}
-	return &rawScanNode{expr: s.Expr, out: out, text: w.String(), all: rawNeedsAll(p.Commands[1:])}, nil
+	return &rawScanNode{expr: s.Expr, out: out, text: w.String(), all: rawNeedsAll(p.Commands[1:]), reads: rawReadNames(s.Expr, p.Commands[1:])}, nil
 }
 
 // rawNeedsAll reports whether the commands after a raw search pass the

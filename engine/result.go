@@ -17,7 +17,14 @@ type Result struct {
 	// starts[i] is the global row number of batches[i]'s first row.
 	starts []int
 	rows   int
+	// warnings are problems found while running (rawFieldWarnings).
+	warnings []string
 }
+
+// Warnings returns problems found while the search ran that did not stop
+// it, such as a field that no event read has (the plan's own warnings are
+// Plan.Warnings).
+func (r *Result) Warnings() []string { return r.warnings }
 
 func (r *Result) add(b arrow.RecordBatch) {
 	r.batches = append(r.batches, b)

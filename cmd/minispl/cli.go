@@ -355,13 +355,16 @@ func (n *namedTable) Cell(r, c int) []string {
 // engine's counters and prints what they found on stderr after the
 // result.
 func runQuery(e *env, s *session, q *query.Query, sc *script, name string, format render.Format, width int, explain bool) (int, error) {
-	for _, w := range q.Plan.Warnings() {
-		if sc != nil && sc.File != "" {
-			fmt.Fprintf(e.stderr, "warning: %s (%s): %s\n", sc.Name, origin(sc), w)
-		} else {
-			fmt.Fprintf(e.stderr, "warning: %s\n", w)
+	warn := func(ws []string) {
+		for _, w := range ws {
+			if sc != nil && sc.File != "" {
+				fmt.Fprintf(e.stderr, "warning: %s (%s): %s\n", sc.Name, origin(sc), w)
+			} else {
+				fmt.Fprintf(e.stderr, "warning: %s\n", w)
+			}
 		}
 	}
+	warn(q.Plan.Warnings())
 	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt)
 	defer stop()
 	var (
@@ -378,6 +381,7 @@ func runQuery(e *env, s *session, q *query.Query, sc *script, name string, forma
 		return 0, err
 	}
 	defer res.Release()
+	warn(res.Warnings())
 	var t render.Table = res
 	if name != "" {
 		t = &namedTable{name: name, t: res}

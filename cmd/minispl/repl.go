@@ -541,6 +541,9 @@ func (r *repl) search(ctx context.Context, text string) {
 		return
 	}
 	defer res.Release()
+	for _, w := range res.Warnings() {
+		fmt.Fprintf(r.stderr, "warning: %s\n", w)
+	}
 	if err := r.print(ctx, res); err != nil {
 		if errors.Is(err, errPrintStopped) {
 			fmt.Fprintln(r.stdout)
