@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -60,8 +61,13 @@ func (t *rawTerm) Eval(_ *PredState, b arrow.RecordBatch, out []bool) error {
 //     of non-major-breaker characters. An x holding a major breaker can
 //     never be one term, so it is an error rather than a search that
 //     matches nothing.
+//   - A term whose text is not UTF-8 is an error: the match runs over
+//     text decoded as UTF-8, so such a term could only fail silently.
 func compileRawTerm(e *spl.SearchTerm, col int) (*rawTerm, error) {
 	v := e.Value
+	if !utf8.ValidString(v.Text) {
+		return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("search term %q is not UTF-8 text (only UTF-8 terms can match an event)", v.Text)}
+	}
 	bounds := majorBreakers + minorBreakers
 	fold := `(?i)`
 	switch e.Directive {
@@ -95,7 +101,11 @@ func compileRawTerm(e *spl.SearchTerm, col int) (*rawTerm, error) {
 		}
 		body = strings.Join(parts, `[^`+charClass(majorBreakers)+`]*`)
 	}
-	re := regexp.MustCompile(fold + edge + body + tail)
+	re, err := regexp.Compile(fold + edge + body + tail)
+	if err != nil {
+		// Only a term too large for the regexp engine gets here.
+		return nil, &spl.Error{Pos: e.Pos, Msg: fmt.Sprintf("search term of %d bytes: %v", len(v.Text), err)}
+	}
 	text := spl.Word(v.Text)
 	if e.Directive != spl.DirNone {
 		text = e.String()
