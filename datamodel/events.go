@@ -3,8 +3,12 @@ package datamodel
 import (
 	"bytes"
 	"cmp"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -30,19 +34,24 @@ const (
 // rawChunkSize is the size of the blocks kept event texts are copied into.
 const rawChunkSize = 4 << 20
 
-// keptEvent locates one kept event's text in rawLog.
+// keptEvent locates one kept event's text: bytes off to off+n of the
+// rawLog's block chunk, or, once stored, row off of the event store's
+// chunk (its _raw column).
 type keptEvent struct {
 	chunk, off, n int32
-	json          bool
+	json, stored  bool
 	ms            int64
 }
 
 // rawLog holds the text of every kept event, in input order, in large
-// blocks (no allocation per event).
+// blocks (no allocation per event). Once the event store is built, the
+// texts are read from its _raw columns (store) and the blocks are let go,
+// so that each text is held once.
 type rawLog struct {
 	chunks [][]byte
 	evs    []keptEvent
 	host   []byte
+	store  *EventStore
 }
 
 // keep copies text into the log.
@@ -59,7 +68,8 @@ func (l *rawLog) keep(text []byte, json bool, ms int64) {
 	l.evs = append(l.evs, keptEvent{chunk: int32(n - 1), off: int32(off), n: int32(len(text)), json: json, ms: ms})
 }
 
-// merge appends the events of o (a later part of the same input) to l.
+// merge appends the events of o (a later part of the same input, whose
+// event store was never built) to l.
 func (l *rawLog) merge(o *rawLog) {
 	base := int32(len(l.chunks))
 	l.chunks = append(l.chunks, o.chunks...)
@@ -70,7 +80,25 @@ func (l *rawLog) merge(o *rawLog) {
 }
 
 func (l *rawLog) text(k keptEvent) []byte {
+	if k.stored {
+		raw := l.store.chunks[k.chunk].Batch.Column(1).(*array.String)
+		v := raw.Value(int(k.off))
+		return unsafe.Slice(unsafe.StringData(v), len(v))[:len(v):len(v)]
+	}
 	return l.chunks[k.chunk][k.off : k.off+k.n : k.off+k.n]
+}
+
+// stored points every event of l at its row of st, just built from l,
+// and lets the text blocks go. order maps a position in the store's order
+// to the event's index in l.
+func (l *rawLog) stored(st *EventStore, order []int32) {
+	for ci, ch := range st.chunks {
+		for r, pos := range ch.Pos {
+			k := &l.evs[order[pos]]
+			k.chunk, k.off, k.stored = int32(ci), int32(r), true
+		}
+	}
+	l.chunks, l.store = nil, st
 }
 
 // EventStore is the columnar store of every kept event, built from the
@@ -114,10 +142,15 @@ func (s *Store) Events() *EventStore {
 	im.evMu.Lock()
 	defer im.evMu.Unlock()
 	if im.events == nil || im.eventsBuilt != len(im.raw.evs) {
-		if im.events != nil {
-			im.events.release()
+		// The old store holds the texts of the events it has: it is let
+		// go once the new one has copied them.
+		old := im.events
+		var order []int32
+		im.events, order = buildEventStore(&im.raw, im.batchSizeOr(), im.host())
+		im.raw.stored(im.events, order)
+		if old != nil {
+			old.release()
 		}
-		im.events = buildEventStore(&im.raw, im.batchSizeOr(), im.host())
 		im.eventsBuilt = len(im.raw.evs)
 	}
 	return im.events
@@ -151,20 +184,105 @@ type eventGroup struct {
 	idx          map[string]int
 	cols         []*colAcc
 	times        []int64
-	raw          *array.StringBuilder
+	texts        [][]byte // the rows' _raw, aliasing the rawLog
+	rawBytes     int
 	pos          []int32
 	rows         int
-	buf          []byte
+	arena        valueArena
 	out          []EventChunk
 }
 
-// colAcc is one column of a group's pending batch: per row, how many
-// values; the values as end offsets into the group's buf.
+// colAcc is one column of a group's pending batch, dictionary-encoded as
+// it is filled: per row, how many values (0 is null; rows past the end
+// are null); per value, its index in the column's dictionary. Each
+// distinct value is copied once, into the group's arena. A column whose
+// values are mostly distinct (UtcTime, EventRecordID, ProcessGuid) is
+// not worth hashing: once plainProbe values of a batch hold more than
+// half distinct ones, the column turns plain for the rest of the batch,
+// its values copied into data (ends[i] ends value i) and stored as utf8.
 type colAcc struct {
-	counts       []int32
-	starts, ends []int32
-	multi        bool
+	counts []int32
+	ids    []int32
+	dict   map[string]int32
+	vals   []string
+	multi  bool
+	plain  bool
+	data   []byte
+	ends   []int32
 }
+
+// plainProbe is the number of values of a batch after which a column
+// with more than half of them distinct turns plain.
+const plainProbe = 1024
+
+// value adds v as the column's next value.
+func (c *colAcc) value(v []byte, a *valueArena) {
+	if c.plain {
+		c.data = append(c.data, v...)
+		c.ends = append(c.ends, int32(len(c.data)))
+		return
+	}
+	c.ids = append(c.ids, c.id(v, a))
+	if len(c.ids) == plainProbe && len(c.vals) > plainProbe/2 {
+		c.plain = true
+		for _, id := range c.ids {
+			c.data = append(c.data, c.vals[id]...)
+			c.ends = append(c.ends, int32(len(c.data)))
+		}
+	}
+}
+
+// id returns the dictionary index of v, adding it when new.
+func (c *colAcc) id(v []byte, a *valueArena) int32 {
+	if i, ok := c.dict[string(v)]; ok {
+		return i
+	}
+	s := a.keep(v)
+	i := int32(len(c.vals))
+	c.dict[s] = i
+	c.vals = append(c.vals, s)
+	return i
+}
+
+// at returns value k of the pending batch.
+func (c *colAcc) at(k int) string {
+	if c.plain {
+		start := int32(0)
+		if k > 0 {
+			start = c.ends[k-1]
+		}
+		return unsafe.String(unsafe.SliceData(c.data[start:]), int(c.ends[k]-start))
+	}
+	return c.vals[c.ids[k]]
+}
+
+// valueArena holds the distinct values of a group's pending batch in
+// blocks that are never written twice, so that a string viewing a block
+// (a dictionary key) stays valid; a batch's flush drops the blocks.
+type valueArena struct {
+	block []byte
+}
+
+// arenaBlock is the size of a valueArena block.
+const arenaBlock = 256 << 10
+
+// keep copies v into the arena and returns it as a string.
+func (a *valueArena) keep(v []byte) string {
+	if len(v) == 0 {
+		return ""
+	}
+	if len(a.block)+len(v) > cap(a.block) {
+		a.block = make([]byte, 0, max(arenaBlock, len(v)))
+	}
+	off := len(a.block)
+	a.block = append(a.block, v...)
+	return unsafe.String(&a.block[off], len(v))
+}
+
+// eventSegment is the number of events (in store order) one goroutine of
+// buildEventStore turns into batches at a time. A fixed size keeps the
+// batches the same whatever the number of cores.
+const eventSegment = 1 << 13
 
 // eventBuilder turns kept events into the event store.
 type eventBuilder struct {
@@ -178,30 +296,74 @@ type eventBuilder struct {
 	evals     evalSet
 	sysmon    []taField
 	types     []eventtypeSpec
+	key       []byte
 }
 
-func buildEventStore(l *rawLog, batchSize int, host []byte) *EventStore {
-	b := &eventBuilder{
-		mem: memory.NewGoAllocator(), batchSize: batchSize, host: host,
+func newEventBuilder(mem memory.Allocator, batchSize int, host []byte) *eventBuilder {
+	return &eventBuilder{
+		mem: mem, batchSize: batchSize, host: host,
 		groups: map[string]*eventGroup{}, rec: newRecord(),
 		sysmon: sysmonFields(), types: eventtypeTable(),
 	}
+}
+
+// buildEventStore computes the fields of every kept event of l and lays
+// them out in batches, newest first; it also returns the store's order
+// (the index in l of the event at each position). The store order is cut into segments
+// of eventSegment events, built on GOMAXPROCS goroutines, each segment's
+// groups in the order they first appear in it; the chunks are the
+// segments' in order, so they do not depend on the number of cores.
+func buildEventStore(l *rawLog, batchSize int, host []byte) (*EventStore, []int32) {
+	mem := memory.NewGoAllocator()
 	order := make([]int32, len(l.evs))
 	for i := range order {
 		order[i] = int32(i)
 	}
 	// Newest first; equal times keep input order.
 	slices.SortStableFunc(order, func(a, c int32) int { return cmp.Compare(l.evs[c].ms, l.evs[a].ms) })
-	for pos, i := range order {
-		k := l.evs[i]
-		b.add(l.text(k), k.json, k.ms, int32(pos))
+	nseg := (len(order) + eventSegment - 1) / eventSegment
+	segs := make([][]EventChunk, nseg)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), nseg) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b := newEventBuilder(mem, batchSize, host)
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= nseg {
+					return
+				}
+				lo := i * eventSegment
+				hi := min(lo+eventSegment, len(order))
+				segs[i] = b.segment(l, order[lo:hi], lo)
+			}
+		}()
 	}
-	st := &EventStore{n: len(order), mem: b.mem}
+	wg.Wait()
+	st := &EventStore{n: len(order), mem: mem}
+	for _, c := range segs {
+		st.chunks = append(st.chunks, c...)
+	}
+	return st, order
+}
+
+// segment builds the batches of the events order lists, the first at
+// position base in the store's order.
+func (b *eventBuilder) segment(l *rawLog, order []int32, base int) []EventChunk {
+	clear(b.groups)
+	b.order = b.order[:0]
+	for j, i := range order {
+		k := l.evs[i]
+		b.add(l.text(k), k.json, k.ms, int32(base+j))
+	}
+	var out []EventChunk
 	for _, g := range b.order {
 		b.flush(g)
-		st.chunks = append(st.chunks, g.out...)
+		out = append(out, g.out...)
 	}
-	return st
+	return out
 }
 
 // add computes one event's fields and appends it to its group.
@@ -218,7 +380,7 @@ func (b *eventBuilder) add(text []byte, json bool, ms int64, pos int32) {
 	r := b.rec
 	r.reset()
 	searchTimeFields(r, e, text, json, b.host, b.sysmon, &b.evals)
-	source := string(r.get(FieldSource))
+	source := r.name(r.get(FieldSource))
 	code := eventCode(r)
 	names, tags := eventtypesOf(b.types, source, code)
 	for _, n := range names {
@@ -243,11 +405,11 @@ func (b *eventBuilder) add(text []byte, json bool, ms int64, pos int32) {
 			r.add(FieldTag, r.lit(t))
 		}
 	}
-	key := source + "\x00" + string(r.get("EventCode"))
-	g := b.groups[key]
+	b.key = append(append(append(b.key[:0], source...), 0), r.get("EventCode")...)
+	g := b.groups[string(b.key)]
 	if g == nil {
-		g = &eventGroup{source: source, code: string(r.get("EventCode")), idx: map[string]int{}, raw: array.NewStringBuilder(b.mem)}
-		b.groups[key] = g
+		g = &eventGroup{source: source, code: string(r.get("EventCode")), idx: map[string]int{}}
+		b.groups[string(b.key)] = g
 		b.order = append(b.order, g)
 	}
 	g.append(r, text, ms, pos)
@@ -304,11 +466,7 @@ func (g *eventGroup) append(r *record, text []byte, ms int64, pos int32) {
 	row := g.rows
 	for i, name := range r.names {
 		vals := r.vals[i]
-		if len(vals) == 0 {
-			continue
-		}
-		switch name {
-		case FieldRaw:
+		if len(vals) == 0 || name == FieldRaw {
 			continue
 		}
 		j, ok := g.idx[name]
@@ -316,27 +474,26 @@ func (g *eventGroup) append(r *record, text []byte, ms int64, pos int32) {
 			j = len(g.names)
 			g.idx[name] = j
 			g.names = append(g.names, name)
-			g.cols = append(g.cols, &colAcc{})
+			g.cols = append(g.cols, &colAcc{dict: map[string]int32{}})
 		}
 		c := g.cols[j]
-		for len(c.counts) < row {
-			c.counts = append(c.counts, 0)
-		}
 		if len(c.counts) > row {
 			continue // a name twice in r cannot happen; be safe
+		}
+		for len(c.counts) < row {
+			c.counts = append(c.counts, 0)
 		}
 		c.counts = append(c.counts, int32(len(vals)))
 		if len(vals) > 1 {
 			c.multi = true
 		}
 		for _, v := range vals {
-			c.starts = append(c.starts, int32(len(g.buf)))
-			g.buf = append(g.buf, v...)
-			c.ends = append(c.ends, int32(len(g.buf)))
+			c.value(v, &g.arena)
 		}
 	}
 	g.times = append(g.times, ms)
-	g.raw.BinaryBuilder.Append(text)
+	g.texts = append(g.texts, text)
+	g.rawBytes += len(text)
 	g.pos = append(g.pos, pos)
 	g.rows++
 }
@@ -349,53 +506,102 @@ func (b *eventBuilder) flush(g *eventGroup) {
 	fields := make([]arrow.Field, 0, 2+len(g.names))
 	cols := make([]arrow.Array, 0, 2+len(g.names))
 	tb := array.NewTimestampBuilder(b.mem, timeType())
+	tb.Reserve(len(g.times))
 	for _, t := range g.times {
-		tb.Append(arrow.Timestamp(t))
+		tb.UnsafeAppend(arrow.Timestamp(t))
+	}
+	// The builders are sized exactly: the store keeps their buffers.
+	rb := array.NewStringBuilder(b.mem)
+	rb.Reserve(len(g.texts))
+	rb.ReserveData(g.rawBytes)
+	for _, t := range g.texts {
+		rb.BinaryBuilder.Append(t)
 	}
 	fields = append(fields, arrow.Field{Name: FieldTime, Type: timeType()}, arrow.Field{Name: FieldRaw, Type: arrow.BinaryTypes.String})
-	cols = append(cols, tb.NewArray(), g.raw.NewArray())
+	cols = append(cols, tb.NewArray(), rb.NewArray())
 	tb.Release()
+	rb.Release()
+	clear(g.texts)
+	g.texts, g.rawBytes = g.texts[:0], 0
+	var valid []bool
+	var idx []int32
 	for i, name := range g.names {
 		c := g.cols[i]
-		for len(c.counts) < g.rows {
-			c.counts = append(c.counts, 0)
-		}
 		var arr arrow.Array
 		if c.multi {
 			lb := array.NewListBuilder(b.mem, arrow.BinaryTypes.String)
 			vb := lb.ValueBuilder().(*array.StringBuilder)
 			k := 0
-			for _, n := range c.counts {
+			for r := range g.rows {
+				n := int32(0)
+				if r < len(c.counts) {
+					n = c.counts[r]
+				}
 				if n == 0 {
 					lb.AppendNull()
 					continue
 				}
 				lb.Append(true)
 				for range n {
-					vb.BinaryBuilder.Append(g.buf[c.starts[k]:c.ends[k]])
+					vb.Append(c.at(k))
 					k++
 				}
 			}
 			arr = lb.NewArray()
 			lb.Release()
 			fields = append(fields, arrow.Field{Name: name, Type: arrow.ListOf(arrow.BinaryTypes.String), Nullable: true})
-		} else {
-			db := array.NewDictionaryBuilder(b.mem, dictType()).(*array.BinaryDictionaryBuilder)
+		} else if c.plain {
+			sb := array.NewStringBuilder(b.mem)
+			sb.Reserve(g.rows)
+			sb.ReserveData(len(c.data))
 			k := 0
-			for _, n := range c.counts {
-				if n == 0 {
-					db.AppendNull()
-					continue
+			for r := range g.rows {
+				if r < len(c.counts) && c.counts[r] > 0 {
+					sb.Append(c.at(k))
+					k++
+				} else {
+					sb.AppendNull()
 				}
-				_ = db.Append(g.buf[c.starts[k]:c.ends[k]])
-				k++
 			}
-			arr = db.NewArray()
+			arr = sb.NewArray()
+			sb.Release()
+			fields = append(fields, arrow.Field{Name: name, Type: arrow.BinaryTypes.String, Nullable: true})
+		} else {
+			valid = slices.Grow(valid[:0], g.rows)[:g.rows]
+			idx = slices.Grow(idx[:0], g.rows)[:g.rows]
+			k := 0
+			for r := range g.rows {
+				if r < len(c.counts) && c.counts[r] > 0 {
+					valid[r], idx[r] = true, c.ids[k]
+					k++
+				} else {
+					valid[r], idx[r] = false, 0
+				}
+			}
+			ib := array.NewInt32Builder(b.mem)
+			ib.Reserve(g.rows)
+			ib.AppendValues(idx, valid)
+			ind := ib.NewArray()
+			ib.Release()
+			db := array.NewStringBuilder(b.mem)
+			size := 0
+			for _, v := range c.vals {
+				size += len(v)
+			}
+			db.Reserve(len(c.vals))
+			db.ReserveData(size)
+			db.AppendValues(c.vals, nil)
+			dict := db.NewArray()
 			db.Release()
+			arr = array.NewDictionaryArray(dictType(), ind, dict)
+			ind.Release()
+			dict.Release()
 			fields = append(fields, arrow.Field{Name: name, Type: dictType(), Nullable: true})
 		}
 		cols = append(cols, arr)
-		c.counts, c.starts, c.ends, c.multi = c.counts[:0], c.starts[:0], c.ends[:0], false
+		c.counts, c.ids, c.vals, c.multi = c.counts[:0], c.ids[:0], nil, false
+		c.plain, c.data, c.ends = false, c.data[:0], c.ends[:0]
+		clear(c.dict)
 	}
 	primeDictionaries(cols)
 	rec := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(g.rows))
@@ -405,7 +611,7 @@ func (b *eventBuilder) flush(g *eventGroup) {
 	g.out = append(g.out, EventChunk{Source: g.source, EventCode: g.code, Batch: rec, Pos: g.pos})
 	g.pos = nil
 	g.times = g.times[:0]
-	g.buf = g.buf[:0]
+	g.arena = valueArena{}
 	g.rows = 0
 }
 

@@ -2,6 +2,7 @@ package datamodel
 
 import (
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -115,4 +116,64 @@ func TestDataWhitespace(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, got[k], v)
 		}
 	}
+}
+
+// TestEventStoreLayout checks that the event store's rows do not depend on
+// how it is laid out: batches of 300 rows (every column a dictionary, as
+// no batch reaches plainProbe values) against the default batches (whose
+// mostly distinct columns turn plain utf8), on one core and on several
+// (segments built in parallel), and a store built, then grown by a second
+// input and rebuilt from the texts held in its first build's _raw columns.
+func TestEventStoreLayout(t *testing.T) {
+	text, _ := generated(t, 3*eventSegment/2+1000)
+	lines := strings.SplitAfter(string(text), "\n")
+	half := strings.Join(lines[:len(lines)/2], "")
+	rest := strings.Join(lines[len(lines)/2:], "")
+	want := eventRows(t, ingestText(t, string(text), Options{BatchSize: 300}))
+	if len(want) != 3*eventSegment/2+1000 {
+		t.Fatalf("%d events, want %d", len(want), 3*eventSegment/2+1000)
+	}
+	check := func(name string, s *Store) {
+		t.Helper()
+		if got := eventRows(t, s); !reflect.DeepEqual(got, want) {
+			for i := range got {
+				if !reflect.DeepEqual(got[i], want[i]) {
+					t.Fatalf("%s: event %d = %v, want %v", name, i, got[i], want[i])
+				}
+			}
+			t.Fatalf("%s: %d events, want %d", name, len(got), len(want))
+		}
+	}
+	s := ingestText(t, string(text), Options{})
+	plain, dict := 0, 0
+	for _, ch := range s.Events().Chunks() {
+		for i, f := range ch.Batch.Schema().Fields() {
+			switch ch.Batch.Column(i).(type) {
+			case *array.String:
+				if f.Name != FieldRaw {
+					plain++
+				}
+			case *array.Dictionary:
+				dict++
+			}
+		}
+	}
+	if plain == 0 || dict == 0 {
+		t.Fatalf("%d plain and %d dictionary columns, want both kinds", plain, dict)
+	}
+	check("default", s)
+	prev := runtime.GOMAXPROCS(1)
+	one := ingestText(t, string(text), Options{})
+	one.Events()
+	runtime.GOMAXPROCS(prev)
+	check("one core", one)
+	if a, b := len(one.Events().Chunks()), len(s.Events().Chunks()); a != b {
+		t.Errorf("%d chunks on one core, %d on %d", a, b, prev)
+	}
+	grown := ingestText(t, half, Options{})
+	grown.Events()
+	if err := grown.Ingest(strings.NewReader(rest), "rest.log"); err != nil {
+		t.Fatal(err)
+	}
+	check("grown", grown)
 }
