@@ -52,6 +52,8 @@ type rawLog struct {
 	evs    []keptEvent
 	host   []byte
 	store  *EventStore
+	// left counts the events read with IngestOptions.NoEventStore.
+	left int
 }
 
 // keep copies text into the log.
@@ -71,6 +73,7 @@ func (l *rawLog) keep(text []byte, json bool, ms int64) {
 // merge appends the events of o (a later part of the same input, whose
 // event store was never built) to l.
 func (l *rawLog) merge(o *rawLog) {
+	l.left += o.left
 	base := int32(len(l.chunks))
 	l.chunks = append(l.chunks, o.chunks...)
 	for _, k := range o.evs {
@@ -155,6 +158,10 @@ func (s *Store) Events() *EventStore {
 	}
 	return im.events
 }
+
+// EventsLeftOut returns the number of events read with
+// IngestOptions.NoEventStore: Store.Events lacks them.
+func (s *Store) EventsLeftOut() int { return s.impl.raw.left }
 
 func (s *storeImpl) batchSizeOr() int {
 	if s.batchSize <= 0 {

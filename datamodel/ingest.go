@@ -34,6 +34,14 @@ type IngestOptions struct {
 	// (see doc.go, "Pre-filter"); such an event counts in Stats.Events and
 	// Stats.Skipped[SkipFiltered]. JSON lines are never filtered.
 	Filter *RawFilter
+	// NoEventStore leaves the events read out of the event store
+	// (Store.Events): their texts are not kept, which saves holding a copy
+	// of the input in memory. Set it when no search will read raw events
+	// (query.ReadsEvents says so of compiled searches). Such events still
+	// count in Stats.Kept (they are read and routed to the datasets);
+	// Store.EventsLeftOut counts them, and a search over raw events fails
+	// when it is not zero, rather than miss them.
+	NoEventStore bool
 }
 
 // Progress follows an ingest for a progress bar. Its methods are called
@@ -112,8 +120,8 @@ func (s *Store) IngestPaths(ctx context.Context, paths []string, opt IngestOptio
 	}
 	im := &s.impl
 	im.initStats()
-	im.filter = opt.Filter
-	defer func() { im.filter = nil }()
+	im.filter, im.noEvents = opt.Filter, opt.NoEventStore
+	defer func() { im.filter, im.noEvents = nil, false }()
 	err = im.ingestInputs(ctx, inputs, &opt)
 	return s.Stats().Since(before), err
 }
@@ -132,8 +140,8 @@ func (s *Store) IngestReader(ctx context.Context, r io.Reader, name string, opt 
 	before := s.Stats()
 	im := &s.impl
 	im.initStats()
-	im.filter = opt.Filter
-	defer func() { im.filter = nil }()
+	im.filter, im.noEvents = opt.Filter, opt.NoEventStore
+	defer func() { im.filter, im.noEvents = nil, false }()
 	if opt.Progress != nil {
 		opt.Progress.Start(0)
 	}

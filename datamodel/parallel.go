@@ -268,7 +268,7 @@ func (s *storeImpl) mergePart(r *partResult, name string, base int, fr *textFram
 func (s *storeImpl) newShard() *storeImpl {
 	sh := &storeImpl{
 		mem: s.mem, batchSize: s.batchSize, maxEvent: s.maxEvent, consts: s.consts,
-		route: map[int]*datasetPlan{}, winRoute: map[routeKey]*datasetPlan{}, shard: true, filter: s.filter,
+		route: map[int]*datasetPlan{}, winRoute: map[routeKey]*datasetPlan{}, shard: true, filter: s.filter, noEvents: s.noEvents,
 	}
 	sh.raw.host = s.raw.host
 	sh.initStats()

@@ -83,8 +83,10 @@ type storeImpl struct {
 	// start, until the part is merged.
 	shard        bool
 	partProblems []partProblem
-	// filter is the IngestOptions.Filter of the ingest under way.
-	filter *RawFilter
+	// filter is the IngestOptions.Filter of the ingest under way, and
+	// noEvents its NoEventStore.
+	filter   *RawFilter
+	noEvents bool
 	// opened is set by readInput once its file is open.
 	opened bool
 
@@ -653,7 +655,11 @@ func (s *storeImpl) mapEvent(e *event, pos position) {
 		s.malformed(pos, reason, detail)
 		return
 	}
-	s.raw.keep(s.curRaw, s.curJSON, ms)
+	if s.noEvents {
+		s.raw.left++
+	} else {
+		s.raw.keep(s.curRaw, s.curJSON, ms)
+	}
 	s.st.Kept++
 	if string(e.channel) != sysmonChannel {
 		s.mapWindows(e, ms)

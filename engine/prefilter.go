@@ -66,6 +66,26 @@ func RawFilter(cat *datamodel.Catalog, plans ...*Plan) *datamodel.RawFilter {
 	return datamodel.NewRawFilter(scans)
 }
 
+// ReadsEvents reports whether some plan may read the event store (a
+// search over raw events, datamodel.Store.Events): false only when every
+// node of every plan is one that storeScans knows, and none of them is a
+// raw search, so ingest may leave the events' texts out
+// (datamodel.IngestOptions.NoEventStore).
+func ReadsEvents(plans ...*Plan) bool {
+	for _, p := range plans {
+		sc, ok := storeScans(p.root)
+		if !ok {
+			return true
+		}
+		for _, s := range sc {
+			if s.ds == nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // storeScan is one read of a dataset, or of the raw events (ds nil), by
 // a plan.
 type storeScan struct {

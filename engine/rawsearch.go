@@ -192,6 +192,9 @@ func (o *rawScanOp) Open(ctx context.Context) error {
 	if o.env.eng.store == nil {
 		return errors.New("search: no events loaded")
 	}
+	if n := o.env.eng.store.EventsLeftOut(); n > 0 {
+		return fmt.Errorf("search: %d events were loaded without their texts (no search planned before loading read raw events), so a search over raw events cannot see them", n)
+	}
 	st := o.env.eng.store.Events()
 	lo, hi, bounded := timeBounds(o.env.eng.opt.Earliest, o.env.eng.opt.Latest)
 	for ci, ch := range st.Chunks() {

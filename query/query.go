@@ -268,6 +268,21 @@ func (e *Env) expandMapSearches(p *spl.Pipeline) error {
 	return err
 }
 
+// ReadsEvents reports whether some compiled query may search raw events
+// (engine.ReadsEvents); when none does, ingest may leave the events' texts
+// out (datamodel.IngestOptions.NoEventStore). A query that did not compile
+// counts as reading them.
+func ReadsEvents(qs ...*Query) bool {
+	plans := make([]*engine.Plan, 0, len(qs))
+	for _, q := range qs {
+		if q == nil || q.Plan == nil {
+			return true
+		}
+		plans = append(plans, q.Plan)
+	}
+	return engine.ReadsEvents(plans...)
+}
+
 // RawFilter returns the ingest pre-filter of the compiled queries
 // (engine.RawFilter, see its soundness argument): ingesting with it leaves
 // out events that none of the queries can match. It returns nil (keep

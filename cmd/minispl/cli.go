@@ -271,6 +271,7 @@ func (c *RunCmd) Run(e *env) int {
 			}
 		}
 		s.filter = query.RawFilter(ok...)
+		s.noEvents = !query.ReadsEvents(ok...)
 		if err := loadSource(e, s, c.Source); err != nil {
 			return loadStatus(err)
 		}

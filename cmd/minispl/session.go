@@ -58,6 +58,9 @@ type session struct {
 	// filter, when set, leaves out at ingest the events no search of the
 	// command can match (run sets it from its compiled searches).
 	filter *datamodel.RawFilter
+	// noEvents, when set, loads the events without their texts: none of
+	// the searches reads raw events (datamodel.IngestOptions.NoEventStore).
+	noEvents bool
 }
 
 // newSession builds a session with the built-in macros plus opt.Macros and
@@ -118,7 +121,7 @@ func (s *session) loadInputs(ctx context.Context, paths []string, stdin io.Reade
 	}
 	prog := &barProgress{open: func(total int64) *ingestProgress { return startProgress(s.progress, total, s.progressMin) }}
 	defer prog.finish()
-	opt := datamodel.IngestOptions{Progress: prog, Filter: s.filter}
+	opt := datamodel.IngestOptions{Progress: prog, Filter: s.filter, NoEventStore: s.noEvents}
 	var err error
 	if len(files) > 0 {
 		_, err = s.store.IngestPaths(ctx, files, opt)
