@@ -94,7 +94,49 @@ func readManifest(root string) (m Manifest, exists bool, err error) {
 	if m.Format != manifestFormat {
 		return m, true, fmt.Errorf("%s: manifest format %d, this minispl reads %d", filepath.Join(root, ManifestName), m.Format, manifestFormat)
 	}
+	if err := m.check(); err != nil {
+		return m, true, fmt.Errorf("%s: %w", filepath.Join(root, ManifestName), err)
+	}
 	return m, true, nil
+}
+
+// check verifies what a reader and a writer rely on in a manifest read
+// from disk, which may have been damaged or written by hand: commit
+// numbers increase; every part's file is the one its commit would have
+// written, DATASET/dt=DAY/part-SEQ.parquet, so that no path leads out of
+// the folder (a writer renames the parts it lists) and no file is listed
+// twice (its rows would be counted twice); and its rows and times agree
+// with its day, which partition pruning trusts.
+func (m *Manifest) check() error {
+	seen := map[string]bool{}
+	for ci, c := range m.Commits {
+		if ci > 0 && c.Seq <= m.Commits[ci-1].Seq {
+			return fmt.Errorf("commit %d: seq %d after seq %d", ci, c.Seq, m.Commits[ci-1].Seq)
+		}
+		if c.Seq < 0 {
+			return fmt.Errorf("commit %d: seq %d", ci, c.Seq)
+		}
+		for pi, p := range c.Parts {
+			where := fmt.Sprintf("commit %d, part %d", ci, pi)
+			if p.Dataset == "" || p.Dataset == "." || p.Dataset == ".." || strings.ContainsAny(p.Dataset, "/\\\x00") {
+				return fmt.Errorf("%s: dataset %q is not a folder name", where, p.Dataset)
+			}
+			if d, err := time.Parse(time.DateOnly, p.Day); err != nil || d.Format(time.DateOnly) != p.Day {
+				return fmt.Errorf("%s: dt %q is not a day YYYY-MM-DD", where, p.Day)
+			}
+			if want := p.Dataset + "/dt=" + p.Day + "/" + partName(c.Seq); p.File != want {
+				return fmt.Errorf("%s: file %q, want %q", where, p.File, want)
+			}
+			if seen[p.File] {
+				return fmt.Errorf("%s: %s listed twice", where, p.File)
+			}
+			seen[p.File] = true
+			if p.Rows <= 0 || p.MinTime > p.MaxTime || dayOf(p.MinTime) != p.Day || dayOf(p.MaxTime) != p.Day {
+				return fmt.Errorf("%s: %s: %d rows from %d to %d ms, not a part of day %s", where, p.File, p.Rows, p.MinTime, p.MaxTime, p.Day)
+			}
+		}
+	}
+	return nil
 }
 
 // writeManifest replaces DIR's manifest atomically: a temporary file,

@@ -167,7 +167,7 @@ func (s *Summaries) Read(ctx context.Context, cat *datamodel.Catalog, opt ReadOp
 					j.err = err
 					continue
 				}
-				j.out, j.st, j.err = readPart(ctx, j.path, j.ds, opt, mem)
+				j.out, j.st, j.err = readPart(ctx, j.path, j.part, j.ds, opt, mem)
 				if j.err != nil {
 					j.err = fmt.Errorf("summaries: %s: %w", j.part.File, j.err)
 				}
@@ -253,9 +253,12 @@ func ceilMs(t time.Time) int64 {
 	return ms
 }
 
-// readPart reads the row groups of one file that may hold rows in the
-// window.
-func readPart(ctx context.Context, path string, ds *datamodel.Dataset, opt ReadOptions, mem memory.Allocator) ([]Batch, ReadStats, error) {
+// readPart reads the row groups of one file (part p of the manifest)
+// that may hold rows in the window. The file must hold the rows the
+// manifest says, each with a _time between the part's first and last
+// (pruning trusts both): a file damaged or replaced since its commit is
+// an error, not rows silently lost or gained.
+func readPart(ctx context.Context, path string, p Part, ds *datamodel.Dataset, opt ReadOptions, mem memory.Allocator) (_ []Batch, _ ReadStats, err error) {
 	st := ReadStats{Versions: map[string]int{}}
 	f, err := os.Open(path)
 	if err != nil {
@@ -268,6 +271,9 @@ func readPart(ctx context.Context, path string, ds *datamodel.Dataset, opt ReadO
 	}
 	defer pr.Close()
 	md := pr.MetaData()
+	if md.NumRows != p.Rows {
+		return nil, st, fmt.Errorf("the file holds %d rows, the manifest says %d", md.NumRows, p.Rows)
+	}
 	kv := md.KeyValueMetadata()
 	version := kv.FindValue(MetaMappingVersion)
 	if version == nil {
@@ -302,13 +308,23 @@ func readPart(ctx context.Context, path string, ds *datamodel.Dataset, opt ReadO
 		return nil, st, fmt.Errorf("schema %s, want %s (written by another mapping; accelerate again)", schema, want)
 	}
 	var groups []int
+	var groupRows, sumRows int64
 	for g := 0; g < pr.NumRowGroups(); g++ {
 		st.RowGroups++
+		n := md.RowGroup(g).NumRows()
+		if n < 0 || sumRows+n < sumRows {
+			return nil, st, fmt.Errorf("row group %d: %d rows", g, n)
+		}
+		sumRows += n
 		if lo, hi, ok := timeStats(md.RowGroup(g), tcol); ok && !timesInWindow(lo, hi, opt.Earliest, opt.Latest) {
 			st.RowGroupsPruned++
 			continue
 		}
 		groups = append(groups, g)
+		groupRows += n
+	}
+	if sumRows != p.Rows {
+		return nil, st, fmt.Errorf("the row groups hold %d rows, the manifest says %d", sumRows, p.Rows)
 	}
 	st.Versions[*version]++
 	if len(groups) == 0 {
@@ -320,23 +336,52 @@ func readPart(ctx context.Context, path string, ds *datamodel.Dataset, opt ReadO
 	}
 	defer rr.Release()
 	var out []Batch
+	defer func() {
+		if err != nil {
+			Release(out)
+			out = nil
+		}
+	}()
+	wantTime := want.FieldIndices(datamodel.FieldTime)[0]
 	for {
 		rec, err := rr.Read()
 		if rec != nil && rec.NumRows() > 0 {
 			b := array.NewRecordBatch(want, rec.Columns(), rec.NumRows())
-			primeDictionaries(b)
 			out = append(out, Batch{Dataset: ds.FullName(), MappingVersion: *version, Record: b})
 			st.Rows += b.NumRows()
+			if err := checkTimes(b.Column(wantTime), p); err != nil {
+				return nil, st, err
+			}
+			primeDictionaries(b)
 		}
 		if errors.Is(err, io.EOF) || (err == nil && rec == nil) {
 			break
 		}
 		if err != nil {
-			Release(out)
 			return nil, st, err
 		}
 	}
+	if st.Rows != groupRows {
+		return nil, st, fmt.Errorf("read %d rows from row groups of %d", st.Rows, groupRows)
+	}
 	return out, st, nil
+}
+
+// checkTimes verifies that every _time of col lies in part p's range.
+func checkTimes(col arrow.Array, p Part) error {
+	ts, ok := col.(*array.Timestamp)
+	if !ok {
+		return fmt.Errorf("%s column of type %s", datamodel.FieldTime, col.DataType())
+	}
+	for i := 0; i < ts.Len(); i++ {
+		if ts.IsNull(i) {
+			return fmt.Errorf("a row without %s", datamodel.FieldTime)
+		}
+		if v := int64(ts.Value(i)); v < p.MinTime || v > p.MaxTime {
+			return fmt.Errorf("a row at %d ms, outside the part's %d to %d", v, p.MinTime, p.MaxTime)
+		}
+	}
+	return nil
 }
 
 // sameFields reports whether got has want's field names and types (the

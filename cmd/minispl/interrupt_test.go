@@ -122,15 +122,18 @@ func TestSIGINT(t *testing.T) {
 		// Feed events until 256 KB went in: a pipe holds 64 KB, so the
 		// binary is reading them, with its handler installed.
 		fed := make(chan struct{})
+		// The feeder owns its count and whether it closed fed (the
+		// race detector found the test reading fed while the feeder
+		// set it to nil).
 		go func() {
-			n := 0
+			n, closed := 0, false
 			for {
 				if _, err := in.Write(events); err != nil {
 					return
 				}
-				if n += len(events); n > 256<<10 && fed != nil {
+				if n += len(events); n > 256<<10 && !closed {
 					close(fed)
-					fed = nil
+					closed = true
 				}
 				time.Sleep(time.Millisecond)
 			}
