@@ -72,10 +72,12 @@ func buildBinary(t *testing.T) string {
 // TestSIGINT sends SIGINT to the built binary while it loads events
 // (from a pipe that is fed slowly and never closed, so the signal lands
 // in the middle of loading), and at a sweep of times during a hunt that
-// writes --timeline and --report. Every run must end with status 130 and
-// neither output file, or, when the signal came after the hunt was done
-// and the files written, with its usual status and both files complete;
-// a temporary output file is never left behind. A signal before the
+// writes --timeline and --report. A run interrupted while loading ends
+// with status 130 and neither output file. In the sweep a run ends with
+// status 130 and each output file absent or complete (the signal may
+// come after the timeline was written, before the report was), or, when
+// the signal came after the hunt was done, with its usual status and both
+// files complete; a partial or temporary output file is never left behind. A signal before the
 // binary installs its handler (the first milliseconds of the process)
 // kills it the default way; those runs are counted, not failed, and must
 // leave no output either. Only the loading case is sure to see status
@@ -86,7 +88,12 @@ func TestSIGINT(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	outputs := func(t *testing.T, dir string, complete bool) {
+	// outputs checks the output files of a run in dir: never a
+	// temporary file; with want "none" neither file, "both" both
+	// complete, "some" each absent or complete (a signal after the
+	// timeline was written and before the report was leaves a complete
+	// timeline and no report).
+	outputs := func(t *testing.T, dir string, want string) {
 		t.Helper()
 		ents, _ := os.ReadDir(dir)
 		for _, e := range ents {
@@ -96,14 +103,15 @@ func TestSIGINT(t *testing.T) {
 		}
 		tl, tlErr := os.ReadFile(filepath.Join(dir, "t.jsonl"))
 		rep, repErr := os.ReadFile(filepath.Join(dir, "r.html"))
-		if !complete {
-			if tlErr == nil || repErr == nil {
-				t.Errorf("interrupted, yet an output file exists (timeline %v, report %v)", tlErr, repErr)
-			}
-			return
-		}
-		if tlErr != nil || !bytes.HasSuffix(tl, []byte("}\n")) || repErr != nil || !bytes.Contains(rep, []byte("</html>")) {
+		tlDone := tlErr == nil && bytes.HasSuffix(tl, []byte("}\n"))
+		repDone := repErr == nil && bytes.Contains(rep, []byte("</html>"))
+		switch {
+		case want == "none" && (tlErr == nil || repErr == nil):
+			t.Errorf("interrupted while loading, yet an output file exists (timeline %v, report %v)", tlErr, repErr)
+		case want == "both" && (!tlDone || !repDone):
 			t.Errorf("finished, but the outputs are not complete: timeline %d bytes (%v), report %d bytes (%v)", len(tl), tlErr, len(rep), repErr)
+		case want == "some" && (tlErr == nil && !tlDone || repErr == nil && !repDone):
+			t.Errorf("interrupted, and an output file is there but not complete: timeline %d bytes (%v), report %d bytes (%v)", len(tl), tlErr, len(rep), repErr)
 		}
 	}
 
@@ -156,7 +164,7 @@ func TestSIGINT(t *testing.T) {
 		if code := exitCode(err); code != exitInterrupted || !strings.Contains(stderr.String(), "cancelled") {
 			t.Errorf("exit %d, stderr %q; want %d and the loading cancelled", code, stderr.String(), exitInterrupted)
 		}
-		outputs(t, dir, false)
+		outputs(t, dir, "none")
 	})
 
 	t.Run("sweep", func(t *testing.T) {
@@ -176,13 +184,13 @@ func TestSIGINT(t *testing.T) {
 			switch code := exitCode(err); {
 			case errors.As(err, &ee) && !ee.Exited():
 				counts["killed before the handler"]++
-				outputs(t, dir, false)
+				outputs(t, dir, "none")
 			case code == exitInterrupted:
 				counts["exit 130"]++
-				outputs(t, dir, false)
+				outputs(t, dir, "some")
 			case code == exitOK:
 				counts["finished"]++
-				outputs(t, dir, true)
+				outputs(t, dir, "both")
 			default:
 				t.Errorf("after %v: exit %d (%v)", delay, code, err)
 			}
