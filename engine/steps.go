@@ -25,7 +25,7 @@ import (
 // Step is the description of one plan node. The concrete types are
 // *TstatsStep, *RenameStep, *ConvertStep, *SearchStep, *WhereStep,
 // *EvalStep, *TableStep, *FieldsStep, *HeadStep, *DedupStep, *JoinStep,
-// *RegexStep, *StatsStep and *OtherStep.
+// *RegexStep, *StatsStep, *RexStep and *OtherStep.
 type Step interface {
 	// Fields returns the node's output column names in order.
 	Fields() []string
@@ -233,6 +233,31 @@ type StatsAgg struct {
 	Name string
 }
 
+// RexStep is rex: with Sed unset, Regex's first match (MaxMatch 1; N
+// matches, 0 all) in the input column Col (-1: absent; a multivalue
+// matches on its first value) sets each group's output column: group
+// Index (a submatch index) writes column Col of Out, an input column
+// replaced in place or a new one appended. A row whose field does not
+// match, or a group that takes no part in the match, keeps the column as
+// it was (null when new). Sed is set for mode=sed, which the view does
+// not describe further.
+type RexStep struct {
+	Field    string
+	Col      int
+	Regex    *regexp.Regexp
+	MaxMatch int
+	Groups   []RexGroup
+	Sed      bool
+	Out      []string
+}
+
+// RexGroup is one named group of rex.
+type RexGroup struct {
+	Name  string
+	Index int
+	Col   int
+}
+
 // OtherStep is a node the view does not describe. Command is its command
 // name (join, lookup, stats, sort, ...), Text its plan text.
 type OtherStep struct {
@@ -254,6 +279,7 @@ func (s *DedupStep) Fields() []string   { return s.Out }
 func (s *JoinStep) Fields() []string    { return s.Out }
 func (s *RegexStep) Fields() []string   { return s.Out }
 func (s *StatsStep) Fields() []string   { return s.Out }
+func (s *RexStep) Fields() []string     { return s.Out }
 func (s *OtherStep) Fields() []string   { return s.Out }
 
 func (*TstatsStep) isStep()  {}
@@ -269,6 +295,7 @@ func (*DedupStep) isStep()   {}
 func (*JoinStep) isStep()    {}
 func (*RegexStep) isStep()   {}
 func (*StatsStep) isStep()   {}
+func (*RexStep) isStep()     {}
 func (*OtherStep) isStep()   {}
 
 // Pred is a search expression as the engine compiled it (tstats WHERE and
@@ -429,6 +456,12 @@ func describeStep(n node) Step {
 		for _, a := range n.aggs {
 			st.Aggs = append(st.Aggs, StatsAgg{Func: aggNames[a.kind], Pct: a.pct, Col: a.col, Bare: a.bare,
 				Eval: a.eval != nil || a.cond, Name: a.name})
+		}
+		return st
+	case *rexNode:
+		st := &RexStep{Field: n.field, Col: n.src, Regex: n.re, MaxMatch: n.maxMatch, Sed: n.sed != nil, Out: n.out}
+		for _, g := range n.groups {
+			st.Groups = append(st.Groups, RexGroup{Name: g.name, Index: g.index, Col: g.col})
 		}
 		return st
 	case *regexNode:

@@ -130,6 +130,8 @@ func build(steps []engine.Step, d Dialect, opt Options) (*query, error) {
 			err = q.dedup(s)
 		case *engine.StatsStep:
 			err = q.stats(s)
+		case *engine.RexStep:
+			err = q.rex(s)
 		case *engine.HeadStep:
 			if s.Cond {
 				return nil, unsupported("head with a condition", "")

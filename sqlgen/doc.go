@@ -66,13 +66,15 @@
 // # Refused, by name
 //
 // Anything without an exact translation is an *Error whose Construct names
-// it: commands such as join, lookup, regex, rex, stats, eventstats, sort,
-// dedup; tstats functions other than count, dc, values and min/max of
-// _time (minispl's min/max order numbers before strings; latest()
-// breaks ties by input order, which SQL has not); day and month spans (the
-// engine's time zone); eval functions other than len, lower, upper, like,
-// match, isnull and isnotnull; match() with (?i) on ClickHouse 18 (issue
-// #11101); a comparison whose text/number rule SQL cannot follow.
+// it: commands such as lookup, eventstats, transaction and sort; rex other
+// than one extraction (max_match=1, no mode=sed) or with a group whose
+// taking part SQL cannot tell; tstats functions other than count, dc,
+// values and min/max of _time (minispl's min/max order numbers before
+// strings; latest() breaks ties by input order, which SQL has not); day
+// and month spans (the engine's time zone); eval functions other than
+// len, lower, upper, like, match, isnull and isnotnull, and . of two
+// texts; match() with (?i) on ClickHouse 18 (issue #11101); a comparison
+// whose text/number rule SQL cannot follow.
 //
 // # Dialects tested here
 //

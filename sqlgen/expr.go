@@ -46,6 +46,10 @@ func (q *query) eval(s *engine.EvalStep) error {
 			if x.Func != "len" {
 				return unsupported("eval "+x.Func+"()", "")
 			}
+		case *spl.Binary:
+			if x.Op != spl.BinConcat {
+				return unsupported("eval of "+exprConstruct(a.Expr), "%s=%s", a.Field, a.Expr.String())
+			}
 		default:
 			return unsupported("eval of "+exprConstruct(a.Expr), "%s=%s", a.Field, a.Expr.String())
 		}
@@ -134,6 +138,8 @@ func (q *query) expr(e spl.Expr) (value, error) {
 			return value{sql: "(" + l.sql + " " + e.Op.String() + " " + r.sql + ")", bool: true}, nil
 		case spl.BinEq, spl.BinEqEq, spl.BinNe, spl.BinLt, spl.BinLe, spl.BinGt, spl.BinGe:
 			return q.compare(e, l, r)
+		case spl.BinConcat:
+			return q.concat(e, l, r)
 		}
 		return value{}, unsupported("operator "+e.Op.String(), "%s", e.String())
 	case *spl.Call:
@@ -201,6 +207,22 @@ func (q *query) compare(e *spl.Binary, l, r value) (value, error) {
 			" ELSE " + ls + " " + op + " " + rs + " END)", bool: true}, nil
 	}
 	return value{}, unsupported("comparing text with a computed number", "%s", e.String())
+}
+
+// concat is eval's . of two texts: null when either is null (a number
+// would need minispl's number text, which is refused).
+func (q *query) concat(e *spl.Binary, l, r value) (value, error) {
+	text := func(v value) bool { return !v.bool && (v.kind == kString || v.kind == kText || v.kind == kNull) }
+	if !text(l) || !text(r) {
+		return value{}, unsupported("operator . of a value that is not text", "%s", e.String())
+	}
+	if l.kind == kNull || r.kind == kNull {
+		return value{sql: q.d.nullString(), kind: kNull}, nil
+	}
+	if q.d.isClickHouse() || q.d == Spark {
+		return value{sql: "concat(" + l.sql + ", " + r.sql + ")", kind: kString}, nil
+	}
+	return value{sql: "(" + l.sql + " || " + r.sql + ")", kind: kString}, nil
 }
 
 func mustNumber(s string) float64 {
