@@ -19,9 +19,10 @@ import (
 func TestInternalImports(t *testing.T) {
 	const mod = "github.com/minispl/minispl/"
 	allowed := map[string][]string{
-		".":      {"datamodel", "engine/internal/agg", "engine/internal/expr", "engine/internal/lookup", "engine/internal/value", "spl", "spl/timemod"},
+		".":      {"datamodel", "engine/internal/agg", "engine/internal/expr", "engine/internal/lookup", "engine/internal/pcre", "engine/internal/value", "spl", "spl/timemod"},
 		"value":  nil,
-		"expr":   {"engine/internal/value", "spl", "spl/timemod"},
+		"pcre":   nil,
+		"expr":   {"engine/internal/pcre", "engine/internal/value", "spl", "spl/timemod"},
 		"agg":    {"engine/internal/value", "spl"},
 		"lookup": {"engine/internal/value"},
 	}

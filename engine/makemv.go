@@ -3,11 +3,10 @@ package engine
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/minispl/minispl/engine/internal/expr"
+	"github.com/minispl/minispl/engine/internal/pcre"
 	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
@@ -39,7 +38,7 @@ type makemvNode struct {
 	in         node
 	field      string
 	delim      string
-	tokenizer  *regexp.Regexp
+	tokenizer  *pcre.Regexp
 	allowEmpty bool
 	setsv      bool
 }
@@ -73,7 +72,7 @@ func planMakemv(c *spl.Makemv, in node) (node, error) {
 			}
 			n.delim, hasDelim = o.Value.Text, true
 		case "tokenizer":
-			re, err := expr.CompileRegex(o.Value.Text)
+			re, err := pcre.Compile(o.Value.Text)
 			if err != nil {
 				return nil, &spl.Error{Pos: o.Value.Pos, Msg: "makemv tokenizer: " + err.Error()}
 			}

@@ -63,7 +63,7 @@ func TestMakemvPlanErrors(t *testing.T) {
 	tests := []struct{ cmd, want, at string }{
 		{`makemv delim="," tokenizer="(a)" x`, "not both", `makemv delim="," tokenizer="(a)" x`},
 		{`makemv tokenizer="a+" x`, "needs a capturing group", `"a+"`},
-		{`makemv tokenizer="(?=a)(b)" x`, "lookahead", `"(?=a)(b)"`},
+		{`makemv tokenizer="(b)++" x`, "possessive quantifier", `"(b)++"`},
 		{`makemv allowempty=maybe x`, "makemv allowempty=maybe: want true or false", `allowempty=maybe`},
 		{`makemv limit=3 x`, `unknown makemv option "limit"`, `limit=3`},
 		{`makemv delim="" x`, "must not be empty", `delim=""`},

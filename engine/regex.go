@@ -3,11 +3,10 @@ package engine
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/minispl/minispl/engine/internal/expr"
+	"github.com/minispl/minispl/engine/internal/pcre"
 	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
@@ -18,15 +17,15 @@ import (
 // absent field never matches, so `field!=` keeps such rows. Without a field
 // the field is _raw, which results of tstats do not have: `regex "re"`
 // after tstats keeps no row (and `regex _raw!="re"` keeps every row). The
-// pattern is PCRE translated by compileRegex (shared with eval's match()):
-// (?<name>...) groups are accepted, PCRE-only constructs are plan errors
-// at the pattern.
+// pattern is PCRE, compiled by package pcre (as eval's match() is):
+// (?<name>...) groups, lookaround and backreferences are accepted; a
+// construct no engine runs is a plan error at the pattern.
 type regexNode struct {
 	in     node
 	field  string
 	col    int
 	negate bool
-	re     *regexp.Regexp
+	re     *pcre.Regexp
 }
 
 func (*regexNode) isNode()            {}
@@ -45,7 +44,7 @@ func planRegex(c *spl.Regex, in node) (node, error) {
 	if n.field == "" {
 		n.field = "_raw"
 	}
-	re, err := expr.CompileRegex(c.Regex.Text)
+	re, err := pcre.Compile(c.Regex.Text)
 	if err != nil {
 		return nil, &spl.Error{Pos: c.Regex.Pos, Msg: "regex: " + err.Error()}
 	}

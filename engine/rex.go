@@ -3,13 +3,13 @@ package engine
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/minispl/minispl/engine/internal/expr"
+	"github.com/minispl/minispl/engine/internal/pcre"
 	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
@@ -35,13 +35,14 @@ import (
 // place, every value of a multivalue; a null field stays null. Any
 // delimiter character may replace '/', and "\/" escapes it.
 //
-// Patterns go through compileRegex (shared with eval's match()), so
-// PCRE-only constructs are plan errors positioned at the pattern.
+// Patterns compile with package pcre (as eval's match() does): RE2 runs
+// them, or a backtracking engine for lookaround and backreferences, and a
+// construct neither runs is a plan error positioned at the pattern.
 type rexNode struct {
 	in       node
 	field    string
 	src      int // input column of field, -1 when absent
-	re       *regexp.Regexp
+	re       *pcre.Regexp
 	maxMatch int
 	groups   []rexGroup
 	sed      *sedEdit
@@ -99,7 +100,7 @@ func planRex(c *spl.Rex, in node) (node, error) {
 		n.sed = e
 		return n, nil
 	}
-	re, err := expr.CompileRegex(c.Regex.Text)
+	re, err := pcre.Compile(c.Regex.Text)
 	if err != nil {
 		return nil, &spl.Error{Pos: c.Regex.Pos, Msg: "rex: " + err.Error()}
 	}
@@ -124,8 +125,8 @@ func planRex(c *spl.Rex, in node) (node, error) {
 // sedEdit is a parsed sed expression.
 type sedEdit struct {
 	text     string
-	re       *regexp.Regexp // s mode
-	repl     string         // Go template form
+	re       *pcre.Regexp // s mode
+	repl     string       // Go template form
 	global   bool
 	nth      int    // replace only the nth match (1-based); 0: first or all
 	from, to []rune // y mode
@@ -170,7 +171,7 @@ func parseSed(s string) (*sedEdit, error) {
 		}
 		return e, nil
 	}
-	re, err := expr.CompileRegex(parts[0])
+	re, err := pcre.Compile(parts[0])
 	if err != nil {
 		return nil, err
 	}

@@ -134,10 +134,10 @@ func TestShapingCommands(t *testing.T) {
 func TestShapingPlanErrors(t *testing.T) {
 	env := newTestEnv(t, fixture(), 10, 10)
 	tests := []struct{ q, msg string }{
-		{`| rex field=dest "(?<=a)(?<x>b)"`, "lookbehind"},
+		{`| rex field=dest "(?<x>a)\K"`, `\K (keep-out)`},
 		{`| rex field=dest "(a)"`, "no named group"},
 		{`| rex mode=sed "q/a/b/"`, "want s/regex"},
-		{`| regex dest="a\1"`, "backreference"},
+		{`| regex dest="a\1"`, "undefined group number 1"},
 		{`| bin _time bins=10`, "unsupported bin option bins="},
 		{`| bin _time span=3x`, "unknown unit"},
 		{`| stats frob(dest)`, "unknown stats function frob()"},

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -9,6 +8,7 @@ import (
 	"github.com/minispl/minispl/datamodel"
 	"github.com/minispl/minispl/engine/internal/agg"
 	"github.com/minispl/minispl/engine/internal/expr"
+	"github.com/minispl/minispl/engine/internal/pcre"
 	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
@@ -205,7 +205,7 @@ type RegexStep struct {
 	Field  string
 	Col    int
 	Negate bool
-	Regex  *regexp.Regexp
+	Regex  *pcre.Regexp
 	Out    []string
 }
 

@@ -55,11 +55,11 @@ type RunCmd struct {
 // CheckCmd is `minispl check`.
 type CheckCmd struct {
 	Source  sourceFlags `embed:""`
-	ESCU    string      `name:"escu" placeholder:"PATH" help:"Check every ESCU detection of PATH (a detections .jsonl, a detection .yml or a folder of them): one FAIL line per failure, then totals per stage."`
+	ESCU    []string    `name:"escu" placeholder:"PATH" help:"Check every ESCU detection of PATH (a detections .jsonl, a detection .yml or a folder of them; repeatable, the corpora are checked as one): one FAIL line per failure, then totals per stage."`
 	Execute bool        `name:"run" help:"Also execute each search over the events of --data, --sample or standard input (as run reads them)."`
 	Verbose bool        `short:"v" help:"With --escu, also print one line per search that passed, with its row count."`
 	AST     bool        `name:"ast" help:"Also print the parsed search in canonical SPL (not with --escu)."`
-	File    string      `short:"f" placeholder:"FILE" help:"Check the searches of FILE (script, ESCU detection .yml or detections .jsonl)."`
+	File    []string    `short:"f" placeholder:"FILE" help:"Check the searches of FILE (script, ESCU detection .yml or detections .jsonl; repeatable)."`
 	Search  []string    `arg:"" optional:"" name:"spl" help:"The search (quote it)."`
 }
 
@@ -403,8 +403,8 @@ func runQuery(e *env, s *session, q *query.Query, sc *script, name string, forma
 // checkCorpus); otherwise it prints each expanded search, and each error
 // with its place.
 func (c *CheckCmd) Run(e *env) int {
-	if c.ESCU != "" {
-		if c.File != "" || len(c.Search) > 0 {
+	if len(c.ESCU) > 0 {
+		if len(c.File) > 0 || len(c.Search) > 0 {
 			fmt.Fprintln(e.stderr, "minispl: give one of --escu PATH, -f FILE or a search")
 			return exitError
 		}
@@ -418,26 +418,21 @@ func (c *CheckCmd) Run(e *env) int {
 		return exitError
 	}
 	var scripts []script
-	if c.ESCU != "" {
-		var (
-			skipped []string
-			err     error
-		)
-		scripts, skipped, err = detectionScripts(c.ESCU)
-		if len(skipped) > 0 {
-			fmt.Fprintf(e.stderr, "note: skipped %s holding no detection, e.g. %s\n", english.Plural(len(skipped), "file"), skipped[0])
-		}
-		if err != nil {
-			fmt.Fprintf(e.stderr, "error: --escu: %v\n", err)
-			return exitError
+	if len(c.ESCU) > 0 {
+		for _, path := range c.ESCU {
+			more, skipped, err := detectionScripts(path)
+			if len(skipped) > 0 {
+				fmt.Fprintf(e.stderr, "note: skipped %s holding no detection, e.g. %s\n", english.Plural(len(skipped), "file"), skipped[0])
+			}
+			if err != nil {
+				fmt.Fprintf(e.stderr, "error: --escu: %v\n", err)
+				return exitError
+			}
+			scripts = append(scripts, more...)
 		}
 	} else {
 		var status int
-		var files []string
-		if c.File != "" {
-			files = []string{c.File}
-		}
-		if scripts, status = searches(e, files, c.Search); status != exitOK {
+		if scripts, status = searches(e, c.File, c.Search); status != exitOK {
 			return status
 		}
 	}
@@ -450,7 +445,7 @@ func (c *CheckCmd) Run(e *env) int {
 			return loadStatus(err)
 		}
 	}
-	if c.ESCU != "" {
+	if len(c.ESCU) > 0 {
 		t := checkCorpus(e.ctx, s, scripts, checkOptions{Run: c.Execute, Verbose: c.Verbose}, e.stdout)
 		if t.failed() > 0 {
 			return exitError

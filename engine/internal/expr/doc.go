@@ -11,9 +11,10 @@
 // search values and the IN hash sets, two-valued null logic, comparison
 // and arithmetic rules with their precision, the functions' argument
 // checks, and the positioned plan errors for expressions (a PCRE-only
-// regex, an unknown function, a boolean where a value is needed).
-// CompileRegex, GoReplacement and Strptime are shared with the commands
-// rex, regex, makemv and convert.
+// regex construct that no engine runs, an unknown function, a boolean
+// where a value is needed). Regexes compile with package pcre, as those
+// of the commands rex, regex and makemv do; GoReplacement and Strptime are
+// shared with rex and convert.
 //
 // TERM() and CASE() (raw-events.md §2.3, spl-semantics §2.2; rawterm.go,
 // SearchCompiler.checkDirective). Choices where the reference is silent:

@@ -2,12 +2,12 @@ package expr
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/minispl/minispl/engine/internal/pcre"
 	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
@@ -329,7 +329,7 @@ func addCondFuncs(m map[string]*funcSpec) {
 		return func(c *Ctx, a []*value.Vector, out *value.Vector) { n.apply(a[0], a[1], out) }, nil
 	}}
 	m["match"] = &funcSpec{min: 2, max: 2, ret: TypeBool, build: func(fc *funcCall) (batchFn, error) {
-		return fc.perRowRegex(1, func(a []*value.Vector, i int, out *value.Vector, r *regexp.Regexp) {
+		return fc.perRowRegex(1, func(a []*value.Vector, i int, out *value.Vector, r *pcre.Regexp) {
 			switch a[0].Kinds[i] {
 			case value.KindNull:
 			case value.KindMulti:
@@ -507,10 +507,10 @@ func likeMatch(s, p string) bool {
 // positioned on it), any other is compiled per row. f runs on each row
 // whose regex is known: a null or invalid per-row pattern leaves the row
 // null.
-func (fc *funcCall) perRowRegex(k int, f func(a []*value.Vector, i int, out *value.Vector, re *regexp.Regexp)) (batchFn, error) {
-	var lit *regexp.Regexp
+func (fc *funcCall) perRowRegex(k int, f func(a []*value.Vector, i int, out *value.Vector, re *pcre.Regexp)) (batchFn, error) {
+	var lit *pcre.Regexp
 	if pat, ok := fc.literal(k); ok {
-		re, err := CompileRegex(pat)
+		re, err := pcre.Compile(pat)
 		if err != nil {
 			return nil, fc.errorf(k, "%v", err)
 		}
@@ -524,100 +524,12 @@ func (fc *funcCall) perRowRegex(k int, f func(a []*value.Vector, i int, out *val
 				return
 			}
 			var err error
-			if re, err = CompileRegex(s); err != nil {
+			if re, err = pcre.Compile(s); err != nil {
 				return
 			}
 		}
 		f(a, i, out, re)
 	}), nil
-}
-
-// CompileRegex compiles a Splunk (PCRE) regex with Go's RE2. Named groups
-// (?<name>...) become (?P<name>...). PCRE-only constructs that RE2 lacks
-// are reported by name and offset rather than left to a generic error.
-func CompileRegex(pat string) (*regexp.Regexp, error) {
-	if err := checkPCRE(pat); err != nil {
-		return nil, err
-	}
-	re, err := regexp.Compile(strings.ReplaceAll(pat, "(?<", "(?P<"))
-	if err != nil {
-		return nil, fmt.Errorf("invalid regex %q: %w", pat, err)
-	}
-	return re, nil
-}
-
-// checkPCRE reports the first PCRE construct of pat that RE2 does not
-// support: lookaround, atomic groups, possessive quantifiers, \K,
-// backreferences, recursion and conditionals.
-func checkPCRE(pat string) error {
-	inClass := false
-	prevQuant := false
-	for i := 0; i < len(pat); i++ {
-		ch := pat[i]
-		if ch == '\\' && i+1 < len(pat) {
-			nx := pat[i+1]
-			if !inClass {
-				switch {
-				case nx == 'K':
-					return fmt.Errorf("regex %q uses \\K (keep-out) at offset %d, which Go's RE2 does not support", pat, i)
-				case nx == 'G':
-					return fmt.Errorf("regex %q uses \\G at offset %d, which Go's RE2 does not support", pat, i)
-				case nx >= '1' && nx <= '9':
-					return fmt.Errorf("regex %q uses the backreference \\%c at offset %d, which Go's RE2 does not support", pat, nx, i)
-				}
-			}
-			i++
-			prevQuant = false
-			continue
-		}
-		if inClass {
-			if ch == ']' {
-				inClass = false
-			}
-			continue
-		}
-		switch ch {
-		case '[':
-			inClass = true
-			// A ']' right after '[' or '[^' is literal.
-			if i+1 < len(pat) && pat[i+1] == '^' {
-				i++
-			}
-			if i+1 < len(pat) && pat[i+1] == ']' {
-				i++
-			}
-			prevQuant = false
-			continue
-		case '(':
-			rest := pat[i+1:]
-			for _, c := range []struct{ pre, name string }{
-				{"?<=", "lookbehind (?<=...)"}, {"?<!", "negative lookbehind (?<!...)"},
-				{"?=", "lookahead (?=...)"}, {"?!", "negative lookahead (?!...)"},
-				{"?>", "atomic group (?>...)"}, {"?|", "branch reset (?|...)"},
-				{"?(", "conditional (?(...)...)"}, {"?R", "recursion (?R)"},
-			} {
-				if strings.HasPrefix(rest, c.pre) {
-					return fmt.Errorf("regex %q uses a %s at offset %d, which Go's RE2 does not support", pat, c.name, i)
-				}
-			}
-			if len(rest) > 1 && rest[0] == '?' && (rest[1] >= '0' && rest[1] <= '9' || rest[1] == '+' || rest[1] == '&') {
-				return fmt.Errorf("regex %q uses recursion at offset %d, which Go's RE2 does not support", pat, i)
-			}
-			prevQuant = false
-			if strings.HasPrefix(rest, "?") {
-				i++ // the ? of a group flag is not a quantifier
-			}
-			continue
-		case '*', '+', '?', '}':
-			if prevQuant && ch == '+' {
-				return fmt.Errorf("regex %q uses a possessive quantifier at offset %d, which Go's RE2 does not support", pat, i-1)
-			}
-			prevQuant = ch != '?' || !prevQuant
-			continue
-		}
-		prevQuant = false
-	}
-	return nil
 }
 
 // FunctionNames returns the names of the eval functions, sorted.

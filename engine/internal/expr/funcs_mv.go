@@ -2,10 +2,10 @@ package expr
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/minispl/minispl/engine/internal/pcre"
 	"github.com/minispl/minispl/engine/internal/value"
 	"github.com/minispl/minispl/spl"
 )
@@ -65,7 +65,7 @@ func addMVFuncs(m map[string]*funcSpec) {
 		}), nil
 	}}
 	m["mvfind"] = &funcSpec{min: 2, max: 2, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return fc.perRowRegex(1, func(a []*value.Vector, i int, out *value.Vector, r *regexp.Regexp) {
+		return fc.perRowRegex(1, func(a []*value.Vector, i int, out *value.Vector, r *pcre.Regexp) {
 			for k, s := range a[0].Values(i, nil) {
 				if r.MatchString(s) {
 					out.SetNum(i, float64(k))

@@ -8,11 +8,11 @@ import (
 	"math"
 	"net/netip"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/minispl/minispl/engine/internal/pcre"
 	"github.com/minispl/minispl/engine/internal/value"
 )
 
@@ -113,7 +113,7 @@ func addStringFuncs(m map[string]*funcSpec) {
 		}), nil
 	}}
 	m["replace"] = &funcSpec{min: 3, max: 3, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return fc.perRowRegex(1, func(a []*value.Vector, i int, out *value.Vector, r *regexp.Regexp) {
+		return fc.perRowRegex(1, func(a []*value.Vector, i int, out *value.Vector, r *pcre.Regexp) {
 			repl, ok := a[2].Str(i)
 			if !ok {
 				return
