@@ -244,7 +244,7 @@ type StatsAgg struct {
 type RexStep struct {
 	Field    string
 	Col      int
-	Regex    *regexp.Regexp
+	Regex    *pcre.Regexp
 	MaxMatch int
 	Groups   []RexGroup
 	Sed      bool
