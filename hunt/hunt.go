@@ -33,6 +33,20 @@ type Options struct {
 	Corpus *content.Corpus
 	// Workers is how many detections run at once; 0 means GOMAXPROCS.
 	Workers int
+	// StoreFor, when set, returns the store a compiled detection runs
+	// over instead of the store given to Run or Schedule (the CLI's
+	// --summaries picks one by the search's tstats options); its error
+	// is the detection's, at StageRun. It is called from the workers at
+	// once.
+	StoreFor func(ctx context.Context, q *query.Query) (*datamodel.Store, error)
+}
+
+// storeFor is the store q runs over.
+func (o *Options) storeFor(ctx context.Context, q *query.Query, store *datamodel.Store) (*datamodel.Store, error) {
+	if o.StoreFor == nil {
+		return store, nil
+	}
+	return o.StoreFor(ctx, q)
 }
 
 // Result is what one detection did.
@@ -108,7 +122,12 @@ func Run(ctx context.Context, store *datamodel.Store, ds []escu.Detection, opt O
 		if !r.compiled(q, err) {
 			return
 		}
-		rows, fields, err := runQuery(ctx, q, store, -1, opt.Engine.Location)
+		st, err := opt.storeFor(ctx, q, store)
+		if err != nil {
+			r.Err, r.Stage = err, query.StageRun
+			return
+		}
+		rows, fields, err := runQuery(ctx, q, st, -1, opt.Engine.Location)
 		if err != nil {
 			r.Err, r.Stage = err, query.StageRun
 			return
@@ -149,7 +168,12 @@ func Schedule(ctx context.Context, store *datamodel.Store, ds []escu.Detection, 
 			if !r.compiled(q, err) {
 				return
 			}
-			rows, fields, err := runQuery(ctx, q, store, len(r.Runs), loc)
+			st, err := opt.storeFor(ctx, q, store)
+			if err != nil {
+				r.Err, r.Stage = err, query.StageRun
+				return
+			}
+			rows, fields, err := runQuery(ctx, q, st, len(r.Runs), loc)
 			if r.Fields == nil {
 				r.Fields = fields
 			}

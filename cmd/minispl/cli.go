@@ -27,6 +27,7 @@ type CLI struct {
 	Explain    ExplainCmd    `cmd:"" help:"Run searches with the engine's counters and print, per stage, rows in and out and time; per tstats, what its time window and each WHERE predicate keep."`
 	Version    versionFlag   `name:"version" help:"Print the version and exit."`
 	SQL        SQLCmd        `cmd:"" name:"sql" help:"Print the SQL of a search over the Parquet summaries, in a dialect (duckdb, clickhouse, clickhouse-18, spark, trino)."`
+	Accelerate AccelerateCmd `cmd:"" help:"Summarise evidence: write every CIM dataset as Parquet under --out (DIR/<Model.Dataset>/dt=YYYY-MM-DD/part-*.parquet), for --summaries; new evidence adds files, evidence already summarised is skipped."`
 }
 
 // sourceFlags are the inputs shared by run, check and repl.
@@ -39,6 +40,7 @@ type sourceFlags struct {
 	// BatchSize is for tests and experiments: results must not depend on it.
 	BatchSize int    `name:"batch-size" placeholder:"N" help:"Rows per Arrow record batch (0: default)."`
 	StatsJSON string `name:"stats-json" placeholder:"FILE" help:"Write what loading read as JSON to FILE (- for stderr): files read by kind and skipped by reason, events read, used by dataset and skipped by reason (the REPL: the loading at its start)."`
+	Summaries string `placeholder:"DIR" help:"Search the summaries of DIR (written by minispl accelerate) as the datasets, read only for the time window; --data adds the evidence not yet summarised (tstats summariesonly=true leaves it out; allow_old_summaries=false, the default, leaves out files of another mapping version). Raw-event searches are an error."`
 }
 
 // RunCmd is `minispl run`.
@@ -130,6 +132,9 @@ func newSessionFrom(e *env, src sourceFlags) (*session, int) {
 // event became a row of any dataset, so every search would say "0
 // results" about events it never saw.
 func loadSource(e *env, s *session, src sourceFlags) error {
+	if src.Summaries != "" {
+		return loadSummaries(e, s, src)
+	}
 	data, err := dataPaths(e, src)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "error: %v\n", err)
@@ -522,6 +527,16 @@ func (c *ReplCmd) Run(e *env) int {
 	r := newREPL(s, e.stdout, e.stderr)
 	r.format, _ = render.ParseFormat(c.Format) // kong checked the name
 	r.bail = c.Bail
+	if c.Source.Summaries != "" {
+		// The summaries are the data; --data adds what they lack.
+		if err := loadSummaries(e, s, c.Source); err != nil {
+			return exitError
+		}
+		if isTerminal(e.stdin) && isTerminal(e.stdout) {
+			return r.runTerminal(e.ctx)
+		}
+		return r.runLines(e.ctx, e.stdin)
+	}
 	var (
 		st  datamodel.Stats
 		err error

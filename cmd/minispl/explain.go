@@ -36,7 +36,11 @@ func (s *session) explain(ctx context.Context, text string) (*query.Query, *quer
 // explainQuery runs a compiled query with the engine's counters; a
 // search stopped by ctx is errCancelled. The caller releases the result.
 func (s *session) explainQuery(ctx context.Context, q *query.Query) (*query.Result, *query.Profile, error) {
-	res, prof, err := q.Explain(ctx, s.store)
+	store, err := s.storeFor(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, prof, err := q.Explain(ctx, store)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, nil, errCancelled

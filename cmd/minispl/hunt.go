@@ -133,6 +133,10 @@ func (c *HuntCmd) Run(e *env) int {
 			return exitError
 		}
 	}
+	if c.AsScheduled && src.Summaries != "" {
+		// Each run has its own window: the summaries are read whole.
+		s.window.Earliest, s.window.Latest = time.Time{}, time.Time{}
+	}
 	if err := loadSource(e, s, src); err != nil {
 		return loadStatus(err)
 	}
@@ -140,6 +144,9 @@ func (c *HuntCmd) Run(e *env) int {
 	defer stop()
 	opt := hunt.Options{Macros: s.env.Macros(), Catalog: s.env.Catalog(), Corpus: corpus, Workers: c.Content.Workers,
 		Engine: engineOptions(sessionOptions{BatchSize: src.BatchSize, Lookups: src.Lookups, Time: s.window})}
+	if s.sum != nil {
+		opt.StoreFor = s.storeFor
+	}
 	var results []hunt.Result
 	if c.AsScheduled {
 		results = hunt.Schedule(ctx, s.store, corpus.Detections, from, to, opt)

@@ -786,6 +786,13 @@ func (r *repl) dotData(ctx context.Context, arg string) {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
+	if r.s.sum != nil {
+		// Only what the summaries do not hold.
+		if _, err := r.s.loadTail(ctx, []string{arg}, nil); err != nil {
+			r.errorf("%v", err)
+		}
+		return
+	}
 	st, err := r.s.loadDataCtx(ctx, []string{arg})
 	dup := st.FilesSkipped[datamodel.SkipAlreadyLoaded]
 	onlyDup := err == nil && st.Files == 0 && dup == len(st.SkippedFiles)
@@ -817,6 +824,9 @@ func (r *repl) dotData(ctx context.Context, arg string) {
 // dotClear empties the store: every event loaded, the sample included.
 func (r *repl) dotClear() {
 	r.s.store.Reset()
+	if r.s.sum != nil {
+		r.s.sum.invalidate()
+	}
 	r.sample = false
 	fmt.Fprintln(r.stdout, "the store is empty; .data PATH loads events")
 }

@@ -61,6 +61,10 @@ type session struct {
 	// noEvents, when set, loads the events without their texts: none of
 	// the searches reads raw events (datamodel.IngestOptions.NoEventStore).
 	noEvents bool
+	// sum, with --summaries, serves the stores searches run over: the
+	// summaries plus store, which then holds only the --data not yet
+	// summarised.
+	sum *summarySource
 }
 
 // newSession builds a session with the built-in macros plus opt.Macros and
@@ -213,7 +217,11 @@ func (s *session) run(ctx context.Context, text string) (*query.Result, *engine.
 // executeQuery runs a compiled query over the session's store; a search
 // stopped by ctx (Ctrl-C) is errCancelled. The caller releases the result.
 func (s *session) executeQuery(ctx context.Context, q *query.Query) (*query.Result, error) {
-	res, err := q.Run(ctx, s.store)
+	store, err := s.storeFor(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	res, err := q.Run(ctx, store)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, errCancelled
@@ -221,6 +229,22 @@ func (s *session) executeQuery(ctx context.Context, q *query.Query) (*query.Resu
 		return nil, fmt.Errorf("execute: %w", err)
 	}
 	return res, nil
+}
+
+// storeFor returns the store q runs over: the session's, or with
+// --summaries the summaries' store for q's tstats options.
+func (s *session) storeFor(ctx context.Context, q *query.Query) (*datamodel.Store, error) {
+	if s.sum == nil {
+		return s.store, nil
+	}
+	st, err := s.sum.storeFor(ctx, q)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, errCancelled
+		}
+		return nil, fmt.Errorf("summaries: %w", err)
+	}
+	return st, nil
 }
 
 // execute runs a compiled query, releases its result and returns its row
