@@ -141,23 +141,26 @@ func (m *Manifest) check() error {
 
 // writeManifest replaces DIR's manifest atomically: a temporary file,
 // synced, renamed over the manifest, and the folder synced.
-func writeManifest(root string, m Manifest) error {
+func writeManifest(root string, m Manifest, sync bool) error {
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
 	}
 	tmp := filepath.Join(root, manifestTemp)
-	if err := writeSynced(tmp, append(b, '\n')); err != nil {
+	if err := writeFile(tmp, append(b, '\n'), sync); err != nil {
 		return fmt.Errorf("manifest: %w", err)
 	}
 	if err := os.Rename(tmp, filepath.Join(root, ManifestName)); err != nil {
 		return fmt.Errorf("manifest: %w", err)
 	}
+	if !sync {
+		return nil
+	}
 	return syncDir(root)
 }
 
-// writeSynced writes b to a new file p and syncs it.
-func writeSynced(p string, b []byte) error {
+// writeFile writes b to a new file p and, with sync, syncs it.
+func writeFile(p string, b []byte, sync bool) error {
 	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return err
@@ -166,9 +169,11 @@ func writeSynced(p string, b []byte) error {
 		f.Close()
 		return err
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
+	if sync {
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return err
+		}
 	}
 	return f.Close()
 }

@@ -2,6 +2,7 @@ package summaries
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -40,6 +41,10 @@ type WriteOptions struct {
 	RowGroupRows int
 	// Now is the commit's time; zero means time.Now().
 	Now time.Time
+	// NoSync leaves out the syncs to disk (for tests and throwaway
+	// summaries): the steps are the same, but a machine that crashes may
+	// lose a commit it reported.
+	NoSync bool
 
 	// stop, when set (tests), is called at each step of the commit; an
 	// error stops the commit there as a killed process would, leaving
@@ -88,6 +93,13 @@ func Create(root string) (*Writer, error) {
 		}
 	}
 	w.m = m
+	if !exists {
+		// An empty manifest: the folder is valid summaries, of no rows.
+		if err := writeManifest(root, m, false); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("summaries: %w", err)
+		}
+	}
 	if err := w.recover(); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("summaries: %w", err)
@@ -253,7 +265,7 @@ func (w *Writer) Commit(cat *datamodel.Catalog, store *datamodel.Store, inputs [
 	m.Format = manifestFormat
 	m.Commits = append(slices.Clone(m.Commits), Commit{Seq: seq, Time: opt.Now.UTC(), MinisplVersion: opt.MinisplVersion,
 		MappingVersion: opt.MappingVersion, Inputs: inputs, Parts: st.Parts})
-	if err := writeManifest(w.root, m); err != nil {
+	if err := writeManifest(w.root, m, !opt.NoSync); err != nil {
 		removeAll(temps)
 		return st, fmt.Errorf("summaries: %w", err)
 	}
@@ -275,6 +287,9 @@ func (w *Writer) Commit(cat *datamodel.Catalog, store *datamodel.Store, inputs [
 		}
 	}
 	for d := range dirs {
+		if opt.NoSync {
+			break
+		}
 		if err := syncDir(d); err != nil {
 			return st, fmt.Errorf("summaries: %w", err)
 		}
@@ -289,16 +304,16 @@ func removeAll(paths []string) {
 }
 
 // Write writes every dataset of cat that has rows in store under dir as
-// one commit with no inputs recorded (the differential tests of package
-// sqlgen use it). A row without a _time is not written; the count of
-// such rows is returned, so that no row is lost silently.
+// one commit with no inputs recorded, without syncing to disk (the
+// differential tests use it). A row without a _time is not written; the
+// count of such rows is returned, so that no row is lost silently.
 func Write(dir string, cat *datamodel.Catalog, store *datamodel.Store) (skipped int, err error) {
 	w, err := Create(dir)
 	if err != nil {
 		return 0, err
 	}
 	defer w.Close()
-	st, err := w.Commit(cat, store, nil, WriteOptions{})
+	st, err := w.Commit(cat, store, nil, WriteOptions{NoSync: true})
 	return st.Skipped, err
 }
 
@@ -382,7 +397,11 @@ func writePart(p string, schema *arrow.Schema, tcol int, batches []arrow.RecordB
 	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd),
 		parquet.WithDictionaryDefault(true), parquet.WithStats(true),
 		parquet.WithMaxRowGroupLength(int64(opt.RowGroupRows)))
-	fw, err := pqarrow.NewFileWriter(schema, syncFile{f}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	var sink io.WriteCloser = syncFile{f}
+	if opt.NoSync {
+		sink = f
+	}
+	fw, err := pqarrow.NewFileWriter(schema, sink, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		return err
 	}
