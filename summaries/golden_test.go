@@ -99,7 +99,7 @@ func TestGoldenFromSummaries(t *testing.T) {
 		},
 	})
 	t.Logf("%d searches from summaries, %d raw-event searches from events", ss.ran, ss.raw)
-	if ss.ran < 100 {
-		t.Errorf("only %d searches ran from summaries", ss.ran)
+	if ss.ran < 268 { // as measured: a case that stops reaching the summaries shows
+		t.Errorf("only %d searches ran from summaries, want at least 268", ss.ran)
 	}
 }

@@ -1,0 +1,182 @@
+package summaries_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/minispl/minispl/datamodel"
+	"github.com/minispl/minispl/datamodel/sysmongen"
+	"github.com/minispl/minispl/engine"
+	"github.com/minispl/minispl/hunt"
+	"github.com/minispl/minispl/macros"
+	"github.com/minispl/minispl/query"
+	"github.com/minispl/minispl/spl/escu"
+	"github.com/minispl/minispl/summaries"
+)
+
+var benchEvents = flag.Int("bench-events", 200000, "events sysmongen generates for BenchmarkHunt")
+
+// huntBench is the input of BenchmarkHunt.
+type huntBench struct {
+	file, dir string
+	events    int
+	ds        []escu.Detection
+	lib       *macros.Library
+	cat       *datamodel.Catalog
+	// lastDay is the UTC day of the last event.
+	lastDay time.Time
+}
+
+// setupHunt generates the events, summarises them and selects the ESCU
+// tstats detections that plan (the shared corpus: skipped without it).
+func setupHunt(b *testing.B) *huntBench {
+	b.Helper()
+	escuDir := filepath.Join(sharedDir, "escu")
+	if _, err := os.Stat(filepath.Join(escuDir, escuTstats[0])); err != nil {
+		b.Skipf("../shared absent: %v", err)
+	}
+	h := &huntBench{lib: macros.Default(), cat: datamodel.DefaultCatalog(), events: *benchEvents}
+	if err := h.lib.Load(filepath.Join(escuDir, "macros.jsonl")); err != nil {
+		b.Fatal(err)
+	}
+	env := query.NewEnv(query.Options{Macros: h.lib, Catalog: h.cat})
+	for _, f := range escuTstats {
+		ds, err := escu.Read(filepath.Join(escuDir, f))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, d := range ds {
+			if q, err := env.Compile(d.Search); err == nil && !readsRaw(q) {
+				h.ds = append(h.ds, d)
+			}
+		}
+	}
+	tmp := b.TempDir()
+	h.file = filepath.Join(tmp, "events.xml")
+	f, err := os.Create(h.file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := sysmongen.Write(f, h.events, 1); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	store := datamodel.NewStore(h.cat, datamodel.Options{})
+	defer store.Release()
+	if err := store.IngestFile(h.file); err != nil {
+		b.Fatal(err)
+	}
+	h.dir = filepath.Join(tmp, "sum")
+	w, err := summaries.Create(h.dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cs, err := w.Commit(h.cat, store, nil, summaries.WriteOptions{})
+	w.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var last int64
+	for _, p := range cs.Parts {
+		last = max(last, p.MaxTime)
+	}
+	h.lastDay = time.UnixMilli(last).UTC().Truncate(24 * time.Hour)
+	return h
+}
+
+// rawStore ingests the generated file.
+func (h *huntBench) rawStore(b *testing.B) *datamodel.Store {
+	st := datamodel.NewStore(h.cat, datamodel.Options{})
+	if err := st.IngestFile(h.file); err != nil {
+		b.Fatal(err)
+	}
+	return st
+}
+
+// sumStore reads the summaries for the window.
+func (h *huntBench) sumStore(b *testing.B, earliest, latest time.Time) *datamodel.Store {
+	sum, err := summaries.Open(h.dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	batches, _, err := sum.Read(context.Background(), h.cat, summaries.ReadOptions{Earliest: earliest, Latest: latest})
+	if err != nil {
+		b.Fatal(err)
+	}
+	st := datamodel.NewStore(h.cat, datamodel.Options{})
+	for _, x := range batches {
+		d, _ := h.cat.Lookup(x.Dataset)
+		st.AddBatch(d, x.Record)
+	}
+	summaries.Release(batches)
+	return st
+}
+
+// findings renders what a hunt found, to compare two hunts.
+func findings(res []hunt.Result) string {
+	out := ""
+	for _, r := range res {
+		if r.Err != nil {
+			out += fmt.Sprintf("%s: error %v\n", r.Detection.Name, r.Err)
+			continue
+		}
+		out += fmt.Sprintf("%s: %v %v\n", r.Detection.Name, r.Fields, r.Rows)
+	}
+	return out
+}
+
+// BenchmarkHunt runs every ESCU tstats detection that plans (Registry,
+// Processes, Filesystem: about 757) over -bench-events generated events
+// (sysmongen), whole: from the raw file (ingest, then the hunt) and from
+// the summaries of the same events (read them, then the hunt); over all
+// the events and over the last day only (--earliest/--latest: the
+// summaries prune the other days, the raw file is parsed whole). Each
+// sub-benchmark's findings are checked against the raw hunt's first.
+func BenchmarkHunt(b *testing.B) {
+	h := setupHunt(b)
+	for _, c := range []struct {
+		name             string
+		earliest, latest time.Time
+	}{
+		{"all", time.Time{}, time.Time{}},
+		{"lastday", h.lastDay, h.lastDay.AddDate(0, 0, 1)},
+	} {
+		opt := hunt.Options{Macros: h.lib, Catalog: h.cat, Engine: engine.Options{Earliest: c.earliest, Latest: c.latest}}
+		raw := h.rawStore(b)
+		want := findings(hunt.Run(context.Background(), raw, h.ds, opt))
+		raw.Release()
+		for _, src := range []string{"raw", "summaries"} {
+			b.Run(c.name+"/"+src, func(b *testing.B) {
+				checked := false
+				for b.Loop() {
+					var st *datamodel.Store
+					if src == "raw" {
+						st = h.rawStore(b)
+					} else {
+						st = h.sumStore(b, c.earliest, c.latest)
+					}
+					res := hunt.Run(context.Background(), st, h.ds, opt)
+					if hunt.Summarize(res).Fired == 0 {
+						b.Fatal("nothing fired")
+					}
+					if !checked {
+						if got := findings(res); got != want {
+							b.Fatalf("%s findings differ from the raw hunt's", src)
+						}
+						checked = true
+					}
+					st.Release()
+				}
+				b.ReportMetric(float64(h.events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+				b.ReportMetric(float64(len(h.ds)), "detections")
+			})
+		}
+	}
+}
