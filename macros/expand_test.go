@@ -3,6 +3,7 @@ package macros
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -507,29 +508,49 @@ func TestZeroLibrary(t *testing.T) {
 
 // FuzzExpand checks that Expand never panics, that its errors are
 // positioned in the input, and that the source map of a successful
-// expansion is exact for text copied from the input.
+// expansion is exact for text copied from the input, with the test
+// library and, when ../shared holds ESCU, with ESCU's macros over its
+// detection searches as further seeds.
 func FuzzExpand(f *testing.F) {
 	for _, s := range []string{seed, "`a`", "`two(\"x,y\", z)`", "\"`b`\" `b`", "`one(`", "`cyc`", "`dollar($x$)`", "x `comment(\"\")`", "`lit`"} {
 		f.Add(s)
 	}
-	l := testLibrary(f, testConf+"[cyc]\ndefinition = `cyc`\n")
-	f.Fuzz(func(t *testing.T, in string) {
-		x, err := l.Expand(in)
-		if err != nil {
-			var se *spl.Error
-			if !errors.As(err, &se) {
-				t.Fatalf("error %v is a %T, want *spl.Error", err, err)
-			}
-			if se.Text != in || se.Pos.Start < 0 || se.Pos.End > len(in) || se.Pos.Start > se.Pos.End {
-				t.Fatalf("error %v positioned at %v outside the %d-byte input", err, se.Pos, len(in))
-			}
-			return
+	libs := []*Library{testLibrary(f, testConf+"[cyc]\ndefinition = `cyc`\n")}
+	if dir, ok := escuShared(); ok {
+		l := Default()
+		if err := l.Load(filepath.Join(dir, "macros.jsonl")); err != nil {
+			f.Fatal(err)
 		}
-		checkLiteralMap(t, x)
-		if r := x.Relocate(spl.Errorf(x.Text, spl.Span{Start: 0, End: len(x.Text)}, "whole")); r.(*spl.Error).Text != in {
-			t.Fatalf("Relocate did not move the error onto the input")
+		libs = append(libs, l)
+		for _, s := range escuSearches(f, dir) {
+			f.Add(s)
+		}
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		for _, l := range libs {
+			expandChecked(t, l, in)
 		}
 	})
+}
+
+// expandChecked expands in with l and checks FuzzExpand's properties.
+func expandChecked(t *testing.T, l *Library, in string) {
+	t.Helper()
+	x, err := l.Expand(in)
+	if err != nil {
+		var se *spl.Error
+		if !errors.As(err, &se) {
+			t.Fatalf("error %v is a %T, want *spl.Error", err, err)
+		}
+		if se.Text != in || se.Pos.Start < 0 || se.Pos.End > len(in) || se.Pos.Start > se.Pos.End {
+			t.Fatalf("error %v positioned at %v outside the %d-byte input", err, se.Pos, len(in))
+		}
+		return
+	}
+	checkLiteralMap(t, x)
+	if r := x.Relocate(spl.Errorf(x.Text, spl.Span{Start: 0, End: len(x.Text)}, "whole")); r.(*spl.Error).Text != in {
+		t.Fatalf("Relocate did not move the error onto the input")
+	}
 }
 
 // TestManyChains covers the interning of more distinct chains than the

@@ -2,6 +2,8 @@ package spl
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -264,6 +266,16 @@ func FuzzParse(f *testing.F) {
 		`| lookup t a AS b OUTPUT c | rex field=f "(?<x>\d+)" | regex f!="r" | bin span=1h _time`,
 		`x=*GetCurrent()* | fillnull value=0 a | mvexpand m | table a "b c" | fields - d | inputlookup t where a=1`} {
 		f.Add(s)
+	}
+	// Every ESCU detection search, when ../shared holds them.
+	escu := filepath.Join("..", "..", "shared", "escu")
+	if _, err := os.Stat(escu); err == nil {
+		for _, file := range []string{"detections_processes.jsonl", "detections_registry.jsonl", "detections_filesystem.jsonl", "detections_raw.jsonl"} {
+			_, searches := readSearches(f, filepath.Join(escu, file))
+			for _, s := range searches {
+				f.Add(s)
+			}
+		}
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		p, err := Parse(s)
