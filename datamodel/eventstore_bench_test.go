@@ -9,9 +9,10 @@ import (
 // BenchmarkEventStoreIngest measures ingestion of generated Sysmon events
 // (with a few Security 4624 events) into the datasets and the event store
 // (Store.Events, which builds the columnar store from the kept texts). It
-// reports MB/s, events/s and heap_B/1Mevents: the live heap the store holds
-// after the last iteration (runtime.MemStats.HeapAlloc after a GC, minus
-// the heap before it), scaled to one million events.
+// reports MB/s, events/s, the CPU figures of reportCPU, and
+// heap_B/1Mevents: the live heap the store holds after the last iteration
+// (runtime.MemStats.HeapAlloc after a GC, minus the heap before it),
+// scaled to one million events.
 func BenchmarkEventStoreIngest(b *testing.B) {
 	const n = 20000
 	text, _ := generated(b, n)
@@ -20,6 +21,7 @@ func BenchmarkEventStoreIngest(b *testing.B) {
 	var before, after runtime.MemStats
 	var s *Store
 	b.ResetTimer()
+	cpu0 := processCPU()
 	for i := 0; i < b.N; i++ {
 		if s != nil {
 			s.Release()
@@ -34,6 +36,7 @@ func BenchmarkEventStoreIngest(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	reportCPU(b, processCPU()-cpu0, n*b.N)
 	s.Release()
 	runtime.GC()
 	runtime.ReadMemStats(&before)
