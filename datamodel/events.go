@@ -301,7 +301,7 @@ type eventBuilder struct {
 	rec       *record
 	ev        event
 	evals     evalSet
-	sysmon    []taField
+	sysmon    *sysmonDerivs
 	types     []eventtypeSpec
 	key       []byte
 }
@@ -310,7 +310,7 @@ func newEventBuilder(mem memory.Allocator, batchSize int, host []byte) *eventBui
 	return &eventBuilder{
 		mem: mem, batchSize: batchSize, host: host,
 		groups: map[string]*eventGroup{}, rec: newRecord(),
-		sysmon: sysmonFields(), types: eventtypeTable(),
+		sysmon: newSysmonDerivs(), types: eventtypeTable(),
 	}
 }
 
@@ -432,7 +432,7 @@ func (b *eventBuilder) add(text []byte, json bool, ms int64, pos int32) {
 // EVAL (the sourcetype's and the source's read one snapshot, and the
 // source stanza's wins a name both set: vendor_product, process_name);
 // LOOKUP. Eventtypes and tags follow (eventBuilder.add).
-func searchTimeFields(r *record, e *event, text []byte, json bool, host []byte, sysmon []taField, ev *evalSet) {
+func searchTimeFields(r *record, e *event, text []byte, json bool, host []byte, sysmon *sysmonDerivs, ev *evalSet) {
 	r.add(FieldHost, host)
 	channel := bytes.TrimSpace(e.channel)
 	r.add(FieldSource, r.build([]byte(sourcePrefix), channel))

@@ -10,6 +10,11 @@
 # exists, builds minispl, and runs each command RUNS times (default 3):
 # cat > /dev/null, grep -c Manipulator, the seed search (the README's RMS
 # detection, testdata/examples/rms_seed.spl) with minispl run.
+#
+# With EXTRA=1 it also runs, RUNS times, an unselective tstats (every
+# Registry row, by dest: no pre-filter, and no event texts kept since no
+# search reads raw events), and once a search over raw events that the
+# pre-filter cannot narrow (the event store of every event is built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 events=${1:-1000000}
@@ -38,3 +43,7 @@ measure() { # name command...
 measure cat cat "$in"
 measure grep grep -c Manipulator "$in"
 measure seed "$dir/minispl" run --data "$in" -f testdata/examples/rms_seed.spl
+if [ "${EXTRA:-}" = 1 ]; then
+  measure tstats "$dir/minispl" run --data "$in" '| tstats count from datamodel=Endpoint.Registry by Registry.dest'
+  runs=1 measure raw "$dir/minispl" run --data "$in" 'search EventCode=13 | stats count by host'
+fi
