@@ -441,7 +441,7 @@ func (q *query) leaf(l *engine.PredLeaf, x string, kd kind) (string, error) {
 		return "", unsupported("a CIDR subnet value in search", "%s", l.Field)
 	}
 	if kd == kList {
-		return "", unsupported("search on a multivalue field", "%s", l.Field)
+		return q.listLeaf(l, x)
 	}
 	num := x
 	if kd == kTimeMs {

@@ -164,6 +164,15 @@ func (d Dialect) toDouble(x string) string {
 	return "CAST(" + x + " AS DOUBLE)"
 }
 
+// asDouble types a number expression as a double (a literal such as 1.0
+// is a DECIMAL in DuckDB).
+func (d Dialect) asDouble(x string) string {
+	if d.isClickHouse() {
+		return "toFloat64(" + x + ")"
+	}
+	return "CAST(" + x + " AS DOUBLE)"
+}
+
 // msToSeconds turns epoch milliseconds (an integer) into epoch seconds as
 // a double, as minispl shows an unconverted time.
 func (d Dialect) msToSeconds(x string) string {
@@ -345,6 +354,15 @@ func (d Dialect) charLength(x string) string {
 		return "char_length(" + x + ")"
 	}
 	return "length(" + x + ")"
+}
+
+// nullBool is a typed null boolean (ClickHouse has no nullable BOOLEAN
+// before 22; its conditions are UInt8).
+func (d Dialect) nullBool() string {
+	if d.isClickHouse() {
+		return "CAST(NULL AS Nullable(UInt8))"
+	}
+	return "CAST(NULL AS BOOLEAN)"
 }
 
 // nullString is a typed null string.

@@ -72,8 +72,10 @@
 // values and min/max of _time (minispl's min/max order numbers before
 // strings; latest() breaks ties by input order, which SQL has not); day
 // and month spans (the engine's time zone); eval functions other than
-// len, lower, upper, like, match, isnull and isnotnull, and . of two
-// texts; match() with (?i) on ClickHouse 18 (issue #11101); a comparison
+// len, lower, upper, like, match, isnull, isnotnull, true, false, if,
+// case (values of one kind) and substr (literal positions), and . of two
+// texts; comparing two multivalue fields (one multivalue side is true when
+// some value holds, as minispl's); match() with (?i) on ClickHouse 18 (issue #11101); a comparison
 // whose text/number rule SQL cannot follow.
 //
 // # Dialects tested here

@@ -1,6 +1,7 @@
 package sqlgen
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/minispl/minispl/engine"
@@ -43,7 +44,9 @@ func (q *query) eval(s *engine.EvalStep) error {
 		switch x := a.Expr.(type) {
 		case *spl.FieldRef:
 		case *spl.Call:
-			if x.Func != "len" {
+			switch x.Func {
+			case "len", "lower", "upper", "if", "case", "substr":
+			default:
 				return unsupported("eval "+x.Func+"()", "")
 			}
 		case *spl.Binary:
@@ -53,7 +56,17 @@ func (q *query) eval(s *engine.EvalStep) error {
 		default:
 			return unsupported("eval of "+exprConstruct(a.Expr), "%s=%s", a.Field, a.Expr.String())
 		}
-		c := column{name: a.Field, sql: v.sql, kind: v.kind}
+		if v.bool || v.kind == kList || v.kind == kTimeMs {
+			return unsupported("eval of "+exprConstruct(a.Expr)+" giving a boolean, a time or a multivalue", "%s=%s", a.Field, a.Expr.String())
+		}
+		// eval writes its value to a column, and every later read of a
+		// text column takes a text that looks like a number as a number
+		// (value.Column.Load): a pure string is a field's text from here.
+		k := v.kind
+		if k == kText {
+			k = kString
+		}
+		c := column{name: a.Field, sql: v.sql, kind: k}
 		replaced := false
 		for i := range q.cols {
 			if q.cols[i].name == a.Field {
@@ -110,6 +123,15 @@ func (q *query) expr(e spl.Expr) (value, error) {
 		}
 		return value{sql: d.str(e.Text), kind: kText, lit: e}, nil
 	case *spl.Unary:
+		if lit, ok := e.X.(*spl.Literal); ok && e.Op == spl.UnaryNeg && lit.Kind == spl.LitNumber {
+			// A negative number literal.
+			f, ok := parseNumber(lit.Text)
+			if !ok || strings.HasPrefix(lit.Text, "-") {
+				return value{}, unsupported("number literal -"+lit.Text, "")
+			}
+			neg := &spl.Literal{Kind: spl.LitNumber, Text: "-" + lit.Text}
+			return value{sql: "(" + numLit(-f) + ")", kind: kNumber, lit: neg}, nil
+		}
 		if e.Op != spl.UnaryNot {
 			return value{}, unsupported("operator "+e.Op.String(), "%s", e.String())
 		}
@@ -169,10 +191,17 @@ func (q *query) compare(e *spl.Binary, l, r value) (value, error) {
 		return value{}, unsupported("comparing a boolean", "%s", e.String())
 	}
 	if l.kind == kNull || r.kind == kNull {
-		return value{sql: "CAST(NULL AS BOOLEAN)", bool: true}, nil
+		return value{sql: d.nullBool(), bool: true}, nil
 	}
-	if l.kind == kList || r.kind == kList {
-		return value{}, unsupported("comparing a multivalue field", "%s", e.String())
+	switch {
+	case l.kind == kList && r.kind == kList:
+		return value{}, unsupported("comparing two multivalue fields", "%s", e.String())
+	case l.kind == kList || r.kind == kList:
+		cmp := func(a, b value) (value, error) { return q.compare(e, a, b) }
+		if l.kind == kList {
+			return q.listCompare(cmp, l, r, true)
+		}
+		return q.listCompare(cmp, r, l, false)
 	}
 	num := func(v value) string {
 		if v.kind == kTimeMs {
@@ -243,6 +272,22 @@ func (q *query) call(e *spl.Call) (value, error) {
 	}
 	text := func(v value) bool { return v.kind == kString || v.kind == kText || v.kind == kNull }
 	switch e.Func {
+	case "true", "false":
+		if len(args) == 0 {
+			return value{sql: strings.ToUpper(e.Func), bool: true}, nil
+		}
+	case "if":
+		if len(args) == 3 && args[0].bool {
+			return q.cases(e, []value{args[0], args[1], {sql: "TRUE", bool: true}, args[2]})
+		}
+	case "case":
+		if len(args) >= 2 && len(args)%2 == 0 {
+			return q.cases(e, args)
+		}
+	case "substr":
+		if v, ok := q.substr(args); ok {
+			return v, nil
+		}
 	case "isnull", "isnotnull":
 		if len(args) != 1 || args[0].bool {
 			break
@@ -315,4 +360,102 @@ func (q *query) call(e *spl.Call) (value, error) {
 		return value{}, unsupported("function "+e.Func+"()", "")
 	}
 	return value{}, unsupported("function "+e.Func+"() with these arguments", "%s", e.String())
+}
+
+// cases is case(c1, v1, c2, v2, ...): the value of the first condition
+// that is true (a null condition is not), null when none is. The values
+// must have one kind (numbers, a field's text or pure strings; null
+// aside), as SQL's CASE has one type and minispl keeps each value's kind.
+func (q *query) cases(e *spl.Call, args []value) (value, error) {
+	k := kNull
+	var b strings.Builder
+	b.WriteString("(CASE")
+	for i := 0; i < len(args); i += 2 {
+		c, v := args[i], args[i+1]
+		if !c.bool {
+			return value{}, unsupported(e.Func+"() with a condition that is not a boolean", "%s", e.String())
+		}
+		switch {
+		case v.bool:
+			return value{}, unsupported(e.Func+"() of a boolean", "%s", e.String())
+		case v.kind == kNull:
+		case v.kind != kNumber && v.kind != kString && v.kind != kText:
+			return value{}, unsupported(e.Func+"() of a time or a multivalue", "%s", e.String())
+		case k == kNull:
+			k = v.kind
+		case k != v.kind:
+			return value{}, unsupported(e.Func+"() of values of different kinds", "%s", e.String())
+		}
+		x := v.sql
+		if v.kind == kNumber {
+			x = q.d.asDouble(x)
+		}
+		b.WriteString(" WHEN " + c.sql + " THEN " + x)
+	}
+	if k == kNull {
+		return value{sql: q.d.nullString(), kind: kNull}, nil
+	}
+	for i := 1; i < len(args); i += 2 {
+		if args[i].kind == kNull && k == kNumber {
+			// A typed null in a CASE of doubles.
+			return value{}, unsupported(e.Func+"() of a number or null", "%s", e.String())
+		}
+	}
+	b.WriteString(" END)")
+	return value{sql: b.String(), kind: k}, nil
+}
+
+// substr is substr(x, start[, length]) with number literals, in
+// characters (SQLite's rules over runes, as minispl's): start 1 or more
+// with a length of 0 or more, or a negative start (counted from the end,
+// the whole text when it is longer than the text) without a length.
+// Other forms are refused.
+func (q *query) substr(args []value) (value, bool) {
+	d := q.d
+	if len(args) < 2 || len(args) > 3 {
+		return value{}, false
+	}
+	x := args[0]
+	if x.bool || (x.kind != kString && x.kind != kText && x.kind != kNull) {
+		return value{}, false
+	}
+	litInt := func(v value) (int64, bool) {
+		if v.lit == nil || v.kind != kNumber {
+			return 0, false
+		}
+		f, ok := parseNumber(v.lit.Text)
+		if !ok || f != float64(int64(f)) || f > 1e9 || f < -1e9 {
+			return 0, false
+		}
+		return int64(f), true
+	}
+	start, ok := litInt(args[1])
+	if !ok || start == 0 {
+		return value{}, false
+	}
+	if x.kind == kNull {
+		return value{sql: d.nullString(), kind: kNull}, true
+	}
+	fn := "substring"
+	if d.isClickHouse() {
+		fn = "substringUTF8"
+	} else if d == Trino {
+		fn = "substr"
+	}
+	pos := strconv.FormatInt(start, 10)
+	if start < 0 {
+		if len(args) == 3 {
+			return value{}, false
+		}
+		pos = "greatest(" + d.charLength(x.sql) + " - " + strconv.FormatInt(-start-1, 10) + ", 1)"
+	}
+	sql := fn + "(" + x.sql + ", " + pos
+	if len(args) == 3 {
+		n, ok := litInt(args[2])
+		if !ok || n < 0 {
+			return value{}, false
+		}
+		sql += ", " + strconv.FormatInt(n, 10)
+	}
+	return value{sql: sql + ")", kind: kText}, true
 }

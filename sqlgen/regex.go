@@ -238,7 +238,13 @@ func (q *query) regex(s *engine.RegexStep) error {
 			}
 			match = "(" + c.sql + " IS NOT NULL AND " + d.regexMatch(c.sql, pat) + ")"
 		case kList:
-			return unsupported("regex on a multivalue field", "%s", s.Field)
+			// Any value matches (engine/regex.go); a null or empty list
+			// never does.
+			pat, err := d.regexPattern(s.Regex.String())
+			if err != nil {
+				return err
+			}
+			match = "(" + d.listNonEmpty(c.sql) + " AND " + d.listAny(c.sql, d.regexMatch(elem, pat)) + ")"
 		default:
 			return unsupported("regex on a field that is not text", "%s", s.Field)
 		}
