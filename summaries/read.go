@@ -260,6 +260,17 @@ func ceilMs(t time.Time) int64 {
 // an error, not rows silently lost or gained.
 func readPart(ctx context.Context, path string, p Part, ds *datamodel.Dataset, opt ReadOptions, mem memory.Allocator) (_ []Batch, _ ReadStats, err error) {
 	st := ReadStats{Versions: map[string]int{}}
+	var out []Batch
+	// arrow-go's Parquet reader panics on some damaged files (FuzzSummaryPart
+	// found a dictionary page whose size makes a slice out of range): such a
+	// file is an error like any other damage.
+	defer func() {
+		if r := recover(); r != nil {
+			Release(out)
+			out = nil
+			err = fmt.Errorf("damaged Parquet file: %v", r)
+		}
+	}()
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, st, err
@@ -335,7 +346,6 @@ func readPart(ctx context.Context, path string, p Part, ds *datamodel.Dataset, o
 		return nil, st, err
 	}
 	defer rr.Release()
-	var out []Batch
 	defer func() {
 		if err != nil {
 			Release(out)
