@@ -102,3 +102,14 @@ func TestDuckDBDifferential(t *testing.T) {
 	db := openDuckDB(t)
 	differential(t, c, sqlgen.DuckDB, func(_, text string) ([]string, [][][]string, error) { return duckRows(db, text) })
 }
+
+// TestDuckDBDifferentialGenerated is TestDuckDBDifferential over the
+// summaries of a million generated events (datamodel/sysmongen; fewer
+// with SQLGEN_GEN_EVENTS): the same detections and cases, minispl's rows
+// against DuckDB's.
+func TestDuckDBDifferentialGenerated(t *testing.T) {
+	c := loadCorpus(t)
+	c.withGenerated(t)
+	db := openDuckDB(t)
+	differential(t, c, sqlgen.DuckDB, func(_, text string) ([]string, [][][]string, error) { return duckRows(db, text) })
+}
