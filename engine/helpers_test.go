@@ -3,7 +3,9 @@ package engine
 import (
 	"context"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -151,6 +153,7 @@ func benchSearch(b *testing.B, eng *Engine, q string, wantRows int, perInput int
 	}
 	out := 0
 	b.ResetTimer()
+	cpu0 := cpuSeconds(b)
 	for b.Loop() {
 		res, err := eng.Execute(b.Context(), pl)
 		if err != nil {
@@ -162,8 +165,19 @@ func benchSearch(b *testing.B, eng *Engine, q string, wantRows int, perInput int
 			b.Fatalf("%d rows, want %d", out, wantRows)
 		}
 	}
+	b.ReportMetric((cpuSeconds(b)-cpu0)*1e3/float64(b.N), "cpu-ms/op")
 	if perInput > 0 {
 		b.ReportMetric(float64(perInput)*float64(b.N)/b.Elapsed().Seconds(), unit)
 	}
 	return out
+}
+
+// cpuSeconds is the CPU time (user and system) the process has used: on
+// a shared machine, the figure that wall time divided by the load hides.
+func cpuSeconds(b *testing.B) float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }

@@ -33,7 +33,10 @@ type Glob struct {
 	// segs are the lower-cased (ASCII) literal pieces between stars; for
 	// globGeneral the first piece is anchored at the start when
 	// anchoredStart and the last at the end when anchoredEnd.
-	segs          []string
+	segs []string
+	// anchors index, in each of segs, the byte indexFold looks for
+	// first (anchorOf).
+	anchors       []int
 	anchoredStart bool
 	anchoredEnd   bool
 	ascii         bool
@@ -75,6 +78,9 @@ func CompileGlob(pattern string) *Glob {
 	} else {
 		g.segs = []string{asciiLower(pattern)}
 	}
+	for _, seg := range g.segs {
+		g.anchors = append(g.anchors, anchorOf(seg))
+	}
 	if !g.ascii {
 		g.folded = foldRunes(pattern)
 	}
@@ -101,28 +107,28 @@ func (g *Glob) Match(s string) bool {
 		p := g.segs[0]
 		return len(s) >= len(p) && hasPrefixFold(s[len(s)-len(p):], p)
 	case globContains:
-		return indexFold(s, g.segs[0]) >= 0
+		return indexFold(s, g.segs[0], g.anchors[0]) >= 0
 	}
-	segs := g.segs
+	segs, anchors := g.segs, g.anchors
 	if g.anchoredStart {
 		if !hasPrefixFold(s, segs[0]) {
 			return false
 		}
 		s = s[len(segs[0]):]
-		segs = segs[1:]
+		segs, anchors = segs[1:], anchors[1:]
 	}
 	var last string
 	if g.anchoredEnd {
 		last = segs[len(segs)-1]
-		segs = segs[:len(segs)-1]
+		segs, anchors = segs[:len(segs)-1], anchors[:len(anchors)-1]
 		if len(s) < len(last) || !hasPrefixFold(s[len(s)-len(last):], last) {
 			return false
 		}
 		s = s[:len(s)-len(last)]
 	}
 	// Middle segments: leftmost greedy placement is optimal for '*' globs.
-	for _, seg := range segs {
-		i := indexFold(s, seg)
+	for k, seg := range segs {
+		i := indexFold(s, seg, anchors[k])
 		if i < 0 {
 			return false
 		}
@@ -183,18 +189,61 @@ func hasPrefixFold(s, lower string) bool {
 	return true
 }
 
-// indexFold is strings.Index ignoring ASCII case in s; sub is lower-cased.
-func indexFold(s, sub string) int {
+// indexFold is strings.Index ignoring ASCII case in s; sub is lower-cased
+// and anchor is anchorOf(sub). A byte of sub that is not a letter matches
+// only itself, so every match starts anchor bytes before an occurrence of
+// it: indexFold finds those with strings.IndexByte (vectorised) and checks
+// each candidate start in increasing order, which finds the leftmost
+// match as the plain scan does. Without an anchor it is the plain scan.
+func indexFold(s, sub string, anchor int) int {
 	if len(sub) == 0 {
 		return 0
 	}
-	first := sub[0]
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if lowerByte(s[i]) == first && hasPrefixFold(s[i+1:], sub[1:]) {
-			return i
+	if anchor < 0 {
+		first := sub[0]
+		for i := 0; i+len(sub) <= len(s); i++ {
+			if lowerByte(s[i]) == first && hasPrefixFold(s[i+1:], sub[1:]) {
+				return i
+			}
 		}
+		return -1
+	}
+	c := sub[anchor]
+	// Candidate starts are i..len(s)-len(sub); their anchor bytes lie in
+	// s[i+anchor : len(s)-len(sub)+anchor+1].
+	for i := 0; i+len(sub) <= len(s); {
+		j := strings.IndexByte(s[i+anchor:len(s)-len(sub)+anchor+1], c)
+		if j < 0 {
+			return -1
+		}
+		start := i + j
+		if hasPrefixFold(s[start:], sub) {
+			return start
+		}
+		i = start + 1
 	}
 	return -1
+}
+
+// anchorOf picks the byte of sub that indexFold looks for first: one that
+// is not an ASCII letter (those match only themselves), preferring bytes
+// other than the separators and digits common in paths and command lines;
+// -1 when every byte is a letter.
+func anchorOf(sub string) int {
+	anchor := -1
+	for i := 0; i < len(sub); i++ {
+		c := sub[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' {
+			continue
+		}
+		if !strings.ContainsRune(`\/._-0123456789`, rune(c)) {
+			return i
+		}
+		if anchor < 0 {
+			anchor = i
+		}
+	}
+	return anchor
 }
 
 // foldRune maps r to the smallest rune of its Unicode simple-folding orbit,

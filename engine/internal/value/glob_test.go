@@ -1,6 +1,9 @@
 package value
 
-import "testing"
+import (
+	"math/rand/v2"
+	"testing"
+)
 
 func TestGlobMatch(t *testing.T) {
 	tests := []struct {
@@ -72,5 +75,37 @@ func BenchmarkGlobContains(b *testing.B) {
 	b.SetBytes(int64(len(v)))
 	for b.Loop() {
 		g.Match(v)
+	}
+}
+
+// TestIndexFoldAnchor checks indexFold with the anchor anchorOf picks
+// against the plain scan (no anchor) over random strings of an alphabet
+// of letters of both cases, separators and a space, where matches are
+// frequent, overlap and sit at both ends.
+func TestIndexFoldAnchor(t *testing.T) {
+	const alphabet = `aAbB\ .1`
+	r := rand.New(rand.NewPCG(1, 2))
+	word := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		return string(b)
+	}
+	for range 200000 {
+		sub := asciiLower(word(1 + r.IntN(4)))
+		s := word(r.IntN(12))
+		k := anchorOf(sub)
+		if got, want := indexFold(s, sub, k), indexFold(s, sub, -1); got != want {
+			t.Fatalf("indexFold(%q, %q, anchor %d) = %d, the plain scan %d", s, sub, k, got, want)
+		}
+	}
+	for _, tc := range []struct {
+		sub  string
+		want int
+	}{{`abc`, -1}, {`a\b`, 1}, {`\a.b`, 0}, {`a\ .b`, 2}, {`1 `, 1}} {
+		if got := anchorOf(tc.sub); got != tc.want {
+			t.Errorf("anchorOf(%q) = %d, want %d", tc.sub, got, tc.want)
+		}
 	}
 }
