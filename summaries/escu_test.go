@@ -71,8 +71,12 @@ func csvOf(q *query.Query, store *datamodel.Store) string {
 // Processes, Filesystem) that plans over the shared datasets
 // (../shared/datasets/attack_data) twice, from the ingested events and
 // from their summaries: every result must be the same, byte for byte.
-// Skipped without ../shared.
+// Skipped without ../shared, and under the race detector: it runs one
+// search at a time, so -race adds nothing but ten times the time.
 func TestESCUFromSummaries(t *testing.T) {
+	if raceEnabled {
+		t.Skip("-race: serial corpus run, checked by go test ./... without -race")
+	}
 	escuDir := filepath.Join(sharedDir, "escu")
 	if _, err := os.Stat(filepath.Join(escuDir, escuTstats[0])); err != nil {
 		t.Skipf("../shared absent: %v", err)
