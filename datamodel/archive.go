@@ -74,10 +74,11 @@ func newIngestRun(ctx context.Context, s *storeImpl, opt *IngestOptions, size in
 	return &ingestRun{ctx: ctx, s: s, opt: opt, limit: limit, size: size}
 }
 
-// stream ingests one input read as a stream. It returns the kind it was
+// stream ingests one input read as a stream, of size bytes (-1 when that
+// is not known: a pipe, a decompressed member). It returns the kind it was
 // read as and, when the input is not read as events, the reason it is
 // skipped.
-func (r *ingestRun) stream(rd io.Reader, name string, depth int) (Kind, string, error) {
+func (r *ingestRun) stream(rd io.Reader, size int64, name string, depth int) (Kind, string, error) {
 	s := r.s
 	lr := newLineReader(rd, readBufferSize)
 	kind := Sniff(lr.head(sniffLen))
@@ -104,20 +105,20 @@ func (r *ingestRun) stream(rd io.Reader, name string, depth int) (Kind, string, 
 			return kind, "", fmt.Errorf("ingest %s: gzip: %w", name, err)
 		}
 		defer zr.Close()
-		_, reason, err := r.stream(r.expand(zr), name, depth+1)
+		_, reason, err := r.stream(r.expand(zr), -1, name, depth+1)
 		if reason != "" {
 			reason = "gzip: " + reason
 		}
 		return kind, reason, err
 	case KindJSON:
-		found, _, err := s.ingestText(lr, name, kind)
+		found, _, err := s.ingestText(lr, size, name, kind)
 		if err == nil && !found {
 			return kind, skipNotEvents, nil
 		}
 		s.st.Bytes += lr.bytes
 		return kind, "", err
 	case KindXML:
-		found, text, err := s.ingestText(lr, name, kind)
+		found, text, err := s.ingestText(lr, size, name, kind)
 		if err == nil && !found {
 			if !text {
 				return kind, skipEmpty, nil
@@ -163,7 +164,7 @@ func (r *ingestRun) random(ra io.ReaderAt, size int64, name string, depth int) (
 		}
 		return kind, "", nil
 	}
-	return r.stream(io.NewSectionReader(ra, 0, size), name, depth)
+	return r.stream(io.NewSectionReader(ra, 0, size), size, name, depth)
 }
 
 // zip ingests every member of the zip archive in ra, in name order, each
@@ -192,7 +193,7 @@ func (r *ingestRun) zip(ra io.ReaderAt, size int64, name string, depth int) erro
 		if err != nil {
 			return fmt.Errorf("ingest %s: %w", member, err)
 		}
-		_, reason, err := r.stream(r.expand(rc), member, depth+1)
+		_, reason, err := r.stream(r.expand(rc), -1, member, depth+1)
 		rc.Close()
 		if err != nil {
 			return err

@@ -121,7 +121,12 @@
 // line end. Problem lines are counted from a part's start and renumbered
 // when it is merged. A part that finds no cut within 32 MiB (a giant
 // event or line) ends the parallel read: the rest of the input is read
-// serially, from that part's start. Record batches end at the end of each
+// serially, from that part's start. Near the end of the input (of a
+// file's or an in-memory reader's known size, or once the rest is read)
+// the parts shrink to a share of what is left per worker, down to a
+// quarter part, so that the workers finish together (tailPartSize: on an
+// idle 2-core machine, 100,000 events went from 1.72-1.75 to 1.77-1.79
+// times the one-core speed). Record batches end at the end of each
 // part as well as every Options.BatchSize rows; no result depends on
 // where batches end. With GOMAXPROCS=1, or an input of one part, the
 // input is read serially as before. EVTX files are rendered by chunk on

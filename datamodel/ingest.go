@@ -146,7 +146,11 @@ func (s *Store) IngestReader(ctx context.Context, r io.Reader, name string, opt 
 		opt.Progress.Start(0)
 	}
 	run := newIngestRun(ctx, im, &opt, 0)
-	kind, reason, err := run.stream(run.raw(r), name, 0)
+	size := int64(-1)
+	if l, ok := r.(interface{ Len() int }); ok { // bytes.Reader, strings.Reader, bytes.Buffer
+		size = int64(l.Len())
+	}
+	kind, reason, err := run.stream(run.raw(r), size, name, 0)
 	im.count(name, kind, reason)
 	return s.Stats().Since(before), err
 }
@@ -265,7 +269,7 @@ func (s *storeImpl) readInput(ctx context.Context, in input, opt *IngestOptions)
 	if in.info.Mode().IsRegular() {
 		kind, reason, err = run.random(run.rawAt(f), in.size, in.path, 0)
 	} else { // a pipe or device: read it as a stream
-		kind, reason, err = run.stream(run.raw(f), in.path, 0)
+		kind, reason, err = run.stream(run.raw(f), -1, in.path, 0)
 	}
 	s.count(in.display, kind, reason)
 	return err

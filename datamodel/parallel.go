@@ -29,6 +29,27 @@ const (
 	minGrow = 64 << 10
 )
 
+// tailPartSize returns the size of the next part to cut when left bytes
+// of the input remain to be handed out (-1: unknown; the reader knows it
+// for a file, an in-memory reader, and at the end of any input) and parts
+// are partSize: partSize until the end is near, then about an equal share
+// of what is left for each worker, at least a quarter of partSize. Parts cut that way
+// shrink towards the end, so that the workers finish together: with parts
+// of one size, the worker that takes the last whole part works on alone
+// while the others wait (with 2 workers and 16 MiB parts, 120 MB of
+// XmlWinEventLog took 1.68 times less wall time than on one core, and
+// 1.80 times less with 4 MiB parts). Small parts everywhere are not the
+// answer: the record batches end at a part's end, and a search pays for
+// each batch's dictionaries (4 MiB parts made the seed search over 1.1M
+// rows 70% slower), so only the last parts are small.
+func tailPartSize(left int64, partSize, workers int) int {
+	if left < 0 || left >= int64(workers*partSize)*2 {
+		return partSize
+	}
+	share := int(left / int64(workers))
+	return max(min(share, partSize), partSize/4, 1)
+}
+
 // textFrame says which part of an input a scanner reads, and what it
 // found there (see ingestXML).
 type textFrame struct {
@@ -76,12 +97,12 @@ type partResult struct {
 }
 
 // ingestText reads the text input in lr (whose head has been sniffed as
-// kind, KindXML or KindJSON). With one worker it is the scanner itself;
+// kind, KindXML or KindJSON), of size bytes in all (-1: not known). With one worker it is the scanner itself;
 // otherwise the input is cut into parts that workers read into record
 // batches of their own, merged in input order: the rows, counts and
 // problems are those of the serial read. found and text are as for
 // ingestXML; lr.bytes is left counting every byte read.
-func (s *storeImpl) ingestText(lr *lineReader, name string, kind Kind) (found, text bool, err error) {
+func (s *storeImpl) ingestText(lr *lineReader, size int64, name string, kind Kind) (found, text bool, err error) {
 	workers := s.workerCount()
 	if workers <= 1 {
 		fr := textFrame{first: true, last: true}
@@ -124,13 +145,21 @@ func (s *storeImpl) ingestText(lr *lineReader, name string, kind Kind) (found, t
 		defer close(jobs)
 		first := true
 		for {
-			if rerr != nil {
+			left := int64(-1) // the bytes not yet handed out
+			switch {
+			case rerr != nil: // the rest of the input is in buf
+				left = int64(len(buf))
+			case size >= 0:
+				left = max(size-head-src.n, 0) + int64(len(buf))
+			}
+			want := tailPartSize(left, partSize, workers)
+			cut := cutPoint(kind, buf, want)
+			if rerr != nil && (want >= len(buf) || cut <= 0 || cut >= len(buf)) {
 				p := &part{buf: buf, first: first, last: true, err: rerr, res: make(chan *partResult, 1)}
 				order <- p
 				jobs <- p
 				return
 			}
-			cut := cutPoint(kind, buf, partSize)
 			if cut <= 0 {
 				if len(buf) >= maxPart {
 					order <- &part{first: first, tail: io.MultiReader(bytes.NewReader(buf), src)}
@@ -150,7 +179,11 @@ func (s *storeImpl) ingestText(lr *lineReader, name string, kind Kind) (found, t
 			order <- p
 			jobs <- p
 			first = false
-			buf, rerr = fill(src, next, partSize)
+			if rerr == nil {
+				buf, rerr = fill(src, next, partSize)
+			} else {
+				buf = next
+			}
 		}
 	}()
 	var wg sync.WaitGroup

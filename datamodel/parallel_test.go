@@ -44,6 +44,45 @@ func ingestWith(t testing.TB, text []byte, workers, partSize, maxPart int) *Stor
 	return s
 }
 
+// ingestSized is ingestWith over a reader whose size is known (a
+// bytes.Reader), so that the parts shrink towards the end (tailPartSize).
+func ingestSized(t testing.TB, text []byte, workers, partSize, maxPart int) *Store {
+	t.Helper()
+	s := NewStore(DefaultCatalog(), Options{BatchSize: 100})
+	s.impl.workers, s.impl.partSize, s.impl.maxPart = workers, partSize, maxPart
+	if err := s.Ingest(bytes.NewReader(text), "in.log"); err != nil {
+		t.Fatalf("Ingest: %v", err)
+	}
+	return s
+}
+
+// TestTailPartSize checks the part sizes near an input's end: whole parts
+// while at least two per worker remain, then a share per worker, never
+// below a quarter part.
+func TestTailPartSize(t *testing.T) {
+	const mb = 1 << 20
+	for _, c := range []struct {
+		left          int64
+		workers, want int
+	}{
+		{-1, 2, 16 * mb},        // size unknown
+		{1000 * mb, 2, 16 * mb}, // far from the end
+		{64 * mb, 2, 16 * mb},   // two parts per worker left
+		{40 * mb, 2, 16 * mb},   // a share of 20 MiB is more than a part
+		{24 * mb, 2, 12 * mb},
+		{24 * mb, 3, 8 * mb},
+		{6 * mb, 2, 4 * mb}, // a quarter part at least
+		{0, 2, 4 * mb},
+	} {
+		if got := tailPartSize(c.left, 16*mb, c.workers); got != c.want {
+			t.Errorf("tailPartSize(%d MiB, 16 MiB, %d) = %d MiB, want %d MiB", c.left/mb, c.workers, got/mb, c.want/mb)
+		}
+	}
+	if got := tailPartSize(10, 1, 2); got != 1 {
+		t.Errorf("tailPartSize(10, 1, 2) = %d, want 1", got)
+	}
+}
+
 // shortReader returns at most 700 bytes per Read, as a pipe may, so
 // that parts are cut from partial buffers.
 type shortReader struct{ r io.Reader }
@@ -110,6 +149,9 @@ func TestParallelIngestEqualsSerial(t *testing.T) {
 		for _, size := range []int{1, 300, 4096} {
 			for _, workers := range []int{2, 3} {
 				p := ingestWith(t, text, workers, size, 4*size+2000)
+				if workers == 2 { // the input's size known: parts shrink before its end
+					p = ingestSized(t, text, workers, size, 4*size+2000)
+				}
 				got, gotSt := storeDump(t, p), p.Stats()
 				if got != want {
 					t.Errorf("%s, parts of %d, %d workers: rows differ from the serial read\n got: %.2000s\nwant: %.2000s", name, size, workers, got, want)
