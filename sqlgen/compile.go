@@ -111,7 +111,7 @@ func build(steps []engine.Step, d Dialect, opt Options) (*query, error) {
 			}
 			var c string
 			c, err = q.pred(s.Where, q.leafOut)
-			if err == nil && c != "TRUE" {
+			if err == nil && c != q.d.boolLit(true) {
 				q.post = append(q.post, c)
 			}
 		case *engine.WhereStep:
@@ -191,7 +191,7 @@ func (q *query) tstats(ts *engine.TstatsStep, opt Options) error {
 		if err != nil {
 			return err
 		}
-		if c != "TRUE" {
+		if c != d.boolLit(true) {
 			q.where = append(q.where, c)
 		}
 	}
@@ -215,7 +215,7 @@ func (q *query) tstats(ts *engine.TstatsStep, opt Options) error {
 			}
 		case k.Column == "" && ts.Fill == nil:
 			// An absent BY field is null on every row: tstats drops them all.
-			q.where = append(q.where, "FALSE")
+			q.where = append(q.where, d.boolLit(false))
 			x = d.nullString()
 		case k.Column == "":
 			x = d.str(*ts.Fill)
@@ -389,12 +389,12 @@ func (q *query) leafOut(l *engine.PredLeaf) (string, kind, error) {
 func (q *query) pred(p engine.Pred, col func(*engine.PredLeaf) (string, kind, error)) (string, error) {
 	switch p := p.(type) {
 	case nil:
-		return "TRUE", nil
+		return q.d.boolLit(true), nil
 	case *engine.PredConst:
 		if p.Value {
-			return "TRUE", nil
+			return q.d.boolLit(true), nil
 		}
-		return "FALSE", nil
+		return q.d.boolLit(false), nil
 	case *engine.PredAnd:
 		l, err := q.pred(p.L, col)
 		if err != nil {
@@ -435,7 +435,7 @@ func (q *query) pred(p engine.Pred, col func(*engine.PredLeaf) (string, kind, er
 func (q *query) leaf(l *engine.PredLeaf, x string, kd kind) (string, error) {
 	d := q.d
 	if kd == kNull {
-		return "FALSE", nil
+		return q.d.boolLit(false), nil
 	}
 	if l.CIDR {
 		return "", unsupported("a CIDR subnet value in search", "%s", l.Field)
@@ -461,7 +461,7 @@ func (q *query) leaf(l *engine.PredLeaf, x string, kd kind) (string, error) {
 				case strings.Contains(p, "*"):
 					return "", unsupported("a wildcard value on a numeric field in search", "%s=%s", l.Field, p)
 				case !ok || formatNumber(f) != p:
-					tests = append(tests, "FALSE")
+					tests = append(tests, d.boolLit(false))
 				default:
 					tests = append(tests, num+" = "+numLit(f))
 				}

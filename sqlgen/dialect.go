@@ -329,9 +329,13 @@ func (d Dialect) valuesAgg(x string) string {
 	return "array_sort(array_agg(DISTINCT " + x + ") FILTER (WHERE " + x + " IS NOT NULL))"
 }
 
-// dcAgg is dc(x), exact.
+// dcAgg is dc(x), exact. ClickHouse 18.16's uniqExact of a Nullable
+// column with no value is null (measured on the cluster), minispl's dc 0.
 func (d Dialect) dcAgg(x string) string {
-	if d.isClickHouse() {
+	switch d {
+	case ClickHouse18:
+		return "ifNull(uniqExact(" + x + "), 0)"
+	case ClickHouse:
 		return "uniqExact(" + x + ")"
 	}
 	return "count(DISTINCT " + x + ")"
@@ -374,4 +378,18 @@ func (d Dialect) nullString() string {
 		return "CAST(NULL AS STRING)"
 	}
 	return "CAST(NULL AS VARCHAR)"
+}
+
+// boolLit is the literal true or false: ClickHouse 18.16 has no TRUE and
+// FALSE ("Unknown identifier: TRUE"); its conditions are UInt8 1 and 0.
+func (d Dialect) boolLit(b bool) string {
+	switch {
+	case d == ClickHouse18 && b:
+		return "1"
+	case d == ClickHouse18:
+		return "0"
+	case b:
+		return "TRUE"
+	}
+	return "FALSE"
 }

@@ -80,8 +80,14 @@
 //
 // # Dialects tested here
 //
-// DuckDB (duckdb-go, build tag duckdb) is compared with minispl's executor
-// on every ESCU detection the compiler accepts. Spark and Trino are
-// printed and kept as golden text only: untested until run on a real
-// engine.
+// DuckDB (duckdb-go, build tag duckdb), modern ClickHouse (npm chdb) and
+// a 2-shard ClickHouse 18.16 cluster (Debian clickhouse-server, through
+// Distributed tables; TestClickHouse18Cluster) are compared with
+// minispl's executor on every ESCU detection the compiler accepts. Spark
+// and Trino are printed only: untested until run on a real engine.
+//
+// ClickHouse 18.16 differs from 23.4+ in what the compiler prints: no
+// TRUE/FALSE (1 and 0), substringUTF8 with constant positions and a
+// length only (a negative start reverses the text), uniqExact of no value
+// null (ifNull(..., 0)), %M minutes, _time_ms Int64 and no dt.
 package sqlgen

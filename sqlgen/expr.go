@@ -274,11 +274,11 @@ func (q *query) call(e *spl.Call) (value, error) {
 	switch e.Func {
 	case "true", "false":
 		if len(args) == 0 {
-			return value{sql: strings.ToUpper(e.Func), bool: true}, nil
+			return value{sql: q.d.boolLit(e.Func == "true"), bool: true}, nil
 		}
 	case "if":
 		if len(args) == 3 && args[0].bool {
-			return q.cases(e, []value{args[0], args[1], {sql: "TRUE", bool: true}, args[2]})
+			return q.cases(e, []value{args[0], args[1], {sql: q.d.boolLit(true), bool: true}, args[2]})
 		}
 	case "case":
 		if len(args) >= 2 && len(args)%2 == 0 {
@@ -297,7 +297,7 @@ func (q *query) call(e *spl.Call) (value, error) {
 			not = "NOT "
 		}
 		if args[0].kind == kNull {
-			return value{sql: map[bool]string{true: "TRUE", false: "FALSE"}[not == ""], bool: true}, nil
+			return value{sql: q.d.boolLit(not == ""), bool: true}, nil
 		}
 		return value{sql: "(" + args[0].sql + " IS " + not + "NULL)", bool: true}, nil
 	case "len":
@@ -447,6 +447,12 @@ func (q *query) substr(args []value) (value, bool) {
 		if len(args) == 3 {
 			return value{}, false
 		}
+		if d == ClickHouse18 {
+			// 18.16's substringUTF8 takes constant positions only: the
+			// last -start characters are the first ones of the reversed
+			// text, reversed.
+			return value{sql: "reverseUTF8(substringUTF8(reverseUTF8(" + x.sql + "), 1, " + strconv.FormatInt(-start, 10) + "))", kind: kText}, true
+		}
 		pos = "greatest(" + d.charLength(x.sql) + " - " + strconv.FormatInt(-start-1, 10) + ", 1)"
 	}
 	sql := fn + "(" + x.sql + ", " + pos
@@ -456,6 +462,10 @@ func (q *query) substr(args []value) (value, bool) {
 			return value{}, false
 		}
 		sql += ", " + strconv.FormatInt(n, 10)
+	} else if d == ClickHouse18 {
+		// 18.16's substringUTF8 needs the length: 2^31-1 characters
+		// (its largest constant that works) is the rest of any text.
+		sql += ", 2147483647"
 	}
 	return value{sql: sql + ")", kind: kText}, true
 }

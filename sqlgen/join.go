@@ -233,6 +233,6 @@ func (q *query) noJoin(s *engine.JoinStep) {
 	}
 	q.cols = cols
 	if s.Type != "left" {
-		q.post = append(q.post, "FALSE")
+		q.post = append(q.post, q.d.boolLit(false))
 	}
 }

@@ -226,7 +226,7 @@ func (d Dialect) printAtom(b *strings.Builder, t *syntax.Regexp) error {
 // field!= keeps it.
 func (q *query) regex(s *engine.RegexStep) error {
 	d := q.d
-	match := "FALSE"
+	match := d.boolLit(false)
 	if s.Col >= 0 {
 		c := q.cols[s.Col]
 		switch c.kind {
@@ -250,7 +250,7 @@ func (q *query) regex(s *engine.RegexStep) error {
 		}
 	}
 	switch {
-	case s.Negate && match == "FALSE":
+	case s.Negate && match == d.boolLit(false):
 		return nil
 	case s.Negate:
 		q.post = append(q.post, "(NOT "+match+")")

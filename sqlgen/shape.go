@@ -43,7 +43,7 @@ func (q *query) dedup(s *engine.DedupStep) error {
 	for _, c := range s.Cols {
 		if c < 0 || q.cols[c].kind == kNull {
 			// Every row has a null field: none is kept.
-			q.post = append(q.post, "FALSE")
+			q.post = append(q.post, q.d.boolLit(false))
 			return nil
 		}
 		switch q.cols[c].kind {
@@ -156,7 +156,7 @@ func (q *query) stats(s *engine.StatsStep) error {
 	}
 	if empty {
 		// Outside the aggregation: without a GROUP BY it gives a row.
-		q.post = append(q.post, "FALSE")
+		q.post = append(q.post, q.d.boolLit(false))
 	}
 	for i, f := range fns {
 		alias := fmt.Sprintf("__a%d", i)

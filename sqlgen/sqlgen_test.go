@@ -209,3 +209,31 @@ func TestUnsupported(t *testing.T) {
 		}
 	}
 }
+
+// TestBoolLiteralClickHouse18: ClickHouse 18.16 has no TRUE or FALSE
+// ("Unknown identifier: TRUE"), so its constant conditions are 1 and 0;
+// the other dialects keep TRUE and FALSE. The BY field that no event has
+// makes tstats drop every row (a constant false), and NOT of a search on
+// an absent field is a constant true.
+func TestBoolLiteralClickHouse18(t *testing.T) {
+	const search = `| tstats count FROM datamodel=Endpoint.Processes by Processes.dest Processes.no_such_field | where isnull(no_such_field) OR true()`
+	for _, c := range []struct {
+		d          Dialect
+		want, lack string
+	}{
+		{ClickHouse18, "\n    AND 0\n", "FALSE"},
+		{ClickHouse, "\n    AND FALSE\n", "AND 0\n"},
+		{DuckDB, "\n    AND FALSE\n", "AND 0\n"},
+	} {
+		got, err := Compile(plan(t, search), c.d, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", c.d, err)
+		}
+		if !strings.Contains(got, c.want) || strings.Contains(got, c.lack) {
+			t.Errorf("%s: want %q and no %q in\n%s", c.d, c.want, c.lack, got)
+		}
+		if c.d == ClickHouse18 && strings.Contains(got, "TRUE") {
+			t.Errorf("%s: TRUE in\n%s", c.d, got)
+		}
+	}
+}
