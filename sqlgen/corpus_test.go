@@ -101,6 +101,18 @@ func loadCorpus(t *testing.T) *corpus {
 	return c
 }
 
+// TestMain removes the summaries withData and withGenerated wrote (a
+// temporary folder each, shared by the tests of one binary).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, dir := range []string{shared.root, gen.root} {
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
+	}
+	os.Exit(code)
+}
+
 var (
 	storeOnce sync.Once
 	shared    struct {
