@@ -29,6 +29,28 @@ const (
 	minGrow = 64 << 10
 )
 
+// partBuffers recycles the buffers parts are read into, across inputs
+// and stores (a folder of files, a benchmark's loop): a fresh buffer of 16
+// MiB costs its zeroing and the page faults of memory new to the process,
+// paid by the reader that the workers wait for. A buffer is put back once
+// its part is merged: nothing refers to it then (the batches and the kept
+// event texts are copies).
+var partBuffers sync.Pool
+
+// partBuffer returns an empty buffer of at least n bytes' capacity.
+func partBuffer(n int) []byte {
+	if b, ok := partBuffers.Get().(*[]byte); ok && cap(*b) >= n {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, n)
+}
+
+// putPartBuffer hands b back to partBuffers.
+func putPartBuffer(b []byte) {
+	b = b[:0]
+	partBuffers.Put(&b)
+}
+
 // tailPartSize returns the size of the next part to cut when left bytes
 // of the input remain to be handed out (-1: unknown; the reader knows it
 // for a file, an in-memory reader, and at the end of any input) and parts
@@ -126,7 +148,7 @@ func (s *storeImpl) ingestText(lr *lineReader, size int64, name string, kind Kin
 	src := &countingReader{r: lr.r}
 	head := lr.bytes
 	defer func() { lr.bytes = head + src.n }()
-	buf := append(make([]byte, 0, partSize+minGrow), lr.buf[lr.start:lr.end]...)
+	buf := append(partBuffer(partSize+minGrow), lr.buf[lr.start:lr.end]...)
 	rerr := lr.err
 	if rerr == nil {
 		buf, rerr = fill(src, buf, partSize)
@@ -139,7 +161,6 @@ func (s *storeImpl) ingestText(lr *lineReader, size int64, name string, kind Kin
 
 	order := make(chan *part, 2*workers)
 	jobs := make(chan *part, 2*workers)
-	free := make(chan []byte, 3*workers+2)
 	go func() { // the reader: cuts parts in input order
 		defer close(order)
 		defer close(jobs)
@@ -168,13 +189,7 @@ func (s *storeImpl) ingestText(lr *lineReader, size int64, name string, kind Kin
 				buf, rerr = fill(src, buf, len(buf)+max(partSize, minGrow))
 				continue
 			}
-			var next []byte
-			select {
-			case next = <-free:
-			default:
-				next = make([]byte, 0, partSize+minGrow)
-			}
-			next = append(next[:0], buf[cut:]...)
+			next := append(partBuffer(partSize+minGrow), buf[cut:]...)
 			p := &part{buf: buf[:cut], first: first, res: make(chan *partResult, 1)}
 			order <- p
 			jobs <- p
@@ -217,10 +232,7 @@ func (s *storeImpl) ingestText(lr *lineReader, size int64, name string, kind Kin
 		if err == nil {
 			err = r.err
 		}
-		select {
-		case free <- r.buf[:0]:
-		default:
-		}
+		putPartBuffer(r.buf)
 	}
 	return fr.found, fr.text, err
 }
