@@ -35,6 +35,11 @@ type Options struct {
 	// for the dialects that read files (duckdb, clickhouse, spark). The
 	// others read the table TableName(dataset).
 	Root string
+	// Empty, when set, reports the datasets that have no file under Root
+	// (DuckDB only): such a dataset is read as an empty relation of its
+	// schema, since DuckDB's read_parquet of a pattern that matches no
+	// file is an error, not an empty result.
+	Empty func(dataset string) bool
 }
 
 // kind is what a column holds after the aggregation.
@@ -172,6 +177,9 @@ func commandOf(s engine.Step) string {
 func (q *query) tstats(ts *engine.TstatsStep, opt Options) error {
 	d := q.d
 	q.from = d.source(opt.Root, ts.Dataset.FullName())
+	if d == DuckDB && opt.Empty != nil && opt.Empty(ts.Dataset.FullName()) {
+		q.from = d.emptySource(ts.Dataset)
+	}
 	if !ts.Earliest.IsZero() || !ts.Latest.IsZero() {
 		q.window(ts.Earliest, ts.Latest)
 	}

@@ -3,6 +3,8 @@ package sqlgen
 import (
 	"fmt"
 	"strings"
+
+	"github.com/minispl/minispl/datamodel"
 )
 
 // Dialect is a SQL dialect the compiler prints.
@@ -392,4 +394,16 @@ func (d Dialect) boolLit(b bool) string {
 		return "TRUE"
 	}
 	return "FALSE"
+}
+
+// emptySource is a relation with the columns DuckDB's read_parquet gives
+// a dataset's summaries (_time TIMESTAMPTZ, the fields VARCHAR, dt DATE)
+// and no row.
+func (d Dialect) emptySource(ds *datamodel.Dataset) string {
+	cols := []string{"CAST(NULL AS TIMESTAMPTZ) AS " + d.ident(datamodel.FieldTime)}
+	for _, f := range ds.Schema().Fields()[1:] {
+		cols = append(cols, "CAST(NULL AS VARCHAR) AS "+d.ident(f.Name))
+	}
+	cols = append(cols, "CAST(NULL AS DATE) AS "+d.ident("dt"))
+	return "(SELECT " + strings.Join(cols, ", ") + " WHERE FALSE) AS __empty"
 }

@@ -51,6 +51,7 @@ type RunCmd struct {
 	Bail        bool        `help:"Stop at the first search that fails, with status 2."`
 	File        []string    `short:"f" placeholder:"FILE" help:"Run the searches of FILE: a script (searches separated by blank lines or ';', # comments, '# name: NAME' names the next search), an ESCU detection .yml, a detections .jsonl, or a folder of detections (repeatable; a security_content checkout's macros and lookups are used)."`
 	FailOnEmpty bool        `name:"fail-on-empty" aliases:"expect-results" help:"Exit with status 1 when any search returns no rows (alias --expect-results: every search must return rows; without it, status 1 means that no search returned rows)."`
+	Engine      string      `enum:"minispl,duckdb" default:"minispl" help:"Who runs the searches: minispl, or duckdb (embedded DuckDB over the Parquet of --summaries, each search compiled to SQL as minispl sql prints it; the same rows, in the same order; a binary built with -tags duckdb)."`
 	Search      []string    `arg:"" optional:"" name:"spl" help:"The search (quote it); several arguments are joined with spaces."`
 }
 
@@ -254,6 +255,12 @@ func (c *RunCmd) Run(e *env) int {
 			}
 		}
 	}
+	if c.Engine == engineDuckDB {
+		if err := c.checkSQLEngine(); err != nil {
+			fmt.Fprintf(e.stderr, "minispl: %v\n", err)
+			return exitError
+		}
+	}
 	s, status := newSessionFrom(e, src)
 	if status != exitOK {
 		return status
@@ -266,7 +273,30 @@ func (c *RunCmd) Run(e *env) int {
 			planned++
 		}
 	}
-	if planned > 0 {
+	format, _ := render.ParseFormat(c.Format) // kong checked the name
+	width := terminalWidth(e.stdout)
+	// Several searches as JSON are one JSON-lines stream: no headers, and
+	// each row names its search in search_name.
+	stream := format == render.FormatJSON && len(scripts) > 1
+	runOne := func(q *query.Query, sc *script, name string) (int, error) {
+		return runQuery(e, s, q, sc, name, format, width, c.Explain)
+	}
+	if c.Engine == engineDuckDB {
+		db, err := openDuckDB()
+		if err != nil {
+			fmt.Fprintf(e.stderr, "minispl: %v\n", err)
+			return exitError
+		}
+		defer db.Close()
+		src, err := openSQLSource(c.Source.Summaries, s.env.Catalog())
+		if err != nil {
+			fmt.Fprintf(e.stderr, "error: %v\n", err)
+			return exitError
+		}
+		runOne = func(q *query.Query, sc *script, name string) (int, error) {
+			return runSQLQuery(e, s, db, src, q, sc, name, format, width)
+		}
+	} else if planned > 0 {
 		// Only the searches that compiled run: the events none of them can
 		// match need not be parsed.
 		var ok []*query.Query
@@ -281,11 +311,6 @@ func (c *RunCmd) Run(e *env) int {
 			return loadStatus(err)
 		}
 	}
-	format, _ := render.ParseFormat(c.Format) // kong checked the name
-	width := terminalWidth(e.stdout)
-	// Several searches as JSON are one JSON-lines stream: no headers, and
-	// each row names its search in search_name.
-	stream := format == render.FormatJSON && len(scripts) > 1
 	status = exitOK
 	withRows, empty := 0, 0
 	for i := range scripts {
@@ -302,7 +327,7 @@ func (c *RunCmd) Run(e *env) int {
 			if stream {
 				name = sc.Name
 			}
-			n, err = runQuery(e, s, queries[i], sc, name, format, width, c.Explain)
+			n, err = runOne(queries[i], sc, name)
 		}
 		switch {
 		case errors.Is(err, errCancelled):
