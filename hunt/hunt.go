@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -114,10 +115,24 @@ type ScheduledRun struct {
 
 // Run runs every detection over store with opt.Engine's window and
 // returns one Result per detection, in order. A cancelled ctx stops the
-// runs; the detections not run have ctx's error.
+// runs; the detections not run have ctx's error. Detections whose search
+// texts are identical are compiled and run once: they share the options
+// and the store, so their rows are the same (ESCU ships some searches
+// twice, a deprecated copy beside the production one); each has its own
+// copy of the rows slice, the cells are shared.
 func Run(ctx context.Context, store *datamodel.Store, ds []escu.Detection, opt Options) []Result {
 	env := query.NewEnv(query.Options{Macros: opt.Macros, Catalog: opt.Catalog, Engine: opt.Engine})
-	return each(ctx, ds, opt, func(r *Result) {
+	same := make([]int, len(ds))
+	firstOf := make(map[string]int, len(ds))
+	for i := range ds {
+		j, ok := firstOf[ds[i].Search]
+		if !ok {
+			j = i
+			firstOf[ds[i].Search] = i
+		}
+		same[i] = j
+	}
+	return each(ctx, ds, opt, same, func(r *Result) {
 		q, err := env.Compile(r.Detection.Search)
 		if !r.compiled(q, err) {
 			return
@@ -145,7 +160,7 @@ func Schedule(ctx context.Context, store *datamodel.Store, ds []escu.Detection, 
 	if loc == nil {
 		loc = time.UTC
 	}
-	return each(ctx, ds, opt, func(r *Result) {
+	return each(ctx, ds, opt, nil, func(r *Result) {
 		times, err := r.Deployment.Runs(from, to, loc)
 		if err != nil {
 			r.Err, r.Stage = fmt.Errorf("deployment (%s): %w", r.Deployment.From, err), query.StagePlan
@@ -200,8 +215,11 @@ func Schedule(ctx context.Context, store *datamodel.Store, ds []escu.Detection, 
 	})
 }
 
-// each runs fn for a Result per detection on opt.Workers goroutines.
-func each(ctx context.Context, ds []escu.Detection, opt Options, fn func(*Result)) []Result {
+// each runs fn for a Result per detection on opt.Workers goroutines. With
+// same (nil: every detection runs), detection i with same[i] != i is not
+// run: it takes the outcome of detection same[i] (same[i] < i), see
+// sameOutcome.
+func each(ctx context.Context, ds []escu.Detection, opt Options, same []int, fn func(*Result)) []Result {
 	out := make([]Result, len(ds))
 	workers := opt.Workers
 	if workers <= 0 {
@@ -226,11 +244,29 @@ func each(ctx context.Context, ds []escu.Detection, opt Options, fn func(*Result
 	for i := range ds {
 		d := &ds[i]
 		out[i] = Result{Detection: *d, Deployment: opt.Corpus.Deployment(d), Risk: content.RiskOf(d), Score: content.RiskScore(d)}
-		next <- i
+		if same == nil || same[i] == i {
+			next <- i
+		}
 	}
 	close(next)
 	wg.Wait()
+	for i, j := range same {
+		if j != i {
+			out[i].sameOutcome(&out[j])
+		}
+	}
 	return out
+}
+
+// sameOutcome copies what running src's search gave (the expansion,
+// rows, error and warnings) into r, a detection of the same search text.
+// The slices are r's own; the cells are shared.
+func (r *Result) sameOutcome(src *Result) {
+	r.Expanded = src.Expanded
+	r.Fields = slices.Clone(src.Fields)
+	r.Rows = slices.Clone(src.Rows)
+	r.Err, r.Stage = src.Err, src.Stage
+	r.Warnings = slices.Clone(src.Warnings)
 }
 
 // compiled records a compilation: the expansion, the warnings, or the
@@ -317,6 +353,14 @@ func rowTime(vals [][]string, cols []int, loc *time.Location) time.Time {
 
 func parseTime(s string, loc *time.Location) (time.Time, bool) {
 	s = strings.TrimSpace(s)
+	if t, ok := parseISOSeconds(s, loc); ok {
+		return t, true
+	}
+	return parseTimeLayouts(s, loc)
+}
+
+// parseTimeLayouts is parseTime without its fast path.
+func parseTimeLayouts(s string, loc *time.Location) (time.Time, bool) {
 	if f, err := strconv.ParseFloat(s, 64); err == nil {
 		return time.UnixMilli(int64(math.Round(f * 1000))).In(loc), true
 	}
@@ -326,4 +370,36 @@ func parseTime(s string, loc *time.Location) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// parseISOSeconds reads "2006-01-02T15:04:05" and "2006-01-02 15:04:05"
+// (ESCU's security_content_ctime format) as parseTimeLayouts does,
+// without time.Parse; sure is false when s has another shape or a field
+// out of range (left to parseTimeLayouts, which rejects it).
+func parseISOSeconds(s string, loc *time.Location) (time.Time, bool) {
+	if len(s) != 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':' {
+		return time.Time{}, false
+	}
+	num := func(i, n int) int {
+		v := 0
+		for _, c := range []byte(s[i : i+n]) {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	year, month, day := num(0, 4), num(5, 2), num(8, 2)
+	hour, minute, sec := num(11, 2), num(14, 2), num(17, 2)
+	if year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(time.Month(month), year) || hour < 0 || hour > 23 ||
+		minute < 0 || minute > 59 || sec < 0 || sec > 59 {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, 0, loc), true
+}
+
+// daysIn is the number of days of month in year.
+func daysIn(m time.Month, year int) int {
+	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -164,6 +165,37 @@ func TestRunFindings(t *testing.T) {
 	}
 }
 
+// TestRunSameSearch: detections of one search text, run once, each get
+// the rows, fields, expansion and error that running it alone gives, in
+// a rows slice of its own; the others keep their own name and risk.
+func TestRunSameSearch(t *testing.T) {
+	c := seed(t)
+	store := sampleStore(t)
+	broken := "| tstats count from datamodel=Web by Web.dest"
+	ds := []escu.Detection{c.Detections[0], c.Detections[0], c.Detections[0], c.Detections[0]}
+	ds[1].Name, ds[1].ID = "Copy", "copy"
+	ds[2].Name, ds[2].ID, ds[2].Search = "Broken", "b", broken
+	ds[3].Name, ds[3].ID, ds[3].Search = "Broken too", "b2", broken
+	res := Run(context.Background(), store, ds, Options{Corpus: c})
+	alone := func(d escu.Detection) Result {
+		return Run(context.Background(), store, []escu.Detection{d}, Options{Corpus: c})[0]
+	}
+	for i, want := range []Result{alone(ds[0]), alone(ds[0]), alone(ds[2]), alone(ds[2])} {
+		got := res[i]
+		if got.Detection.Name != ds[i].Name || fmt.Sprint(got.Err) != fmt.Sprint(want.Err) || got.Stage != want.Stage ||
+			got.Expanded != want.Expanded || fmt.Sprint(got.Fields, got.Rows, got.Warnings) != fmt.Sprint(want.Fields, want.Rows, want.Warnings) {
+			t.Errorf("detection %d (%s): %v %v %d rows, want %v %v %d rows", i, got.Detection.Name, got.Stage, got.Err, len(got.Rows), want.Stage, want.Err, len(want.Rows))
+		}
+	}
+	if len(res[0].Rows) != 10 || res[2].Err == nil {
+		t.Fatalf("the seed gave %d rows, the broken search %v", len(res[0].Rows), res[2].Err)
+	}
+	res[1].Rows[0].Run = 7
+	if res[0].Rows[0].Run != -1 {
+		t.Error("the copy shares its rows slice with the first")
+	}
+}
+
 // TestRiskMessageHole: a $field$ the rows lack stays as written, with a
 // warning.
 func TestRiskMessageHole(t *testing.T) {
@@ -247,5 +279,43 @@ func TestRiskObjectsMultivalue(t *testing.T) {
 		"risk,win-dc-01.attackrange.local,\"created\ndeleted\nmodified\",\"actions\nactions\nactions\",\"registry_action\nregistry_action\nregistry_action\"\n"
 	if b.String() != want {
 		t.Errorf("timeline\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
+// TestParseISOSeconds: the fast path reads what the layouts read, over
+// random texts of its shape (digits, a few other bytes, fields out of
+// range, leap days) in two zones.
+func TestParseISOSeconds(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no tzdata:", err)
+	}
+	rng := rand.New(rand.NewPCG(3, 5))
+	const digits = "0123456789"
+	fast := 0
+	for i := range 40000 {
+		b := []byte(fmt.Sprintf("%04d-%02d-%02dT%02d:%02d:%02d", rng.IntN(3000), rng.IntN(14), rng.IntN(33), rng.IntN(26), rng.IntN(62), rng.IntN(62)))
+		switch i % 4 {
+		case 1:
+			b[10] = ' '
+		case 2:
+			b[rng.IntN(len(b))] = "0123456789-T: x+"[rng.IntN(16)]
+		case 3:
+			b[rng.IntN(len(b))] = digits[rng.IntN(10)]
+		}
+		s := string(b)
+		for _, loc := range []*time.Location{time.UTC, ny} {
+			want, wok := parseTimeLayouts(s, loc)
+			got, ok := parseTime(s, loc)
+			if ok != wok || !got.Equal(want) || got.Location() != want.Location() {
+				t.Fatalf("%q in %v: got %v %v, want %v %v", s, loc, got, ok, want, wok)
+			}
+			if _, ok := parseISOSeconds(s, loc); ok {
+				fast++
+			}
+		}
+	}
+	if fast < 20000 {
+		t.Errorf("the fast path read %d texts", fast)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -32,11 +31,17 @@ func EpochTime(sec float64, loc *time.Location) time.Time {
 // year (date(1)'s default), and %f six digits, the microseconds of a time
 // that keeps milliseconds (.547 is 547000).
 func Strftime(t time.Time, format string) string {
-	var b strings.Builder
+	return string(appendStrftime(make([]byte, 0, len(format)+16), t, format))
+}
+
+// appendStrftime appends t formatted as Strftime does to b.
+func appendStrftime(b []byte, t time.Time, format string) []byte {
+	year, month, day := t.Date()
+	hour, minute, sec := t.Clock()
 	for i := 0; i < len(format); i++ {
 		c := format[i]
 		if c != '%' || i+1 >= len(format) {
-			b.WriteByte(c)
+			b = append(b, c)
 			continue
 		}
 		j := i + 1
@@ -46,108 +51,125 @@ func Strftime(t time.Time, format string) string {
 			j++
 		}
 		if j >= len(format) {
-			b.WriteString(format[i:])
+			b = append(b, format[i:]...)
 			break
 		}
 		v := format[j]
 		if v == ':' && j+1 < len(format) && format[j+1] == 'z' {
 			_, off := t.Zone()
-			b.WriteString(zoneOffset(off, true))
+			b = append(b, zoneOffset(off, true)...)
 			i = j + 1
 			continue
 		}
 		if v == 'E' && j+1 < len(format) && format[j+1] == 'z' {
 			_, off := t.Zone()
-			b.WriteString(strconv.Itoa(off / 60))
+			b = append(b, strconv.Itoa(off/60)...)
 			i = j + 1
 			continue
 		}
 		if width != 0 && v != 'Q' && v != 'N' {
-			b.WriteString(format[i : j+1])
+			b = append(b, format[i:j+1]...)
 			i = j
 			continue
 		}
 		switch v {
 		case 'Y':
-			fmt.Fprintf(&b, "%04d", t.Year())
+			b = appendPadded(b, year, 4, '0')
 		case 'y':
-			fmt.Fprintf(&b, "%02d", t.Year()%100)
+			b = appendPadded(b, year%100, 2, '0')
 		case 'm':
-			fmt.Fprintf(&b, "%02d", int(t.Month()))
+			b = appendPadded(b, int(month), 2, '0')
 		case 'd':
-			fmt.Fprintf(&b, "%02d", t.Day())
+			b = appendPadded(b, day, 2, '0')
 		case 'e':
-			fmt.Fprintf(&b, "%2d", t.Day())
+			b = appendPadded(b, day, 2, ' ')
 		case 'H':
-			fmt.Fprintf(&b, "%02d", t.Hour())
+			b = appendPadded(b, hour, 2, '0')
 		case 'k':
-			fmt.Fprintf(&b, "%2d", t.Hour())
+			b = appendPadded(b, hour, 2, ' ')
 		case 'I':
-			h := t.Hour() % 12
+			h := hour % 12
 			if h == 0 {
 				h = 12
 			}
-			fmt.Fprintf(&b, "%02d", h)
+			b = appendPadded(b, h, 2, '0')
 		case 'p':
-			if t.Hour() < 12 {
-				b.WriteString("AM")
+			if hour < 12 {
+				b = append(b, "AM"...)
 			} else {
-				b.WriteString("PM")
+				b = append(b, "PM"...)
 			}
 		case 'M':
-			fmt.Fprintf(&b, "%02d", t.Minute())
+			b = appendPadded(b, minute, 2, '0')
 		case 'S':
-			fmt.Fprintf(&b, "%02d", t.Second())
+			b = appendPadded(b, sec, 2, '0')
 		case 'c':
-			b.WriteString(Strftime(t, "%a %b %e %H:%M:%S %Y"))
+			b = appendStrftime(b, t, "%a %b %e %H:%M:%S %Y")
 		case '+':
-			b.WriteString(Strftime(t, "%a %b %e %H:%M:%S %Z %Y"))
+			b = appendStrftime(b, t, "%a %b %e %H:%M:%S %Z %Y")
 		case 'f':
-			b.WriteString(fraction(t, 6))
+			b = append(b, fraction(t, 6)...)
 		case 'F':
-			b.WriteString(Strftime(t, "%Y-%m-%d"))
+			b = appendStrftime(b, t, "%Y-%m-%d")
 		case 'T':
-			b.WriteString(Strftime(t, "%H:%M:%S"))
+			b = appendStrftime(b, t, "%H:%M:%S")
 		case 'D':
-			b.WriteString(Strftime(t, "%m/%d/%y"))
+			b = appendStrftime(b, t, "%m/%d/%y")
 		case 'R':
-			b.WriteString(Strftime(t, "%H:%M"))
+			b = appendStrftime(b, t, "%H:%M")
 		case 's':
-			b.WriteString(strconv.FormatInt(t.Unix(), 10))
+			b = append(b, strconv.FormatInt(t.Unix(), 10)...)
 		case 'j':
-			fmt.Fprintf(&b, "%03d", t.YearDay())
+			b = appendPadded(b, t.YearDay(), 3, '0')
 		case 'b', 'h':
-			b.WriteString(t.Month().String()[:3])
+			b = append(b, t.Month().String()[:3]...)
 		case 'B':
-			b.WriteString(t.Month().String())
+			b = append(b, t.Month().String()...)
 		case 'a':
-			b.WriteString(t.Weekday().String()[:3])
+			b = append(b, t.Weekday().String()[:3]...)
 		case 'A':
-			b.WriteString(t.Weekday().String())
+			b = append(b, t.Weekday().String()...)
 		case 'Z':
 			name, _ := t.Zone()
-			b.WriteString(name)
+			b = append(b, name...)
 		case 'z':
 			_, off := t.Zone()
-			b.WriteString(zoneOffset(off, false))
+			b = append(b, zoneOffset(off, false)...)
 		case 'Q':
 			if width == 0 {
 				width = 3
 			}
-			b.WriteString(fraction(t, width))
+			b = append(b, fraction(t, width)...)
 		case 'N':
 			if width == 0 {
 				width = 9
 			}
-			b.WriteString(fraction(t, width))
+			b = append(b, fraction(t, width)...)
 		case '%':
-			b.WriteByte('%')
+			b = append(b, '%')
 		default:
-			b.WriteString(format[i : j+1])
+			b = append(b, format[i:j+1]...)
 		}
 		i = j
 	}
-	return b.String()
+	return b
+}
+
+// appendPadded appends n in decimal, padded on the left with pad to width
+// bytes, as fmt's %0Nd (pad '0') or %Nd (pad ' ') writes it.
+func appendPadded(b []byte, n, width int, pad byte) []byte {
+	if n < 0 {
+		if pad == '0' {
+			return fmt.Appendf(b, "%0*d", width, n)
+		}
+		return fmt.Appendf(b, "%*d", width, n)
+	}
+	var digits [20]byte
+	d := strconv.AppendInt(digits[:0], int64(n), 10)
+	for i := len(d); i < width; i++ {
+		b = append(b, pad)
+	}
+	return append(b, d...)
 }
 
 // fraction returns the first digits (1..9) of t's nanoseconds.

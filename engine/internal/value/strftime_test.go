@@ -1,6 +1,8 @@
 package value
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -44,5 +46,29 @@ func TestStrftime(t *testing.T) {
 	}
 	if got := Strftime(EpochTime(59.999, time.UTC), "%M:%S"); got != "00:59" {
 		t.Errorf("floor: %q", got)
+	}
+}
+
+// TestStrftimeNumbers checks the numeric variables against fmt's %0Nd
+// and %Nd of the time's fields (the way Strftime wrote them before it
+// appended digits itself) over random times, years before 0 and after
+// 9999 among them.
+func TestStrftimeNumbers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	const format = "%Y|%y|%m|%d|%e|%H|%k|%I|%M|%S|%j|%F %T|%D %R"
+	for range 20000 {
+		sec := rng.Int64N(2*400000*365*86400) - 400000*365*86400
+		tm := time.Unix(sec, 0).UTC()
+		h12 := tm.Hour() % 12
+		if h12 == 0 {
+			h12 = 12
+		}
+		want := fmt.Sprintf("%04d|%02d|%02d|%02d|%2d|%02d|%2d|%02d|%02d|%02d|%03d|%04d-%02d-%02d %02d:%02d:%02d|%02d/%02d/%02d %02d:%02d",
+			tm.Year(), tm.Year()%100, int(tm.Month()), tm.Day(), tm.Day(), tm.Hour(), tm.Hour(), h12, tm.Minute(), tm.Second(), tm.YearDay(),
+			tm.Year(), int(tm.Month()), tm.Day(), tm.Hour(), tm.Minute(), tm.Second(),
+			int(tm.Month()), tm.Day(), tm.Year()%100, tm.Hour(), tm.Minute())
+		if got := Strftime(tm, format); got != want {
+			t.Fatalf("%d: got %q, want %q", sec, got, want)
+		}
 	}
 }
