@@ -30,8 +30,10 @@ const (
 	wordPattern   = "(?:" + wordFirstChar + "|!+(?:" + wordChar + "))(?:" + wordChar + "|!+(?:" + wordChar + "))*"
 )
 
-// splLexer is the stateful participle lexer for SPL pipelines.
-var splLexer = lexer.MustStateful(lexer.Rules{
+// regexLexer is the stateful participle lexer for SPL pipelines: the
+// specification of splLexer, which lexes the same tokens by hand
+// (TestLexerMatchesRules, FuzzLexer), and the source of the token types.
+var regexLexer = lexer.MustStateful(lexer.Rules{
 	"Root": {
 		{Name: "whitespace", Pattern: `\s+`},
 		{Name: "Pipe", Pattern: `\|`},
@@ -60,6 +62,12 @@ var splLexer = lexer.MustStateful(lexer.Rules{
 		{Name: "MacroBody", Pattern: "[^`]+"},
 	},
 })
+
+// splLexer is the lexer Parse uses: regexLexer's tokens, of its types,
+// found by a hand-written scanner instead of trying each rule's regular
+// expression in turn (which was most of the parse time of ESCU's
+// searches).
+var splLexer = newHandLexer(regexLexer.Symbols())
 
 // bareWordRE matches a text that lexes as exactly one Word token.
 var bareWordRE = regexp.MustCompile(`^` + wordPattern + `$`)
