@@ -237,3 +237,83 @@ func TestBoolLiteralClickHouse18(t *testing.T) {
 		}
 	}
 }
+
+// TestSeedSpark is the seed in Spark SQL, worked out from scale-out.md
+// §7.3 and the dialect's rules; UNTESTED on Spark (none runs here):
+//   - identifiers in backquotes (user is also a Spark function);
+//   - the window on unix_millis(_time) and the hive dt, as DuckDB's;
+//   - literals unescaped by Spark, so \ is written \\ and ' is \' (the
+//     Java pattern's quoted T); LIKE with ESCAPE '^', since Spark's default
+//     \ escape rejects \S;
+//   - ctime as date_format(timestamp_millis(ms), Java pattern), in the
+//     session time zone, which must be UTC;
+//   - the files as parquet.`DIR/Endpoint.Registry`.
+func TestSeedSpark(t *testing.T) {
+	got, err := Compile(plan(t, seed), Spark, Options{Root: "cim"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "SELECT __k0 AS `registry_key_name`,\n" +
+		"       __k1 AS `dest`,\n" +
+		"       __a0 AS `count`,\n" +
+		`       date_format(timestamp_millis(__a1), 'yyyy-MM-dd\'T\'HH:mm:ss') AS ` + "`firstTime`,\n" +
+		`       date_format(timestamp_millis(__a2), 'yyyy-MM-dd\'T\'HH:mm:ss') AS ` + "`lastTime`\n" +
+		"FROM (\n" +
+		"  SELECT coalesce(`registry_key_name`, 'null') AS __k0,\n" +
+		"         coalesce(`dest`, 'null') AS __k1,\n" +
+		"         count(*) AS __a0,\n" +
+		"         min(unix_millis(`_time`)) AS __a1,\n" +
+		"         max(unix_millis(`_time`)) AS __a2\n" +
+		"  FROM parquet.`cim/Endpoint.Registry`\n" +
+		"  WHERE unix_millis(`_time`) >= 1727740800000\n" +
+		"    AND `dt` >= DATE '2024-10-01'\n" +
+		"    AND unix_millis(`_time`) < 1727870400000\n" +
+		"    AND `dt` <= DATE '2024-10-02'\n" +
+		"    AND (`registry_path` IS NOT NULL AND (lower(`registry_path`) LIKE lower('%\\\\SYSTEM\\\\Remote Manipulator System%') ESCAPE '^'))\n" +
+		"  GROUP BY coalesce(`registry_key_name`, 'null'), coalesce(`dest`, 'null')\n" +
+		") AS t\n" +
+		"ORDER BY __k0, __k1\n"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestSeedTrino is the seed in Trino, worked out from scale-out.md §7.4
+// and the dialect's rules; UNTESTED on Trino (none runs here):
+//   - standard literals (\ as is, ' doubled), LIKE with ESCAPE '^';
+//   - the table endpoint_registry (a Hive or Iceberg table over the
+//     summaries) with its dt partition column;
+//   - _time in epoch milliseconds as CAST(to_unixtime(_time) * 1000 AS
+//     BIGINT), formatted with format_datetime(from_unixtime(ms / 1000,
+//     'UTC'), Joda pattern) rather than date_format's MySQL codes.
+func TestSeedTrino(t *testing.T) {
+	got, err := Compile(plan(t, seed), Trino, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := `CAST(to_unixtime("_time") * 1000 AS BIGINT)`
+	want := `SELECT __k0 AS "registry_key_name",
+       __k1 AS "dest",
+       __a0 AS "count",
+       format_datetime(from_unixtime(CAST(__a1 AS DOUBLE) / 1000, 'UTC'), 'yyyy-MM-dd''T''HH:mm:ss') AS "firstTime",
+       format_datetime(from_unixtime(CAST(__a2 AS DOUBLE) / 1000, 'UTC'), 'yyyy-MM-dd''T''HH:mm:ss') AS "lastTime"
+FROM (
+  SELECT coalesce("registry_key_name", 'null') AS __k0,
+         coalesce("dest", 'null') AS __k1,
+         count(*) AS __a0,
+         min(` + ms + `) AS __a1,
+         max(` + ms + `) AS __a2
+  FROM "endpoint_registry"
+  WHERE ` + ms + ` >= 1727740800000
+    AND "dt" >= DATE '2024-10-01'
+    AND ` + ms + ` < 1727870400000
+    AND "dt" <= DATE '2024-10-02'
+    AND ("registry_path" IS NOT NULL AND (lower("registry_path") LIKE lower('%\SYSTEM\Remote Manipulator System%') ESCAPE '^'))
+  GROUP BY coalesce("registry_key_name", 'null'), coalesce("dest", 'null')
+) AS t
+ORDER BY __k0, __k1
+`
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
