@@ -39,8 +39,10 @@ func sharedOutcomes(t *testing.T) []Outcome {
 // TestSharedCheckout is the acceptance run of issue 10: every test of the
 // ESCU 4.42 checkout over ../shared/datasets/attack_data. Expected, from
 // the reference and the data present (escu-content.md §5; README):
-//   - PASS: the 10 production tstats detections whose files are all
-//     there, and 6 raw-event searches; ESCU's CI passes each, and the
+//   - PASS: the 11 production tstats detections whose files are all
+//     there (Windows AD DSRM Password Reset over Change.All_Changes among
+//     them: testdata/golden/escu_dsrm_password_reset.test), and 6
+//     raw-event searches; ESCU's CI passes each, and the
 //     first row of each has every risk and threat object (contentctl's
 //     rule; ESC1 Abuse's later rows have no dest and are not read).
 //   - FAIL, no results:
@@ -52,8 +54,7 @@ func sharedOutcomes(t *testing.T) []Outcome {
 //     domain; ESCU's test replays the 2022-11 version
 //     (testdata/golden/escu_sid_history.test);
 //   - Windows AD Abnormal Object Access Activity: see its golden.
-//   - ERROR: Windows AD DSRM Password Reset (datamodel Change, which
-//     minispl lacks).
+//   - ERROR: none.
 //   - SKIP: everything else: 1,433 tests whose data is not in the folder
 //     (PingID's second file is missing, so it is one of them), 141
 //     experimental, 98 deprecated, 24 manual_test (25 detections carry
@@ -72,6 +73,7 @@ func TestSharedCheckout(t *testing.T) {
 		"Disabling Windows Local Security Authority Defences via Registry": {Pass, ""},
 		"LOLBAS With Network Traffic":                                      {Pass, ""},
 		"Windows AD DSRM Account Changes":                                  {Pass, ""},
+		"Windows AD DSRM Password Reset":                                   {Pass, ""},
 		"Windows AD Privileged Object Access Activity":                     {Pass, ""},
 		"Windows AD Same Domain SID History Addition":                      {Pass, ""},
 		"Windows AD Short Lived Domain Controller SPN Attribute":           {Pass, ""},
@@ -83,7 +85,6 @@ func TestSharedCheckout(t *testing.T) {
 		"Detect Certipy File Modifications":                                {Fail, "the search returned no results; the test data has 23 events (13 Endpoint.Filesystem, 8 Endpoint.Processes, 2 Network_Traffic.All_Traffic)"},
 		"Windows AD Cross Domain SID History Addition":                     {Fail, "the search returned no results; the test data has 6 events, searched as raw events: 4 XmlWinEventLog:Security EventCode 4738, 2 XmlWinEventLog:Security EventCode 4742"},
 		"Windows AD Abnormal Object Access Activity":                       {Fail, "the search returned no results; the test data has 14 events, searched as raw events: 14 XmlWinEventLog:Security EventCode 4662"},
-		"Windows AD DSRM Password Reset":                                   {Error, `plan: 1:3: unknown datamodel dataset "Change"`},
 	}
 	for _, o := range out {
 		name := o.Detection.Name
@@ -99,7 +100,7 @@ func TestSharedCheckout(t *testing.T) {
 		}
 	}
 	got := Count(out)
-	if got.Tests != 1716 || got.Passed != 16 || got.Failed != 3 || got.Errors != 1 || got.Skips["test data missing"] != 1433 ||
+	if got.Tests != 1716 || got.Passed != 17 || got.Failed != 3 || got.Errors != 0 || got.Skips["test data missing"] != 1433 ||
 		got.Skips["experimental"] != 141 || got.Skips["deprecated"] != 98 || got.Skips["manual_test"] != 24 {
 		t.Errorf("totals %s", got)
 	}

@@ -15,6 +15,8 @@ type calcStep struct {
 	kind  calcKind
 	arg   int // index of the argument field, -1 when none
 	arg2  int // index of the second argument field, -1 when none
+	// def is calcOrEventField's default value.
+	def []byte
 }
 
 // compileCalcs turns a dataset spec's base evals and calculated fields into
@@ -37,6 +39,13 @@ func compileCalcs(spec *datasetSpec) ([]calcStep, error) {
 			st := calcStep{field: index(f.name), kind: f.calc, arg: -1, arg2: -1}
 			if st.field < 0 {
 				return nil, fmt.Errorf("dataset %s.%s: calculation of undeclared field %q", spec.model, spec.name, f.name)
+			}
+			if f.calc == calcOrEventField {
+				// arg is an event field, read when the row is built
+				// (appendRecord), not a column.
+				st.def = []byte(f.def)
+				steps = append(steps, st)
+				continue
 			}
 			for _, a := range []struct {
 				name string
@@ -81,6 +90,10 @@ func applyCalcs(steps []calcStep, vals [][]byte, e *event, k *cimConsts) {
 				vals[st.field] = firstToken(e, a)
 			} else {
 				vals[st.field] = k.unknown
+			}
+		case calcOrEventField:
+			if len(v) == 0 {
+				vals[st.field] = st.def
 			}
 		case calcNumberOrNull:
 			if _, ok := isNum(v); !ok {

@@ -3,6 +3,7 @@ package datamodel
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/minispl/minispl/internal/english"
@@ -82,6 +83,12 @@ func calcText(f fieldSpec) string {
 		return fmt.Sprintf(`if(isnull(%s) OR %s="","unknown",%s)`, x, x, x)
 	case calcNameFromCommand:
 		return fmt.Sprintf(`case(isnotnull(%s) AND %s!="",%s,isnotnull(%s) AND %s!="",replace(%s,"^\s*([^\s]+).*","\1"),1=1,"unknown")`, x, x, x, f.arg, f.arg, f.arg)
+	case calcOrEventField:
+		def := strconv.Quote(f.def)
+		if _, err := strconv.Atoi(f.def); err == nil {
+			def = f.def
+		}
+		return fmt.Sprintf(`if(isnotnull(%s) AND %s!="",%s,if(isnotnull(%s) AND %s!="",%s,%s))`, x, x, x, f.arg, f.arg, f.arg, def)
 	case calcNumberOrNull:
 		return fmt.Sprintf(`if(isnum(%s),%s,null())`, x, x)
 	case calcVendorProduct:

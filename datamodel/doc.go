@@ -2,7 +2,8 @@
 // as JSON lines in the NXLog/OTRF shape or as binary EVTX files (also
 // inside zip and gzip archives, from files, folders or streams), into CIM
 // datasets (Endpoint.Registry, Endpoint.Processes, Endpoint.Filesystem,
-// Network_Traffic.All_Traffic and Authentication.Authentication) stored as
+// Network_Traffic.All_Traffic, Authentication.Authentication and
+// Change.All_Changes) stored as
 // Apache Arrow record batches, with the field mapping of Splunk's Sysmon
 // add-on 4.0, Splunk_TA_windows 8.8.0 and the CIM 5.x calculations; and
 // keeps every event, of any channel, in an event store for raw searches
@@ -22,8 +23,11 @@
 // whose constraint tags its eventtypes carry (eventtypes.go: the add-ons'
 // eventtypes and tags as one table, from which the routing is computed):
 // Sysmon events by the Sysmon add-on's eventtypes, Security 4688, 4689,
-// 4696, 4673 and 4674 into Endpoint.Processes and 4624/4625 into
-// Authentication by Splunk_TA_windows' (raw-events.md §4, §5). Each dataset field is then
+// 4696, 4673 and 4674 into Endpoint.Processes, 4624/4625 into
+// Authentication (raw-events.md §4, §5) and the account, audit and policy
+// EventCodes (4720-4767, 4780-4794, 4798, 4799, 1100-1102, 1105, 1108,
+// 4715-4719, ...) into Change.All_Changes by Splunk_TA_windows'. Each
+// dataset field is then
 // computed by the derivation the add-on's props.conf uses for that EventID
 // (sysmon.go, derive.go), followed by the dataset's CIM calculations in
 // Endpoint.json order (cim.go). Rows are appended, in input order, to Arrow
@@ -380,6 +384,21 @@
 //     in name order (their priorities are not in the reference).
 //   - Authentication's declared field list is CIM's documented one; the
 //     reference quotes only its constraint and calculations (catalog.go).
+//   - Change.All_Changes is not in the reference beyond its constraint: its
+//     fields and calculations follow Splunk_SA_CIM's Change.json as
+//     published (catalog.go, change), the eventtypes that tag Security
+//     events change and the Change lookups (action, change_type,
+//     object_category, object_attrs, result) follow Splunk_TA_windows
+//     8.4.0's files as published (eventtypes.go; winta.go, changeLookups),
+//     8.8.0's not being available. windows_account_management is modelled
+//     as the EventCodes of Windows' Account Management audit category (its
+//     search reads a CategoryString lookup column that is not available).
+//     A Security event with only a Workstation source (4776, 4794) gets src
+//     = Workstation (the 8.4.0 REPORT chain). Sysmon's WMI events
+//     (EventIDs 19-21) are not Change rows: the Sysmon add-on's Change
+//     fields are not modelled. An event is in one dataset at most, so a
+//     4625 that windows_audit_log_logon would also tag change stays an
+//     Authentication row only.
 //   - Data elements with double-quoted Name attributes are read as well
 //     (the add-on's regexes need single quotes); Event Viewer and EVTX
 //     exports use double quotes.

@@ -243,7 +243,7 @@ func TestJSONIngest(t *testing.T) {
 		t.Errorf("Events %d Bytes %d, want 8 events (blank lines are none) and %d bytes", st.Events, st.Bytes, len(text))
 	}
 	// The Security 4624 is kept as an event and is an Authentication row.
-	wantUsed := map[string]int{"Endpoint.Registry": 3, "Endpoint.Processes": 1, "Endpoint.Filesystem": 0, "Network_Traffic.All_Traffic": 0, "Authentication.Authentication": 1}
+	wantUsed := map[string]int{"Endpoint.Registry": 3, "Endpoint.Processes": 1, "Endpoint.Filesystem": 0, "Network_Traffic.All_Traffic": 0, "Authentication.Authentication": 1, "Change.All_Changes": 0}
 	if !reflect.DeepEqual(st.Used, wantUsed) {
 		t.Errorf("used %v, want %v", st.Used, wantUsed)
 	}

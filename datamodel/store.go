@@ -199,7 +199,11 @@ func (p *datasetPlan) appendRow(e *event, ms int64, k *cimConsts, batchSize int)
 // search-time fields of a Windows event e of source src.
 func (p *datasetPlan) appendRecord(e *event, r *record, ms int64, src []byte, k *cimConsts, batchSize int) {
 	for i, f := range p.spec.fields {
-		p.vals[i] = r.get(f.name)
+		v := r.get(f.name)
+		if len(v) == 0 && f.calc == calcOrEventField {
+			v = r.get(f.arg)
+		}
+		p.vals[i] = v
 	}
 	p.appendVals(e, ms, src, k, batchSize)
 }

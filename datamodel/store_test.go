@@ -21,7 +21,7 @@ func TestCatalog(t *testing.T) {
 	for _, d := range cat.Datasets() {
 		names = append(names, d.FullName())
 	}
-	if want := []string{"Endpoint.Registry", "Endpoint.Processes", "Endpoint.Filesystem", "Network_Traffic.All_Traffic", "Authentication.Authentication"}; !reflect.DeepEqual(names, want) {
+	if want := []string{"Endpoint.Registry", "Endpoint.Processes", "Endpoint.Filesystem", "Network_Traffic.All_Traffic", "Authentication.Authentication", "Change.All_Changes"}; !reflect.DeepEqual(names, want) {
 		t.Fatalf("datasets %v, want %v", names, want)
 	}
 	if _, ok := cat.Lookup("endpoint.registry"); ok {

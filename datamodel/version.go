@@ -7,4 +7,4 @@ package datamodel
 // version apart (tstats allow_old_summaries=false skips them). Change it
 // whenever a change to the mapping could give a row another value: a new
 // field, a derivation fixed, an event routed to another dataset.
-const MappingVersion = "2026-12-03.1"
+const MappingVersion = "2026-12-04.1"

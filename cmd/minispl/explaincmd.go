@@ -20,8 +20,9 @@ type ExplainCmd struct {
 }
 
 // Run explains each search: it runs it with the engine's counters and
-// prints what they found (not the rows) on stdout. Status: exitOK, or
-// exitError when a search fails.
+// prints what they found (not the rows) on stdout. Status, as run's:
+// exitOK when a search returned rows, exitNoResults when none did,
+// exitError when a search fails, exitInterrupted at Ctrl-C.
 func (c *ExplainCmd) Run(e *env) int {
 	scripts, status := searches(e, c.File, c.Search)
 	if status != exitOK {
@@ -32,11 +33,12 @@ func (c *ExplainCmd) Run(e *env) int {
 		return status
 	}
 	if err := loadSource(e, s, c.Source); err != nil {
-		return exitError
+		return loadStatus(err)
 	}
 	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt)
 	defer stop()
 	status = exitOK
+	anyRows := false
 	for i := range scripts {
 		sc := &scripts[i]
 		if len(scripts) > 1 {
@@ -59,12 +61,16 @@ func (c *ExplainCmd) Run(e *env) int {
 			status = exitError
 			continue
 		}
+		anyRows = anyRows || res.NumRows() > 0
 		err = writeExplain(e.stdout, res.NumRows(), prof, explainOptions{Times: true, Width: terminalWidth(e.stdout), Location: s.location()})
 		res.Release()
 		if err != nil {
 			fmt.Fprintf(e.stderr, "error: %v\n", err)
 			return exitError
 		}
+	}
+	if status == exitOK && !anyRows {
+		return exitNoResults
 	}
 	return status
 }

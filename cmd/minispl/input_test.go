@@ -180,7 +180,7 @@ func TestREPLSample(t *testing.T) {
 	dm := func(reg, proc, net int) string {
 		return "Endpoint.Registry  (27 fields; rows: " + strconv.Itoa(reg) + ")\nEndpoint.Processes  (40 fields; rows: " + strconv.Itoa(proc) +
 			")\nEndpoint.Filesystem  (28 fields; rows: 0)\nNetwork_Traffic.All_Traffic  (69 fields; rows: " + strconv.Itoa(net) + ")\n" +
-			"Authentication.Authentication  (20 fields; rows: 0)\n"
+			"Authentication.Authentication  (20 fields; rows: 0)\nChange.All_Changes  (35 fields; rows: 0)\n"
 	}
 	want := dm(14, 2, 1) + "the embedded sample is replaced\n" + eventsSummary + dm(14, 2, 1) +
 		"the store is empty; .data PATH loads events\n" + dm(0, 0, 0)

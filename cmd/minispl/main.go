@@ -111,7 +111,14 @@ type exitRequest struct{ code int }
 
 // run is main with its arguments and streams passed in, for tests. It
 // returns the exit status.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runContext(context.Background(), args, stdin, stdout, stderr)
+}
+
+// runContext is run under parent: every command but the REPL also stops
+// at Ctrl-C, and one whose context is done (Ctrl-C, or a parent a test
+// cancelled) stops with exitInterrupted in whatever phase it is.
+func runContext(parent context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) {
 	var cli CLI
 	parser, err := kong.New(&cli,
 		kong.Name("minispl"),
@@ -156,7 +163,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) 
 		fmt.Fprintf(stderr, "minispl: no command %q\n", kctx.Command())
 		return exitError
 	}
-	ctx := context.Background()
+	ctx := parent
 	if _, repl := cmd.(*ReplCmd); !repl {
 		// Ctrl-C stops a command in any phase (loading, searching,
 		// writing files) with exitInterrupted; the REPL handles it

@@ -47,7 +47,7 @@ func TestStatsJSON(t *testing.T) {
 	// Every event is kept; the Security 4688 of each copy is a Processes
 	// row, so all 34 are dataset rows too.
 	want.Events.Read, want.Events.Kept, want.Events.Used, want.Events.Skipped = 34, 34, 34, 0
-	want.Events.UsedByDataset = map[string]int{"Authentication.Authentication": 0, "Endpoint.Filesystem": 0, "Endpoint.Processes": 4, "Endpoint.Registry": 28, "Network_Traffic.All_Traffic": 2}
+	want.Events.UsedByDataset = map[string]int{"Authentication.Authentication": 0, "Change.All_Changes": 0, "Endpoint.Filesystem": 0, "Endpoint.Processes": 4, "Endpoint.Registry": 28, "Network_Traffic.All_Traffic": 2}
 	want.Events.SkippedByReason = map[string]int{}
 	want.Bytes, want.Problems = got.Bytes, []string{}
 	if !reflect.DeepEqual(got, want) {
