@@ -27,6 +27,7 @@ type CLI struct {
 	Explain    ExplainCmd    `cmd:"" help:"Run searches with the engine's counters and print, per stage, rows in and out and time; per tstats, what its time window and each WHERE predicate keep."`
 	Version    versionFlag   `name:"version" help:"Print the version and exit."`
 	SQL        SQLCmd        `cmd:"" name:"sql" help:"Print the SQL of a search over the Parquet summaries, in a dialect (duckdb, clickhouse, clickhouse-18, spark, trino)."`
+	Export     ExportCmd     `cmd:"" help:"Write a conformance kit: a copy of the summaries, each search's SQL in every dialect and minispl's expected rows, to run on another engine and diff."`
 	Accelerate AccelerateCmd `cmd:"" help:"Summarise evidence: write every CIM dataset as Parquet under --out (DIR/<Model.Dataset>/dt=YYYY-MM-DD/part-*.parquet), for --summaries; new evidence adds files, evidence already summarised is skipped."`
 }
 

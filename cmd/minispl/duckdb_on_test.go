@@ -3,10 +3,15 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/minispl/minispl/render"
 )
 
 // engineSearches are run by minispl and by DuckDB over the summaries of
@@ -119,4 +124,62 @@ func blocks(out string) map[string]string {
 		m[name] = strings.TrimSuffix(body, "\n")
 	}
 	return m
+}
+
+// TestExportDuckDB: in a kit of engineSearches over the summaries of
+// testdata/events, each duckdb.sql run on DuckDB from the kit's folder
+// (its SQL reads summaries/, the kit's copy) gives expected.csv byte for
+// byte.
+func TestExportDuckDB(t *testing.T) {
+	sum, kit := t.TempDir(), filepath.Join(t.TempDir(), "kit")
+	accelerate(t, sum, filepath.Join("..", "..", "testdata", "events"))
+	var script strings.Builder
+	for i, s := range engineSearches {
+		fmt.Fprintf(&script, "# name: search %d\n%s\n\n", i+1, s)
+	}
+	scriptFile := filepath.Join(t.TempDir(), "kit.spl")
+	if err := os.WriteFile(scriptFile, []byte(script.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if status, _, stderr := invoke(t, "", "export", "--summaries", sum, "--out", kit, "-f", scriptFile); status != exitOK {
+		t.Fatalf("export: status %d: %s", status, stderr)
+	}
+	db, err := openDuckDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	t.Chdir(kit)
+	dirs, err := filepath.Glob(filepath.Join("detections", "*"))
+	if err != nil || len(dirs) != len(engineSearches) {
+		t.Fatalf("%d search folders (%v), want %d", len(dirs), err, len(engineSearches))
+	}
+	withRows := 0
+	for _, d := range dirs {
+		text, err := os.ReadFile(filepath.Join(d, "duckdb.sql"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile(filepath.Join(d, "expected.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := db.query(context.Background(), string(text))
+		if err != nil {
+			t.Fatalf("%s: %v", d, err)
+		}
+		var got bytes.Buffer
+		if err := render.WriteCSV(&got, res); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != string(want) {
+			t.Errorf("%s: duckdb gives\n%s\nexpected.csv\n%s", d, got.String(), want)
+		}
+		if res.NumRows() > 0 {
+			withRows++
+		}
+	}
+	if withRows < 5 {
+		t.Errorf("%d searches with rows: the kit proves little", withRows)
+	}
 }
