@@ -31,8 +31,13 @@ const (
 	FieldTag       = "tag"
 )
 
-// rawChunkSize is the size of the blocks kept event texts are copied into.
-const rawChunkSize = 4 << 20
+// rawChunkSize is the size of the blocks kept event texts are copied
+// into; the first blocks of a log are smaller (firstRawChunk, doubling),
+// so that a Store of a few events does not clear 4 MB.
+const (
+	rawChunkSize  = 4 << 20
+	firstRawChunk = 64 << 10
+)
 
 // keptEvent locates one kept event's text: bytes off to off+n of the
 // rawLog's block chunk, or, once stored, row off of the event store's
@@ -60,7 +65,11 @@ type rawLog struct {
 func (l *rawLog) keep(text []byte, json bool, ms int64) {
 	n := len(l.chunks)
 	if n == 0 || len(l.chunks[n-1])+len(text) > cap(l.chunks[n-1]) {
-		size := max(rawChunkSize, len(text))
+		size := rawChunkSize
+		if n < 6 {
+			size = firstRawChunk << n // 64 KiB, 128 KiB, ... 2 MiB
+		}
+		size = max(size, len(text))
 		l.chunks = append(l.chunks, make([]byte, 0, size))
 		n++
 	}

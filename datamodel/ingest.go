@@ -156,18 +156,27 @@ func (s *Store) IngestReader(ctx context.Context, r io.Reader, name string, opt 
 }
 
 // Reset empties the Store: it releases every record batch (as Release
-// does) and forgets every count and every file ingested, so that the same
-// files can be read again.
+// does) and the event store (Events; an EventStore returned before must
+// not be used afterwards), and forgets every kept event text, every count
+// and every file ingested, so that the same files can be read again.
 func (s *Store) Reset() {
-	s.Release()
 	im := &s.impl
+	im.flush() // rows still in the builders become batches, released below
+	s.Release()
 	im.st = Stats{}
 	im.initStats()
 	for _, p := range im.plans {
-		p.rows = 0
 		im.st.Used[p.name] = 0
 	}
 	im.seen = nil
+	im.pending, im.pendingTooLong = im.pending[:0], false
+	im.evMu.Lock()
+	if im.events != nil {
+		im.events.release()
+	}
+	im.events, im.eventsBuilt = nil, 0
+	im.evMu.Unlock()
+	im.raw = rawLog{host: im.raw.host}
 }
 
 // input is one file found by findInputs.

@@ -73,16 +73,18 @@ func FuzzSummaryPart(f *testing.F) {
 	if !ok {
 		f.Fatalf("dataset %s not in the catalog", part.Dataset)
 	}
+	// One folder per process: Open and Read write nothing, so only the
+	// part's bytes change from one input to the next.
+	dir := f.TempDir()
+	p := filepath.Join(dir, filepath.FromSlash(part.File))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		f.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ManifestName), manifest, 0o644); err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		dir := t.TempDir()
-		p := filepath.Join(dir, filepath.FromSlash(part.File))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
 		if err := os.WriteFile(p, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, ManifestName), manifest, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		s, err := Open(dir)
@@ -165,13 +167,27 @@ func FuzzManifest(f *testing.F) {
 		f.Fatal(err)
 	}
 	cat := datamodel.DefaultCatalog()
-	f.Fuzz(func(t *testing.T, data []byte) {
-		sandbox := t.TempDir()
-		canary := filepath.Join(sandbox, ".canary.tmp")
-		if err := os.WriteFile(canary, []byte("x"), 0o644); err != nil {
+	// The sandbox is made once per process and made again only after an
+	// input changed what the summaries folder holds (a writer's repair):
+	// copying the template's parts for every input cost more than the
+	// checks.
+	base := f.TempDir()
+	var sandbox, dir string
+	var inside []string // the folder's files as made
+	fresh := func(t testing.TB) {
+		if sandbox != "" {
+			if err := os.RemoveAll(sandbox); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var err error
+		if sandbox, err = os.MkdirTemp(base, "sandbox"); err != nil {
 			t.Fatal(err)
 		}
-		dir := filepath.Join(sandbox, "s")
+		if err := os.WriteFile(filepath.Join(sandbox, ".canary.tmp"), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		dir = filepath.Join(sandbox, "s")
 		for rel, b := range files {
 			p := filepath.Join(dir, rel)
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -181,10 +197,14 @@ func FuzzManifest(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
+		inside = nil
+	}
+	fresh(f)
+	before := listTree(f, sandbox, dir)
+	f.Fuzz(func(t *testing.T, data []byte) {
 		if err := os.WriteFile(filepath.Join(dir, ManifestName), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		before := listTree(t, sandbox, dir)
 		s, err := Open(dir)
 		if err == nil {
 			seen := map[string]bool{}
@@ -214,11 +234,21 @@ func FuzzManifest(f *testing.F) {
 		if after := listTree(t, sandbox, dir); !slices.Equal(before, after) {
 			t.Fatalf("files outside the summaries folder changed: %v, then %v", before, after)
 		}
+		now := listTree(t, dir, "")
+		if inside == nil {
+			inside = now // the first input's Create made the lock file
+		} else if !slices.Equal(inside, now) {
+			fresh(t)
+			if after := listTree(t, sandbox, dir); !slices.Equal(before, after) {
+				t.Fatalf("a new sandbox: %v, the first %v", after, before)
+			}
+		}
 	})
 }
 
-// listTree lists every path under root except those under skip.
-func listTree(t *testing.T, root, skip string) []string {
+// listTree lists every path under root except those under skip, the
+// paths relative to root.
+func listTree(t testing.TB, root, skip string) []string {
 	t.Helper()
 	var out []string
 	if err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
@@ -228,8 +258,9 @@ func listTree(t *testing.T, root, skip string) []string {
 		if p == skip {
 			return filepath.SkipDir
 		}
-		out = append(out, p)
-		return nil
+		rel, err := filepath.Rel(root, p)
+		out = append(out, rel)
+		return err
 	}); err != nil {
 		t.Fatal(err)
 	}

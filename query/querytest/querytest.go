@@ -394,7 +394,27 @@ func (st *state) store(t *testing.T, where string, batchSize int, filter *datamo
 	if err := store.Stats().Check(); err != nil {
 		t.Errorf("%s: %v", where, err)
 	}
+	if err := checkRows(store); err != nil {
+		t.Errorf("%s: %v", where, err)
+	}
 	return store
+}
+
+// checkRows checks that each dataset of store holds as many rows in its
+// batches as Stats counts used for it: the counts are what a search
+// reads, not only consistent among themselves.
+func checkRows(store *datamodel.Store) error {
+	st := store.Stats()
+	for _, d := range datamodel.DefaultCatalog().Datasets() {
+		var rows int64
+		for _, b := range store.Batches(d) {
+			rows += b.NumRows()
+		}
+		if rows != int64(st.Used[d.FullName()]) {
+			return fmt.Errorf("accounting: %s holds %d rows, but %d events are counted used for it", d.FullName(), rows, st.Used[d.FullName()])
+		}
+	}
+	return nil
 }
 
 // env builds the front door's Env of the commands so far at batchSize.

@@ -1,8 +1,12 @@
 package querytest
 
 import (
+	"context"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/minispl/minispl/datamodel"
 )
 
 func TestCheckNonNull(t *testing.T) {
@@ -36,5 +40,24 @@ func TestCheckNonNull(t *testing.T) {
 				t.Errorf("checkNonNull(%v) = %q, want %q", tc.fields, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestCheckRows: checkRows passes on a store loaded from events and fails,
+// naming the dataset, when a batch holds rows no event was counted for.
+func TestCheckRows(t *testing.T) {
+	store := datamodel.NewStore(datamodel.DefaultCatalog(), datamodel.Options{})
+	defer store.Release()
+	if _, err := store.IngestPath(context.Background(), filepath.Join("..", "..", "testdata", "events", "rms_registry.xml"), datamodel.IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkRows(store); err != nil {
+		t.Fatalf("a loaded store: %v", err)
+	}
+	d, _ := datamodel.DefaultCatalog().Lookup("Endpoint.Registry")
+	b := store.Batches(d)[0]
+	store.AddBatch(d, b) // rows that no event was counted used for
+	if err := checkRows(store); err == nil || !strings.Contains(err.Error(), "Endpoint.Registry holds") {
+		t.Errorf("a batch added by hand: %v, want the rows counted twice named", err)
 	}
 }
