@@ -137,10 +137,10 @@ func (s *storeImpl) ingestText(lr *lineReader, size int64, name string, kind Kin
 	if maxPart <= 0 {
 		maxPart = defaultMaxPart
 	}
-	// An input that fits lr's buffer is read to its end there first: a
-	// file or reader gives its last bytes without io.EOF, which only the
-	// next read returns.
-	for lr.err == nil && lr.end < len(lr.buf) {
+	// An input that fits lr's buffer (and one part) is read to its end
+	// there first: a file or reader gives its last bytes without io.EOF,
+	// which only the next read returns.
+	for lr.err == nil && lr.end < min(len(lr.buf), partSize) {
 		lr.fill(false)
 	}
 	if lr.err != nil {
