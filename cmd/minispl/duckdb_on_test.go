@@ -34,26 +34,40 @@ func TestRunEngineDuckDB(t *testing.T) {
 	all, procs := t.TempDir(), t.TempDir()
 	accelerate(t, all, filepath.Join("..", "..", "testdata", "events"))
 	accelerate(t, procs, procsFile)
-	withRows := 0
+	withRows, cut := 0, 0
+	// The whole time, and a window whose bounds cut days, the latest at
+	// the time of an event (left out: [earliest, latest)).
+	windows := [][]string{nil, {"--earliest", "2024-10-01T09:10:00Z", "--latest", "2024-10-02T09:03:00Z"}}
 	for _, dir := range []string{all, procs} {
 		for _, search := range engineSearches {
-			for _, format := range []string{"csv", "table", "json", "markdown"} {
-				ws, wantOut, wantErr := invoke(t, "", "run", "--summaries", dir, "--format", format, search)
-				gs, gotOut, gotErr := invoke(t, "", "run", "--engine", "duckdb", "--summaries", dir, "--format", format, search)
+			var whole string
+			for k := range 8 {
+				format, window := []string{"csv", "table", "json", "markdown"}[k/2], windows[k%2]
+				args := append([]string{"--summaries", dir, "--format", format}, window...)
+				ws, wantOut, wantErr := invoke(t, "", append([]string{"run"}, append(args, search)...)...)
+				gs, gotOut, gotErr := invoke(t, "", append([]string{"run", "--engine", "duckdb"}, append(args, search)...)...)
 				if ws != exitOK && ws != exitNoResults {
 					t.Fatalf("%s: minispl: status %d: %s", search, ws, wantErr)
 				}
 				if gs != ws || gotOut != wantOut {
-					t.Errorf("%s (%s): duckdb status %d, minispl %d\nduckdb:\n%s%s\nminispl:\n%s", search, format, gs, ws, gotOut, gotErr, wantOut)
+					t.Errorf("%s (%s %v): duckdb status %d, minispl %d\nduckdb:\n%s%s\nminispl:\n%s", search, format, window, gs, ws, gotOut, gotErr, wantOut)
 				}
-				if format == "csv" && ws == exitOK {
+				if window == nil && ws == exitOK {
 					withRows++
+				}
+				switch {
+				case format != "csv":
+				case window == nil:
+					whole = wantOut
+				case wantOut != whole:
+					cut++
 				}
 			}
 		}
 	}
-	if withRows < 5 {
-		t.Errorf("%d searches gave rows: the test proves little", withRows)
+	t.Logf("%d runs with rows over the whole time; %d searches give other rows in the window", withRows, cut)
+	if withRows < 5 || cut < 3 {
+		t.Errorf("%d searches gave rows, %d others in the window: the test proves little", withRows, cut)
 	}
 }
 
