@@ -27,8 +27,9 @@ type aggregator struct {
 	readers []*agg.ArgReader
 	states  []agg.State
 	batch   agg.Batch
-	needT   bool // some state reads batch.times
-	needMs  bool // some state reads batch.tms
+	needT   bool    // some state reads batch.times
+	needMs  bool    // some state reads batch.tms
+	tms     []int64 // batch.TimesMs when loadTimes reads the column
 }
 
 func newAggregator(n *tstatsNode) *aggregator {
@@ -67,10 +68,33 @@ func newAggregator(n *tstatsNode) *aggregator {
 	return a
 }
 
-// consume adds the selected rows of b.
-func (a *aggregator) consume(b arrow.RecordBatch, sel []int32) error {
+// gatherSpec is what a scan gathers for consume: the BY columns that are
+// not _time and, when a state reads it, the _time column.
+func (a *aggregator) gatherSpec() *gatherSpec {
+	g := &gatherSpec{timeCol: -1}
+	for _, tk := range a.keys {
+		col := tk.ref.col
+		if tk.ref.isTime {
+			col = -1
+		}
+		g.keyCols = append(g.keyCols, col)
+	}
+	if a.needT || a.needMs {
+		g.timeCol = a.n.timeCol
+	}
+	return g
+}
+
+// consume adds the selected rows of b, p.sel, reading what the scan
+// gathered (p) where it did.
+func (a *aggregator) consume(b arrow.RecordBatch, p *picked) error {
+	sel := p.sel
 	for k, tk := range a.keys {
-		c, err := tk.codesFor(b, sel, a.codes[k][:0])
+		var ix []int32
+		if k < len(p.gotKey) && p.gotKey[k] {
+			ix = p.keys[k]
+		}
+		c, err := tk.codesFor(b, sel, ix, a.codes[k][:0])
 		if err != nil {
 			return err
 		}
@@ -130,7 +154,7 @@ func (a *aggregator) consume(b arrow.RecordBatch, sel []int32) error {
 		}
 	}
 	if a.needT || a.needMs {
-		if err := a.loadTimes(b, sel); err != nil {
+		if err := a.loadTimes(b, p); err != nil {
 			return err
 		}
 	}
@@ -141,9 +165,28 @@ func (a *aggregator) consume(b arrow.RecordBatch, sel []int32) error {
 }
 
 // loadTimes loads the _time of the selected rows into a.batch: times in
-// epoch seconds when a.needT, tms in epoch milliseconds when a.needMs.
-func (a *aggregator) loadTimes(b arrow.RecordBatch, sel []int32) error {
-	a.batch.Times, a.batch.TimesMs = a.batch.Times[:0], a.batch.TimesMs[:0]
+// epoch seconds when a.needT, tms in epoch milliseconds when a.needMs;
+// from p.tms when the scan gathered them.
+func (a *aggregator) loadTimes(b arrow.RecordBatch, p *picked) error {
+	// TimesMs is p.tms (the scan's buffer, read during consume only) or
+	// a.tms, never a buffer of an earlier batch's picked.
+	a.batch.Times, a.batch.TimesMs = a.batch.Times[:0], a.tms[:0]
+	if p.gotTms {
+		if a.needMs {
+			a.batch.TimesMs = p.tms
+		}
+		if a.needT {
+			for _, ms := range p.tms {
+				t := math.NaN()
+				if ms != agg.NoTime {
+					t = float64(ms) / 1000
+				}
+				a.batch.Times = append(a.batch.Times, t)
+			}
+		}
+		return nil
+	}
+	sel := p.sel
 	if a.n.timeCol < 0 {
 		return fmt.Errorf("dataset %s has no _time column", a.n.ds.FullName())
 	}
@@ -170,7 +213,7 @@ func (a *aggregator) loadTimes(b arrow.RecordBatch, sel []int32) error {
 				}
 			}
 		}
-		a.batch.TimesMs = tms
+		a.batch.TimesMs, a.tms = tms, tms
 	}
 	if a.needT {
 		for _, r := range sel {
@@ -273,8 +316,10 @@ func (k *tstatsKey) nullCode() int32 {
 	return k.fillCode
 }
 
-// codesFor appends the code of every selected row to out.
-func (k *tstatsKey) codesFor(b arrow.RecordBatch, sel []int32, out []int32) ([]int32, error) {
+// codesFor appends the code of every selected row to out. ix, when not
+// nil, holds the dictionary index of each selected row (-1 for a null),
+// gathered by the scan from the row's dictionary column.
+func (k *tstatsKey) codesFor(b arrow.RecordBatch, sel, ix []int32, out []int32) ([]int32, error) {
 	if k.ref.col < 0 {
 		nc := k.nullCode()
 		for range sel {
@@ -325,6 +370,19 @@ func (k *tstatsKey) codesFor(b arrow.RecordBatch, sel []int32, out []int32) ([]i
 			return c
 		}
 		nc := k.nullCode()
+		if ix != nil {
+			for _, v := range ix {
+				switch {
+				case v < 0:
+					out = append(out, nc)
+				case k.dictCode[v] != unresolved:
+					out = append(out, k.dictCode[v])
+				default:
+					out = append(out, code(int(v)))
+				}
+			}
+			break
+		}
 		noNulls := c.NullN() == 0
 		if idx, ok := c.Indices().(*array.Int32); ok {
 			vals := idx.Int32Values()

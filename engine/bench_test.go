@@ -148,7 +148,7 @@ func BenchmarkSeedSearch10M(b *testing.B) {
 
 // searchRows runs q and returns its fields and its rows, each cell's
 // values joined with newlines.
-func searchRows(b *testing.B, eng *Engine, q string) ([]string, [][]string) {
+func searchRows(b testing.TB, eng *Engine, q string) ([]string, [][]string) {
 	b.Helper()
 	pl, err := eng.Plan(parse(b, q))
 	if err != nil {

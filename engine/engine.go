@@ -41,6 +41,13 @@ type Options struct {
 	// parser is entered from one place; nil leaves map unavailable (a
 	// plan error naming this option).
 	ParseSearch func(text string) (*spl.Pipeline, error)
+	// ScanWorkers is the number of goroutines a tstats scan selects the
+	// rows of its dataset's batches on (the WHERE clause and the time
+	// window; the aggregation stays on one goroutine, in batch order, so
+	// results do not depend on it). 0 means GOMAXPROCS for a dataset of
+	// at least 131,072 rows and one below; 1 selects on the calling
+	// goroutine, which a caller running many searches at once may want.
+	ScanWorkers int
 }
 
 // Engine plans and runs searches over the datasets of a Store. An Engine is

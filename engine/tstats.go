@@ -417,46 +417,14 @@ func (o *tstatsOp) run(ctx context.Context) ([]arrow.RecordBatch, error) {
 		}
 	}
 	agg := newAggregator(n)
-	var st *expr.PredState
-	if n.where != nil {
-		st = expr.NewPredState(n.nleaves)
-	}
-	var mask []bool
-	var sel []int32
-	for _, b := range o.env.eng.store.Batches(n.ds) {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	err := n.scan(ctx, o.env.eng.opt.ScanWorkers, o.env.eng.store.Batches(n.ds), agg.gatherSpec(), func(b arrow.RecordBatch, p *picked) error {
+		if err := agg.consume(b, p); err != nil {
+			return fmt.Errorf("tstats: %w", err)
 		}
-		rows := int(b.NumRows())
-		sel = sel[:0]
-		if n.where != nil {
-			if cap(mask) < rows {
-				mask = make([]bool, rows)
-			}
-			mask = mask[:rows]
-			if err := n.where.Eval(st, b, mask); err != nil {
-				return nil, fmt.Errorf("tstats where: %w", err)
-			}
-			for i, m := range mask {
-				if m {
-					sel = append(sel, int32(i))
-				}
-			}
-		} else {
-			for i := 0; i < rows; i++ {
-				sel = append(sel, int32(i))
-			}
-		}
-		var err error
-		if sel, err = n.window.filterTime(b, n.timeCol, sel); err != nil {
-			return nil, fmt.Errorf("tstats: %w", err)
-		}
-		if len(sel) == 0 {
-			continue
-		}
-		if err := agg.consume(b, sel); err != nil {
-			return nil, fmt.Errorf("tstats: %w", err)
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return agg.finish(o.env)
 }

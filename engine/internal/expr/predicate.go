@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -236,6 +238,50 @@ type leafState struct {
 	res  []bool
 }
 
+// dictResults returns the leaf's result for each entry of c's
+// dictionary (false for a null entry), computed once per dictionary and
+// kept in st for the next batch that shares it.
+func (l *leaf) dictResults(st *PredState, c *array.Dictionary) ([]bool, error) {
+	dict, ok := c.Dictionary().(*array.String)
+	if !ok {
+		return nil, fmt.Errorf("field %s: unsupported dictionary value type %s", l.field, c.Dictionary().DataType())
+	}
+	ls := &st.leaves[l.id]
+	if ls.dict != dict.Data() {
+		ls.dict = dict.Data()
+		ls.res = l.testDict(dict, ls.res)
+	}
+	return ls.res, nil
+}
+
+// testDict returns res (its storage reused) holding the leaf's result for
+// each entry of dict: false for a null entry, else the positive test,
+// inverted for !=. A leaf of globs alone (= and IN with '*', or one
+// literal) tests the dictionary's packed values with Glob.MatchEach, a
+// search over the whole buffer; other leaves test entry by entry.
+func (l *leaf) testDict(dict *array.String, res []bool) []bool {
+	n := dict.Len()
+	res = slices.Grow(res[:0], n)[:n]
+	pos := !l.neg
+	if l.cmp != "" || l.exact || l.set != nil || len(l.cidrs) > 0 {
+		for i := range res {
+			res[i] = !dict.IsNull(i) && l.testStr(dict.Value(i)) == pos
+		}
+		return res
+	}
+	clear(res)
+	b := dict.ValueBytes()
+	data := unsafe.String(unsafe.SliceData(b), len(b))
+	for _, g := range l.globs {
+		g.MatchEach(data, dict.ValueOffsets(), res)
+	}
+	nulls := dict.NullN() > 0
+	for i, m := range res {
+		res[i] = m == pos && (!nulls || dict.IsValid(i))
+	}
+	return res
+}
+
 func (l *leaf) Eval(st *PredState, b arrow.RecordBatch, out []bool) error {
 	if l.col < 0 {
 		// Absent field: null everywhere, so every test is false.
@@ -248,19 +294,10 @@ func (l *leaf) Eval(st *PredState, b arrow.RecordBatch, out []bool) error {
 	pos := !l.neg
 	switch c := col.(type) {
 	case *array.Dictionary:
-		dict, ok := c.Dictionary().(*array.String)
-		if !ok {
-			return fmt.Errorf("field %s: unsupported dictionary value type %s", l.field, c.Dictionary().DataType())
+		res, err := l.dictResults(st, c)
+		if err != nil {
+			return err
 		}
-		ls := &st.leaves[l.id]
-		if ls.dict != dict.Data() {
-			ls.dict = dict.Data()
-			ls.res = ls.res[:0]
-			for i := 0; i < dict.Len(); i++ {
-				ls.res = append(ls.res, !dict.IsNull(i) && l.testStr(dict.Value(i)) == pos)
-			}
-		}
-		res := ls.res
 		idx, ok := c.Indices().(*array.Int32)
 		if !ok {
 			for i := range out {
