@@ -10,7 +10,7 @@ const minEachBytes = 2048
 
 // sampleBytes is how much of the packed values MatchEach reads to count
 // byte frequencies when it picks the byte to search for.
-const sampleBytes = 1024
+const sampleBytes = 256
 
 // MatchEach sets out[i] to true for every value i of a packed list of
 // strings that g matches, and leaves the other entries of out as they are
@@ -140,19 +140,25 @@ func valueAt(offsets []int32, pos int32) int {
 }
 
 // rarestByte returns the piece of g and the index in it of the byte that
-// is least frequent, case folded, in a sample of data: the byte MatchEach
-// searches for. A value that g matches holds every piece.
+// MatchEach searches for: the one whose search costs least by a sample of
+// data, counting each occurrence (case folded) as a check of the piece
+// and each pass over the buffer (two for a letter: both cases) as the
+// sample's length. A value that g matches holds every piece.
 func (g *Glob) rarestByte(data string) (seg string, at int) {
 	var count [256]int32
 	sample := data[:min(len(data), sampleBytes)]
 	for i := 0; i < len(sample); i++ {
 		count[lowerByte(sample[i])]++
 	}
-	best := int32(-1)
+	best := -1
 	for _, s := range g.segs {
 		for i := 0; i < len(s); i++ {
-			if c := count[s[i]]; best < 0 || c < best {
-				seg, at, best = s, i, c
+			cost := 100*int(count[s[i]]) + len(sample)
+			if 'a' <= s[i] && s[i] <= 'z' {
+				cost += len(sample)
+			}
+			if best < 0 || cost < best {
+				seg, at, best = s, i, cost
 			}
 		}
 	}
