@@ -95,6 +95,24 @@
 // distinct values once (an 8-byte radix sort for strings) and then the
 // groups by their tuples of ranks, packed into one integer when they fit.
 //
+// # The tstats scan on every core
+//
+// A tstats scan (tstatsscan.go) selects each batch's rows (its WHERE
+// clause and time window) on up to GOMAXPROCS goroutines once the dataset
+// holds 131,072 rows or more (Options.ScanWorkers overrides it), and the
+// selecting goroutine also gathers what the aggregation reads of those
+// rows: the dictionary index of each BY column and the _time. The
+// aggregation stays on the calling goroutine and takes the batches in
+// store order, so groups, counts, first and last values and lists are
+// those of the serial scan whatever the number of goroutines (a bounded
+// number of batches are in flight; TestTstatsParallelScan compares the
+// selections). A WHERE that is one test on a dictionary column is
+// evaluated once per dictionary entry, and its rows are selected by a
+// lookup of their dictionary index, eight at a time (expr.Select); a
+// `*abc*` or general glob is matched over the dictionary's packed values
+// at once (value.Glob.MatchEach: one strings.IndexByte search of the
+// piece's rarest byte rather than one match per entry).
+//
 // # Why hand-written predicates and aggregation
 //
 // arrow-go's compute package has no string kernels (no like, substring,

@@ -247,6 +247,11 @@ func (n *tstatsNode) scanParallel(ctx context.Context, batches []arrow.RecordBat
 				case <-done:
 					return
 				}
+				select {
+				case <-done: // both were ready: stop
+					return
+				default:
+				}
 				i := int(next.Add(1) - 1)
 				if i >= len(batches) {
 					return

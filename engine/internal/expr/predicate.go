@@ -256,14 +256,15 @@ func (l *leaf) dictResults(st *PredState, c *array.Dictionary) ([]bool, error) {
 
 // testDict returns res (its storage reused) holding the leaf's result for
 // each entry of dict: false for a null entry, else the positive test,
-// inverted for !=. A leaf of globs alone (= and IN with '*', or one
-// literal) tests the dictionary's packed values with Glob.MatchEach, a
-// search over the whole buffer; other leaves test entry by entry.
+// inverted for !=. The globs of = and IN test the dictionary's packed
+// values with Glob.MatchEach, a search over the whole buffer; the hash
+// set of literals and the CIDR subnets then test the entries no glob
+// matched, and orderings and CASE() test entry by entry (testStr).
 func (l *leaf) testDict(dict *array.String, res []bool) []bool {
 	n := dict.Len()
 	res = slices.Grow(res[:0], n)[:n]
 	pos := !l.neg
-	if l.cmp != "" || l.exact || l.set != nil || len(l.cidrs) > 0 {
+	if l.cmp != "" || l.exact {
 		for i := range res {
 			res[i] = !dict.IsNull(i) && l.testStr(dict.Value(i)) == pos
 		}
@@ -274,6 +275,14 @@ func (l *leaf) testDict(dict *array.String, res []bool) []bool {
 	data := unsafe.String(unsafe.SliceData(b), len(b))
 	for _, g := range l.globs {
 		g.MatchEach(data, dict.ValueOffsets(), res)
+	}
+	if l.set != nil || len(l.cidrs) > 0 {
+		for i, m := range res {
+			if !m {
+				s := dict.Value(i)
+				res[i] = l.set != nil && l.inSet(s) || len(l.cidrs) > 0 && l.inSubnet(s)
+			}
+		}
 	}
 	nulls := dict.NullN() > 0
 	for i, m := range res {

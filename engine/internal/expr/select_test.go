@@ -3,7 +3,13 @@ package expr
 import (
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/minispl/minispl/spl"
 )
 
 // TestSelectByIndex checks selectByIndex and selectMask against the
@@ -53,5 +59,113 @@ func BenchmarkSelectByIndex(b *testing.B) {
 	b.SetBytes(int64(4 * len(idx)))
 	for b.Loop() {
 		selectByIndex(sel, idx, res)
+	}
+}
+
+// TestDictionaryAgainstStrings checks the dictionary path of a leaf
+// (once per entry, with Glob.MatchEach over the packed entries, then
+// Select's lookup by index) against the same test on a plain string
+// column (testStr row by row), over random values with nulls, repeated
+// entries and letters that fold across ASCII, for =, !=, IN with literals
+// and globs, NOT and orderings.
+func TestDictionaryAgainstStrings(t *testing.T) {
+	mem := memory.NewGoAllocator()
+	r := rand.New(rand.NewPCG(11, 12))
+	parts := []string{`HKLM`, `\SOFTWARE`, `\Run`, `\run`, `\System`, `\Remote Manipulator`, ` System`, `\\`, "\u212a", "\u212aey", "\u017fy", `é`, `.exe`, `1`,
+		`\SYSTEM\Remote Manipulator System`, "\\\u017fYSTEM\\Remote Manipulator \u017fystem"}
+	word := func() string {
+		var b strings.Builder
+		for range r.IntN(7) {
+			b.WriteString(parts[r.IntN(len(parts))])
+		}
+		return b.String()
+	}
+	distinct := make([]string, 300)
+	for i := range distinct {
+		distinct[i] = word()
+	}
+	const rows = 5000
+	db := array.NewDictionaryBuilder(mem, &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}).(*array.BinaryDictionaryBuilder)
+	sb := array.NewStringBuilder(mem)
+	for range rows {
+		if r.IntN(20) == 0 {
+			db.AppendNull()
+			sb.AppendNull()
+			continue
+		}
+		v := distinct[r.IntN(len(distinct))]
+		if err := db.AppendString(v); err != nil {
+			t.Fatal(err)
+		}
+		sb.Append(v)
+	}
+	dcol, scol := db.NewArray(), sb.NewArray()
+	schema := arrow.NewSchema([]arrow.Field{{Name: "d", Type: dcol.DataType(), Nullable: true}, {Name: "s", Type: scol.DataType(), Nullable: true}}, nil)
+	b := array.NewRecordBatch(schema, []arrow.Array{dcol, scol}, rows)
+	defer b.Release()
+	dcol.(*array.Dictionary).Dictionary() // built now, as the store does
+	if d := dcol.(*array.Dictionary).Dictionary(); len(d.(*array.String).ValueBytes()) < 2048 {
+		t.Fatalf("dictionary of %d bytes: too small for MatchEach's whole-buffer search", len(d.(*array.String).ValueBytes()))
+	}
+	for _, q := range []string{
+		`f="*\\SYSTEM\\Remote Manipulator System*"`,
+		`f="*\\run*"`,
+		`f="*key*"`,
+		`f="*sy*"`,
+		`f="HKLM*run*"`,
+		`f="*\\system*" OR f="*.exe" OR f=HKLM`,
+		`f IN ("*ey*", "hklm\\run", "HKLM\\SOFTWARE", "*1")`,
+		`f!="*run*"`,
+		`NOT f="*run*"`,
+		`f>HKLM`,
+		`f=*`,
+	} {
+		e, err := spl.ParseSearchExpr(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compile := func(col int) (Pred, *PredState) {
+			c := &SearchCompiler{Mode: ModeTstats, Resolve: func(string) int { return col }}
+			p, err := c.Compile(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p, NewPredState(c.NLeaves)
+		}
+		pd, std := compile(0)
+		ps, sts := compile(1)
+		want := make([]bool, rows)
+		if err := ps.Eval(sts, b, want); err != nil {
+			t.Fatal(err)
+		}
+		got := make([]bool, rows)
+		if err := pd.Eval(std, b, got); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("%s, row %d: dictionary %v, strings %v", q, i, got[i], want[i])
+			}
+			if want[i] {
+				n++
+			}
+		}
+		if n == 0 || n == rows {
+			t.Errorf("%s selects %d of %d rows; the case needs some of each", q, n, rows)
+		}
+		var mask []bool
+		sel, err := Select(pd, NewPredState(len(std.leaves)), b, nil, &mask)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sel) != n {
+			t.Fatalf("%s: Select kept %d rows, Eval %d", q, len(sel), n)
+		}
+		for _, i := range sel {
+			if !want[i] {
+				t.Fatalf("%s: Select kept row %d", q, i)
+			}
+		}
 	}
 }
