@@ -185,10 +185,7 @@ func implicitString(e SearchExpr) string {
 func (c *Tstats) String() string {
 	var b strings.Builder
 	b.WriteString("tstats")
-	for _, o := range c.Options {
-		b.WriteByte(' ')
-		b.WriteString(o.String())
-	}
+	writeOptions(&b, c.Options)
 	for _, a := range c.Aggs {
 		b.WriteByte(' ')
 		b.WriteString(a.String())
@@ -203,10 +200,7 @@ func (c *Tstats) String() string {
 	}
 	if len(c.By) > 0 || c.BySpan != "" {
 		b.WriteString(" BY")
-		for _, f := range c.By {
-			b.WriteByte(' ')
-			b.WriteString(Word(f))
-		}
+		writeWords(&b, c.By)
 		if c.BySpan != "" {
 			b.WriteString(" span=")
 			b.WriteString(Word(c.BySpan))
@@ -424,11 +418,7 @@ func (e *FieldRef) String() string {
 
 // String returns "func(arg, ...)".
 func (e *Call) String() string {
-	parts := make([]string, len(e.Args))
-	for i, a := range e.Args {
-		parts[i] = operand(a, ePrecOr)
-	}
-	return e.Func + "(" + strings.Join(parts, ", ") + ")"
+	return e.Func + "(" + operandList(e.Args) + ")"
 }
 
 // String returns "NOT x" or "-x".
@@ -450,11 +440,17 @@ func (e *Binary) String() string {
 
 // String returns "x IN (v1, v2)".
 func (e *InList) String() string {
-	parts := make([]string, len(e.Values))
-	for i, v := range e.Values {
-		parts[i] = operand(v, ePrecOr)
+	return operand(e.X, ePrecCmp) + " IN (" + operandList(e.Values) + ")"
+}
+
+// operandList prints the arguments of a call or the values of IN: each an
+// operand at the precedence of OR, separated by ", ".
+func operandList(es []Expr) string {
+	parts := make([]string, len(es))
+	for i, x := range es {
+		parts[i] = operand(x, ePrecOr)
 	}
-	return operand(e.X, ePrecCmp) + " IN (" + strings.Join(parts, ", ") + ")"
+	return strings.Join(parts, ", ")
 }
 
 // String returns "where expr".
@@ -490,10 +486,7 @@ func (a StatsAgg) String() string {
 func statsString(name string, opts []Option, aggs []StatsAgg, by []string) string {
 	var b strings.Builder
 	b.WriteString(name)
-	for _, o := range opts {
-		b.WriteByte(' ')
-		b.WriteString(o.String())
-	}
+	writeOptions(&b, opts)
 	for _, a := range aggs {
 		b.WriteByte(' ')
 		b.WriteString(a.String())
@@ -516,6 +509,23 @@ func (c *Eventstats) String() string {
 	return statsString("eventstats", c.Options, c.Aggs, c.By)
 }
 
+// writeOptions writes each option to b, a space before each.
+func writeOptions(b *strings.Builder, opts []Option) {
+	for _, o := range opts {
+		b.WriteByte(' ')
+		b.WriteString(o.String())
+	}
+}
+
+// writeWords writes each name to b as a Word, a space before each.
+func writeWords(b *strings.Builder, names []string) {
+	for _, f := range names {
+		b.WriteByte(' ')
+		b.WriteString(Word(f))
+	}
+}
+
+// valuesString prints values separated by one space.
 func valuesString(vs []Value) string {
 	parts := make([]string, len(vs))
 	for i, v := range vs {
@@ -571,9 +581,7 @@ func (c *Dedup) String() string {
 	for _, f := range c.Fields {
 		b.WriteString(" " + sortFieldString(f))
 	}
-	for _, o := range c.Options {
-		b.WriteString(" " + o.String())
-	}
+	writeOptions(&b, c.Options)
 	if len(c.SortBy) > 0 {
 		b.WriteString(" sortby")
 		for _, k := range c.SortBy {
@@ -609,9 +617,7 @@ func (c *Head) String() string {
 	case c.Count != nil:
 		b.WriteString(" " + strconv.Itoa(*c.Count))
 	}
-	for _, o := range c.Options {
-		b.WriteString(" " + o.String())
-	}
+	writeOptions(&b, c.Options)
 	return b.String()
 }
 
@@ -622,9 +628,7 @@ func (c *Fillnull) String() string {
 	if c.Value != nil {
 		b.WriteString(" value=" + c.Value.String())
 	}
-	for _, f := range c.Fields {
-		b.WriteString(" " + Word(f))
-	}
+	writeWords(&b, c.Fields)
 	return b.String()
 }
 
@@ -632,9 +636,7 @@ func (c *Fillnull) String() string {
 func (c *Rex) String() string {
 	var b strings.Builder
 	b.WriteString("rex")
-	for _, o := range c.Options {
-		b.WriteString(" " + o.String())
-	}
+	writeOptions(&b, c.Options)
 	b.WriteString(" " + c.Regex.String())
 	return b.String()
 }
@@ -653,37 +655,26 @@ func (c *Regex) String() string {
 
 // String returns "bin options field AS name".
 func (c *Bin) String() string {
-	var b strings.Builder
-	b.WriteString(c.CommandName)
-	for _, o := range c.Options {
-		b.WriteString(" " + o.String())
-	}
-	b.WriteString(" " + Word(c.Field))
+	s := optionsFieldString(c.CommandName, c.Options, c.Field)
 	if c.As != "" {
-		b.WriteString(" AS " + Word(c.As))
+		s += " AS " + Word(c.As)
 	}
-	return b.String()
+	return s
 }
 
 // String returns "makemv options field".
-func (c *Makemv) String() string {
-	var b strings.Builder
-	b.WriteString("makemv")
-	for _, o := range c.Options {
-		b.WriteString(" " + o.String())
-	}
-	b.WriteString(" " + Word(c.Field))
-	return b.String()
-}
+func (c *Makemv) String() string { return optionsFieldString("makemv", c.Options, c.Field) }
 
 // String returns "mvexpand options field".
-func (c *Mvexpand) String() string {
+func (c *Mvexpand) String() string { return optionsFieldString("mvexpand", c.Options, c.Field) }
+
+// optionsFieldString prints a command that takes options, then one field:
+// "name options field".
+func optionsFieldString(name string, opts []Option, field string) string {
 	var b strings.Builder
-	b.WriteString("mvexpand")
-	for _, o := range c.Options {
-		b.WriteString(" " + o.String())
-	}
-	b.WriteString(" " + Word(c.Field))
+	b.WriteString(name)
+	writeOptions(&b, opts)
+	b.WriteString(" " + Word(field))
 	return b.String()
 }
 
@@ -708,9 +699,7 @@ func lookupFieldString(s string) string {
 func (c *Lookup) String() string {
 	var b strings.Builder
 	b.WriteString("lookup")
-	for _, o := range c.Options {
-		b.WriteString(" " + o.String())
-	}
+	writeOptions(&b, c.Options)
 	b.WriteString(" " + Word(c.Table))
 	for _, f := range c.Inputs {
 		b.WriteString(" " + f.String())
@@ -731,9 +720,7 @@ func (c *Lookup) String() string {
 func (c *Inputlookup) String() string {
 	var b strings.Builder
 	b.WriteString("inputlookup")
-	for _, o := range c.Options {
-		b.WriteString(" " + o.String())
-	}
+	writeOptions(&b, c.Options)
 	b.WriteString(" " + Word(c.Table))
 	if c.Where != nil {
 		b.WriteString(" WHERE " + exprString(c.Where, 0))
@@ -753,12 +740,8 @@ func subsearchString(p *Pipeline) string {
 func (c *Join) String() string {
 	var b strings.Builder
 	b.WriteString("join")
-	for _, o := range c.Options {
-		b.WriteString(" " + o.String())
-	}
-	for _, f := range c.Fields {
-		b.WriteString(" " + Word(f))
-	}
+	writeOptions(&b, c.Options)
+	writeWords(&b, c.Fields)
 	b.WriteString(" " + subsearchString(c.Subsearch))
 	return b.String()
 }
@@ -767,9 +750,7 @@ func (c *Join) String() string {
 func (c *Append) String() string {
 	var b strings.Builder
 	b.WriteString("append")
-	for _, o := range c.Options {
-		b.WriteString(" " + o.String())
-	}
+	writeOptions(&b, c.Options)
 	b.WriteString(" " + subsearchString(c.Subsearch))
 	return b.String()
 }
@@ -778,9 +759,7 @@ func (c *Append) String() string {
 func (c *Makeresults) String() string {
 	var b strings.Builder
 	b.WriteString("makeresults")
-	for _, o := range c.Options {
-		b.WriteString(" " + o.String())
-	}
+	writeOptions(&b, c.Options)
 	return b.String()
 }
 
@@ -809,12 +788,8 @@ func (c *Replace) String() string {
 func (c *Addtotals) String() string {
 	var b strings.Builder
 	b.WriteString("addtotals")
-	for _, o := range c.Options {
-		b.WriteString(" " + o.String())
-	}
-	for _, f := range c.Fields {
-		b.WriteString(" " + Word(f))
-	}
+	writeOptions(&b, c.Options)
+	writeWords(&b, c.Fields)
 	return b.String()
 }
 
@@ -823,18 +798,14 @@ func (c *Addtotals) String() string {
 func (c *Transaction) String() string {
 	var b strings.Builder
 	b.WriteString("transaction")
-	for _, f := range c.Fields {
-		b.WriteString(" " + Word(f))
-	}
+	writeWords(&b, c.Fields)
 	if c.StartsWith != nil {
 		b.WriteString(" startswith=" + c.StartsWith.String())
 	}
 	if c.EndsWith != nil {
 		b.WriteString(" endswith=" + c.EndsWith.String())
 	}
-	for _, o := range c.Options {
-		b.WriteString(" " + o.String())
-	}
+	writeOptions(&b, c.Options)
 	return b.String()
 }
 
@@ -853,9 +824,7 @@ func (f *TxnFilter) String() string {
 func (c *Appendpipe) String() string {
 	var b strings.Builder
 	b.WriteString("appendpipe")
-	for _, o := range c.Options {
-		b.WriteString(" " + o.String())
-	}
+	writeOptions(&b, c.Options)
 	b.WriteString(" " + subsearchString(c.Subpipeline))
 	return b.String()
 }
@@ -867,9 +836,7 @@ func (c *Map) String() string {
 	if c.Saved != nil {
 		b.WriteString(" " + c.Saved.String())
 	}
-	for _, o := range c.Options {
-		b.WriteString(" " + o.String())
-	}
+	writeOptions(&b, c.Options)
 	return b.String()
 }
 
@@ -880,9 +847,7 @@ func (c *Xmlkv) String() string {
 	if c.Field != "" {
 		b.WriteString(" " + Word(c.Field))
 	}
-	for _, o := range c.Options {
-		b.WriteString(" " + o.String())
-	}
+	writeOptions(&b, c.Options)
 	return b.String()
 }
 
@@ -890,9 +855,7 @@ func (c *Xmlkv) String() string {
 func (c *Spath) String() string {
 	var b strings.Builder
 	b.WriteString("spath")
-	for _, o := range c.Options {
-		b.WriteString(" " + o.String())
-	}
+	writeOptions(&b, c.Options)
 	if c.Path != nil {
 		b.WriteString(" " + c.Path.String())
 	}
