@@ -61,7 +61,8 @@ type CommandInfo struct {
 	// could not parse.
 	expect string
 	// grammar is the participle alternative that parses the command; two
-	// names may share one (stats and eventstats, bin and bucket).
+	// names may share one (stats and eventstats, bin and bucket, mvexpand
+	// and makemv).
 	grammar cmdNode
 	// node is a nil pointer of the command's AST type.
 	node Command
@@ -164,7 +165,7 @@ var registry = []CommandInfo{
 		Usage:   "mvexpand [limit=<N>] <field>",
 		Example: "| tstats values(Registry.user) AS users FROM datamodel=Endpoint.Registry BY Registry.dest | mvexpand limit=10 users",
 		expect:  "options such as span=1h and a field name"},
-	{Name: "makemv", Kind: Streaming, grammar: &makemvCmd{}, node: (*Makemv)(nil),
+	{Name: "makemv", Kind: Streaming, grammar: &mvexpandCmd{}, node: (*Makemv)(nil),
 		Help:    "split a field into a multivalue",
 		Usage:   "makemv [delim=<string> | tokenizer=<regex>] [allowempty=<bool>] [setsv=<bool>] <field>",
 		Example: "| tstats count FROM datamodel=Endpoint.Registry BY Registry.registry_path | makemv delim=\"\\\\\" Registry.registry_path",

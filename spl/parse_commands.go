@@ -123,18 +123,9 @@ type convertFunc struct {
 }
 
 func (n *convertCmd) convert(c *converter) Command {
-	cv := &Convert{Pos: c.span(n.Pos, n.EndPos)}
-	if n.Timeformat != nil {
-		v := c.value(n.Timeformat)
-		cv.Timeformat = &v
-	}
+	cv := &Convert{Timeformat: c.optValue(n.Timeformat), Pos: c.span(n.Pos, n.EndPos)}
 	for _, f := range n.Funcs {
-		cf := ConvertFunc{Func: strings.ToLower(f.Func), Field: c.value(f.Field)}
-		if f.As != nil {
-			v := c.value(f.As)
-			cf.As = &v
-		}
-		cv.Funcs = append(cv.Funcs, cf)
+		cv.Funcs = append(cv.Funcs, ConvertFunc{Func: strings.ToLower(f.Func), Field: c.value(f.Field), As: c.optValue(f.As)})
 	}
 	return cv
 }
@@ -242,10 +233,7 @@ func (n *statsCmd) convert(c *converter) Command {
 		agg.Text = agg.funcText()
 		aggs = append(aggs, agg)
 	}
-	var by []string
-	for _, f := range n.By {
-		by = append(by, c.field(f))
-	}
+	by := c.fields(n.By)
 	sp := c.span(n.Pos, n.EndPos)
 	if strings.EqualFold(n.Name, "eventstats") {
 		return &Eventstats{Options: opts, Aggs: aggs, By: by, Pos: sp}
@@ -273,11 +261,7 @@ type tableCmd struct {
 }
 
 func (n *tableCmd) convert(c *converter) Command {
-	t := &Table{Pos: c.span(n.Pos, n.EndPos)}
-	for _, f := range n.Fields {
-		t.Fields = append(t.Fields, c.value(f))
-	}
-	return t
+	return &Table{Fields: c.values(n.Fields), Pos: c.span(n.Pos, n.EndPos)}
 }
 
 // fieldsCmd is `fields [+|-] f1 [,] f2 ...`.
@@ -289,11 +273,7 @@ type fieldsCmd struct {
 }
 
 func (n *fieldsCmd) convert(c *converter) Command {
-	f := &Fields{Remove: n.Sign == "-", Pos: c.span(n.Pos, n.EndPos)}
-	for _, v := range n.Fields {
-		f.Fields = append(f.Fields, c.value(v))
-	}
-	return f
+	return &Fields{Remove: n.Sign == "-", Fields: c.values(n.Fields), Pos: c.span(n.Pos, n.EndPos)}
 }
 
 // dedupCmd is `dedup [N] fields [options] [sortby keys]`; options may
@@ -450,15 +430,7 @@ type fillnullCmd struct {
 }
 
 func (n *fillnullCmd) convert(c *converter) Command {
-	f := &Fillnull{Pos: c.span(n.Pos, n.EndPos)}
-	if n.Value != nil {
-		v := c.value(n.Value)
-		f.Value = &v
-	}
-	for _, x := range n.Fields {
-		f.Fields = append(f.Fields, c.field(x))
-	}
-	return f
+	return &Fillnull{Value: c.optValue(n.Value), Fields: c.fields(n.Fields), Pos: c.span(n.Pos, n.EndPos)}
 }
 
 // rexCmd is `rex [options] "regex" [options]`.
@@ -535,30 +507,22 @@ func (n *binCmd) convert(c *converter) Command {
 	return b
 }
 
-// mvexpandCmd is `mvexpand [options] field [options]`.
+// mvexpandCmd is `mvexpand|makemv [options] field [options]`.
 type mvexpandCmd struct {
 	Pos    lexer.Position
-	Pre    []*optionNode `parser:"'mvexpand' ( (?= Word '=':Op) @@ )*"`
+	Name   string        `parser:"@( 'mvexpand' | 'makemv' )"`
+	Pre    []*optionNode `parser:"( (?= Word '=':Op) @@ )*"`
 	Field  *fieldNode    `parser:"@@"`
 	Post   []*optionNode `parser:"( (?= Word '=':Op) @@ )*"`
 	EndPos lexer.Position
 }
 
 func (n *mvexpandCmd) convert(c *converter) Command {
-	return &Mvexpand{Field: c.field(n.Field), Options: c.options(n.Pre, n.Post), Pos: c.span(n.Pos, n.EndPos)}
-}
-
-// makemvCmd is `makemv [options] field [options]`.
-type makemvCmd struct {
-	Pos    lexer.Position
-	Pre    []*optionNode `parser:"'makemv' ( (?= Word '=':Op) @@ )*"`
-	Field  *fieldNode    `parser:"@@"`
-	Post   []*optionNode `parser:"( (?= Word '=':Op) @@ )*"`
-	EndPos lexer.Position
-}
-
-func (n *makemvCmd) convert(c *converter) Command {
-	return &Makemv{Field: c.field(n.Field), Options: c.options(n.Pre, n.Post), Pos: c.span(n.Pos, n.EndPos)}
+	field, opts, sp := c.field(n.Field), c.options(n.Pre, n.Post), c.span(n.Pos, n.EndPos)
+	if strings.EqualFold(n.Name, "makemv") {
+		return &Makemv{Field: field, Options: opts, Pos: sp}
+	}
+	return &Mvexpand{Field: field, Options: opts, Pos: sp}
 }
 
 // lookupCmd is `lookup [options] table inputs [OUTPUT|OUTPUTNEW outputs]`.
@@ -630,11 +594,7 @@ type joinItem struct {
 func (n *joinCmd) convert(c *converter) Command {
 	j := &Join{Subsearch: c.pipeline(n.Sub), Pos: c.span(n.Pos, n.EndPos)}
 	for _, it := range n.Items {
-		if it.Option != nil {
-			j.Options = append(j.Options, c.option(it.Option))
-		} else {
-			j.Fields = append(j.Fields, c.field(it.Field))
-		}
+		j.Options, j.Fields = c.optionOrField(j.Options, j.Fields, it.Option, it.Field)
 	}
 	return j
 }
@@ -660,6 +620,43 @@ func (c *converter) options(lists ...[]*optionNode) []Option {
 		}
 	}
 	return out
+}
+
+// fields converts field names in order.
+func (c *converter) fields(ns []*fieldNode) []string {
+	var out []string
+	for _, n := range ns {
+		out = append(out, c.field(n))
+	}
+	return out
+}
+
+// values converts literals in order.
+func (c *converter) values(ns []*valueNode) []Value {
+	var out []Value
+	for _, n := range ns {
+		out = append(out, c.value(n))
+	}
+	return out
+}
+
+// optValue converts an optional literal: nil when it is absent.
+func (c *converter) optValue(n *valueNode) *Value {
+	if n == nil {
+		return nil
+	}
+	v := c.value(n)
+	return &v
+}
+
+// optionOrField converts one item of a command that mixes options and
+// field names, appending the option when there is one and the field
+// otherwise.
+func (c *converter) optionOrField(opts []Option, fields []string, o *optionNode, f *fieldNode) ([]Option, []string) {
+	if o != nil {
+		return append(opts, c.option(o)), fields
+	}
+	return opts, append(fields, c.field(f))
 }
 
 // makeresultsCmd is `makeresults [options]`.
@@ -693,9 +690,7 @@ func (n *replaceCmd) convert(c *converter) Command {
 	for _, p := range n.Pairs {
 		r.Pairs = append(r.Pairs, ReplacePair{From: c.value(p.From), To: c.value(p.To)})
 	}
-	for _, f := range n.Fields {
-		r.Fields = append(r.Fields, c.field(f))
-	}
+	r.Fields = c.fields(n.Fields)
 	return r
 }
 
@@ -716,11 +711,7 @@ type optOrField struct {
 func (n *addtotalsCmd) convert(c *converter) Command {
 	a := &Addtotals{Pos: c.span(n.Pos, n.EndPos)}
 	for _, it := range n.Items {
-		if it.Option != nil {
-			a.Options = append(a.Options, c.option(it.Option))
-		} else {
-			a.Fields = append(a.Fields, c.field(it.Field))
-		}
+		a.Options, a.Fields = c.optionOrField(a.Options, a.Fields, it.Option, it.Field)
 	}
 	return a
 }
@@ -778,10 +769,8 @@ func (n *transactionCmd) convert(c *converter) Command {
 				}
 				t.EndsWith = tf
 			}
-		case it.Option != nil:
-			t.Options = append(t.Options, c.option(it.Option))
 		default:
-			t.Fields = append(t.Fields, c.field(it.Field))
+			t.Options, t.Fields = c.optionOrField(t.Options, t.Fields, it.Option, it.Field)
 		}
 	}
 	return t
