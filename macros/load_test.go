@@ -15,21 +15,16 @@ func mustLoad(t *testing.T, l *Library, path string) {
 	}
 }
 
-func TestLoadConf(t *testing.T) {
-	l := New()
-	path := filepath.Join("testdata", "basic.conf")
-	mustLoad(t, l, path)
-	tests := []struct {
-		name  string
-		nargs int
-		want  Macro
-	}{
-		{"foobar", 0, Macro{Name: "foobar", Definition: "index=main", Description: "no arguments", Origin: path + ":4"}},
-		{"foobar", 1, Macro{Name: "foobar", Args: []string{"foo"}, Definition: "index=main sourcetype=$foo$", Origin: path + ":8"}},
-		{"foobar", 2, Macro{Name: "foobar", Args: []string{"foo", "bar"}, Definition: "sourcetype=$foo$ \n| head $bar$", Origin: path + ":12"}},
-		{"comment", 1, Macro{Name: "comment", Args: []string{"text"}, Definition: `""`, IsEval: true, Origin: path + ":20"}},
-		{"empty_def", 0, Macro{Name: "empty_def", Origin: path + ":25"}},
-	}
+// lookupWant is a macro Lookup(name, nargs) must return.
+type lookupWant struct {
+	name  string
+	nargs int
+	want  Macro
+}
+
+// checkLookups looks each macro of tests up in l and compares it whole.
+func checkLookups(t *testing.T, l *Library, tests []lookupWant) {
+	t.Helper()
 	for _, tt := range tests {
 		got, ok := l.Lookup(tt.name, tt.nargs)
 		if !ok {
@@ -40,6 +35,31 @@ func TestLoadConf(t *testing.T) {
 			t.Errorf("Lookup(%q, %d) =\n%#v\nwant\n%#v", tt.name, tt.nargs, *got, tt.want)
 		}
 	}
+}
+
+// writeCase writes text to a file of dir named after the test case (spaces
+// as underscores) with extension ext, and returns its path.
+func writeCase(t *testing.T, dir, name, ext, text string) string {
+	t.Helper()
+	path := filepath.Join(dir, strings.ReplaceAll(name, " ", "_")+ext)
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestLoadConf(t *testing.T) {
+	l := New()
+	path := filepath.Join("testdata", "basic.conf")
+	mustLoad(t, l, path)
+	tests := []lookupWant{
+		{"foobar", 0, Macro{Name: "foobar", Definition: "index=main", Description: "no arguments", Origin: path + ":4"}},
+		{"foobar", 1, Macro{Name: "foobar", Args: []string{"foo"}, Definition: "index=main sourcetype=$foo$", Origin: path + ":8"}},
+		{"foobar", 2, Macro{Name: "foobar", Args: []string{"foo", "bar"}, Definition: "sourcetype=$foo$ \n| head $bar$", Origin: path + ":12"}},
+		{"comment", 1, Macro{Name: "comment", Args: []string{"text"}, Definition: `""`, IsEval: true, Origin: path + ":20"}},
+		{"empty_def", 0, Macro{Name: "empty_def", Origin: path + ":25"}},
+	}
+	checkLookups(t, l, tests)
 	if _, ok := l.Lookup("foobar", 3); ok {
 		t.Errorf("Lookup(foobar, 3) found a macro that was never defined")
 	}
@@ -69,10 +89,7 @@ func TestLoadConfErrors(t *testing.T) {
 	dir := t.TempDir()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "_")+".conf")
-			if err := os.WriteFile(path, []byte(tt.conf), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			path := writeCase(t, dir, tt.name, ".conf", tt.conf)
 			l := New()
 			err := l.Load(path)
 			if err == nil {
@@ -109,10 +126,7 @@ func TestLoadConfForms(t *testing.T) {
 	dir := t.TempDir()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "_")+".conf")
-			if err := os.WriteFile(path, []byte(tt.conf), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			path := writeCase(t, dir, tt.name, ".conf", tt.conf)
 			l := New()
 			mustLoad(t, l, path)
 			m, ok := l.Lookup(tt.key, tt.nargs)
@@ -136,26 +150,13 @@ func TestLoadJSONL(t *testing.T) {
 	l := Default()
 	path := filepath.Join("testdata", "good.jsonl")
 	mustLoad(t, l, path)
-	tests := []struct {
-		name  string
-		nargs int
-		want  Macro
-	}{
+	tests := []lookupWant{
 		{"sysmon", 0, Macro{Name: "sysmon", Definition: "sourcetype=XmlWinEventLog:Microsoft-Windows-Sysmon/Operational", Description: "sysmon events", Origin: path + ":1"}},
 		{"security_content_ctime", 1, Macro{Name: "security_content_ctime", Args: []string{"field"}, Definition: `convert timeformat="%Y-%m-%dT%H:%M:%S" ctime($field$)`, Description: "convert epoch time to string", Origin: path + ":3"}},
 		// Overrides the built-in definition.
 		{"summariesonly_config", 0, Macro{Name: "summariesonly_config", Definition: "true", Description: "override", Origin: path + ":4"}},
 	}
-	for _, tt := range tests {
-		got, ok := l.Lookup(tt.name, tt.nargs)
-		if !ok {
-			t.Errorf("Lookup(%q, %d): not found", tt.name, tt.nargs)
-			continue
-		}
-		if !reflect.DeepEqual(*got, tt.want) {
-			t.Errorf("Lookup(%q, %d) =\n%#v\nwant\n%#v", tt.name, tt.nargs, *got, tt.want)
-		}
-	}
+	checkLookups(t, l, tests)
 }
 
 func TestLoadYAMLDir(t *testing.T) {
