@@ -1,9 +1,6 @@
 package spl
 
-import (
-	"errors"
-	"testing"
-)
+import "testing"
 
 // TestDirectives checks how TERM(x) and CASE(x) parse: as a term or a
 // field value with the directive set and the text inside the parentheses
@@ -77,19 +74,5 @@ func TestDirectiveErrors(t *testing.T) {
 		{"search f IN (CASE(a), b)", "1:14: CASE() is not supported inside IN (...); write f=CASE(...) OR ... instead\n  | search f IN (CASE(a), b)\n  |              ^~~~~~~"},
 		{"search TERM(a", "1:12: unclosed \"(\": no matching \")\"\n  | search TERM(a\n  |            ^"},
 	}
-	for _, c := range cases {
-		_, err := Parse(c.in)
-		if err == nil {
-			t.Errorf("%s: parsed, want an error", c.in)
-			continue
-		}
-		var e *Error
-		if !errors.As(err, &e) {
-			t.Errorf("%s: error %T is not *Error: %v", c.in, err, err)
-			continue
-		}
-		if got := e.Format(); got != c.want {
-			t.Errorf("%s:\ngot  %s\nwant %s", c.in, got, c.want)
-		}
-	}
+	checkParseErrors(t, cases)
 }

@@ -1,7 +1,6 @@
 package spl
 
 import (
-	"errors"
 	"strings"
 	"testing"
 )
@@ -337,21 +336,7 @@ func TestParseCommandErrors(t *testing.T) {
 		{"x=a(b",
 			"1:4: unclosed \"(\": no matching \")\"\n  | x=a(b\n  |    ^"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			p, err := Parse(tt.in)
-			if err == nil {
-				t.Fatalf("Parse succeeded: %s", p)
-			}
-			var e *Error
-			if !errors.As(err, &e) {
-				t.Fatalf("error %T is not *Error: %v", err, err)
-			}
-			if got := e.Format(); got != tt.want {
-				t.Errorf("error\n got: %s\nwant: %s", got, tt.want)
-			}
-		})
-	}
+	checkParseErrors(t, tests)
 }
 
 // TestStatsByEmptyItem: an empty item in a stats BY list (`by a, , b`, as

@@ -113,6 +113,13 @@ func TestParseErrors(t *testing.T) {
 		{"line one\n| tstats count frm",
 			"2:16: unexpected \"frm\": expected an aggregate, FROM, WHERE, BY or \"|\"\n  | | tstats count frm\n  |                ^~~"},
 	}
+	checkParseErrors(t, tests)
+}
+
+// checkParseErrors parses each input of tests in a subtest of its own: it
+// must fail with an *Error on the search text whose Format is want.
+func checkParseErrors(t *testing.T, tests []struct{ in, want string }) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			p, err := Parse(tt.in)
