@@ -23,55 +23,67 @@ import (
 // ../shared/datasets/attack_data; each must plan and execute without
 // error. The others are counted and logged. Skipped without ../shared.
 func TestESCURegistryRuns(t *testing.T) {
-	detections := filepath.Join(sharedDir, "escu", "detections_registry.jsonl")
-	if _, err := os.Stat(detections); err != nil {
-		t.Skipf("ESCU corpus not available: %v", err)
-	}
-	lib := macros.Default()
-	if err := lib.Load(filepath.Join(sharedDir, "escu", "macros.jsonl")); err != nil {
-		t.Fatal(err)
-	}
-	store := datamodel.NewStore(datamodel.DefaultCatalog(), datamodel.Options{})
-	if err := ingestShared(store); err != nil {
-		t.Fatal(err)
-	}
+	lib, _, store := sharedCorpus(t, "detections_registry.jsonl")
 	env := query.NewEnv(query.Options{Macros: lib})
-	ds, err := escu.Read(detections)
+	ds, err := escu.Read(filepath.Join(sharedDir, "escu", "detections_registry.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	simple, ran, withRows := 0, 0, 0
+	n := runCorpus(t, env, store, ds, seedShaped, nil)
+	t.Logf("%d registry detections, %d of seed shape (tstats/rename/convert/search), %d ran, %d returned rows", len(ds), n.parsed, n.ran, n.withRows)
+	// 97 detections are exactly tstats | drop_dm_object_name | ctime | ctime
+	// | filter (escu-content.md §3a), all of this shape.
+	if n.parsed < 97 || n.ran != n.parsed {
+		t.Errorf("want at least 97 seed-shaped detections, all running; got %d of %d", n.ran, n.parsed)
+	}
+}
+
+// corpusCounts counts how far the detections of a corpus got through the
+// front door.
+type corpusCounts struct {
+	expanded, parsed, planned, ran, withRows int
+}
+
+// runCorpus compiles each detection and runs over store those that plan.
+// A search that does not parse or does not run is an error; one that keep
+// (when not nil) turns down after parsing is passed over; one that does
+// not plan is logged and handed to planFailed (when not nil).
+func runCorpus(t *testing.T, env *query.Env, store *datamodel.Store, ds []escu.Detection, keep func(*spl.Pipeline) bool, planFailed func(error)) corpusCounts {
+	t.Helper()
+	var n corpusCounts
 	for _, d := range ds {
 		q, err := env.Compile(d.Search)
+		if q.Expansion != nil {
+			n.expanded++
+		}
 		if q.Pipeline == nil {
-			t.Errorf("%s (%s): %s: %v", d.Name, d.Origin, query.StageOf(err), err)
+			t.Errorf("FAIL %s %s (%s): %v", query.StageOf(err), d.Name, d.Origin, err)
 			continue
 		}
-		if !seedShaped(q.Pipeline) {
+		if keep != nil && !keep(q.Pipeline) {
 			continue
 		}
-		simple++
+		n.parsed++
 		if err != nil {
-			t.Errorf("%s (%s): plan: %v", d.Name, d.Origin, err)
+			t.Logf("FAIL plan %s (%s): %v", d.Name, d.Origin, err)
+			if planFailed != nil {
+				planFailed(err)
+			}
 			continue
 		}
+		n.planned++
 		res, err := q.Run(context.Background(), store)
 		if err != nil {
-			t.Errorf("%s (%s): execute: %v", d.Name, d.Origin, err)
+			t.Errorf("FAIL run %s (%s): %v", d.Name, d.Origin, err)
 			continue
 		}
-		ran++
+		n.ran++
 		if res.NumRows() > 0 {
-			withRows++
+			n.withRows++
 		}
 		res.Release()
 	}
-	t.Logf("%d registry detections, %d of seed shape (tstats/rename/convert/search), %d ran, %d returned rows", len(ds), simple, ran, withRows)
-	// 97 detections are exactly tstats | drop_dm_object_name | ctime | ctime
-	// | filter (escu-content.md §3a), all of this shape.
-	if simple < 97 || ran != simple {
-		t.Errorf("want at least 97 seed-shaped detections, all running; got %d of %d", ran, simple)
-	}
+	return n
 }
 
 // seedShaped reports whether every command is tstats, rename, convert or
@@ -96,30 +108,8 @@ func seedShaped(p *spl.Pipeline) bool {
 // 95% planned and executed. Skipped without ../shared.
 func TestESCUEndpointConformance(t *testing.T) {
 	env, _, store, all := endpointCorpus(t)
-	var parsed, planned, ran, withRows int
-	for _, d := range all {
-		q, err := env.Compile(d.Search)
-		if q.Pipeline == nil {
-			t.Logf("FAIL %s %s (%s): %v", query.StageOf(err), d.Name, d.Origin, err)
-			continue
-		}
-		parsed++
-		if err != nil {
-			t.Logf("FAIL plan %s (%s): %v", d.Name, d.Origin, err)
-			continue
-		}
-		planned++
-		res, err := q.Run(context.Background(), store)
-		if err != nil {
-			t.Errorf("FAIL run %s (%s): %v", d.Name, d.Origin, err)
-			continue
-		}
-		ran++
-		if res.NumRows() > 0 {
-			withRows++
-		}
-		res.Release()
-	}
+	n := runCorpus(t, env, store, all, nil, nil)
+	parsed, planned, ran, withRows := n.parsed, n.planned, n.ran, n.withRows
 	t.Logf("%d detections: %d parsed, %d planned (%.1f%%), %d ran, %d with results",
 		len(all), parsed, planned, 100*float64(planned)/float64(len(all)), ran, withRows)
 	// Floors: the counts reached on 2026-12-03 (776 planned = 99.1%, with
@@ -202,8 +192,26 @@ func TestESCUPrefilter(t *testing.T) {
 // shared attack_data into a store; it skips without the corpus.
 func endpointCorpus(t *testing.T) (*query.Env, *datamodel.Catalog, *datamodel.Store, []escu.Detection) {
 	t.Helper()
+	lib, cat, store := sharedCorpus(t, "macros.jsonl")
+	env := escuEnv(lib, cat)
+	var all []escu.Detection
+	for _, f := range []string{"detections_registry.jsonl", "detections_processes.jsonl", "detections_filesystem.jsonl"} {
+		ds, err := escu.Read(filepath.Join(sharedDir, "escu", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, ds...)
+	}
+	return env, cat, store, all
+}
+
+// sharedCorpus loads ESCU's macros over the defaults and ingests the
+// shared attack_data into a store of the default catalog; it skips the
+// test when ../shared/escu has no file named need.
+func sharedCorpus(t *testing.T, need string) (*macros.Library, *datamodel.Catalog, *datamodel.Store) {
+	t.Helper()
 	escuDir := filepath.Join(sharedDir, "escu")
-	if _, err := os.Stat(filepath.Join(escuDir, "macros.jsonl")); err != nil {
+	if _, err := os.Stat(filepath.Join(escuDir, need)); err != nil {
 		t.Skipf("ESCU corpus not available: %v", err)
 	}
 	lib := macros.Default()
@@ -215,17 +223,13 @@ func endpointCorpus(t *testing.T) (*query.Env, *datamodel.Catalog, *datamodel.St
 	if err := ingestShared(store); err != nil {
 		t.Fatal(err)
 	}
-	env := query.NewEnv(query.Options{Macros: lib, Catalog: cat,
-		Engine: engine.Options{LookupDirs: []string{filepath.Join(escuDir, "lookups")}}})
-	var all []escu.Detection
-	for _, f := range []string{"detections_registry.jsonl", "detections_processes.jsonl", "detections_filesystem.jsonl"} {
-		ds, err := escu.Read(filepath.Join(escuDir, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		all = append(all, ds...)
-	}
-	return env, cat, store, all
+	return lib, cat, store
+}
+
+// escuEnv is the front door with ESCU's macros and lookups over cat.
+func escuEnv(lib *macros.Library, cat *datamodel.Catalog) *query.Env {
+	return query.NewEnv(query.Options{Macros: lib, Catalog: cat,
+		Engine: engine.Options{LookupDirs: []string{filepath.Join(sharedDir, "escu", "lookups")}}})
 }
 
 // ingestShared ingests ../shared/datasets/attack_data as the CLI's --data
@@ -244,21 +248,9 @@ func ingestShared(store *datamodel.Store) error {
 // logged with their reason (minispl check --escu lists them too). Skipped
 // without ../shared.
 func TestESCURawConformance(t *testing.T) {
+	lib, cat, store := sharedCorpus(t, "detections_raw.jsonl")
+	env := escuEnv(lib, cat)
 	escuDir := filepath.Join(sharedDir, "escu")
-	if _, err := os.Stat(filepath.Join(escuDir, "detections_raw.jsonl")); err != nil {
-		t.Skipf("ESCU corpus not available: %v", err)
-	}
-	lib := macros.Default()
-	if err := lib.Load(filepath.Join(escuDir, "macros.jsonl")); err != nil {
-		t.Fatal(err)
-	}
-	cat := datamodel.DefaultCatalog()
-	store := datamodel.NewStore(cat, datamodel.Options{})
-	if err := ingestShared(store); err != nil {
-		t.Fatal(err)
-	}
-	env := query.NewEnv(query.Options{Macros: lib, Catalog: cat,
-		Engine: engine.Options{LookupDirs: []string{filepath.Join(escuDir, "lookups")}}})
 	ds, err := escu.Read(filepath.Join(escuDir, "detections_raw.jsonl"))
 	if err != nil {
 		t.Fatal(err)
@@ -270,35 +262,9 @@ func TestESCURawConformance(t *testing.T) {
 			all = append(all, d)
 		}
 	}
-	var expanded, parsed, planned, ran, withRows int
 	reasons := map[string]int{}
-	for _, d := range all {
-		q, err := env.Compile(d.Search)
-		if q.Expansion != nil {
-			expanded++
-		}
-		if q.Pipeline == nil {
-			t.Errorf("FAIL %s %s (%s): %v", query.StageOf(err), d.Name, d.Origin, err)
-			continue
-		}
-		parsed++
-		if err != nil {
-			t.Logf("FAIL plan %s (%s): %v", d.Name, d.Origin, err)
-			reasons[reasonKey(err)]++
-			continue
-		}
-		planned++
-		res, err := q.Run(context.Background(), store)
-		if err != nil {
-			t.Errorf("FAIL run %s (%s): %v", d.Name, d.Origin, err)
-			continue
-		}
-		ran++
-		if res.NumRows() > 0 {
-			withRows++
-		}
-		res.Release()
-	}
+	n := runCorpus(t, env, store, all, nil, func(err error) { reasons[reasonKey(err)]++ })
+	expanded, parsed, planned, ran, withRows := n.expanded, n.parsed, n.planned, n.ran, n.withRows
 	t.Logf("%d raw detections: %d expanded, %d parsed, %d planned (%.1f%%), %d ran, %d with results; plan failures %v",
 		len(all), expanded, parsed, planned, 100*float64(planned)/float64(len(all)), ran, withRows, reasons)
 	if len(all) != 317 || expanded != 317 || parsed != 317 {
