@@ -25,6 +25,25 @@ func perRow(f func(a []*value.Vector, i int, out *value.Vector)) batchFn {
 	}
 }
 
+// optStr returns argument k of row i as a string, or def when the call has
+// no argument k; ok is false when the argument is there but null.
+func optStr(a []*value.Vector, k, i int, def string) (s string, ok bool) {
+	if k >= len(a) {
+		return def, true
+	}
+	return a[k].Str(i)
+}
+
+// optNum returns argument k of row i as a number, or def when the call has
+// no argument k; ok is false when the argument is there but null or not a
+// number.
+func optNum(a []*value.Vector, k, i int, def float64) (f float64, ok bool) {
+	if k >= len(a) {
+		return def, true
+	}
+	return a[k].Num(i)
+}
+
 // funcSpec describes one eval function.
 type funcSpec struct {
 	min, max int // argument counts; max < 0 means no limit

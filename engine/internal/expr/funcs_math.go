@@ -51,12 +51,9 @@ func addMathFuncs(m map[string]*funcSpec) {
 	m["log"] = &funcSpec{min: 1, max: 2, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
 		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
 			x, ok := a[0].Num(i)
-			base := 10.0
-			if len(a) == 2 {
-				var ok2 bool
-				if base, ok2 = a[1].Num(i); !ok2 || base <= 0 || base == 1 {
-					return
-				}
+			base, ok2 := optNum(a, 1, i, 10)
+			if !ok2 || base <= 0 || base == 1 {
+				return
 			}
 			if ok && x > 0 {
 				out.SetNum(i, math.Log(x)/math.Log(base))
@@ -80,11 +77,9 @@ func addMathFuncs(m map[string]*funcSpec) {
 			if !ok {
 				return
 			}
-			n := 0.0
-			if len(a) == 2 {
-				if n, ok = a[1].Num(i); !ok {
-					return
-				}
+			n, ok := optNum(a, 1, i, 0)
+			if !ok {
+				return
 			}
 			out.SetNum(i, roundDecimal(x, int(n)))
 		}), nil

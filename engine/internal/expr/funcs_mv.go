@@ -97,43 +97,27 @@ func addMVFuncs(m map[string]*funcSpec) {
 			out.SetValues(i, vals)
 		}), nil
 	}}
-	m["mvdedup"] = &funcSpec{min: 1, max: 1, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
-			if a[0].Kinds[i] != value.KindMulti {
-				out.CopyRow(i, a[0], i)
-				return
+	m["mvdedup"] = multiFunc(func(vs []string) []string {
+		seen := make(map[string]bool, len(vs))
+		var vals []string
+		for _, s := range vs {
+			if !seen[s] {
+				seen[s] = true
+				vals = append(vals, s)
 			}
-			seen := make(map[string]bool, len(a[0].Multi[i]))
-			var vals []string
-			for _, s := range a[0].Multi[i] {
-				if !seen[s] {
-					seen[s] = true
-					vals = append(vals, s)
-				}
-			}
-			out.SetValues(i, vals)
-		}), nil
-	}}
-	m["mvsort"] = &funcSpec{min: 1, max: 1, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
-		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
-			if a[0].Kinds[i] != value.KindMulti {
-				out.CopyRow(i, a[0], i)
-				return
-			}
-			vals := slices.Clone(a[0].Multi[i])
-			slices.Sort(vals)
-			out.SetValues(i, vals)
-		}), nil
-	}}
+		}
+		return vals
+	})
+	m["mvsort"] = multiFunc(func(vs []string) []string {
+		vals := slices.Clone(vs)
+		slices.Sort(vals)
+		return vals
+	})
 	m["mvzip"] = &funcSpec{min: 2, max: 3, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
 		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
-			d := ","
-			if len(a) == 3 {
-				s, ok := a[2].Str(i)
-				if !ok {
-					return
-				}
-				d = s
+			d, ok := optStr(a, 2, i, ",")
+			if !ok {
+				return
 			}
 			x, y := a[0].Values(i, nil), a[1].Values(i, nil)
 			n := min(len(x), len(y))
@@ -172,6 +156,21 @@ func addMVFuncs(m map[string]*funcSpec) {
 	// mvfilter is compiled by compiler.mvfilter; the entry gives the
 	// argument count and the name for suggestions.
 	m["mvfilter"] = &funcSpec{min: 1, max: 1, ret: typeValue}
+}
+
+// multiFunc is a function of one field that rewrites the values of a
+// multivalue with f (which must not modify its argument); a single value
+// or null is returned as it is.
+func multiFunc(f func(vals []string) []string) *funcSpec {
+	return &funcSpec{min: 1, max: 1, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
+		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
+			if a[0].Kinds[i] != value.KindMulti {
+				out.CopyRow(i, a[0], i)
+				return
+			}
+			out.SetValues(i, f(a[0].Multi[i]))
+		}), nil
+	}}
 }
 
 // mvfilterNode is mvfilter(pred): the values of the one field pred names

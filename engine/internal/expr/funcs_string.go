@@ -56,13 +56,9 @@ func strFunc(f func(string) string) *funcSpec {
 func trimFunc(f func(s, cut string) string) *funcSpec {
 	return &funcSpec{min: 1, max: 2, ret: typeValue, build: func(fc *funcCall) (batchFn, error) {
 		return perRow(func(a []*value.Vector, i int, out *value.Vector) {
-			cut := " \t"
-			if len(a) == 2 {
-				c, ok := a[1].Str(i)
-				if !ok {
-					return
-				}
-				cut = c
+			cut, ok := optStr(a, 1, i, " \t")
+			if !ok {
+				return
 			}
 			mapStr(a[0], i, out, func(s string) (string, bool) { return f(s, cut), true })
 		}), nil
@@ -101,13 +97,9 @@ func addStringFuncs(m map[string]*funcSpec) {
 			if !ok || !ok2 {
 				return
 			}
-			length := math.Inf(1)
-			if len(a) == 3 {
-				l, ok := a[2].Num(i)
-				if !ok {
-					return
-				}
-				length = l
+			length, ok := optNum(a, 2, i, math.Inf(1))
+			if !ok {
+				return
 			}
 			out.SetStr(i, substr(s, start, length))
 		}), nil
