@@ -48,6 +48,11 @@ type Options struct {
 	// at least 131,072 rows and one below; 1 selects on the calling
 	// goroutine, which a caller running many searches at once may want.
 	ScanWorkers int
+	// NoKeyFilter turns off the key filter of tstats (keyfilter.go: a
+	// where after a tstats that reads only its BY fields also filters
+	// the dataset's rows before the aggregation); the results are the
+	// same, and tests compare the two.
+	NoKeyFilter bool
 }
 
 // Engine plans and runs searches over the datasets of a Store. An Engine is

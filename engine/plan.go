@@ -124,6 +124,9 @@ func (e *Engine) planPipeline(p *spl.Pipeline, pl *Plan) (node, error) {
 			return nil, err
 		}
 	}
+	if !e.opt.NoKeyFilter {
+		pushKeyFilter(cur)
+	}
 	return cur, nil
 }
 

@@ -38,6 +38,9 @@ type tstatsNode struct {
 	timeCol int // column of _time in the dataset schema
 	window  timeRange
 	out     []string
+	// keyFilter is the where after the tstats that its rows are
+	// filtered with before the aggregation (keyfilter.go); nil for none.
+	keyFilter *keyFilter
 }
 
 // fieldRef is a dataset field as written in a tstats clause.

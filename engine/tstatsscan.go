@@ -33,6 +33,8 @@ const minParallelRows = 1 << 17
 type scanState struct {
 	pred *expr.PredState
 	mask []bool
+	// kf is the key filter's state (keyfilter.go); nil without one.
+	kf *keyFilterState
 }
 
 // picked is what a scan hands the aggregation for one batch: the selected
@@ -127,6 +129,9 @@ func (n *tstatsNode) newScanState() *scanState {
 	if n.where != nil {
 		st.pred = expr.NewPredState(n.nleaves)
 	}
+	if n.keyFilter != nil {
+		st.kf = newKeyFilterState(n.keyFilter, n)
+	}
 	return st
 }
 
@@ -152,6 +157,9 @@ func (n *tstatsNode) selectRows(st *scanState, b arrow.RecordBatch, sel []int32)
 	sel, err := n.window.filterTime(b, n.timeCol, sel)
 	if err != nil {
 		return nil, fmt.Errorf("tstats: %w", err)
+	}
+	if st.kf != nil && len(sel) > 0 {
+		sel = st.kf.filter(b, sel)
 	}
 	return sel, nil
 }
