@@ -21,27 +21,33 @@ import (
 //
 // Why the result is the same: every row of a group has the group's BY
 // values, which are the values the where sees on the group's result row
-// (the dataset's text for a text field). A where that reads only those
-// values, through evals that read only those values and row-local,
-// deterministic functions, gives one answer for the group and its rows:
-// a group it drops loses all its rows, a group it keeps none, so the
-// groups that reach the where are unchanged, with the same aggregates;
-// the where and the evals still run after the tstats as planned. Only
-// these are pushed: BY fields that are dataset text columns (not _time,
-// whose result is the span's bucket), no fillnull_value (a null key
-// becomes a text the rows do not hold; without it a row with a null key
-// is in no group, whatever the filter says), and expressions without
-// now() and time(). A filter that fails on a batch is not applied to it
-// (the where, after the tstats, reports its own errors).
+// (the dataset's text for a text field, the fillnull_value for a null).
+// A where that reads only those values, through evals that read only
+// those values and row-local, deterministic functions, gives one answer
+// for the group and its rows: a group it drops loses all its rows, a
+// group it keeps none, so the groups that reach the where are unchanged,
+// with the same aggregates; the where and the evals still run after the
+// tstats as planned. Only these are pushed: BY fields that are dataset
+// text columns (not _time, whose result is the span's bucket, nor a name
+// that is not a field of the dataset), and
+// expressions without now() and time(). A row that is null in a BY field
+// the filter reads is kept whatever the filter says (its group's value
+// is the fillnull_value, which the row does not hold; without
+// fillnull_value the row is in no group). A filter that fails on a batch
+// is not applied to it (the where, after the tstats, reports its own
+// errors).
 
 // keyFilter is the pushed part of the commands after a tstats.
 type keyFilter struct {
 	// cols maps the tstats output columns (keys, then aggregates) to the
 	// dataset column that stands for it in the filter, -1 for a null
-	// column (aggregates, _time, fields that are not the dataset's: none
-	// of them is read).
+	// column (aggregates, _time, fields that are not the dataset's, whose
+	// result is the fillnull_value or null: none of them is read).
 	cols  []int
 	steps []keyStep
+	// nullKeep are the dataset columns of the BY fields the pushed
+	// wheres read: a row null in one of them is kept.
+	nullKeep []int
 }
 
 // keyStep is one command of a keyFilter: exactly one field is set.
@@ -66,51 +72,58 @@ func pushKeyFilter(root node) {
 	}
 	slices.Reverse(chain)
 	ts, ok := chain[0].(*tstatsNode)
-	if !ok || ts.fill != nil || len(chain) < 2 {
+	if !ok || len(chain) < 2 {
 		return
 	}
 	kf := &keyFilter{}
 	// pure[i] is whether column i of the rows at this point holds a BY
-	// text field's values, or a value computed from them only.
+	// text field's values, or a value computed from them only; deps[i]
+	// the dataset columns of the BY fields it is computed from.
 	var pure []bool
+	var deps [][]int
 	for i := range ts.out {
 		col, p := -1, false
-		if i < len(ts.keys) && !ts.keys[i].isTime {
-			col, p = ts.keys[i].col, true
+		var d []int
+		if i < len(ts.keys) && !ts.keys[i].isTime && ts.keys[i].col >= 0 {
+			col, p, d = ts.keys[i].col, true, []int{ts.keys[i].col}
 		}
 		kf.cols = append(kf.cols, col)
 		pure = append(pure, p)
+		deps = append(deps, d)
 	}
+	var read []int
 	var steps []keyStep
 	pushed := 0
 chain:
 	for _, n := range chain[1:] {
 		switch x := n.(type) {
 		case *renameNode:
-			next := make([]bool, len(x.src))
+			next, nextDeps := make([]bool, len(x.src)), make([][]int, len(x.src))
 			for i, s := range x.src {
-				next[i] = pure[s]
+				next[i], nextDeps[i] = pure[s], deps[s]
 			}
-			pure = next
+			pure, deps = next, nextDeps
 			steps = append(steps, keyStep{rename: x})
 		case *evalNode:
 			cur := slices.Clone(x.in.fields())
 			for _, a := range x.assigns {
-				ok := pureExpr(a.src, cur, pure)
+				ok, d := pureExpr(a.src, cur, pure, deps)
 				if i := slices.Index(cur, a.field); i >= 0 {
-					pure[i] = ok
+					pure[i], deps[i] = ok, d
 				} else {
 					cur = append(cur, a.field)
-					pure = append(pure, ok)
+					pure, deps = append(pure, ok), append(deps, d)
 				}
 			}
 			steps = append(steps, keyStep{eval: x})
 		case *whereNode:
-			if !pureExpr(x.src, x.in.fields(), pure) {
+			ok, d := pureExpr(x.src, x.in.fields(), pure, deps)
+			if !ok {
 				break chain
 			}
 			steps = append(steps, keyStep{where: x})
 			pushed = len(steps)
+			read = append(read, d...)
 		default:
 			break chain
 		}
@@ -119,19 +132,24 @@ chain:
 		return
 	}
 	kf.steps = steps[:pushed]
+	slices.Sort(read)
+	kf.nullKeep = slices.Compact(read)
 	ts.keyFilter = kf
 }
 
 // pureExpr reports whether e reads only the fields of fields marked pure
 // (a field absent from fields is null everywhere, also pure) and calls no
-// function whose value is not a function of its arguments.
-func pureExpr(e spl.Expr, fields []string, pure []bool) bool {
+// function whose value is not a function of its arguments, and returns
+// the deps of the fields it reads.
+func pureExpr(e spl.Expr, fields []string, pure []bool, deps [][]int) (bool, []int) {
 	ok := true
+	var read []int
 	spl.Inspect(e, func(n spl.Node) bool {
 		switch x := n.(type) {
 		case *spl.FieldRef:
-			if i := slices.Index(fields, x.Name); i >= 0 && !pure[i] {
-				ok = false
+			if i := slices.Index(fields, x.Name); i >= 0 {
+				ok = ok && pure[i]
+				read = append(read, deps[i]...)
 			}
 		case *spl.Call:
 			if x.Func == "now" || x.Func == "time" {
@@ -140,7 +158,7 @@ func pureExpr(e spl.Expr, fields []string, pure []bool) bool {
 		}
 		return ok
 	})
-	return ok
+	return ok, read
 }
 
 // keyFilterState is a key filter's execution state in one tstats scan.
@@ -236,6 +254,9 @@ func (st *keyFilterState) filter(b arrow.RecordBatch, sel []int32) []int32 {
 			}
 		}
 	}
+	for _, c := range st.kf.nullKeep {
+		keepNulls(b.Column(c), mask)
+	}
 	out := sel[:0]
 	for _, r := range sel {
 		if mask[r] {
@@ -243,4 +264,22 @@ func (st *keyFilterState) filter(b arrow.RecordBatch, sel []int32) []int32 {
 		}
 	}
 	return out
+}
+
+// keepNulls sets mask[i] for every row i of a that tstats reads as a null
+// key: a null row, or a dictionary entry that is null (tstatsKey).
+func keepNulls(a arrow.Array, mask []bool) {
+	d, _ := a.(*array.Dictionary)
+	var dict arrow.Array
+	if d != nil {
+		dict = d.Dictionary()
+	}
+	if a.NullN() == 0 && (dict == nil || dict.NullN() == 0) {
+		return
+	}
+	for i := range mask {
+		if a.IsNull(i) || (dict != nil && dict.IsNull(d.GetValueIndex(i))) {
+			mask[i] = true
+		}
+	}
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/minispl/minispl/datamodel"
@@ -45,7 +46,7 @@ func TestKeyFilter(t *testing.T) {
 		{by + ` | where len('Registry.registry_value_data') > 40 | sort 0 - count | where count > 0`, true},
 		{by + ` | rename Registry.* as * | where len(registry_value_data) > 40 AND now() > 0`, false},
 		{by + ` | rename Registry.* as * | where isnull(nothere) AND len(registry_path) > 70`, true},
-		{`| tstats fillnull_value=none count from datamodel=Endpoint.Registry by Registry.dest Registry.user Registry.registry_value_data | rename Registry.* as * | where user = "none" OR len(registry_value_data) > 40`, false},
+		{`| tstats fillnull_value=none count from datamodel=Endpoint.Registry by Registry.dest Registry.user Registry.registry_value_data | rename Registry.* as * | where user = "none" OR len(registry_value_data) > 40`, true},
 		{`| tstats count from datamodel=Endpoint.Registry by _time span=1h Registry.dest Registry.registry_value_data | rename Registry.* as * | where _time > 0 AND len(registry_value_data) > 40`, false},
 		{`| tstats count from datamodel=Endpoint.Registry by _time span=1h Registry.dest Registry.registry_value_data | rename Registry.* as * | where len(registry_value_data) > 40`, true},
 		{`| tstats count from datamodel=Endpoint.Registry by Registry.dest | join type=left dest [| tstats count as n from datamodel=Endpoint.Registry by Registry.dest Registry.registry_value_data | rename Registry.* as * | eval l = len(registry_value_data) | where l > 40]`, true},
@@ -86,6 +87,62 @@ func TestKeyFilter(t *testing.T) {
 		}
 		equalLines(t, c.q, lines[1], lines[0])
 	}
+}
+
+// TestKeyFilterNulls: rows null in a BY field the filter reads are kept,
+// since with fillnull_value their group holds a text they do not (hand
+// rows with every field null in turn); a BY name that is not a field
+// (the fillnull_value on every row) is not pushed.
+func TestKeyFilterNulls(t *testing.T) {
+	var rows []row
+	vals := []string{"a", "bb", "ccc", "none"}
+	for i := range 300 {
+		r := row{"_time": int64(i) * 1000}
+		for j, f := range []string{"dest", "user", "registry_value_data"} {
+			if (i/(j+1))%5 != 0 {
+				r[f] = vals[(i*(j+3))%len(vals)]
+			}
+		}
+		rows = append(rows, r)
+	}
+	env := newTestEnv(t, rows, 50, 7)
+	off := New(env.cat, env.store, Options{BatchSize: 7, Allocator: env.mem, ParseSearch: spl.Parse, NoKeyFilter: true})
+	const ts = `| tstats fillnull_value=none count values(Registry.registry_value_data) as v from datamodel=Endpoint.Registry by Registry.dest Registry.user | rename Registry.* as * `
+	for _, q := range []string{
+		ts + `| where user = "none"`,
+		ts + `| where user != "none" AND len(dest) < 4`,
+		ts + `| eval u = if(user = "none", "x", user) | where u = "x" OR dest = "none"`,
+		`| tstats fillnull_value=none count from datamodel=Endpoint.Registry by Registry.registry_value_data Registry.nothere | rename Registry.* as * | where nothere = "none" AND registry_value_data = "none"`,
+		`| tstats count from datamodel=Endpoint.Registry by Registry.dest Registry.user | rename Registry.* as * | where isnull(user) OR user = "a"`,
+	} {
+		pl, err := env.eng.Plan(parse(t, q))
+		if err != nil {
+			t.Fatalf("plan %q: %v", q, err)
+		}
+		if pushed := bottomTstats(pl.root).keyFilter != nil; pushed == strings.Contains(q, "nothere") {
+			t.Errorf("%q: key filter %v", q, pushed)
+		}
+		got, want := env.run(t, q), runOn(t, off, q)
+		if len(want) < 2 && !strings.Contains(q, "isnull") {
+			t.Errorf("%q: no rows", q)
+		}
+		equalLines(t, q, got, want)
+	}
+}
+
+// runOn plans and executes q on eng and renders the rows (testEnv.run).
+func runOn(t *testing.T, eng *Engine, q string) []string {
+	t.Helper()
+	pl, err := eng.Plan(parse(t, q))
+	if err != nil {
+		t.Fatalf("plan %q: %v", q, err)
+	}
+	res, err := eng.Execute(context.Background(), pl)
+	if err != nil {
+		t.Fatalf("execute %q: %v", q, err)
+	}
+	defer res.Release()
+	return renderResult(res)
 }
 
 // bottomTstats is the tstats at the bottom of the chain ending at n, nil
