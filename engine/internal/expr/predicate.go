@@ -45,9 +45,19 @@ func (p *predAnd) Eval(st *PredState, b arrow.RecordBatch, out []bool) error {
 	if err := p.l.Eval(st, b, out); err != nil {
 		return err
 	}
+	// The right side matters only where the left is true.
+	care, any := st.narrow(st.scratch(len(out)), out, false)
+	defer st.release()
+	if !any {
+		return nil
+	}
 	tmp := st.scratch(len(out))
 	defer st.release()
-	if err := p.r.Eval(st, b, tmp); err != nil {
+	prev := st.care
+	st.care = care
+	err := p.r.Eval(st, b, tmp)
+	st.care = prev
+	if err != nil {
 		return err
 	}
 	for i := range out {
@@ -372,6 +382,29 @@ type PredState struct {
 	leaves []leafState
 	pool   [][]bool
 	depth  int
+	// care, when set, marks the rows whose result matters: AND evaluates
+	// its right side where its left is true, OR each part where none
+	// before it is, and neither evaluates a side no row needs; a
+	// predicate may set any value on the other rows. nil: every row.
+	care []bool
+	// full turns the narrowing off (every part on every row), for tests.
+	full bool
+}
+
+// narrow sets care[i] for the rows that matter (st.care) where out[i] is
+// !skip, and returns the rows that matter next (care; st.care when
+// st.full) and whether there is one.
+func (st *PredState) narrow(care, out []bool, skip bool) ([]bool, bool) {
+	if st.full {
+		return st.care, true
+	}
+	any := false
+	for i, o := range out {
+		c := o != skip && (st.care == nil || st.care[i])
+		care[i] = c
+		any = any || c
+	}
+	return care, any
 }
 
 // NewPredState returns the state of one execution of a predicate with
@@ -565,9 +598,20 @@ func (p *predAny) Eval(st *PredState, b arrow.RecordBatch, out []bool) error {
 	if err := p.parts[0].Eval(st, b, out); err != nil {
 		return err
 	}
+	buf := st.scratch(len(out))
+	defer st.release()
 	tmp := st.scratch(len(out))
 	defer st.release()
+	prev := st.care
+	defer func() { st.care = prev }()
 	for _, x := range p.parts[1:] {
+		// A later part matters only where no earlier one is true.
+		st.care = prev
+		care, any := st.narrow(buf, out, true)
+		if !any {
+			return nil
+		}
+		st.care = care
 		if err := x.Eval(st, b, tmp); err != nil {
 			return err
 		}
