@@ -492,30 +492,7 @@ func isNameChar(c byte) bool  { return isNameStart(c) || isDigit(c) }
 // unescapeEval resolves the escapes of an eval string literal (without its
 // quotes): `\\` is a backslash, `\"` a quote and `\t` a tab; any other
 // backslash pair stays as written, so regexes such as "\d+" keep `\d`.
-func unescapeEval(s string) string {
-	if strings.IndexByte(s, '\\') < 0 {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '\\' && i+1 < len(s) {
-			switch s[i+1] {
-			case '\\', '"':
-				b.WriteByte(s[i+1])
-				i++
-				continue
-			case 't':
-				b.WriteByte('\t')
-				i++
-				continue
-			}
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
-}
+func unescapeEval(s string) string { return unescapeMap(s, `\"t`, "\\\"\t") }
 
 // escapeEval is the inverse of unescapeEval with as few backslashes as
 // possible: a backslash is doubled only where unescapeEval would otherwise

@@ -102,7 +102,11 @@ func unescape(s string) string { return unescapeSet(s, "\\\"") }
 func unescapeWord(s string) string { return unescapeSet(s, "\\\"|") }
 
 // unescapeSet drops the backslash before each byte of set.
-func unescapeSet(s, set string) string {
+func unescapeSet(s, set string) string { return unescapeMap(s, set, set) }
+
+// unescapeMap replaces each backslash pair `\` + from[k] by the byte to[k];
+// any other backslash stays as written.
+func unescapeMap(s, from, to string) string {
 	if strings.IndexByte(s, '\\') < 0 {
 		return s
 	}
@@ -110,10 +114,12 @@ func unescapeSet(s, set string) string {
 	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c == '\\' && i+1 < len(s) && strings.IndexByte(set, s[i+1]) >= 0 {
-			b.WriteByte(s[i+1])
-			i++
-			continue
+		if c == '\\' && i+1 < len(s) {
+			if k := strings.IndexByte(from, s[i+1]); k >= 0 {
+				b.WriteByte(to[k])
+				i++
+				continue
+			}
 		}
 		b.WriteByte(c)
 	}

@@ -89,6 +89,25 @@ func TestUnescapeWord(t *testing.T) {
 	}
 }
 
+// TestUnescapeEval covers eval string literals, in which `\t` is a tab
+// and any other backslash pair but `\\` and `\"` stays as written.
+func TestUnescapeEval(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`a\tb`, "a\tb"},
+		{`\\t`, `\t`},
+		{`say \"hi\"`, `say "hi"`},
+		{`\d+\.\s`, `\d+\.\s`},
+		{`a\|b`, `a\|b`},
+		{`trailing\`, `trailing\`},
+		{`plain`, `plain`},
+	}
+	for _, tt := range tests {
+		if got := unescapeEval(tt.in); got != tt.want {
+			t.Errorf("unescapeEval(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 // TestPipeEscape checks where `\|` is a pipe: in bare values and field
 // names, not inside double quotes (so that a rex regex keeps `\|`), and that
 // the printer writes a bare value holding a pipe back as `\|`.
