@@ -131,21 +131,6 @@ func TestESCUEndpointConformance(t *testing.T) {
 // every such detection with rows and one in eight of the others.
 func TestESCUPrefilter(t *testing.T) {
 	env, cat, store, all := endpointCorpus(t)
-	render := func(q *query.Query, s *datamodel.Store) string {
-		res, err := q.Run(context.Background(), s)
-		if err != nil {
-			return "error: " + err.Error()
-		}
-		defer res.Release()
-		var b strings.Builder
-		for r := 0; r < res.NumRows(); r++ {
-			for c := range res.Fields() {
-				b.WriteString(strings.Join(res.Cell(r, c), "\x1e") + "\x1f")
-			}
-			b.WriteByte('\n')
-		}
-		return b.String()
-	}
 	filtered, withRows, dropped := 0, 0, 0
 	for _, d := range all {
 		q, err := env.Compile(d.Search)
@@ -157,7 +142,7 @@ func TestESCUPrefilter(t *testing.T) {
 			continue
 		}
 		filtered++
-		want := render(q, store)
+		want := rowsOrError(q, store, false)
 		if want == "" && filtered%8 != 0 {
 			// Every detection with rows, and one in eight of the others
 			// (each needs an ingest of its own; all of them take minutes).
@@ -169,7 +154,7 @@ func TestESCUPrefilter(t *testing.T) {
 			t.Fatal(err)
 		}
 		dropped += st.Skipped[datamodel.SkipFiltered]
-		got := render(q, fs)
+		got := rowsOrError(q, fs, false)
 		if got != want {
 			t.Errorf("%s: rows differ with the pre-filter\n got: %.500s\nwant: %.500s", d.Name, got, want)
 		}

@@ -57,22 +57,6 @@ func TestRawTermPrefilter(t *testing.T) {
 		}
 		return st, dropped
 	}
-	render := func(q *query.Query, st *datamodel.Store) string {
-		res, err := q.Run(context.Background(), st)
-		if err != nil {
-			return "error: " + err.Error()
-		}
-		defer res.Release()
-		var b strings.Builder
-		b.WriteString(strings.Join(res.Fields(), ",") + "\n")
-		for r := 0; r < res.NumRows(); r++ {
-			for c := range res.Fields() {
-				b.WriteString(strings.Join(res.Cell(r, c), "\x1e") + "\x1f")
-			}
-			b.WriteByte('\n')
-		}
-		return b.String()
-	}
 	full, _ := ingest(nil)
 	defer full.Release()
 	for _, c := range cases {
@@ -92,7 +76,7 @@ func TestRawTermPrefilter(t *testing.T) {
 		if dropped == 0 {
 			t.Errorf("%s: the filter left no event out", c.search)
 		}
-		want, got := render(q, full), render(q, fs)
+		want, got := rowsOrError(q, full, true), rowsOrError(q, fs, true)
 		if strings.Count(want, "\n") < 2 {
 			t.Errorf("%s: no rows to compare", c.search)
 		}

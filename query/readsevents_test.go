@@ -52,21 +52,6 @@ func TestReadsEventsNoEventStore(t *testing.T) {
 	if query.ReadsEvents(nil) != true {
 		t.Error("ReadsEvents(nil) = false, want true (a query that did not compile)")
 	}
-	rows := func(q *query.Query, st *datamodel.Store) (string, error) {
-		res, err := q.Run(context.Background(), st)
-		if err != nil {
-			return "", err
-		}
-		defer res.Release()
-		var b strings.Builder
-		for r := 0; r < res.NumRows(); r++ {
-			for c := range res.Fields() {
-				b.WriteString(strings.Join(res.Cell(r, c), "\x1e") + "\x1f")
-			}
-			b.WriteByte('\n')
-		}
-		return b.String(), nil
-	}
 	for _, c := range cases {
 		q, err := env.Compile(c.search)
 		if err != nil {
@@ -76,7 +61,7 @@ func TestReadsEventsNoEventStore(t *testing.T) {
 		if got := query.ReadsEvents(q); got != c.reads {
 			t.Errorf("%s: ReadsEvents = %v, want %v", c.search, got, c.reads)
 		}
-		want, err := rows(q, full)
+		want, err := rowsText(q, full, false)
 		if err != nil {
 			t.Errorf("%s over the full store: %v", c.search, err)
 			continue
@@ -84,7 +69,7 @@ func TestReadsEventsNoEventStore(t *testing.T) {
 		if strings.Count(want, "\n") == 0 {
 			t.Errorf("%s: no rows over the full store", c.search)
 		}
-		got, err := rows(q, lean)
+		got, err := rowsText(q, lean, false)
 		switch {
 		case c.reads && (err == nil || !strings.Contains(err.Error(), "without their texts")):
 			t.Errorf("%s over the store without texts: rows %q, error %v; want the error that the texts were left out", c.search, got, err)
