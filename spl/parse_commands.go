@@ -49,14 +49,7 @@ func (n *tstatsCmd) convert(c *converter) Command {
 		t.Options = append(t.Options, c.option(o))
 	}
 	for _, a := range n.Aggs {
-		agg := Aggregate{Func: strings.ToLower(a.Func), Pos: c.span(a.Pos, a.EndPos)}
-		if a.Field != nil {
-			agg.Field = c.field(a.Field)
-		}
-		if a.Alias != nil {
-			agg.Alias = c.field(a.Alias)
-		}
-		t.Aggs = append(t.Aggs, agg)
+		t.Aggs = append(t.Aggs, c.aggregate(a.Func, a.Field, a.Alias, a.Pos, a.EndPos))
 	}
 	if n.Datamodel != nil {
 		v := c.value(n.Datamodel)
@@ -217,18 +210,12 @@ func (n *statsCmd) convert(c *converter) Command {
 	opts := c.options(n.Pre, n.Post)
 	var aggs []StatsAgg
 	for _, a := range n.Aggs {
-		agg := StatsAgg{Aggregate: Aggregate{Func: strings.ToLower(a.Func), Pos: c.span(a.Pos, a.EndPos)}}
-		switch {
-		case a.Eval != nil:
+		agg := StatsAgg{Aggregate: c.aggregate(a.Func, a.Field, a.Alias, a.Pos, a.EndPos)}
+		if a.Eval != nil {
 			agg.Eval = a.Eval.X
-		case a.Field != nil:
-			agg.Field = c.field(a.Field)
 		}
-		if a.Alias != nil {
-			agg.Alias = c.field(a.Alias)
-			if a.AliasArg != nil {
-				agg.Alias += "(" + *a.AliasArg + ")"
-			}
+		if a.AliasArg != nil {
+			agg.Alias += "(" + *a.AliasArg + ")"
 		}
 		agg.Text = agg.funcText()
 		aggs = append(aggs, agg)
@@ -239,6 +226,12 @@ func (n *statsCmd) convert(c *converter) Command {
 		return &Eventstats{Options: opts, Aggs: aggs, By: by, Pos: sp}
 	}
 	return &Stats{Options: opts, Aggs: aggs, By: by, Pos: sp}
+}
+
+// aggregate converts what tstats and stats aggregates share: the function
+// name (in lower case), the optional field and alias, and the span.
+func (c *converter) aggregate(fn string, field, alias *fieldNode, pos, end lexer.Position) Aggregate {
+	return Aggregate{Func: strings.ToLower(fn), Field: c.optField(field), Alias: c.optField(alias), Pos: c.span(pos, end)}
 }
 
 // funcText is the canonical text of the function without its alias, which
@@ -551,11 +544,7 @@ func (n *lookupCmd) convert(c *converter) Command {
 func (c *converter) lookupFields(fs []*lookupField) []LookupField {
 	var out []LookupField
 	for _, f := range fs {
-		lf := LookupField{Field: c.field(f.Field)}
-		if f.As != nil {
-			lf.As = c.field(f.As)
-		}
-		out = append(out, lf)
+		out = append(out, LookupField{Field: c.field(f.Field), As: c.optField(f.As)})
 	}
 	return out
 }
@@ -638,6 +627,14 @@ func (c *converter) values(ns []*valueNode) []Value {
 		out = append(out, c.value(n))
 	}
 	return out
+}
+
+// optField converts an optional field name: "" when it is absent.
+func (c *converter) optField(n *fieldNode) string {
+	if n == nil {
+		return ""
+	}
+	return c.field(n)
 }
 
 // optValue converts an optional literal: nil when it is absent.
@@ -845,11 +842,7 @@ type xmlkvCmd struct {
 }
 
 func (n *xmlkvCmd) convert(c *converter) Command {
-	x := &Xmlkv{Options: c.options(n.Pre, n.Post), Pos: c.span(n.Pos, n.EndPos)}
-	if n.Field != nil {
-		x.Field = c.field(n.Field)
-	}
-	return x
+	return &Xmlkv{Field: c.optField(n.Field), Options: c.options(n.Pre, n.Post), Pos: c.span(n.Pos, n.EndPos)}
 }
 
 // spathCmd is `spath [input=f] [output=f] [path=p | p]` in any order.
