@@ -246,22 +246,26 @@ func (l *leaf) order(c int) bool {
 type leafState struct {
 	dict arrow.ArrayData
 	res  []bool
+	// some is set when an entry of res is true.
+	some bool
 }
 
-// dictResults returns the leaf's result for each entry of c's
+// dictResultsSome returns the leaf's result for each entry of c's
 // dictionary (false for a null entry), computed once per dictionary and
-// kept in st for the next batch that shares it.
-func (l *leaf) dictResults(st *PredState, c *array.Dictionary) ([]bool, error) {
+// kept in st for the next batch that shares it, and whether some entry's
+// result is true (when none is, no row of c holds).
+func (l *leaf) dictResultsSome(st *PredState, c *array.Dictionary) ([]bool, bool, error) {
 	dict, ok := c.Dictionary().(*array.String)
 	if !ok {
-		return nil, fmt.Errorf("field %s: unsupported dictionary value type %s", l.field, c.Dictionary().DataType())
+		return nil, false, fmt.Errorf("field %s: unsupported dictionary value type %s", l.field, c.Dictionary().DataType())
 	}
 	ls := &st.leaves[l.id]
 	if ls.dict != dict.Data() {
 		ls.dict = dict.Data()
 		ls.res = l.testDict(dict, ls.res)
+		ls.some = slices.Contains(ls.res, true)
 	}
-	return ls.res, nil
+	return ls.res, ls.some, nil
 }
 
 // testDict returns res (its storage reused) holding the leaf's result for
@@ -313,9 +317,13 @@ func (l *leaf) Eval(st *PredState, b arrow.RecordBatch, out []bool) error {
 	pos := !l.neg
 	switch c := col.(type) {
 	case *array.Dictionary:
-		res, err := l.dictResults(st, c)
+		res, some, err := l.dictResultsSome(st, c)
 		if err != nil {
 			return err
+		}
+		if !some {
+			clear(out)
+			return nil
 		}
 		idx, ok := c.Indices().(*array.Int32)
 		if !ok {

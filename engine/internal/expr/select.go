@@ -10,7 +10,8 @@ import (
 // dictionary column without nulls (the common tstats WHERE, such as the
 // seed's registry_path glob) is read straight into the selection: the test
 // runs once per dictionary entry and each row is a lookup by its
-// dictionary index, with no per-row mask. Any other predicate fills
+// dictionary index, with no per-row mask, and when no entry passes the
+// rows are not read at all. Any other predicate fills
 // *mask (grown as needed) with Eval and collects its set rows.
 func Select(p Pred, st *PredState, b arrow.RecordBatch, sel []int32, mask *[]bool) ([]int32, error) {
 	rows := int(b.NumRows())
@@ -21,9 +22,13 @@ func Select(p Pred, st *PredState, b arrow.RecordBatch, sel []int32, mask *[]boo
 	if l, ok := p.(*leaf); ok && l.col >= 0 {
 		if c, ok := b.Column(l.col).(*array.Dictionary); ok && c.NullN() == 0 {
 			if idx, ok := c.Indices().(*array.Int32); ok {
-				res, err := l.dictResults(st, c)
-				if err != nil {
+				res, some, err := l.dictResultsSome(st, c)
+				switch {
+				case err != nil:
 					return nil, err
+				case !some:
+					// No entry holds: no row is read.
+					return sel[:0], nil
 				}
 				return selectByIndex(sel, idx.Int32Values(), res), nil
 			}
