@@ -633,13 +633,7 @@ func (c *Fillnull) String() string {
 }
 
 // String returns `rex options "regex"`.
-func (c *Rex) String() string {
-	var b strings.Builder
-	b.WriteString("rex")
-	writeOptions(&b, c.Options)
-	b.WriteString(" " + c.Regex.String())
-	return b.String()
-}
+func (c *Rex) String() string { return optionsString("rex", c.Options, c.Regex.String()) }
 
 // String returns `regex field="regex"` or `regex field!="regex"`.
 func (c *Regex) String() string {
@@ -655,7 +649,7 @@ func (c *Regex) String() string {
 
 // String returns "bin options field AS name".
 func (c *Bin) String() string {
-	s := optionsFieldString(c.CommandName, c.Options, c.Field)
+	s := optionsString(c.CommandName, c.Options, Word(c.Field))
 	if c.As != "" {
 		s += " AS " + Word(c.As)
 	}
@@ -663,18 +657,20 @@ func (c *Bin) String() string {
 }
 
 // String returns "makemv options field".
-func (c *Makemv) String() string { return optionsFieldString("makemv", c.Options, c.Field) }
+func (c *Makemv) String() string { return optionsString("makemv", c.Options, Word(c.Field)) }
 
 // String returns "mvexpand options field".
-func (c *Mvexpand) String() string { return optionsFieldString("mvexpand", c.Options, c.Field) }
+func (c *Mvexpand) String() string { return optionsString("mvexpand", c.Options, Word(c.Field)) }
 
-// optionsFieldString prints a command that takes options, then one field:
-// "name options field".
-func optionsFieldString(name string, opts []Option, field string) string {
+// optionsString prints a command whose options come first: "name options
+// rest...", a space before each option and each printed part of rest.
+func optionsString(name string, opts []Option, rest ...string) string {
 	var b strings.Builder
 	b.WriteString(name)
 	writeOptions(&b, opts)
-	b.WriteString(" " + Word(field))
+	for _, r := range rest {
+		b.WriteString(" " + r)
+	}
 	return b.String()
 }
 
@@ -718,14 +714,11 @@ func (c *Lookup) String() string {
 
 // String returns "inputlookup options table WHERE expr".
 func (c *Inputlookup) String() string {
-	var b strings.Builder
-	b.WriteString("inputlookup")
-	writeOptions(&b, c.Options)
-	b.WriteString(" " + Word(c.Table))
+	s := optionsString("inputlookup", c.Options, Word(c.Table))
 	if c.Where != nil {
-		b.WriteString(" WHERE " + exprString(c.Where, 0))
+		s += " WHERE " + exprString(c.Where, 0)
 	}
-	return b.String()
+	return s
 }
 
 // subsearchString prints "[pipeline]".
@@ -748,20 +741,11 @@ func (c *Join) String() string {
 
 // String returns "append options [subsearch]".
 func (c *Append) String() string {
-	var b strings.Builder
-	b.WriteString("append")
-	writeOptions(&b, c.Options)
-	b.WriteString(" " + subsearchString(c.Subsearch))
-	return b.String()
+	return optionsString("append", c.Options, subsearchString(c.Subsearch))
 }
 
 // String returns "makeresults options".
-func (c *Makeresults) String() string {
-	var b strings.Builder
-	b.WriteString("makeresults")
-	writeOptions(&b, c.Options)
-	return b.String()
-}
+func (c *Makeresults) String() string { return optionsString("makeresults", c.Options) }
 
 // String returns "replace a WITH b, c WITH d IN f1, f2".
 func (c *Replace) String() string {
@@ -822,11 +806,7 @@ func (f *TxnFilter) String() string {
 
 // String returns "appendpipe options [subpipeline]".
 func (c *Appendpipe) String() string {
-	var b strings.Builder
-	b.WriteString("appendpipe")
-	writeOptions(&b, c.Options)
-	b.WriteString(" " + subsearchString(c.Subpipeline))
-	return b.String()
+	return optionsString("appendpipe", c.Options, subsearchString(c.Subpipeline))
 }
 
 // String returns "map [saved] options".
