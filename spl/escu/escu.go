@@ -60,6 +60,10 @@ type Detection struct {
 	// Observables are the risk objects of the contentctl 4.x schema
 	// (tags.observable); Victim fields must be non-null in a passing test.
 	Observables []Observable `json:"-" yaml:"-"`
+	// File is the detection's file in security_content as a JSON-lines
+	// extract names it (e.g. "detections/endpoint/x.yml"); empty for a
+	// detection read from YAML, whose file is Path.
+	File string `json:"file" yaml:"-"`
 	// Origin is where the detection was read: "file:line".
 	Origin string `json:"-" yaml:"-"`
 	// Path and Line are Origin's parts: the file read and the line of the

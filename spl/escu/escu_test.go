@@ -10,7 +10,7 @@ import (
 )
 
 func TestParseJSONL(t *testing.T) {
-	data := []byte(`{"name": "A", "search": "| tstats count", "attack_data": [{"data": "u", "source": "s", "sourcetype": "st"}]}
+	data := []byte(`{"name": "A", "search": "| tstats count", "file": "detections/endpoint/a.yml", "attack_data": [{"data": "u", "source": "s", "sourcetype": "st"}]}
 
 {"name": "B", "search": "search x"}
 `)
@@ -18,7 +18,8 @@ func TestParseJSONL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ds) != 2 || ds[0].Name != "A" || ds[1].Origin != "f.jsonl:3" || ds[0].AttackData[0].Sourcetype != "st" {
+	if len(ds) != 2 || ds[0].Name != "A" || ds[1].Origin != "f.jsonl:3" || ds[0].AttackData[0].Sourcetype != "st" ||
+		ds[0].File != "detections/endpoint/a.yml" || ds[1].File != "" {
 		t.Fatalf("got %+v", ds)
 	}
 	_, err = ParseJSONL("f.jsonl", []byte("{\"name\": \"A\", \"search\": \"x\"}\n{broken\n"))
