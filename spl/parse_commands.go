@@ -816,19 +816,28 @@ type optOrValue struct {
 	Value  *valueNode  `parser:"| @@"`
 }
 
-func (n *mapCmd) convert(c *converter) Command {
-	m := &Map{Pos: c.span(n.Pos, n.EndPos)}
-	for _, it := range n.Items {
+// optionsAndValue converts the items of a command that takes options and
+// at most one bare value, what (named in the error for a second one).
+func (c *converter) optionsAndValue(items []*optOrValue, cmd, what string) ([]Option, *Value) {
+	var opts []Option
+	var val *Value
+	for _, it := range items {
 		if it.Option != nil {
-			m.Options = append(m.Options, c.option(it.Option))
+			opts = append(opts, c.option(it.Option))
 			continue
 		}
 		v := c.value(it.Value)
-		if m.Saved != nil {
-			c.fail(v.Pos, "map takes one saved search name; %q is the second", v.Text)
+		if val != nil {
+			c.fail(v.Pos, "%s takes one %s; %q is the second", cmd, what, v.Text)
 		}
-		m.Saved = &v
+		val = &v
 	}
+	return opts, val
+}
+
+func (n *mapCmd) convert(c *converter) Command {
+	m := &Map{Pos: c.span(n.Pos, n.EndPos)}
+	m.Options, m.Saved = c.optionsAndValue(n.Items, "map", "saved search name")
 	return m
 }
 
@@ -854,16 +863,6 @@ type spathCmd struct {
 
 func (n *spathCmd) convert(c *converter) Command {
 	s := &Spath{Pos: c.span(n.Pos, n.EndPos)}
-	for _, it := range n.Items {
-		if it.Option != nil {
-			s.Options = append(s.Options, c.option(it.Option))
-			continue
-		}
-		v := c.value(it.Value)
-		if s.Path != nil {
-			c.fail(v.Pos, "spath takes one path; %q is the second", v.Text)
-		}
-		s.Path = &v
-	}
+	s.Options, s.Path = c.optionsAndValue(n.Items, "spath", "path")
 	return s
 }
