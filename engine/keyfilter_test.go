@@ -11,9 +11,10 @@ import (
 	"github.com/minispl/minispl/spl"
 )
 
-// TestKeyFilter: with the key filter (the default) and without it
-// (NoKeyFilter), each search gives the same rows over generated events
-// in batches of 2,000 rows (each with its own dictionaries); pushed says
+// TestKeyFilter: with the key filter (the default, rows selected on two
+// goroutines) and without it (NoKeyFilter, on one), each search gives the
+// same rows over generated events in batches of 2,000 rows (each with its
+// own dictionaries); pushed says
 // whether the filter is expected at the tstats (of the main search, or
 // of the join's subsearch for the join case).
 func TestKeyFilter(t *testing.T) {
@@ -53,7 +54,7 @@ func TestKeyFilter(t *testing.T) {
 	} {
 		var lines [2][]string
 		for i, off := range []bool{true, false} {
-			eng := New(cat, store, Options{ParseSearch: spl.Parse, NoKeyFilter: off})
+			eng := New(cat, store, Options{ParseSearch: spl.Parse, NoKeyFilter: off, ScanWorkers: 1 + i})
 			pl, err := eng.Plan(parse(t, c.q))
 			if err != nil {
 				t.Fatalf("plan %q: %v", c.q, err)
