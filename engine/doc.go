@@ -111,7 +111,14 @@
 // lookup of their dictionary index, eight at a time (expr.Select); a
 // `*abc*` or general glob is matched over the dictionary's packed values
 // at once (value.Glob.MatchEach: one strings.IndexByte search of the
-// piece's rarest byte rather than one match per entry).
+// piece's rarest byte rather than one match per entry). AND evaluates
+// its right side only for the rows where its left is true and OR each
+// part where no earlier one is, skipping a side no row of the batch
+// needs (expr.PredState's care). A `where` after the tstats, through
+// rename and eval, that reads only BY text fields also filters the rows
+// before the aggregation, where the selecting goroutine runs it
+// (keyfilter.go says why the groups are the same; Options.NoKeyFilter
+// turns it off).
 //
 // # Why hand-written predicates and aggregation
 //
