@@ -333,6 +333,10 @@ func TestParseCommandErrors(t *testing.T) {
 			"1:9: unexpected end of search: expected a lookup table, input fields and OUTPUT or OUTPUTNEW fields\n  | | lookup\n  |         ^"},
 		{"| bin _time as t span=1h as u",
 			"1:29: bin takes one AS name; \"u\" is the second\n  | | bin _time as t span=1h as u\n  |                             ^"},
+		{"| makemv delim=\",\" x y", // the hint is makemv's own, not bin's
+			"1:22: unexpected \"y\": expected options such as delim=\",\" and one field name\n  | | makemv delim=\",\" x y\n  |                      ^"},
+		{"| mvexpand limit=2 x y",
+			"1:22: unexpected \"y\": expected limit=<N> and a field name\n  | | mvexpand limit=2 x y\n  |                      ^"},
 		{"x=a(b",
 			"1:4: unclosed \"(\": no matching \")\"\n  | x=a(b\n  |    ^"},
 	}
