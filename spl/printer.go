@@ -27,14 +27,17 @@ func Quote(s string) string { return `"` + escape(s) + `"` }
 
 // escapeMin escapes s for use as a bare word with as few backslashes as
 // possible: a pipe or a quote gets a backslash, and a backslash is doubled
-// only before another backslash, a quote, a pipe or at the end, so `\d`
-// stays `\d` (which unescapeWord keeps as is).
+// only before another backslash, a quote, a pipe, a parenthesis or at the
+// end, so `\d` stays `\d` (which unescapeWord keeps as is). A backslash
+// before a parenthesis is doubled because the lexer reads `\(` as part of
+// a word, where the word the parser glued from `\\` and "(" had a token
+// break (FuzzParse found `s\\CurVer\\(Default)` printed quoted).
 func escapeMin(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '\\':
-			if i+1 == len(s) || s[i+1] == '\\' || s[i+1] == '"' || s[i+1] == '|' {
+			if i+1 == len(s) || strings.IndexByte(`\"|()`, s[i+1]) >= 0 {
 				b.WriteByte('\\')
 			}
 		case '"', '|':
