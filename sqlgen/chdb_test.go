@@ -5,9 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,13 +20,7 @@ import (
 // installs it); without it the test skips. All queries go through one
 // node process (testdata/chq.mjs), since loading chdb takes a while.
 func TestChdbDifferential(t *testing.T) {
-	dir := os.Getenv("MINISPL_CHDB")
-	if dir == "" {
-		t.Skip("MINISPL_CHDB (a folder with node_modules/chdb) is not set")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "chdb")); err != nil {
-		t.Skipf("chdb not installed: %v", err)
-	}
+	dir := npmFolder(t, "MINISPL_CHDB", "chdb")
 	c := loadCorpus(t)
 	c.withData(t)
 	chdbDifferential(t, c, dir)
@@ -38,13 +30,7 @@ func TestChdbDifferential(t *testing.T) {
 // summaries of a million generated events and the shared datasets
 // (withGenerated).
 func TestChdbDifferentialGenerated(t *testing.T) {
-	dir := os.Getenv("MINISPL_CHDB")
-	if dir == "" {
-		t.Skip("MINISPL_CHDB (a folder with node_modules/chdb) is not set")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "chdb")); err != nil {
-		t.Skipf("chdb not installed: %v", err)
-	}
+	dir := npmFolder(t, "MINISPL_CHDB", "chdb")
 	c := loadCorpus(t)
 	c.withGenerated(t)
 	chdbDifferential(t, c, dir)
@@ -53,18 +39,7 @@ func TestChdbDifferentialGenerated(t *testing.T) {
 // chdbDifferential runs the corpus's SQL over c.root in one node process
 // and compares each result with minispl's.
 func chdbDifferential(t *testing.T, c *corpus, dir string) {
-	// The script must sit beside node_modules for its import to resolve.
-	work := t.TempDir()
-	if err := os.Symlink(filepath.Join(dir, "node_modules"), filepath.Join(work, "node_modules")); err != nil {
-		t.Fatal(err)
-	}
-	script, err := os.ReadFile(filepath.Join("testdata", "chq.mjs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(work, "chq.mjs"), script, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	work := nodeWork(t, dir, "chq.mjs")
 	var in bytes.Buffer
 	enc := json.NewEncoder(&in)
 	for i, q := range append(c.queries[:len(c.queries):len(c.queries)], c.cases...) {

@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,27 +20,9 @@ import (
 // with node_modules/dt-sql-parser (.ci/run installs it); without it the
 // test skips.
 func TestSparkTrinoParse(t *testing.T) {
-	dir := os.Getenv("MINISPL_DTSQL")
-	if dir == "" {
-		t.Skip("MINISPL_DTSQL (a folder with node_modules/dt-sql-parser) is not set")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "dt-sql-parser")); err != nil {
-		t.Skipf("dt-sql-parser not installed: %v", err)
-	}
+	dir := npmFolder(t, "MINISPL_DTSQL", "dt-sql-parser")
 	c := loadCorpus(t)
-	work := t.TempDir()
-	if err := os.Symlink(filepath.Join(dir, "node_modules"), filepath.Join(work, "node_modules")); err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range []string{"hooks.mjs", "register.mjs", "dtsql.mjs"} {
-		b, err := os.ReadFile(filepath.Join("testdata", "dtsql", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(work, f), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	work := nodeWork(t, dir, "dtsql/hooks.mjs", "dtsql/register.mjs", "dtsql/dtsql.mjs")
 	var in bytes.Buffer
 	enc := json.NewEncoder(&in)
 	texts := map[string]string{}

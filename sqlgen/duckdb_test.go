@@ -6,7 +6,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"testing"
 
 	_ "github.com/duckdb/duckdb-go/v2"
@@ -54,7 +53,7 @@ func duckRows(db *sql.DB, text string) ([]string, [][][]string, error) {
 		}
 		row := make([][]string, len(cols))
 		for i, v := range vals {
-			row[i], err = cellOf(v)
+			row[i], err = sqlgen.Cells(v)
 			if err != nil {
 				return nil, nil, fmt.Errorf("column %s: %w", cols[i], err)
 			}
@@ -62,36 +61,6 @@ func duckRows(db *sql.DB, text string) ([]string, [][][]string, error) {
 		out = append(out, row)
 	}
 	return cols, out, rows.Err()
-}
-
-// cellOf renders a database/sql value as a minispl cell: numbers as
-// minispl prints them, a list as its values, null as no value.
-func cellOf(v any) ([]string, error) {
-	switch v := v.(type) {
-	case nil:
-		return nil, nil
-	case string:
-		return []string{v}, nil
-	case int64:
-		return []string{strconv.FormatInt(v, 10)}, nil
-	case int32:
-		return []string{strconv.FormatInt(int64(v), 10)}, nil
-	case float64:
-		return []string{formatNumber(v)}, nil
-	case bool:
-		return []string{strconv.FormatBool(v)}, nil
-	case []any:
-		var s []string
-		for _, x := range v {
-			c, err := cellOf(x)
-			if err != nil {
-				return nil, err
-			}
-			s = append(s, c...)
-		}
-		return s, nil
-	}
-	return nil, fmt.Errorf("unexpected value type %T", v)
 }
 
 // TestDuckDBDifferential runs every ESCU Endpoint detection the compiler

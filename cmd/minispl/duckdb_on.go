@@ -6,11 +6,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 
 	_ "github.com/duckdb/duckdb-go/v2" // the "duckdb" database/sql driver
 
-	"github.com/minispl/minispl/engine"
+	"github.com/minispl/minispl/sqlgen"
 )
 
 // duckDB is an in-memory embedded DuckDB (duckdb-go, linked with the
@@ -63,40 +62,11 @@ func (d *duckDB) query(ctx context.Context, text string) (*rowsTable, error) {
 		}
 		row := make([][]string, len(cols))
 		for i, v := range vals {
-			if row[i], err = duckCell(v); err != nil {
+			if row[i], err = sqlgen.Cells(v); err != nil {
 				return nil, fmt.Errorf("column %s: %w", cols[i], err)
 			}
 		}
 		t.rows = append(t.rows, row)
 	}
 	return t, rows.Err()
-}
-
-// duckCell renders one value as minispl does.
-func duckCell(v any) ([]string, error) {
-	switch v := v.(type) {
-	case nil:
-		return nil, nil
-	case string:
-		return []string{v}, nil
-	case int64:
-		return []string{strconv.FormatInt(v, 10)}, nil
-	case int32:
-		return []string{strconv.FormatInt(int64(v), 10)}, nil
-	case float64:
-		return []string{engine.FormatNumber(v)}, nil
-	case bool:
-		return []string{strconv.FormatBool(v)}, nil
-	case []any:
-		var out []string
-		for _, x := range v {
-			c, err := duckCell(x)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, c...)
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("a value of type %T, which minispl's results do not have", v)
 }
