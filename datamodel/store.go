@@ -2,9 +2,11 @@ package datamodel
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io/fs"
 	"maps"
+	"math/bits"
 	"slices"
 	"strconv"
 	"sync"
@@ -48,9 +50,9 @@ type datasetPlan struct {
 	vals   [][]byte // row scratch
 
 	timeB          *array.TimestampBuilder
-	hostB, srcB    *array.BinaryDictionaryBuilder
-	stB            *array.BinaryDictionaryBuilder
-	fieldB         []*array.BinaryDictionaryBuilder
+	hostB, srcB    *dictBuilder
+	stB            *dictBuilder
+	fieldB         []*dictBuilder
 	rows           int
 	batches        []arrow.RecordBatch
 	host, src, stv []byte
@@ -171,13 +173,10 @@ func newStore(cat *Catalog, opt Options) *Store {
 
 func (p *datasetPlan) newBuilders(mem memory.Allocator, n int) {
 	p.timeB = array.NewTimestampBuilder(mem, timeType())
-	nb := func() *array.BinaryDictionaryBuilder {
-		return array.NewDictionaryBuilder(mem, dictType()).(*array.BinaryDictionaryBuilder)
-	}
-	p.hostB, p.srcB, p.stB = nb(), nb(), nb()
-	p.fieldB = make([]*array.BinaryDictionaryBuilder, n)
+	p.hostB, p.srcB, p.stB = newDictBuilder(), newDictBuilder(), newDictBuilder()
+	p.fieldB = make([]*dictBuilder, n)
 	for i := range p.fieldB {
-		p.fieldB[i] = nb()
+		p.fieldB[i] = newDictBuilder()
 	}
 }
 
@@ -212,15 +211,14 @@ func (p *datasetPlan) appendRecord(e *event, r *record, ms int64, src []byte, k 
 func (p *datasetPlan) appendVals(e *event, ms int64, src []byte, k *cimConsts, batchSize int) {
 	applyCalcs(p.calcs, p.vals, e, k)
 	p.timeB.Append(arrow.Timestamp(ms))
-	// Append only fails for values of the wrong Go type; these are []byte.
-	_ = p.hostB.Append(p.host)
-	_ = p.srcB.Append(src)
-	_ = p.stB.Append(p.stv)
+	p.hostB.append(p.host)
+	p.srcB.append(src)
+	p.stB.append(p.stv)
 	for i, v := range p.vals {
 		if v == nil {
-			p.fieldB[i].AppendNull()
+			p.fieldB[i].appendNull()
 		} else {
-			_ = p.fieldB[i].Append(v)
+			p.fieldB[i].append(v)
 		}
 	}
 	p.rows++
@@ -237,9 +235,8 @@ func (p *datasetPlan) flush() {
 	}
 	cols := make([]arrow.Array, 0, 4+len(p.fieldB))
 	cols = append(cols, p.timeB.NewArray())
-	for _, b := range append([]*array.BinaryDictionaryBuilder{p.hostB, p.srcB, p.stB}, p.fieldB...) {
-		cols = append(cols, b.NewDictionaryArray())
-		b.ResetFull() // per-batch dictionary
+	for _, b := range append([]*dictBuilder{p.hostB, p.srcB, p.stB}, p.fieldB...) {
+		cols = append(cols, b.newArray()) // per-batch dictionary
 	}
 	primeDictionaries(cols)
 	rec := array.NewRecordBatch(p.schema, cols, int64(p.rows))
@@ -606,13 +603,38 @@ func (s *storeImpl) appendPending(b []byte) {
 }
 
 // indexEventEnd returns the index just after the first "</Event>" in b,
-// or -1.
+// or -1. It reads b eight bytes at a time and tests only the places where
+// a '<' is followed by a '/' (swarEq), since bytes.Index, which stops at
+// each '<' of the event (about 80 in a Sysmon event), cost about 0.9 µs
+// per event, a fifth of the ingest (TestIndexEventEnd compares it with
+// bytes.Index).
 func indexEventEnd(b []byte) int {
-	i := indexClose(b, "</Event>")
-	if i < 0 {
-		return -1
+	const tag = "</Event>"
+	i := 0
+	for ; i+9 <= len(b); i += 8 {
+		m := swarEq(binary.LittleEndian.Uint64(b[i:]), '<') & swarEq(binary.LittleEndian.Uint64(b[i+1:]), '/')
+		for m != 0 {
+			j := i + bits.TrailingZeros64(m)/8
+			if j+len(tag) <= len(b) && string(b[j:j+len(tag)]) == tag {
+				return j + len(tag)
+			}
+			m &= m - 1
+		}
 	}
-	return i + len("</Event>")
+	if j := bytes.Index(b[i:], []byte(tag)); j >= 0 {
+		return i + j + len(tag)
+	}
+	return -1
+}
+
+// swarEq returns the word whose byte k has its high bit set exactly when
+// byte k of w (little-endian) is c, and is zero otherwise.
+func swarEq(w uint64, c byte) uint64 {
+	const lo7 = 0x7f7f7f7f7f7f7f7f
+	x := w ^ (0x0101010101010101 * uint64(c)) // zero bytes where w has c
+	// The high bit of ((x & lo7) + lo7) is set when the low seven bits
+	// of the byte are not all zero; no carry crosses into the next byte.
+	return ^(((x & lo7) + lo7) | x | lo7)
 }
 
 func trimLeftSpace(b []byte) []byte {

@@ -76,7 +76,7 @@ func parseEvent(b []byte, e *event) (reason string) {
 	e.noLF = bytes.IndexByte(b, '\n') < 0
 	pos := 0
 	for {
-		i := bytes.IndexByte(b[pos:], '<')
+		i := indexByteNear(b[pos:], '<')
 		if i < 0 {
 			break
 		}
@@ -89,21 +89,24 @@ func parseEvent(b []byte, e *event) (reason string) {
 			continue
 		}
 		nameEnd := pos
-		for nameEnd < len(b) && !isNameEnd(b[nameEnd]) {
+		for nameEnd < len(b) && (b[nameEnd] > '>' || !isNameEnd(b[nameEnd])) { // letters are above '>'
 			nameEnd++
 		}
 		name := b[pos:nameEnd]
-		tagEnd := bytes.IndexByte(b[nameEnd:], '>')
-		if tagEnd < 0 {
-			return "unterminated tag <" + string(name)
+		tagEnd := nameEnd // most tags have no attributes: <EventID>
+		if tagEnd >= len(b) || b[tagEnd] != '>' {
+			tagEnd = indexByteNear(b[nameEnd:], '>')
+			if tagEnd < 0 {
+				return "unterminated tag <" + string(name)
+			}
+			tagEnd += nameEnd
 		}
-		tagEnd += nameEnd
 		attrs := b[nameEnd:tagEnd]
 		selfClosing := tagEnd > nameEnd && b[tagEnd-1] == '/'
 		pos = tagEnd + 1
 		switch string(name) {
 		case "Data":
-			n, ok := attr(attrs, "Name")
+			n, ok := dataName(attrs)
 			if !ok {
 				continue
 			}
@@ -180,7 +183,7 @@ func text(b []byte, pos int) []byte {
 // cannot hold a raw '<', so the first '<' is normally the closing tag; the
 // general search is the fallback for anything else.
 func indexClose(b []byte, tag string) int {
-	i := bytes.IndexByte(b, '<')
+	i := indexByteNear(b, '<')
 	if i < 0 {
 		return -1
 	}
@@ -192,6 +195,41 @@ func indexClose(b []byte, tag string) int {
 		return -1
 	}
 	return i + j
+}
+
+// indexByteNear is bytes.IndexByte for a byte that is usually near the
+// start of b (the next '<' or '>' of an event): a plain loop over the
+// first bytes, which costs less than a call of bytes.IndexByte for a
+// short distance, then bytes.IndexByte.
+func indexByteNear(b []byte, c byte) int {
+	n := min(len(b), 16)
+	for i, x := range b[:n] {
+		if x == c {
+			return i
+		}
+	}
+	if n == len(b) {
+		return -1
+	}
+	if j := bytes.IndexByte(b[n:], c); j >= 0 {
+		return n + j
+	}
+	return -1
+}
+
+// dataName is attr(attrs, "Name") for the attributes of a Data element,
+// which are nearly always exactly " Name='X'" or ` Name="X"`: then the
+// first "Name" attr finds is the one at 1, and its value runs to the next
+// quote of its kind (TestDataNameMatchesAttr).
+func dataName(attrs []byte) ([]byte, bool) {
+	if len(attrs) > 7 && string(attrs[:6]) == " Name=" && (attrs[6] == '\'' || attrs[6] == '"') {
+		k := bytes.IndexByte(attrs[7:], attrs[6])
+		if k < 0 {
+			return nil, false
+		}
+		return attrs[7 : 7+k], true
+	}
+	return attr(attrs, "Name")
 }
 
 // attr returns the value of attribute name in the attribute text of a tag
