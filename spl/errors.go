@@ -89,16 +89,20 @@ func Caret(text string, span Span) string {
 	}
 	const maxWidth = 160
 	runes := []rune(line)
-	cut := 0
+	// cut runes of the line are left out before the caret, shown as
+	// "...", which the caret line pads with spaces.
+	cut, dots := 0, 0
 	if len(runes) > maxWidth && len(prefix) > maxWidth/2 {
-		cut = len(prefix) - maxWidth/2
+		cut, dots = len(prefix)-maxWidth/2, 3
 		runes = append([]rune("..."), runes[cut:]...)
-		cut -= 3
 	}
 	if len(runes) > maxWidth {
 		runes = append(runes[:maxWidth], []rune("...")...)
 	}
-	pad := make([]rune, 0, len(prefix)-cut)
+	pad := make([]rune, 0, dots+len(prefix)-cut)
+	for range dots {
+		pad = append(pad, ' ')
+	}
 	for _, r := range prefix[cut:] {
 		if r == '\t' {
 			pad = append(pad, '\t')
