@@ -130,3 +130,18 @@ func roundTripExt(p *spl.Pipeline) string {
 	}
 	return ""
 }
+
+// BenchmarkParseESCU parses every macro-expanded ESCU Endpoint search
+// (the expansion is outside the timer). Skipped without ../shared.
+func BenchmarkParseESCU(b *testing.B) {
+	_, texts := expandedCorpus(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, s := range texts {
+			if _, err := spl.Parse(s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(texts)), "ns/search")
+}
