@@ -230,8 +230,17 @@ func (n *statsCmd) convert(c *converter) Command {
 
 // aggregate converts what tstats and stats aggregates share: the function
 // name (in lower case), the optional field and alias, and the span.
+// An empty quoted field or alias ("") is an error: the AST could not
+// tell count("") from count, nor print it back.
 func (c *converter) aggregate(fn string, field, alias *fieldNode, pos, end lexer.Position) Aggregate {
-	return Aggregate{Func: strings.ToLower(fn), Field: c.optField(field), Alias: c.optField(alias), Pos: c.span(pos, end)}
+	a := Aggregate{Func: strings.ToLower(fn), Field: c.optField(field), Alias: c.optField(alias), Pos: c.span(pos, end)}
+	if field != nil && a.Field == "" {
+		c.fail(c.fieldSpan(field), "%s(): the field name is empty", a.Func)
+	}
+	if alias != nil && a.Alias == "" {
+		c.fail(c.fieldSpan(alias), "AS: the name is empty")
+	}
+	return a
 }
 
 // funcText is the canonical text of the function without its alias, which

@@ -81,6 +81,12 @@ func TestParseErrors(t *testing.T) {
 			"1:32: unexpected \"by\": expected a datamodel name after \"datamodel=\"\n" +
 				"  | | tstats count from datamodel= by x\n" +
 				"  |                                ^~"},
+		// An empty quoted field or alias of an aggregate (FuzzParse:
+		// count("") printed as count).
+		{`|tstats Count00("")`,
+			"1:17: count00(): the field name is empty\n  | |tstats Count00(\"\")\n  |                 ^~"},
+		{`| stats count as ""`,
+			"1:18: AS: the name is empty\n  | | stats count as \"\"\n  |                  ^~"},
 		{"a || b",
 			"1:4: empty pipeline stage: expected a command between two \"|\"\n  | a || b\n  |    ^"},
 		{"a |",
@@ -265,6 +271,8 @@ func TestEqual(t *testing.T) {
 	}
 }
 
+// FuzzParse parses any text: no panic, an *Error or an AST that prints
+// back to itself, and a Memo's parse the same as Parse's.
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{seedSearch, "a b OR c", "x IN (a, `m`)", "| rename \"a.*\" as *", `x="a\"b"`, "NOT (a OR b)", "[search x] y", "| convert ctime(x) as y", "'a b'=c", `a\|b`,
 		`| where a=1 AND NOT b OR c LIKE "x%" XOR d IN (1, "2")`, `| eval x=-1, y=a.b . "c" * (2 - 'q r')`,
