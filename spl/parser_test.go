@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -294,6 +295,11 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		p, err := Parse(s)
+		// A Memo gives the same AST (positions included) or error.
+		mp, merr := NewMemo().Parse(s)
+		if (err == nil) != (merr == nil) || err != nil && err.Error() != merr.Error() || !reflect.DeepEqual(p, mp) {
+			t.Fatalf("input %q: Parse gives %v, %v; Memo %v, %v", s, p, err, mp, merr)
+		}
 		if err != nil {
 			var e *Error
 			if !errors.As(err, &e) {
