@@ -53,6 +53,10 @@ type Options struct {
 	// the dataset's rows before the aggregation); the results are the
 	// same, and tests compare the two.
 	NoKeyFilter bool
+	// Cache, when set, keeps what planning reads from files (lookup
+	// tables) for the plans of one batch, such as a hunt's searches
+	// (PlanCache); nil reads them at every plan.
+	Cache *PlanCache
 }
 
 // Engine plans and runs searches over the datasets of a Store. An Engine is

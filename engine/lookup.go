@@ -79,7 +79,7 @@ func (e *Engine) planLookup(c *spl.Lookup, in node) (node, error) {
 			return nil, &spl.Error{Pos: o.Pos, Msg: fmt.Sprintf("unknown lookup option %q", o.Key)}
 		}
 	}
-	t, err := lookup.Find(e.opt.LookupDirs, c.Table)
+	t, err := e.findTable(c.Table)
 	if err != nil {
 		return nil, &spl.Error{Pos: c.Pos, Msg: err.Error()}
 	}
@@ -314,7 +314,7 @@ func (e *Engine) planInputlookup(c *spl.Inputlookup) (node, error) {
 			return nil, &spl.Error{Pos: o.Pos, Msg: fmt.Sprintf("unsupported inputlookup option %q", o.Key)}
 		}
 	}
-	t, err := lookup.Find(e.opt.LookupDirs, c.Table)
+	t, err := e.findTable(c.Table)
 	if err != nil {
 		return nil, &spl.Error{Pos: c.Pos, Msg: err.Error()}
 	}
