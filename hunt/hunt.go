@@ -114,14 +114,16 @@ type ScheduledRun struct {
 }
 
 // Run runs every detection over store with opt.Engine's window and
-// returns one Result per detection, in order. A cancelled ctx stops the
+// returns one Result per detection, in order. The compilations share a
+// query.Cache (a stage written the same in many searches is parsed once,
+// a lookup table read once). A cancelled ctx stops the
 // runs; the detections not run have ctx's error. Detections whose search
 // texts are identical are compiled and run once: they share the options
 // and the store, so their rows are the same (ESCU ships some searches
 // twice, a deprecated copy beside the production one); each has its own
 // copy of the rows slice, the cells are shared.
 func Run(ctx context.Context, store *datamodel.Store, ds []escu.Detection, opt Options) []Result {
-	env := query.NewEnv(query.Options{Macros: opt.Macros, Catalog: opt.Catalog, Engine: opt.Engine})
+	env := query.NewEnv(query.Options{Macros: opt.Macros, Catalog: opt.Catalog, Engine: opt.Engine, Cache: query.NewCache()})
 	same := make([]int, len(ds))
 	firstOf := make(map[string]int, len(ds))
 	for i := range ds {
@@ -154,12 +156,15 @@ func Run(ctx context.Context, store *datamodel.Store, ds []escu.Detection, opt O
 // Schedule runs every detection as Enterprise Security schedules it: at
 // each time in [from, to) its cron fires (in opt.Engine.Location), over
 // its window, with that time as now; and builds each run's notable and
-// risk events.
+// risk events. Every run of every detection compiles with one
+// query.Cache, so the stages of a search are parsed once whatever its
+// number of runs.
 func Schedule(ctx context.Context, store *datamodel.Store, ds []escu.Detection, from, to time.Time, opt Options) []Result {
 	loc := opt.Engine.Location
 	if loc == nil {
 		loc = time.UTC
 	}
+	cache := query.NewCache()
 	return each(ctx, ds, opt, nil, func(r *Result) {
 		times, err := r.Deployment.Runs(from, to, loc)
 		if err != nil {
@@ -178,7 +183,7 @@ func Schedule(ctx context.Context, store *datamodel.Store, ds []escu.Detection, 
 				return
 			}
 			eo.Earliest, eo.Latest = run.Earliest, run.Latest
-			env := query.NewEnv(query.Options{Macros: opt.Macros, Catalog: opt.Catalog, Engine: eo})
+			env := query.NewEnv(query.Options{Macros: opt.Macros, Catalog: opt.Catalog, Engine: eo, Cache: cache})
 			q, err := env.Compile(r.Detection.Search)
 			if !r.compiled(q, err) {
 				return

@@ -24,7 +24,28 @@ type Options struct {
 	// Engine holds the engine options: lookup folders, time window,
 	// reference time, time zone and batch size.
 	Engine engine.Options
+	// Cache, when set, memoises the compilations of one batch (a hunt's
+	// searches); nil compiles every search from scratch. The results are
+	// the same either way (Cache).
+	Cache *Cache
 }
+
+// Cache keeps what the compilations of one batch of searches share: the
+// parse of each pipeline stage by its text (spl.Memo: ESCU's searches end
+// with the same rename, converts and filter) and each lookup table
+// (engine.PlanCache: resolving a table name reads every definition of the
+// lookup folders). A compiled query is the same with and without it
+// (TestCacheSamePlans). A Cache holds every distinct stage and table it
+// has seen and reads a lookup file once, so it is for one batch, a hunt
+// or a schedule, and the Envs of the batch share it; it is safe for
+// concurrent use.
+type Cache struct {
+	memo *spl.Memo
+	plan *engine.PlanCache
+}
+
+// NewCache returns an empty Cache.
+func NewCache() *Cache { return &Cache{memo: spl.NewMemo(), plan: engine.NewPlanCache()} }
 
 // Env is what searches compile against. It is cheap to build and safe for
 // concurrent compilations as long as its macro library is not being
@@ -36,6 +57,9 @@ type Env struct {
 	// planner plans searches; it has no store, since planning needs the
 	// catalog and the lookup folders but no events.
 	planner *engine.Engine
+	// parse is the front door's one call of the SPL parser: spl.Parse,
+	// or the Cache's memo.
+	parse func(text string) (*spl.Pipeline, error)
 }
 
 // NewEnv returns an Env with opt's macros, catalog and engine options.
@@ -46,7 +70,11 @@ func NewEnv(opt Options) *Env {
 	if opt.Catalog == nil {
 		opt.Catalog = datamodel.DefaultCatalog()
 	}
-	e := &Env{macros: opt.Macros, cat: opt.Catalog}
+	e := &Env{macros: opt.Macros, cat: opt.Catalog, parse: spl.Parse}
+	if opt.Cache != nil {
+		e.parse = opt.Cache.memo.Parse
+		opt.Engine.Cache = opt.Cache.plan
+	}
 	opt.Engine.ParseSearch = e.parseSearch
 	e.opt = opt.Engine
 	e.planner = engine.New(opt.Catalog, nil, opt.Engine)
@@ -62,11 +90,8 @@ func (e *Env) parseSearch(text string) (*spl.Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	return parse(x.Text)
+	return e.parse(x.Text)
 }
-
-// parse is the front door's one call of the SPL parser.
-func parse(text string) (*spl.Pipeline, error) { return spl.Parse(text) }
 
 // Macros returns the Env's macro library.
 func (e *Env) Macros() *macros.Library { return e.macros }
@@ -155,7 +180,7 @@ func (e *Env) Compile(text string) (*Query, error) {
 		return q, err
 	}
 	q.Expansion = x
-	p, err := parse(x.Text)
+	p, err := e.parse(x.Text)
 	if err != nil {
 		return q, &Error{Stage: StageParse, Err: relocate(x, err)}
 	}
