@@ -63,6 +63,16 @@ type ReadOptions struct {
 	Workers int
 	// Allocator allocates the batches; nil means a Go allocator.
 	Allocator memory.Allocator
+	// Columns, when a dataset (full name) is in it, are the columns of
+	// that dataset to read (_time is always read): the others are null
+	// in the batches, which keep the dataset's schema. A search that
+	// reads only these columns (engine.DatasetColumns) gives the same
+	// result as over every column. Datasets not in it, and nil, read
+	// every column.
+	Columns map[string][]string
+	// Pqarrow reads every file with pqarrow's record reader instead of
+	// the direct reader of pages.go (tests compare the two).
+	Pqarrow bool
 }
 
 // Batch is one record batch read from a part, with the mapping version
@@ -78,8 +88,9 @@ type ReadStats struct {
 	// Partitions are the (dataset, day) partitions of the datasets asked
 	// for; PartitionsPruned those outside the window, not opened.
 	Partitions, PartitionsPruned int
-	// Files are the part files opened.
-	Files int
+	// Files are the part files opened; Direct those read by the direct
+	// reader (pages.go), the others by pqarrow.
+	Files, Direct int
 	// RowGroups are the row groups of the files opened; RowGroupsPruned
 	// those whose _time statistics lie outside the window, not read.
 	RowGroups, RowGroupsPruned int
@@ -162,12 +173,20 @@ func (s *Summaries) Read(ctx context.Context, cat *datamodel.Catalog, opt ReadOp
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			cr, err := newChunkReader()
+			if err == nil {
+				defer cr.close()
+			}
 			for j := range next {
+				if err != nil {
+					j.err = err
+					continue
+				}
 				if err := ctx.Err(); err != nil {
 					j.err = err
 					continue
 				}
-				j.out, j.st, j.err = readPart(ctx, j.path, j.part, j.ds, opt, mem)
+				j.out, j.st, j.err = readPart(ctx, j.path, j.part, j.ds, opt, mem, cr)
 				if j.err != nil {
 					j.err = fmt.Errorf("summaries: %s: %w", j.part.File, j.err)
 				}
@@ -193,6 +212,7 @@ func (s *Summaries) Read(ctx context.Context, cat *datamodel.Catalog, opt ReadOp
 		}
 		out = append(out, j.out...)
 		st.Files++
+		st.Direct += j.st.Direct
 		st.RowGroups += j.st.RowGroups
 		st.RowGroupsPruned += j.st.RowGroupsPruned
 		st.Rows += j.st.Rows
@@ -258,7 +278,7 @@ func ceilMs(t time.Time) int64 {
 // manifest says, each with a _time between the part's first and last
 // (pruning trusts both): a file damaged or replaced since its commit is
 // an error, not rows silently lost or gained.
-func readPart(ctx context.Context, path string, p Part, ds *datamodel.Dataset, opt ReadOptions, mem memory.Allocator) (_ []Batch, _ ReadStats, err error) {
+func readPart(ctx context.Context, path string, p Part, ds *datamodel.Dataset, opt ReadOptions, mem memory.Allocator, cr *chunkReader) (_ []Batch, _ ReadStats, err error) {
 	st := ReadStats{Versions: map[string]int{}}
 	var out []Batch
 	// arrow-go's Parquet reader panics on some damaged files (FuzzSummaryPart
@@ -341,6 +361,26 @@ func readPart(ctx context.Context, path string, p Part, ds *datamodel.Dataset, o
 	if len(groups) == 0 {
 		return nil, st, nil
 	}
+	wantTime := want.FieldIndices(datamodel.FieldTime)[0]
+	if !opt.Pqarrow {
+		if fi, ferr := f.Stat(); ferr == nil {
+			if out, ok := readDirect(f, fi.Size(), md, groups, ds, want, opt, mem, cr, *version); ok {
+				for _, b := range out {
+					st.Rows += b.Record.NumRows()
+					if err := checkTimes(b.Record.Column(wantTime), p); err != nil {
+						Release(out)
+						return nil, st, err
+					}
+				}
+				if st.Rows != groupRows {
+					Release(out)
+					return nil, st, fmt.Errorf("read %d rows from row groups of %d", st.Rows, groupRows)
+				}
+				st.Direct++
+				return out, st, nil
+			}
+		}
+	}
 	rr, err := fr.GetRecordReader(ctx, nil, groups)
 	if err != nil {
 		return nil, st, err
@@ -352,7 +392,6 @@ func readPart(ctx context.Context, path string, p Part, ds *datamodel.Dataset, o
 			out = nil
 		}
 	}()
-	wantTime := want.FieldIndices(datamodel.FieldTime)[0]
 	for {
 		rec, err := rr.Read()
 		if rec != nil && rec.NumRows() > 0 {
@@ -375,6 +414,72 @@ func readPart(ctx context.Context, path string, p Part, ds *datamodel.Dataset, o
 		return nil, st, fmt.Errorf("read %d rows from row groups of %d", st.Rows, groupRows)
 	}
 	return out, st, nil
+}
+
+// readDirect reads the row groups groups of a file with the direct
+// reader (pages.go), one batch per row group, the columns opt.Columns
+// leaves out as nulls; ok is false when a column chunk is not in the
+// layout it reads (the caller then reads the file with pqarrow).
+func readDirect(f io.ReaderAt, size int64, md *metadata.FileMetaData, groups []int, ds *datamodel.Dataset, want *arrow.Schema, opt ReadOptions, mem memory.Allocator, cr *chunkReader, version string) (_ []Batch, ok bool) {
+	if md.Schema.NumColumns() != want.NumFields() {
+		return nil, false
+	}
+	read := make([]bool, want.NumFields())
+	cols, projected := opt.Columns[ds.FullName()]
+	for i, fld := range want.Fields() {
+		if md.Schema.Column(i).Name() != fld.Name {
+			return nil, false
+		}
+		read[i] = !projected || fld.Name == datamodel.FieldTime
+	}
+	for _, c := range cols {
+		for _, i := range want.FieldIndices(c) {
+			read[i] = true
+		}
+	}
+	var out []Batch
+	nulls := map[[2]int64]arrow.Array{} // by (column, rows)
+	defer func() {
+		for _, a := range nulls {
+			a.Release()
+		}
+		if !ok {
+			Release(out)
+		}
+	}()
+	for _, g := range groups {
+		rows := md.RowGroup(g).NumRows()
+		arrs := make([]arrow.Array, want.NumFields())
+		release := func() {
+			for _, a := range arrs {
+				if a != nil {
+					a.Release()
+				}
+			}
+		}
+		for i, fld := range want.Fields() {
+			if !read[i] {
+				k := [2]int64{int64(i), rows}
+				if nulls[k] == nil {
+					nulls[k] = array.MakeArrayOfNull(mem, fld.Type, int(rows))
+				}
+				arrs[i] = nulls[k]
+				arrs[i].Retain()
+				continue
+			}
+			a, ok := cr.readChunk(f, size, md, g, i, fld.Type, mem)
+			if !ok {
+				release()
+				return nil, false
+			}
+			arrs[i] = a
+		}
+		b := array.NewRecordBatch(want, arrs, rows)
+		release()
+		primeDictionaries(b)
+		out = append(out, Batch{Dataset: ds.FullName(), MappingVersion: version, Record: b})
+	}
+	return out, true
 }
 
 // checkTimes verifies that every _time of col lies in part p's range.

@@ -30,6 +30,10 @@ const (
 // RowGroupRows is the default of WriteOptions.RowGroupRows.
 const RowGroupRows = 65536
 
+// dictPageLimit is the dictionary page size limit of the files written:
+// half of what pages.go reads.
+const dictPageLimit = maxPageBytes / 2
+
 // WriteOptions tune a commit.
 type WriteOptions struct {
 	// MinisplVersion is recorded in the files and the manifest ("" is
@@ -45,6 +49,10 @@ type WriteOptions struct {
 	// summaries): the steps are the same, but a machine that crashes may
 	// lose a commit it reported.
 	NoSync bool
+
+	// dataPageSize and dictPageLimit, when set (tests), override the
+	// data page size and the dictionary page size limit.
+	dataPageSize, dictPageLimit int64
 
 	// stop, when set (tests), is called at each step of the commit; an
 	// error stops the commit there as a killed process would, leaving
@@ -394,9 +402,20 @@ func writePart(p string, schema *arrow.Schema, tcol int, batches []arrow.RecordB
 			f.Close()
 		}
 	}()
+	// The dictionary page limit is high, so that a column chunk keeps
+	// its dictionary (a chunk past the limit goes on in PLAIN pages,
+	// which pages.go leaves to pqarrow).
+	dictLimit, pageSize := int64(dictPageLimit), parquet.DefaultDataPageSize
+	if opt.dictPageLimit > 0 {
+		dictLimit = opt.dictPageLimit
+	}
+	if opt.dataPageSize > 0 {
+		pageSize = opt.dataPageSize
+	}
 	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd),
 		parquet.WithDictionaryDefault(true), parquet.WithStats(true),
-		parquet.WithMaxRowGroupLength(int64(opt.RowGroupRows)))
+		parquet.WithMaxRowGroupLength(int64(opt.RowGroupRows)),
+		parquet.WithDictionaryPageSizeLimit(dictLimit), parquet.WithDataPageSize(pageSize))
 	var sink io.WriteCloser = syncFile{f}
 	if opt.NoSync {
 		sink = f
