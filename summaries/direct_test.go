@@ -170,11 +170,11 @@ func TestHybrid(t *testing.T) {
 	}
 }
 
-// TestDirectDamaged flips every fifth byte of a part in turn: the direct reader
+// TestDirectDamaged flips every eleventh byte of a part in turn: the direct reader
 // either reads the rows pqarrow reads or leaves the file to pqarrow, and
 // Read never panics (the recover in readPart covers pqarrow only).
 func TestDirectDamaged(t *testing.T) {
-	if testing.Short() || raceEnabled {
+	if testing.Short() || raceOn {
 		t.Skip("-short or -race: a sweep of reads, slow under either")
 	}
 	store := ingest(t, 0, events[1])
@@ -200,7 +200,7 @@ func TestDirectDamaged(t *testing.T) {
 	defer cr.close()
 	mem := memory.NewGoAllocator()
 	directOnly := 0
-	for i := 4; i < len(orig)-8; i += 5 { // every fifth byte: the test stays within seconds
+	for i := 4; i < len(orig)-8; i += 11 { // every eleventh byte: the test stays within seconds
 		b := slices.Clone(orig)
 		b[i] ^= 0x5a
 		if err := os.WriteFile(path, b, 0o644); err != nil {

@@ -1,0 +1,5 @@
+//go:build !race
+
+package summaries
+
+const raceOn = false
