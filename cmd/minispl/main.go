@@ -68,6 +68,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	_ "time/tzdata" // --tz works without the system's zoneinfo files
 
 	"github.com/alecthomas/kong"
@@ -91,7 +92,36 @@ const (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	stop, err := startCPUProfile(os.Getenv("MINISPL_CPUPROFILE"))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "minispl: %v\n", err)
+		os.Exit(exitError)
+	}
+	status := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(status)
+}
+
+// startCPUProfile writes a CPU profile of the whole process to path (the
+// environment variable MINISPL_CPUPROFILE, for measuring a real command
+// with go tool pprof; not a flag, so that no command's usage shows it) and
+// returns the function that ends it. An empty path profiles nothing.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("MINISPL_CPUPROFILE: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("MINISPL_CPUPROFILE: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // env is what a command runs with: its standard streams and a context.
