@@ -11,7 +11,8 @@ import (
 )
 
 // FuzzRawTerm checks the matching of a search term against _raw (bare
-// term, quoted phrase, CASE(x), TERM(x); raw-events.md §2.3) against a
+// term, quoted phrase, CASE(x), TERM(x); raw-events.md §2.3), both the
+// regular expression and match (the byte matcher where it applies), against a
 // reference written from the segmentation rules without regular
 // expressions: the term's runes, equal under Unicode simple case folding
 // unless CASE, with a breaker or the text's edge on both sides (major and
@@ -70,9 +71,12 @@ func FuzzRawTerm(f *testing.F) {
 		if wantErr {
 			t.Fatalf("compile %s (quoted %v): no error", e, quoted)
 		}
-		got := rt.re.MatchString(text)
-		if want := refRawMatch(term, d, quoted, text); got != want {
-			t.Fatalf("%s (quoted %v) on %q: match %v, reference %v (regexp %s)", e, quoted, text, got, want, rt.re)
+		want := refRawMatch(term, d, quoted, text)
+		if got := rt.re.MatchString(text); got != want {
+			t.Fatalf("%s (quoted %v) on %q: regexp match %v, reference %v (regexp %s)", e, quoted, text, got, want, rt.re)
+		}
+		if got := rt.match(text); got != want {
+			t.Fatalf("%s (quoted %v) on %q: match %v, reference %v (byte matcher used: %v)", e, quoted, text, got, want, rt.lit != nil && rt.lit.applies(text))
 		}
 	})
 }
