@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -92,6 +93,27 @@ func TestIndexEventEnd(t *testing.T) {
 		}
 		if got := indexEventEnd(b); got != want {
 			t.Fatalf("indexEventEnd(%q) = %d, want %d", b, got, want)
+		}
+	}
+}
+
+// TestCivilDaysMatchesTime compares parseUtcTime, which counts days
+// itself, with time.Date on every day (and the day after each month's
+// last) of years around the leap-year rules, at a few times of day.
+func TestCivilDaysMatchesTime(t *testing.T) {
+	for _, y := range []int{0, 1, 4, 99, 100, 400, 1600, 1700, 1900, 1969, 1970, 1972, 2000, 2023, 2024, 2100, 9999} {
+		for mo := 1; mo <= 12; mo++ {
+			for d := 0; d <= 32; d++ {
+				for _, hms := range [][4]int{{0, 0, 0, 0}, {23, 59, 59, 999}, {12, 30, 5, 7}} {
+					in := fmt.Sprintf("%04d-%02d-%02d %02d:%02d:%02d.%03d", y, mo, d, hms[0], hms[1], hms[2], hms[3])
+					got, ok := parseUtcTime([]byte(in))
+					tt := time.Date(y, time.Month(mo), d, hms[0], hms[1], hms[2], hms[3]*int(time.Millisecond), time.UTC)
+					wantOK := d >= 1 && tt.Day() == d
+					if ok != wantOK || (ok && got != tt.UnixMilli()) {
+						t.Fatalf("parseUtcTime(%q) = %d, %v; want %d, %v", in, got, ok, tt.UnixMilli(), wantOK)
+					}
+				}
+			}
 		}
 	}
 }

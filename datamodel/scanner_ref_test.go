@@ -187,7 +187,74 @@ func TestParseEventMatchesRef(t *testing.T) {
 	}
 }
 
-// FuzzParseEvent checks parseEvent against parseEventRef on any bytes.
+// lineBoth checks parseEventLine on line against the two passes it
+// replaces: the first "</Event>" by bytes.Index, then parseEventRef of the
+// text up to it. It returns whether parseEventLine was sure (ok).
+func lineBoth(t *testing.T, line []byte) bool {
+	t.Helper()
+	var got, want event
+	end, reason, ok := parseEventLine(line, &got)
+	wantEnd := bytes.Index(line, []byte("</Event>"))
+	if wantEnd < 0 {
+		if ok {
+			t.Fatalf("parseEventLine(%q) = %d, ok; the line has no </Event>", line, end)
+		}
+		return false
+	}
+	if !ok {
+		return false
+	}
+	wantEnd += len("</Event>")
+	wantReason := parseEventRef(line[:wantEnd], &want)
+	if end != wantEnd || reason != wantReason || !reflect.DeepEqual(got, want) {
+		t.Fatalf("parseEventLine(%q) = %d %q %+v\nwant %d %q %+v", line, end, reason, got, wantEnd, wantReason, want)
+	}
+	return true
+}
+
+// TestParseEventLine compares parseEventLine with the two passes it
+// replaces on every test and generated event as a line (with the line
+// ends and text after the event ingestXML sees), on random one-byte
+// changes, and on '<' and "</Event>" where the scanner steps over text;
+// every unchanged event must take the one-pass path.
+func TestParseEventLine(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	subst := []byte("<>/'\" =\nE")
+	for n, ev := range refEvents(t) {
+		for _, tail := range []string{"\n", "\r\n", "", "</Event>\n", " x<Event>\n"} {
+			line := append(bytes.Clone(ev), tail...)
+			if !lineBoth(t, line) && !bytes.Contains(ev, []byte("\n")) {
+				t.Errorf("event %d with tail %q: not read in one pass: %q", n, tail, line)
+			}
+		}
+		if n%5 != 0 {
+			continue
+		}
+		for k := 0; k < 200; k++ {
+			m := append(bytes.Clone(ev), '\n')
+			for j := 0; j < 1+rng.IntN(3); j++ {
+				m[rng.IntN(len(m))] = subst[rng.IntN(len(subst))]
+			}
+			lineBoth(t, m)
+			at := rng.IntN(len(m))
+			lineBoth(t, append(append(bytes.Clone(m[:at]), "</Event>"...), m[at:]...))
+		}
+	}
+	for _, s := range []string{
+		"<Event><System><Provider Name='</Event>'/><EventID>1</EventID></System></Event>",
+		"<Event><System><EventID>1</EventID></System><EventData><Data Name='a</Event>'>v</Data></EventData></Event>",
+		"<Event><System><EventID>1</EventID></System><EventData><Data Name='a'>v<x></Event></Data></EventData></Event>",
+		"<Event><System><EventID>1</EventID></System><EventData><Data Name='a'>v</Event></Data></EventData></Event>",
+		"<Event><System><Event</Event>ID>1</EventID></System></Event>",
+		"<Event><System><EventID>1</EventID></System><Data Name='a'", "<Event><System><EventID>1",
+		"<Event></Event>", "<Event><EventID>x</EventID></Event>", "<Event><Computer/></Event>",
+	} {
+		lineBoth(t, []byte(s+"\n"))
+	}
+}
+
+// FuzzParseEvent checks parseEvent against parseEventRef, and
+// parseEventLine against its two passes, on any bytes.
 func FuzzParseEvent(f *testing.F) {
 	f.Add([]byte("<Event><System><EventID>1</EventID></System><EventData><Data Name='a'>b</Data></EventData></Event>"))
 	f.Add([]byte("<Data Name=\"x\"/><Data Name='y>z</Data>"))
@@ -197,5 +264,6 @@ func FuzzParseEvent(f *testing.F) {
 		if gr != wr || !reflect.DeepEqual(got, want) {
 			t.Fatalf("parseEvent(%q):\n got %q %+v\nwant %q %+v", b, gr, got, wr, want)
 		}
+		lineBoth(t, b)
 	})
 }

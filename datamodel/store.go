@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -422,6 +421,10 @@ func (s *storeImpl) ingestXML(lr *lineReader, name string, fr *textFrame) (found
 					bad(openLine, "no </Event> before the next <Event", "")
 					open = false
 				}
+				if end, ok := s.processLine(line, at(name, lr.line)); ok {
+					line = line[end:]
+					continue
+				}
 				if end := indexEventEnd(line); end >= 0 {
 					s.process(line[:end], at(name, lr.line))
 					line = line[end:]
@@ -670,6 +673,31 @@ func (s *storeImpl) process(text []byte, p position) {
 	s.mapEvent(e, p)
 }
 
+// processLine is process(line[:end]) for end = indexEventEnd(line), the
+// event that starts line, framed and parsed in one pass
+// (parseEventLine). It returns false, having done nothing, when the
+// pre-filter is on (it must see the text before the parse) or when that
+// pass cannot frame the event; the caller then frames it.
+func (s *storeImpl) processLine(line []byte, p position) (end int, ok bool) {
+	if s.filter != nil {
+		return 0, false
+	}
+	e := &s.ev
+	e.reset()
+	end, reason, ok := parseEventLine(line, e)
+	if !ok {
+		return 0, false
+	}
+	s.st.Events++
+	if reason != "" {
+		s.malformed(p, reason, "")
+		return end, true
+	}
+	s.curRaw, s.curJSON = line[:end], false
+	s.mapEvent(e, p)
+	return end, true
+}
+
 // mapEvent keeps one parsed event (from either format) in the event
 // store and routes it to its dataset, if any; the event is already
 // counted in Stats.Events. Sysmon events are mapped by the add-on's
@@ -749,14 +777,46 @@ func parseUtcTime(b []byte) (int64, bool) {
 	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) {
 		return 0, false
 	}
-	if mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59 {
-		return 0, false
+	if mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || sec > 59 {
+		return 0, false // e.g. February 30
 	}
-	t := time.Date(y, time.Month(mo), d, h, mi, sec, ms*int(time.Millisecond), time.UTC)
-	if t.Day() != d { // e.g. February 30
-		return 0, false
+	secs := ((civilDays(y, mo, d)*24+int64(h))*60+int64(mi))*60 + int64(sec)
+	return secs*1000 + int64(ms), true
+}
+
+// daysIn returns the number of days of month mo (1-12) of year y in the
+// proleptic Gregorian calendar.
+func daysIn(y, mo int) int {
+	switch mo {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
 	}
-	return t.UnixMilli(), true
+	return 31
+}
+
+// civilDays returns the days from 1970-01-01 to the date y-mo-d (y >= 0,
+// proleptic Gregorian), as time.Date(...).Unix()/86400 would, without
+// time.Date's normalisation (TestCivilDaysMatchesTime): the count of
+// 400-year eras, years and days of a calendar whose year starts on 1
+// March, so that the leap day is the year's last.
+func civilDays(y, mo, d int) int64 {
+	if mo <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 {
+		era = (y - 399) / 400
+	}
+	yoe := y - era*400                     // [0, 399]
+	mp := (mo + 9) % 12                    // March = 0
+	doy := (153*mp+2)/5 + d - 1            // [0, 365]
+	doe := yoe*365 + yoe/4 - yoe/100 + doy // [0, 146096]
+	return int64(era)*146097 + int64(doe) - 719468
 }
 
 // primeDictionaries builds, once and now, the dictionary array that

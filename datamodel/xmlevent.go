@@ -73,12 +73,48 @@ func (e *event) build(parts ...[]byte) []byte {
 // malformed. Only the elements the mapping needs are read; unknown elements
 // are skipped.
 func parseEvent(b []byte, e *event) (reason string) {
-	e.noLF = bytes.IndexByte(b, '\n') < 0
+	_, reason = scanEvent(b, e, false)
+	return reason
+}
+
+// parseEventLine frames and parses in one pass the event that starts a
+// line (isEventStart): when it returns ok, end is what indexEventEnd(line)
+// returns and e and reason are what parseEvent(line[:end]) gives. When it
+// cannot be sure of that (no "</Event>" in the line, or a '<' where the
+// scanner skips text: in a tag's attributes or name, or a Data value not
+// followed by its "</Data>"), it returns ok false and the caller frames
+// the event by indexEventEnd and parses it again (TestParseEventLine).
+func parseEventLine(line []byte, e *event) (end int, reason string, ok bool) {
+	end, reason = scanEvent(line, e, true)
+	return end, reason, end >= 0
+}
+
+// scanEvent is parseEvent, and parseEventLine when line is set: then it
+// stops at the first "</Event>" and returns the index after it, or -1
+// when it is not sure that it found the first (see parseEventLine).
+//
+// Why one pass finds the first "</Event>": the scanner visits every '<'
+// of the text in order except those in the parts it steps over (a tag's
+// name and attributes, a Data value up to its first '<'), and it checks
+// at each visited "</" whether "</Event>" starts there. In line mode it
+// gives up where a stepped-over part holds a '<', so the first visited
+// "</Event>" is the first of the text; and every read before it ends
+// before it (a tag's '>' is found before the '<' of "</Event>" because
+// the attributes hold no '<'; a text or value ends at the first '<'), so
+// the scanner read what it reads of line[:end].
+func scanEvent(b []byte, e *event, line bool) (end int, reason string) {
+	const eventEnd = "</Event>"
+	if !line {
+		e.noLF = bytes.IndexByte(b, '\n') < 0
+	}
+	end = -1
 	pos := 0
 	for {
-		i := indexByteNear(b[pos:], '<')
-		if i < 0 {
-			break
+		i := 0 // the next '<' is most often the next byte: "><"
+		if pos >= len(b) || b[pos] != '<' {
+			if i = indexByteNear(b[pos:], '<'); i < 0 {
+				break
+			}
 		}
 		pos += i + 1
 		if pos >= len(b) {
@@ -86,22 +122,53 @@ func parseEvent(b []byte, e *event) (reason string) {
 		}
 		c := b[pos]
 		if c == '/' || c == '?' || c == '!' {
+			if line && c == '/' && len(b)-pos >= len(eventEnd)-1 && string(b[pos-1:pos-1+len(eventEnd)]) == eventEnd {
+				end = pos - 1 + len(eventEnd)
+				break
+			}
 			continue
 		}
-		nameEnd := pos
-		for nameEnd < len(b) && (b[nameEnd] > '>' || !isNameEnd(b[nameEnd])) { // letters are above '>'
+		nameEnd, lt := pos, false
+		for nameEnd < len(b) {
+			if c := b[nameEnd]; c <= '>' { // letters are above '>'
+				if isNameEnd(c) {
+					break
+				}
+				lt = lt || c == '<'
+			}
 			nameEnd++
 		}
+		if line && lt {
+			return -1, ""
+		}
 		name := b[pos:nameEnd]
+		if string(name) == "Data" {
+			if n, tagEnd, ok := dataTag(b, nameEnd); ok {
+				pos = tagEnd + 1
+				if !e.addData(b, &pos, n, b[tagEnd-1] == '/', line, &reason) {
+					return -1, ""
+				}
+				if reason != "" {
+					return -1, reason
+				}
+				continue
+			}
+		}
 		tagEnd := nameEnd // most tags have no attributes: <EventID>
 		if tagEnd >= len(b) || b[tagEnd] != '>' {
 			tagEnd = indexByteNear(b[nameEnd:], '>')
 			if tagEnd < 0 {
-				return "unterminated tag <" + string(name)
+				if line {
+					return -1, ""
+				}
+				return -1, "unterminated tag <" + string(name)
 			}
 			tagEnd += nameEnd
 		}
 		attrs := b[nameEnd:tagEnd]
+		if line && len(attrs) > 0 && bytes.IndexByte(attrs, '<') >= 0 {
+			return -1, ""
+		}
 		selfClosing := tagEnd > nameEnd && b[tagEnd-1] == '/'
 		pos = tagEnd + 1
 		switch string(name) {
@@ -110,19 +177,12 @@ func parseEvent(b []byte, e *event) (reason string) {
 			if !ok {
 				continue
 			}
-			var v []byte
-			if !selfClosing {
-				end := indexClose(b[pos:], "</Data>")
-				if end < 0 {
-					return "<Data Name='" + string(n) + "'> without </Data>"
-				}
-				v = b[pos : pos+end]
-				pos += end + len("</Data>")
-			} else {
-				v = b[pos:pos]
+			if !e.addData(b, &pos, n, selfClosing, line, &reason) {
+				return -1, ""
 			}
-			e.names = append(e.names, n)
-			e.values = append(e.values, v)
+			if reason != "" {
+				return -1, reason
+			}
 		case "Provider":
 			e.provider, _ = attr(attrs, "Name")
 		case "TimeCreated":
@@ -144,15 +204,82 @@ func parseEvent(b []byte, e *event) (reason string) {
 			e.computer = elementText(b, pos, selfClosing)
 		}
 	}
+	if line {
+		if end < 0 {
+			return -1, ""
+		}
+		e.noLF = bytes.IndexByte(b[:end], '\n') < 0
+	}
 	if !e.hasEventID {
-		return "no EventID"
+		return end, "no EventID"
 	}
 	id, err := strconv.Atoi(string(e.eventIDText))
 	if err != nil || id < 0 {
-		return "bad EventID " + strconv.Quote(string(e.eventIDText))
+		return end, "bad EventID " + strconv.Quote(string(e.eventIDText))
 	}
 	e.eventID = id
-	return ""
+	return end, ""
+}
+
+// addData adds the Data element called n whose start tag ends just
+// before *pos, and moves *pos past its end tag; a Data element without
+// one sets *reason. In line mode (scanEvent) it returns false instead
+// when the value's first '<' does not start "</Data>" (the general search
+// would step over that '<').
+func (e *event) addData(b []byte, pos *int, n []byte, selfClosing, line bool, reason *string) bool {
+	p := *pos
+	v := b[p:p]
+	if !selfClosing {
+		end := -1
+		if i := indexByteNear(b[p:], '<'); i >= 0 && len(b)-p-i >= len("</Data>") && string(b[p+i:p+i+len("</Data>")]) == "</Data>" {
+			end = i
+		} else if line {
+			return false
+		} else {
+			end = indexClose(b[p:], "</Data>")
+		}
+		if end < 0 {
+			*reason = "<Data Name='" + string(n) + "'> without </Data>"
+			return true
+		}
+		v = b[p : p+end]
+		*pos = p + end + len("</Data>")
+	}
+	e.names = append(e.names, n)
+	e.values = append(e.values, v)
+	return true
+}
+
+// dataTag reads the start tag of a Data element of the usual form,
+// <Data Name='X'> or <Data Name='X'/> (either quote), whose name ends at
+// nameEnd: it returns X and the index of the tag's '>'. ok is false for
+// any other form, which the general path reads. The two agree: with no
+// '>' before the closing quote, the tag's first '>' is the one after it,
+// and dataName of the tag's attributes is X (TestParseEventMatchesRef).
+func dataTag(b []byte, nameEnd int) (n []byte, tagEnd int, ok bool) {
+	p := nameEnd + len(" Name='")
+	if p >= len(b) || string(b[nameEnd:p-1]) != " Name=" {
+		return nil, 0, false
+	}
+	q := b[p-1]
+	if q != '\'' && q != '"' {
+		return nil, 0, false
+	}
+	for k := p; k < len(b); k++ {
+		switch b[k] {
+		case '>', '<':
+			return nil, 0, false
+		case q:
+			switch {
+			case k+1 < len(b) && b[k+1] == '>':
+				return b[p:k], k + 1, true
+			case k+2 < len(b) && b[k+1] == '/' && b[k+2] == '>':
+				return b[p:k], k + 2, true
+			}
+			return nil, 0, false
+		}
+	}
+	return nil, 0, false
 }
 
 // isNameEnd reports whether c ends an element name.
