@@ -256,13 +256,18 @@ func withVirtualFields(env *execEnv, b arrow.RecordBatch, n *rawScanNode) arrow.
 		return b
 	}
 	raw := b.Column(1).(*array.String)
+	// The texts' bytes, read in place: copying each 1 KB text to a
+	// []byte for XMLBlock was a third of this function's time.
+	// (ValueBytes starts at the first text's offset.)
+	data, offsets := raw.ValueBytes(), raw.ValueOffsets()
+	base := offsets[0]
 	fields := slices.Clone(b.Schema().Fields())
 	cols := slices.Clone(b.Columns())
 	var made []arrow.Array
 	for _, f := range extra {
 		sb := array.NewStringBuilder(env.mem)
 		for i := 0; i < raw.Len(); i++ {
-			if v := datamodel.XMLBlock(f, []byte(raw.Value(i))); v != nil {
+			if v := datamodel.XMLBlock(f, data[offsets[i]-base:offsets[i+1]-base:offsets[i+1]-base]); v != nil {
 				sb.BinaryBuilder.Append(v)
 			} else {
 				sb.AppendNull()

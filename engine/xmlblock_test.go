@@ -1,0 +1,73 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/minispl/minispl/datamodel"
+	"github.com/minispl/minispl/spl"
+)
+
+// TestXMLBlockFields checks the block fields of the add-on's generic XML
+// extraction (EventData_Xml, System_Props_Xml), which a raw search
+// computes from each batch's _raw, against datamodel.XMLBlock on the
+// event's text, at store batch sizes 1, 2, 7 and the default: every
+// event has its blocks, read in place from its batch. (No test had
+// named a block field before.)
+func TestXMLBlockFields(t *testing.T) {
+	var in bytes.Buffer
+	for _, f := range []string{"windows_raw.xml", "rms_registry.xml", "processes_filesystem.xml"} {
+		b, err := os.ReadFile(filepath.Join("..", "testdata", "events", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Write(b)
+		in.WriteByte('\n')
+	}
+	for _, bs := range []int{1, 2, 7, 0} {
+		t.Run(fmt.Sprintf("batch%d", bs), func(t *testing.T) {
+			cat := datamodel.DefaultCatalog()
+			store := datamodel.NewStore(cat, datamodel.Options{BatchSize: bs})
+			if err := store.Ingest(bytes.NewReader(in.Bytes()), "events"); err != nil {
+				t.Fatal(err)
+			}
+			defer store.Release()
+			eng := New(cat, store, Options{BatchSize: bs, ParseSearch: spl.Parse})
+			pl, err := eng.Plan(parse(t, `search * | table _raw EventData_Xml System_Props_Xml`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := eng.Execute(context.Background(), pl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Release()
+			if res.NumRows() < 20 {
+				t.Fatalf("%d events, want the test files' (at least 20)", res.NumRows())
+			}
+			withData := 0
+			for r := 0; r < res.NumRows(); r++ {
+				raw := res.Cell(r, 0)[0]
+				for c, f := range []string{"EventData_Xml", "System_Props_Xml"} {
+					want := datamodel.XMLBlock(f, []byte(raw))
+					got := res.Cell(r, c+1)
+					switch {
+					case want == nil && got != nil:
+						t.Errorf("row %d %s = %q, want null", r, f, got)
+					case want != nil && (len(got) != 1 || got[0] != string(want)):
+						t.Errorf("row %d %s = %q, want %q", r, f, got, want)
+					case want != nil && f == "EventData_Xml":
+						withData++
+					}
+				}
+			}
+			if withData == 0 {
+				t.Fatal("no event has an EventData block")
+			}
+		})
+	}
+}
