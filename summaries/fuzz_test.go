@@ -18,7 +18,7 @@ import (
 // fuzzTemplate writes the summaries of one event file into a new folder
 // and returns the folder, its manifest's bytes and its first part with
 // that part's bytes.
-func fuzzTemplate(f *testing.F) (dir string, manifest []byte, part Part, partBytes []byte) {
+func fuzzTemplate(f testing.TB) (dir string, manifest []byte, part Part, partBytes []byte) {
 	st := datamodel.NewStore(datamodel.DefaultCatalog(), datamodel.Options{})
 	if _, err := st.IngestPaths(context.Background(), []string{events[0]}, datamodel.IngestOptions{}); err != nil {
 		f.Fatal(err)

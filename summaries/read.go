@@ -296,7 +296,11 @@ func readPart(ctx context.Context, path string, p Part, ds *datamodel.Dataset, o
 		return nil, st, err
 	}
 	defer f.Close()
-	pr, err := file.NewParquetReader(f)
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, st, err
+	}
+	pr, err := file.NewParquetReader(f, file.WithReadProps(readerProperties(fi.Size())))
 	if err != nil {
 		return nil, st, err
 	}
@@ -327,6 +331,9 @@ func readPart(ctx context.Context, path string, p Part, ds *datamodel.Dataset, o
 	if tcol < 0 {
 		return nil, st, fmt.Errorf("no %s column", datamodel.FieldTime)
 	}
+	if err := checkStoredSchema(kv, storedSchema(want)); err != nil {
+		return nil, st, err
+	}
 	fr, err := pqarrow.NewFileReader(pr, props, mem)
 	if err != nil {
 		return nil, st, err
@@ -343,8 +350,10 @@ func readPart(ctx context.Context, path string, p Part, ds *datamodel.Dataset, o
 	for g := 0; g < pr.NumRowGroups(); g++ {
 		st.RowGroups++
 		n := md.RowGroup(g).NumRows()
-		if n < 0 || sumRows+n < sumRows {
-			return nil, st, fmt.Errorf("row group %d: %d rows", g, n)
+		if n < 0 || n > MaxRowGroupRows || sumRows+n < sumRows {
+			// Both readers allocate by a row group's rows (at most
+			// MaxRowGroupRows: no more than a few bytes a row).
+			return nil, st, fmt.Errorf("row group %d: %d rows (at most %d)", g, n, MaxRowGroupRows)
 		}
 		sumRows += n
 		if lo, hi, ok := timeStats(md.RowGroup(g), tcol); ok && !timesInWindow(lo, hi, opt.Earliest, opt.Latest) {
@@ -380,6 +389,11 @@ func readPart(ctx context.Context, path string, p Part, ds *datamodel.Dataset, o
 				return out, st, nil
 			}
 		}
+	}
+	// pqarrow trusts the dictionary counts (the direct reader checks
+	// its own).
+	if err := checkColumnChunks(f, fi.Size(), md, groups); err != nil {
+		return nil, st, err
 	}
 	rr, err := fr.GetRecordReader(ctx, nil, groups)
 	if err != nil {

@@ -41,7 +41,8 @@ type WriteOptions struct {
 	MinisplVersion string
 	// MappingVersion is recorded likewise; "" means MappingVersion(cat).
 	MappingVersion string
-	// RowGroupRows bounds the rows of one row group; 0 means RowGroupRows.
+	// RowGroupRows bounds the rows of one row group; 0 means RowGroupRows,
+	// more than MaxRowGroupRows means MaxRowGroupRows.
 	RowGroupRows int
 	// Now is the commit's time; zero means time.Now().
 	Now time.Time
@@ -239,6 +240,7 @@ func (w *Writer) Commit(cat *datamodel.Catalog, store *datamodel.Store, inputs [
 	if opt.RowGroupRows <= 0 {
 		opt.RowGroupRows = RowGroupRows
 	}
+	opt.RowGroupRows = min(opt.RowGroupRows, MaxRowGroupRows) // what Read accepts
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
 	}
