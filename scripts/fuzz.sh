@@ -25,6 +25,20 @@
 # as -fuzztime does). FUZZ_LOGS, when set, is a folder that keeps each target's
 # go test output as PACKAGE_TARGET.log (package with / as _). The exit
 # status is 1 when a target found a failure.
+#
+# A worker that stops answering ("fuzzing process hung or terminated
+# unexpectedly": go test's worker gives each execution 10 s of wall time,
+# which a niced worker on a loaded machine can miss on an input that takes
+# milliseconds) is not taken for a finding at once: the input it was
+# running is run again alone under the race detector, and when it passes
+# within FUZZ_STALL_SECS seconds (default 10) and FUZZ_STALL_RSS_KB of
+# resident memory (default 2000000: the summaries input that allocated
+# without bound passed alone, but took 16.9 GB under -race), it is a stall:
+# the input is moved out of testdata/fuzz (kept as
+# FUZZ_LOGS/PACKAGE_TARGET.stallN when FUZZ_LOGS is set) and fuzzing
+# resumes for what is left of DURATION and FUZZ_CAP, at most
+# FUZZ_MAX_STALLS (default 3) times. The figures are then the sums over the
+# runs, and the line's last column counts the stalls.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$HOME/go/bin:$PATH"
@@ -49,37 +63,85 @@ seconds() {
 }
 
 printf '# scripts/fuzz.sh %s, %s, %s worker(s), %s\n' "$dur" "$(go version | cut -d' ' -f3)" "$par" "$(date -u +%FT%TZ)" >"$out"
-printf '%-22s %-26s %12s %8s %8s %8s %-9s %-8s %s\n' package target execs fuzz-s execs/s wall-s findings end load >>"$out"
+printf '%-22s %-26s %12s %8s %8s %8s %-9s %-8s %-6s %s\n' package target execs fuzz-s execs/s wall-s findings end load stalls >>"$out"
 status=0
+stall_secs=${FUZZ_STALL_SECS:-10}
+stall_rss=${FUZZ_STALL_RSS_KB:-2000000}
+max_stalls=${FUZZ_MAX_STALLS:-3}
+cap_secs=
+[ -z "${FUZZ_CAP:-}" ] || cap_secs=$(seconds "$FUZZ_CAP")
+[[ ${FUZZ_CAP:-} =~ ^[0-9]+$ ]] && cap_secs=$FUZZ_CAP
+# isstall DIR NAME INPUT: whether the input a hung worker left passes alone
+# under the race detector within the stall limits.
+isstall() {
+  local dir=$1 name=$2 input=$3 bin tlog rc=1 el rss
+  bin=$(mktemp) tlog=$(mktemp)
+  if go test -race -c -o "$bin" "./$dir" >/dev/null 2>&1; then
+    (cd "$dir" && /usr/bin/time -f '%e %M' -o "$tlog" "$bin" -test.run "^${name}\$/^$(basename "$input")\$" -test.timeout 5m >/dev/null 2>&1)
+    rc=$?
+  fi
+  read -r el rss <"$tlog"
+  rm -f "$bin" "$tlog"
+  echo "# $dir $name: $(basename "$input") alone under -race: rc $rc, ${el:-?} s, ${rss:-?} KB" >>"$out"
+  [ "$rc" = 0 ] && [ -n "${el:-}" ] && awk -v e="$el" -v m="$stall_secs" 'BEGIN{exit !(e < m)}' && [ "${rss:-0}" -lt "$stall_rss" ]
+}
 # Every target, as "dir name", sorted.
 grep -rEo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]+\(f \*testing\.F\)' . |
   sed -E 's|^\./(.*)/[^/]*_test\.go:func (Fuzz[A-Za-z0-9_]+).*|\1 \2|' | sort -u |
   grep -E " [^ ]*($pat)" |
   while read -r dir name; do
     start=$(date +%s)
-    capped=()
-    [ -z "${FUZZ_CAP:-}" ] || capped=(timeout -s INT -k 2m "$FUZZ_CAP")
-    "${capped[@]}" go test -run '^$' -fuzz "^${name}\$" -fuzztime "$dur" -fuzzminimizetime "$minimize" -parallel "$par" "./$dir" </dev/null >"$log" 2>&1
-    rc=$?
-    secs=$(( $(date +%s) - start ))
-    # go test's last progress line: "fuzz: elapsed: 10s, execs: 1234 (123/sec), ..."
-    last=$(grep -E '^fuzz: elapsed: ' "$log" | tail -1)
-    execs=$(grep -Eo 'execs: [0-9]+' <<<"$last" | grep -Eo '[0-9]+')
-    fsecs=$(seconds "$(sed -E 's/^fuzz: elapsed: ([0-9hms]+),.*/\1/' <<<"$last")")
-    rate=0
-    [ "${fsecs:-0}" -gt 0 ] && rate=$(( ${execs:-0} / fsecs ))
-    [ -z "$logs" ] || cp "$log" "$logs/${dir//\//_}_$name.log"
-    finding=0 end=fuzztime
-    if [ "$rc" = 124 ] && grep -q '^ok ' "$log" && ! grep -q -- '--- FAIL' "$log"; then
-      rc=0 end=cap # stopped by FUZZ_CAP: go test ended fuzzing and passed
-    fi
-    if [ "$rc" != 0 ]; then
-      finding=$(grep -Eo 'testdata/fuzz/[^ ]+' "$log" | head -1)
-      [ -n "$finding" ] || finding="failed(rc=$rc)"
+    execs=0 fsecs=0 stalls=0 finding=0 end=fuzztime
+    while :; do
+      # What is left of DURATION and FUZZ_CAP after the runs so far.
+      left=$dur
+      if [[ $dur =~ ^([0-9]+)x$ ]]; then
+        left="$(( ${BASH_REMATCH[1]} - execs ))x"
+      elif [ "$fsecs" -gt 0 ]; then
+        left="$(( $(seconds "$dur") - fsecs ))s"
+      fi
+      capped=()
+      if [ -n "$cap_secs" ]; then
+        rest=$(( cap_secs - ($(date +%s) - start) ))
+        if [ "$rest" -le 0 ]; then
+          end=cap
+          break
+        fi
+        capped=(timeout -s INT -k 2m "${rest}s")
+      fi
+      "${capped[@]}" go test -run '^$' -fuzz "^${name}\$" -fuzztime "$left" -fuzzminimizetime "$minimize" -parallel "$par" "./$dir" </dev/null >"$log" 2>&1
+      rc=$?
+      # go test's last progress line: "fuzz: elapsed: 10s, execs: 1234 (123/sec), ..."
+      last=$(grep -E '^fuzz: elapsed: ' "$log" | tail -1)
+      n=$(grep -Eo 'execs: [0-9]+' <<<"$last" | grep -Eo '[0-9]+')
+      execs=$(( execs + ${n:-0} ))
+      fsecs=$(( fsecs + $(seconds "$(sed -E 's/^fuzz: elapsed: ([0-9hms]+),.*/\1/' <<<"$last")") ))
+      [ -z "$logs" ] || cp "$log" "$logs/${dir//\//_}_$name.log${stalls/#0/}"
+      if [ "$rc" = 124 ] && grep -q '^ok ' "$log" && ! grep -q -- '--- FAIL' "$log"; then
+        rc=0 end=cap # stopped by FUZZ_CAP: go test ended fuzzing and passed
+      fi
+      [ "$rc" != 0 ] || break
+      input=$(grep -Eo 'testdata/fuzz/[^ ]+' "$log" | head -1)
+      if [ -n "$input" ] && grep -q 'fuzzing process hung or terminated unexpectedly' "$log" &&
+        [ "$stalls" -lt "$max_stalls" ] && isstall "$dir" "$name" "$dir/$input"; then
+        stalls=$(( stalls + 1 ))
+        if [ -n "$logs" ]; then
+          mv "$dir/$input" "$logs/${dir//\//_}_$name.stall$stalls"
+        else
+          rm -f "$dir/$input"
+        fi
+        rmdir "$dir/$(dirname "$input")" "$dir/testdata/fuzz" 2>/dev/null
+        continue
+      fi
+      finding=${input:-"failed(rc=$rc)"}
       sed -n '1,60p' "$log" >&2
       status=1
-    fi
-    printf '%-22s %-26s %12s %8s %8s %8s %-9s %-8s %s\n' "$dir" "$name" "${execs:-0}" "$fsecs" "$rate" "$secs" "$finding" "$end" "$(cut -d' ' -f1 /proc/loadavg)" >>"$out"
+      break
+    done
+    secs=$(( $(date +%s) - start ))
+    rate=0
+    [ "$fsecs" -gt 0 ] && rate=$(( execs / fsecs ))
+    printf '%-22s %-26s %12s %8s %8s %8s %-9s %-8s %-6s %s\n' "$dir" "$name" "$execs" "$fsecs" "$rate" "$secs" "$finding" "$end" "$(cut -d' ' -f1 /proc/loadavg)" "$stalls" >>"$out"
     [ "$status" = 0 ] || exit 1
   done || status=1
 cat "$out"
