@@ -3,6 +3,7 @@ package summaries
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,6 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/minispl/minispl/datamodel"
 )
@@ -130,5 +134,73 @@ func TestReaderPageLimits(t *testing.T) {
 	p := readerProperties(12345)
 	if p.GetMaxCompressedPageSize() != 12345 || p.GetMaxUncompressedPageSize() != MaxPageBytes {
 		t.Errorf("limits %d and %d, want 12345 and %d", p.GetMaxCompressedPageSize(), p.GetMaxUncompressedPageSize(), MaxPageBytes)
+	}
+}
+
+// compactPageHeader encodes a Parquet PageHeader in the Thrift compact
+// protocol: type, sizes, and a dictionary page header (field 7: values,
+// PLAIN) or a data page header (field 5: values, RLE_DICTIONARY, RLE
+// levels).
+func compactPageHeader(typ, uncompressed, compressed, values int32) []byte {
+	zz := func(b []byte, v int32) []byte { return binary.AppendUvarint(b, uint64(uint32((v<<1)^(v>>31)))) }
+	b := []byte{0x15}
+	b = zz(b, typ)
+	b = append(b, 0x15)
+	b = zz(b, uncompressed)
+	b = append(b, 0x15)
+	b = zz(b, compressed)
+	if typ == pageDictionary {
+		b = append(b, 0x4c, 0x15) // field 7, a struct; its field 1
+		b = zz(b, values)
+		b = append(b, 0x15)
+		b = zz(b, encPlain)
+	} else {
+		b = append(b, 0x2c, 0x15) // field 5, a struct; its field 1
+		b = zz(b, values)
+		for _, e := range []int32{encRLEDict, encRLE, encRLE} {
+			b = append(b, 0x15)
+			b = zz(b, e)
+		}
+	}
+	return append(b, 0, 0) // the ends of both structs
+}
+
+// TestDirectChunkBomb gives the direct reader a zstd column chunk of a
+// one-value dictionary and ten data pages of 1 MiB each, compressed to
+// a few hundred bytes: the reader holds every page of a chunk, so it
+// stops (and leaves the chunk to pqarrow, which reads a page at a time)
+// once they pass its bound instead of decompressing them all.
+func TestDirectChunkBomb(t *testing.T) {
+	enc, err := zstd.NewWriter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dict := make([]byte, 8)
+	page := make([]byte, 1<<20)
+	zd, zp := enc.EncodeAll(dict, nil), enc.EncodeAll(page, nil)
+	buf := append(compactPageHeader(pageDictionary, int32(len(dict)), int32(len(zd)), 1), zd...)
+	for range 10 {
+		buf = append(buf, compactPageHeader(pageData, int32(len(page)), int32(len(zp)), 0)...)
+		buf = append(buf, zp...)
+	}
+	t.Logf("a chunk of %d bytes declaring %d MiB", len(buf), 10*len(page)>>20)
+	cr, err := newChunkReader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cr.close()
+	if _, ok := cr.pages(buf, compress.Codecs.Zstd, 0); !ok {
+		t.Fatal("the direct reader refuses the chunk under its default bound: the test does not test the bound")
+	}
+	cr.maxChunk = 3 << 20
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, ok := cr.pages(buf, compress.Codecs.Zstd, 0)
+	runtime.ReadMemStats(&after)
+	if ok {
+		t.Error("the direct reader took 10 MiB of pages past its bound of 3 MiB")
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {
+		t.Errorf("the direct reader allocated %d bytes, past its bound of 3 MiB", alloc)
 	}
 }

@@ -43,11 +43,20 @@ const (
 	encRLEDict     = 8
 )
 
+// maxChunkBytes bounds the uncompressed pages of one column chunk on this
+// path, which holds them all at once: each page is at most maxPageBytes,
+// but a few bytes of zstd make one, so a small damaged file could
+// declare thousands. minispl's chunks are a dictionary page (at most
+// about 32 MiB) and the indices of at most RowGroupRows rows.
+const maxChunkBytes = 2 * maxPageBytes
+
 // chunkReader reads column chunks on the fast path; one per goroutine
 // (its zstd decoder is used by one at a time).
 type chunkReader struct {
 	zd  *zstd.Decoder
 	buf []byte // the chunk's bytes, reused
+	// maxChunk is maxChunkBytes (tests set less).
+	maxChunk int
 }
 
 // newChunkReader makes a chunkReader.
@@ -56,7 +65,7 @@ func newChunkReader() (*chunkReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &chunkReader{zd: zd}, nil
+	return &chunkReader{zd: zd, maxChunk: maxChunkBytes}, nil
 }
 
 // close frees the decoder.
@@ -140,12 +149,15 @@ func (cr *chunkReader) readChunk(r io.ReaderAt, size int64, md *metadata.FileMet
 // data pages, uncompressed, checking that they hold rows values.
 func (cr *chunkReader) pages(buf []byte, codec compress.Compression, rows int) (chunk, bool) {
 	var ch chunk
-	total := 0
+	total, kept := 0, 0
 	for pos := 0; pos < len(buf); {
 		at := pos
 		h, hn, ok := readPageHeader(buf[pos:])
 		if !ok || h.compress < 0 || int(h.compress) > len(buf)-pos-hn || h.uncompressed < 0 || h.uncompressed > maxPageBytes {
 			return ch, false
+		}
+		if kept += int(h.uncompressed); kept > cr.maxChunk {
+			return ch, false // pqarrow reads the pages one at a time
 		}
 		body := buf[pos+hn : pos+hn+int(h.compress)]
 		pos += hn + int(h.compress)
