@@ -259,11 +259,13 @@ func isCommandName(name string) bool {
 	return ok
 }
 
-// grammarAlternatives returns the command alternatives of the grammar: the
-// macro-call stage, each registered command's grammar once, in registry
-// order, and the generic command last (it accepts any other name).
+// grammarAlternatives returns the command alternatives of the grammar:
+// each registered command's grammar once, in registry order, the
+// macro-call stage (after them: expanded searches have none, and a
+// backtick starts no command name), and the generic command last (it
+// accepts any other name).
 func grammarAlternatives() []cmdNode {
-	alts := []cmdNode{&macroCmd{}}
+	var alts []cmdNode
 	seen := map[reflect.Type]bool{}
 	for _, c := range registry {
 		if t := reflect.TypeOf(c.grammar); !seen[t] {
@@ -271,5 +273,5 @@ func grammarAlternatives() []cmdNode {
 			alts = append(alts, c.grammar)
 		}
 	}
-	return append(alts, &genericCmd{})
+	return append(alts, &macroCmd{}, &genericCmd{})
 }

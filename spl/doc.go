@@ -27,6 +27,29 @@
 // messages ("unexpected X: expected Y") and names unterminated strings and
 // macro calls, unbalanced brackets and empty stages directly.
 //
+// # What parsing costs
+//
+// participle parses by trying alternatives in order, each on a copy of
+// its state, with reflection: about 360 µs of CPU and 2,000 allocations
+// for an expanded ESCU search (BenchmarkParseESCU), most of compiling
+// one. Two things keep that down without changing the grammar's language,
+// the AST or an error's position:
+//
+//   - Alternatives are ordered so that the common case is tried first
+//     where they cannot both match: a comparison before the other
+//     primaries of a search expression (their lookaheads exclude each
+//     other; a bare term, which takes any word, stays last), a BY field
+//     before span=, name=value before a macro call in option position, a
+//     word before a quoted field name, the registered commands before a
+//     macro-call stage. An alternative that does not match its first
+//     token fails at the position where the one tried next starts, so
+//     the furthest failure, which explain reports, is the same. Checked:
+//     the ASTs (positions included) and errors of every expanded ESCU
+//     search and 54,000 damaged variants were byte-identical before and
+//     after.
+//   - Memo (memo.go) parses each distinct pipeline stage of a batch of
+//     searches once.
+//
 // # Choices on uncertain points
 //
 //   - Precedence in search expressions is NOT, then OR, then AND (explicit

@@ -23,7 +23,7 @@ type cmdNode interface {
 }
 
 // commandUnion lists the pipeline stages in the order participle tries them
-// (grammarAlternatives): a macro call, the registered commands, then
+// (grammarAlternatives): the registered commands, a macro call, then
 // genericCmd, which accepts any other command name.
 var commandUnion = participle.Union[cmdNode](grammarAlternatives()...)
 
@@ -67,17 +67,17 @@ type valueNode struct {
 // fieldNode is a field name: a bare word or a quoted string.
 type fieldNode struct {
 	Pos    lexer.Position
-	Str    *string `parser:"  @String"`
-	Word   *string `parser:"| @Word"`
+	Word   *string `parser:"  @Word"`
+	Str    *string `parser:"| @String"`
 	SQuote *string `parser:"| @SQuote"`
 }
 
 // optionNode is `name=value` or a macro call in option position.
 type optionNode struct {
 	Pos    lexer.Position
-	Macro  *macroNode `parser:"(  @@"`
-	Key    string     `parser:" | (?= Word '=':Op) @Word '=':Op"`
-	Value  *valueNode `parser:"   @@ )"`
+	Key    string     `parser:"(  (?= Word '=':Op) @Word '=':Op"`
+	Value  *valueNode `parser:"   @@"`
+	Macro  *macroNode `parser:" | @@ )"`
 	EndPos lexer.Position
 }
 
@@ -155,11 +155,11 @@ type sNot struct {
 // bare term.
 type sPrim struct {
 	Pos    lexer.Position
-	Group  *sAnd         `parser:"  LParen @@ RParen"`
+	Cmp    *sCmp         `parser:"  (?= ( Word | String | SQuote ) Op ) @@"`
+	In     *sIn          `parser:"| (?= ( Word | String | SQuote ) 'in' LParen ) @@"`
+	Group  *sAnd         `parser:"| LParen @@ RParen"`
 	Sub    *pipelineNode `parser:"| LBrack @@ RBrack"`
 	Macro  *macroNode    `parser:"| @@"`
-	In     *sIn          `parser:"| (?= ( String | Word | SQuote ) 'in' LParen ) @@"`
-	Cmp    *sCmp         `parser:"| (?= ( String | Word | SQuote ) Op ) @@"`
 	Dir    *dirNode      `parser:"| @@"`
 	Term   *termNode     `parser:"| @@"`
 	EndPos lexer.Position

@@ -30,8 +30,8 @@ type tstatsCmd struct {
 // byItem is a BY field or a span= option written among the BY fields
 // (ESCU writes `by _time span=1h Processes.dest`).
 type byItem struct {
-	Span  *valueNode `parser:"  (?= 'span' '=':Op) 'span' '=':Op @@"`
-	Field *fieldNode `parser:"| (?! Word '=':Op) @@"`
+	Field *fieldNode `parser:"  (?! Word '=':Op) @@"`
+	Span  *valueNode `parser:"| (?= 'span' '=':Op) 'span' '=':Op @@"`
 }
 
 // aggNode is `count`, `count(f)` or `func(f)`, each with an optional alias.
