@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/minispl/minispl/engine/internal/value"
 	"go.yaml.in/yaml/v3"
@@ -139,7 +140,47 @@ func List(dirs []string) ([]Info, error) {
 // Find resolves a table name of a search: a name ending in .csv is a
 // file in one of dirs; any other name is a definition's name (first folder
 // wins), else a file name.csv. The error lists where it looked.
-func Find(dirs []string, name string) (*Table, error) {
+func Find(dirs []string, name string) (*Table, error) { return find(dirs, name, readDefs) }
+
+// Finder resolves table names as Find does, reading the definitions of
+// each folder once: for the plans of one batch, which resolve many names
+// in the same folders (a folder changed after its first read is not seen
+// again). It is safe for concurrent use.
+type Finder struct {
+	mu   sync.Mutex
+	dirs map[string]*folderDefs
+}
+
+// folderDefs is one folder's definitions, read once.
+type folderDefs struct {
+	once sync.Once
+	defs map[string]*lookupDef
+	err  error
+}
+
+// NewFinder returns a Finder that has read nothing yet.
+func NewFinder() *Finder { return &Finder{dirs: map[string]*folderDefs{}} }
+
+// Find resolves name in dirs as Find does.
+func (f *Finder) Find(dirs []string, name string) (*Table, error) {
+	return find(dirs, name, f.readDefs)
+}
+
+// readDefs returns dir's definitions, reading them the first time.
+func (f *Finder) readDefs(dir string) (map[string]*lookupDef, error) {
+	f.mu.Lock()
+	d := f.dirs[dir]
+	if d == nil {
+		d = &folderDefs{}
+		f.dirs[dir] = d
+	}
+	f.mu.Unlock()
+	d.once.Do(func() { d.defs, d.err = readDefs(dir) })
+	return d.defs, d.err
+}
+
+// find is Find with the folders' definitions read by defsOf.
+func find(dirs []string, name string, defsOf func(dir string) (map[string]*lookupDef, error)) (*Table, error) {
 	if len(dirs) == 0 {
 		return nil, fmt.Errorf("lookup table %q not found: no lookup folders are configured (Options.LookupDirs, --lookups)", name)
 	}
@@ -149,7 +190,7 @@ func Find(dirs []string, name string) (*Table, error) {
 	var looked []string
 	for _, dir := range dirs {
 		if !strings.HasSuffix(strings.ToLower(name), ".csv") {
-			defs, err := readDefs(dir)
+			defs, err := defsOf(dir)
 			if err != nil {
 				return nil, err
 			}

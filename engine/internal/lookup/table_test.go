@@ -3,6 +3,7 @@ package lookup
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -80,6 +81,43 @@ func TestLookupGlobCaseSensitive(t *testing.T) {
 	for _, tt := range tests {
 		if got := compileGlob(tt.pat, true)(tt.s); got != tt.want {
 			t.Errorf("glob %q on %q = %v, want %v", tt.pat, tt.s, got, tt.want)
+		}
+	}
+}
+
+// TestFinderMatchesFind resolves names with one Finder, twice each, and
+// with Find: the same table or the same error, over the project's test
+// lookups (a definition, a bare CSV, a name defined nowhere, a path) and
+// every definition of the ESCU lookups folder when ../shared holds it.
+func TestFinderMatchesFind(t *testing.T) {
+	testdata := filepath.Join("..", "..", "..", "testdata", "lookups")
+	type query struct {
+		dirs []string
+		name string
+	}
+	qs := []query{
+		{[]string{testdata}, "rms_paths"}, {[]string{testdata}, "rms_owner"},
+		{[]string{testdata}, "rms_hosts.csv"}, {[]string{testdata}, "rms_hosts"},
+		{[]string{testdata}, "no_such_table"}, {[]string{testdata}, "../x"}, {nil, "rms_paths"},
+		{[]string{t.TempDir(), testdata}, "rms_owner"},
+	}
+	escu := filepath.Join("..", "..", "..", "..", "shared", "escu", "lookups")
+	if defs, err := readDefs(escu); err == nil {
+		for name := range defs {
+			qs = append(qs, query{[]string{escu, testdata}, name}, query{[]string{testdata, escu}, name})
+		}
+	}
+	f := NewFinder()
+	for range 2 {
+		for _, q := range qs {
+			want, werr := Find(q.dirs, q.name)
+			got, gerr := f.Find(q.dirs, q.name)
+			if (werr == nil) != (gerr == nil) || werr != nil && werr.Error() != gerr.Error() {
+				t.Fatalf("%v %q: Find error %v, Finder error %v", q.dirs, q.name, werr, gerr)
+			}
+			if !reflect.DeepEqual(want, got) {
+				t.Fatalf("%v %q: Find and Finder give different tables", q.dirs, q.name)
+			}
 		}
 	}
 }
