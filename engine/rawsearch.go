@@ -61,6 +61,11 @@ type rawScanNode struct {
 	// read from the events (rawReadNames), checked against the store
 	// when the search runs (rawFieldWarnings).
 	reads []string
+	// predBlocks is set when the search's terms read an XML block field
+	// (System_Props_Xml, EventData_Xml, ...): the blocks are then computed
+	// for every event before the terms are tested, else only for the
+	// events the terms keep.
+	predBlocks bool
 }
 
 func (*rawScanNode) isNode()            {}
@@ -123,13 +128,18 @@ func (e *Engine) planRawSearch(s *spl.Search, p *spl.Pipeline, pl *Plan) (node, 
 	if len(wild) > 0 {
 		pl.warnings = append(pl.warnings, fmt.Sprintf("over raw events, the field pattern %s sees only the fields the search names (%s)", wild[0], strings.Join(out, ", ")))
 	}
-	// Compile once against the projection, to report errors at plan time.
-	pc := &expr.SearchCompiler{Mode: expr.ModeRaw, Resolve: func(f string) int { return slices.Index(out, f) }, Raw: slices.Index(out, datamodel.FieldRaw)}
+	// Compile once against the projection, to report errors at plan time
+	// and to learn whether the search's terms read a block field.
+	predBlocks := false
+	pc := &expr.SearchCompiler{Mode: expr.ModeRaw, Resolve: func(f string) int {
+		predBlocks = predBlocks || datamodel.IsXMLBlockField(f)
+		return slices.Index(out, f)
+	}, Raw: slices.Index(out, datamodel.FieldRaw)}
 	w, err := pc.Compile(s.Expr)
 	if err != nil {
 		return nil, err
 	}
-	return &rawScanNode{expr: s.Expr, out: out, text: w.String(), all: rawNeedsAll(p.Commands[1:]), reads: rawReadNames(s.Expr, p.Commands[1:])}, nil
+	return &rawScanNode{expr: s.Expr, out: out, text: w.String(), all: rawNeedsAll(p.Commands[1:]), reads: rawReadNames(s.Expr, p.Commands[1:]), predBlocks: predBlocks}, nil
 }
 
 // rawNeedsAll reports whether the commands after a raw search pass the
@@ -201,7 +211,12 @@ func (o *rawScanOp) Open(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		b := withVirtualFields(o.env, ch.Batch, o.n)
+		b := ch.Batch
+		if o.n.predBlocks {
+			b = withVirtualFields(o.env, b, o.n, nil)
+		} else {
+			b.Retain()
+		}
 		names := value.SchemaFields(b.Schema())
 		pc := &expr.SearchCompiler{Mode: expr.ModeRaw, Resolve: func(f string) int { return slices.Index(names, f) }, Raw: slices.Index(names, datamodel.FieldRaw)}
 		w, err := pc.Compile(o.n.expr)
@@ -218,9 +233,16 @@ func (o *rawScanOp) Open(ctx context.Context) error {
 		times := b.Column(0).(*array.Timestamp).TimestampValues()
 		for r, ok := range mask {
 			if !ok || (bounded && (int64(times[r]) < lo || int64(times[r]) >= hi)) {
+				mask[r] = false
 				continue
 			}
 			o.sel = append(o.sel, rawSel{chunk: ci, row: r, pos: ch.Pos[r]})
+		}
+		if !o.n.predBlocks {
+			// Only the selected events' blocks are ever read.
+			vb := withVirtualFields(o.env, b, o.n, mask)
+			b.Release()
+			b = vb
 		}
 		o.src = append(o.src, b)
 	}
@@ -243,8 +265,9 @@ func timeBounds(earliest, latest time.Time) (lo, hi int64, bounded bool) {
 
 // withVirtualFields returns b with the XML block fields the search names
 // (System_Props_Xml, EventData_Xml, ...) computed from _raw as extra
-// columns; the caller releases the result.
-func withVirtualFields(env *execEnv, b arrow.RecordBatch, n *rawScanNode) arrow.RecordBatch {
+// columns, at the rows keep holds (every row when keep is nil; null at
+// the others); the caller releases the result.
+func withVirtualFields(env *execEnv, b arrow.RecordBatch, n *rawScanNode, keep []bool) arrow.RecordBatch {
 	var extra []string
 	for _, f := range n.out {
 		if datamodel.IsXMLBlockField(f) {
@@ -267,6 +290,10 @@ func withVirtualFields(env *execEnv, b arrow.RecordBatch, n *rawScanNode) arrow.
 	for _, f := range extra {
 		sb := array.NewStringBuilder(env.mem)
 		for i := 0; i < raw.Len(); i++ {
+			if keep != nil && !keep[i] {
+				sb.AppendNull()
+				continue
+			}
 			if v := datamodel.XMLBlock(f, data[offsets[i]-base:offsets[i+1]-base:offsets[i+1]-base]); v != nil {
 				sb.BinaryBuilder.Append(v)
 			} else {
