@@ -20,7 +20,8 @@ import (
 // (TestDictBuilderMatchesArrow), at a fraction of the cost: the memo is
 // an open-addressing table of 64-bit slots over the dictionary's own
 // bytes, hashed with maphash, kept (cleared) from batch to batch, and a
-// value equal to the row before's skips it.
+// value equal to the row before's skips it (while such repeats are not
+// rare in the column).
 type dictBuilder struct {
 	idx   []int32 // the rows' indices (0 for a null row)
 	valid []byte  // validity bitmap; nil while no row is null
@@ -33,12 +34,22 @@ type dictBuilder struct {
 	seed  maphash.Seed
 	// last is the index of the last non-null row's value, -1 before any.
 	last int32
+	// tries and hits count the rows of the current window of lastWindow
+	// appends that compared with last, and those that were equal; skip
+	// is set for the next window when few were (a column of distinct
+	// values, where the compare is wasted).
+	tries, hits int32
+	skip        bool
 	// rowHint and dataHint are the capacities the last batch needed: the
 	// next batch's buffers are made that size at its first row, so that
 	// they do not grow by copying (and a batch that never comes costs
 	// nothing).
 	rowHint, dataHint, entryHint int
 }
+
+// lastWindow is how many appends a dictBuilder counts before it decides
+// whether comparing with the row before is worth it.
+const lastWindow = 512
 
 // newDictBuilder returns an empty builder.
 func newDictBuilder() *dictBuilder {
@@ -92,7 +103,12 @@ func (b *dictBuilder) append(v []byte) {
 		b.growValid(len(b.idx) + 1)
 		bitutil.SetBit(b.valid, len(b.idx))
 	}
-	if b.last >= 0 && bytes.Equal(b.value(b.last), v) {
+	if b.tries++; b.tries == lastWindow {
+		b.skip = b.hits < lastWindow/8
+		b.tries, b.hits = 0, 0
+	}
+	if !b.skip && b.last >= 0 && bytes.Equal(b.value(b.last), v) {
+		b.hits++
 		b.idx = append(b.idx, b.last)
 		return
 	}

@@ -156,7 +156,8 @@ func scanEvent(b []byte, e *event, line bool) (end int, reason string) {
 		}
 		tagEnd := nameEnd // most tags have no attributes: <EventID>
 		if tagEnd >= len(b) || b[tagEnd] != '>' {
-			tagEnd = indexByteNear(b[nameEnd:], '>')
+			// Attributes other than a Data name are long: <Provider Name=...
+			tagEnd = bytes.IndexByte(b[nameEnd:], '>')
 			if tagEnd < 0 {
 				if line {
 					return -1, ""
