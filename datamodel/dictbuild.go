@@ -11,7 +11,7 @@ import (
 )
 
 // This file builds the dictionary<int32, utf8> columns of the datasets.
-// See doc.go, "Column builders".
+// See doc.go, "CPU per event".
 
 // dictBuilder builds one dictionary<int32, utf8> column of a batch: the
 // dictionary holds each distinct value once, in the order of its first
@@ -45,6 +45,10 @@ type dictBuilder struct {
 	// they do not grow by copying (and a batch that never comes costs
 	// nothing).
 	rowHint, dataHint, entryHint int
+	// nullRun counts the null rows of a batch before its buffers are made
+	// (start): a column that stays null, as many do for a given EventID,
+	// costs a count per row.
+	nullRun int
 }
 
 // lastWindow is how many appends a dictBuilder counts before it decides
@@ -59,20 +63,25 @@ func newDictBuilder() *dictBuilder {
 // value returns dictionary value k.
 func (b *dictBuilder) value(k int32) []byte { return b.data[b.offs[k]:b.offs[k+1]] }
 
-// len returns the number of rows appended since the last newArray.
-func (b *dictBuilder) len() int { return len(b.idx) }
-
-// start makes the buffers of a batch, at its first row.
+// start makes the buffers of a batch, at its first non-null row: the
+// rows before it (nullRun) are nulls.
 func (b *dictBuilder) start() {
-	b.idx = make([]int32, 0, max(b.rowHint, 256))
+	n := b.nullRun
+	b.idx = make([]int32, n, max(b.rowHint, n+256))
 	b.data = make([]byte, 0, max(b.dataHint, 4096))
 	b.offs = make([]int32, 1, max(b.entryHint, 256))
+	if n > 0 {
+		b.valid = make([]byte, (cap(b.idx)+8)/8) // n zero bits: null
+		b.nulls = n
+	}
+	b.nullRun = 0
 }
 
 // appendNull appends a null row.
 func (b *dictBuilder) appendNull() {
 	if cap(b.idx) == 0 {
-		b.start()
+		b.nullRun++ // no buffer yet: a column null so far only counts
+		return
 	}
 	if b.valid == nil {
 		b.valid = make([]byte, (cap(b.idx)+8)/8)
@@ -170,6 +179,9 @@ func (b *dictBuilder) newArray() *array.Dictionary {
 		b.start()
 	}
 	n := len(b.idx)
+	if b.nulls > 0 {
+		b.growValid(n) // a column of nulls only has no bits beyond them
+	}
 	values := array.NewData(arrow.BinaryTypes.String, len(b.offs)-1,
 		[]*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(b.offs)), memory.NewBufferBytes(b.data)}, nil, 0, 0)
 	var valid *memory.Buffer

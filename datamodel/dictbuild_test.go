@@ -16,18 +16,22 @@ import (
 // before) and checks that every batch is the same array: length, nulls,
 // dictionary values in order and each row's index. The rows mix nulls,
 // empty values, runs of one value, a few values and many distinct ones
-// (so that the memo table grows), over several batches.
+// (so that the memo table grows), and runs of nulls at a batch's start
+// or filling it, over several batches.
 func TestDictBuilderMatchesArrow(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	mem := memory.NewGoAllocator()
 	ref := array.NewDictionaryBuilder(mem, dictType()).(*array.BinaryDictionaryBuilder)
 	defer ref.Release()
 	b := newDictBuilder()
-	for batch, rows := range []int{0, 1, 7, 3000, 20000, 5, 70000} {
+	// Each batch: its rows, and how many of them first are null (a
+	// column null for the first EventIDs of a batch, or for all).
+	for batch, bt := range [][2]int{{0, 0}, {1, 0}, {7, 0}, {3000, 0}, {20000, 0}, {5, 0}, {4, 4}, {300, 100}, {1, 1}, {70000, 0}, {2000, 2000}, {10, 3}} {
+		rows, lead := bt[0], bt[1]
 		for i := 0; i < rows; i++ {
 			var v []byte
 			switch r := rng.IntN(10); {
-			case r == 0:
+			case r == 0 || i < lead:
 				b.appendNull()
 				ref.AppendNull()
 				continue
