@@ -187,6 +187,13 @@ type rawScanOp struct {
 	at  int
 }
 
+// compiledPred is a raw search's terms compiled against one chunk's
+// fields, with the number of leaves its PredState needs.
+type compiledPred struct {
+	pred   expr.Pred
+	leaves int
+}
+
 // rawSel is one selected event: its chunk, its row there and its position
 // in the store's order.
 type rawSel struct {
@@ -207,6 +214,7 @@ func (o *rawScanOp) Open(ctx context.Context) error {
 	}
 	st := o.env.eng.store.Events()
 	lo, hi, bounded := timeBounds(o.env.eng.opt.Earliest, o.env.eng.opt.Latest)
+	preds := map[string]compiledPred{}
 	for ci, ch := range st.Chunks() {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -218,15 +226,24 @@ func (o *rawScanOp) Open(ctx context.Context) error {
 			b.Retain()
 		}
 		names := value.SchemaFields(b.Schema())
-		pc := &expr.SearchCompiler{Mode: expr.ModeRaw, Resolve: func(f string) int { return slices.Index(names, f) }, Raw: slices.Index(names, datamodel.FieldRaw)}
-		w, err := pc.Compile(o.n.expr)
-		if err != nil {
-			b.Release()
-			return fmt.Errorf("search: %w", err)
+		// Chunks of one kind of event share their fields: the terms are
+		// compiled once per list of field names (each raw term holds a
+		// compiled regular expression).
+		key := strings.Join(names, "\x00")
+		w, ok := preds[key]
+		if !ok {
+			pc := &expr.SearchCompiler{Mode: expr.ModeRaw, Resolve: func(f string) int { return slices.Index(names, f) }, Raw: slices.Index(names, datamodel.FieldRaw)}
+			p, err := pc.Compile(o.n.expr)
+			if err != nil {
+				b.Release()
+				return fmt.Errorf("search: %w", err)
+			}
+			w = compiledPred{p, pc.NLeaves}
+			preds[key] = w
 		}
 		rows := int(b.NumRows())
 		mask := make([]bool, rows)
-		if err := w.Eval(expr.NewPredState(pc.NLeaves), b, mask); err != nil {
+		if err := w.pred.Eval(expr.NewPredState(w.leaves), b, mask); err != nil {
 			b.Release()
 			return fmt.Errorf("search: %w", err)
 		}
