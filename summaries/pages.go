@@ -57,6 +57,10 @@ type chunkReader struct {
 	buf []byte // the chunk's bytes, reused
 	// maxChunk is maxChunkBytes (tests set less).
 	maxChunk int
+	// pageBufs are the uncompressed pages of the chunk being read, their
+	// storage reused from chunk to chunk: no array built keeps a
+	// reference to them (stringChunk copies the dictionary's bytes).
+	pageBufs [][]byte
 }
 
 // newChunkReader makes a chunkReader.
@@ -145,12 +149,12 @@ func (cr *chunkReader) readChunk(r io.ReaderAt, size int64, md *metadata.FileMet
 	return nil, false
 }
 
-// pages splits buf (a whole column chunk) into its dictionary page and
-// data pages, uncompressed, checking that they hold rows values.
+// pages splits buf (a whole column chunk) into its dictionary page
+// and data pages, uncompressed, checking that they hold rows values.
 func (cr *chunkReader) pages(buf []byte, codec compress.Compression, rows int) (chunk, bool) {
 	var ch chunk
 	total, kept := 0, 0
-	for pos := 0; pos < len(buf); {
+	for k, pos := 0, 0; pos < len(buf); k++ {
 		at := pos
 		h, hn, ok := readPageHeader(buf[pos:])
 		if !ok || h.compress < 0 || int(h.compress) > len(buf)-pos-hn || h.uncompressed < 0 || h.uncompressed > maxPageBytes {
@@ -162,10 +166,18 @@ func (cr *chunkReader) pages(buf []byte, codec compress.Compression, rows int) (
 		body := buf[pos+hn : pos+hn+int(h.compress)]
 		pos += hn + int(h.compress)
 		if codec == compress.Codecs.Zstd {
-			out, err := cr.zd.DecodeAll(body, make([]byte, 0, h.uncompressed))
+			if k == len(cr.pageBufs) {
+				cr.pageBufs = append(cr.pageBufs, nil)
+			}
+			dst := cr.pageBufs[k]
+			if cap(dst) < int(h.uncompressed) {
+				dst = make([]byte, 0, h.uncompressed)
+			}
+			out, err := cr.zd.DecodeAll(body, dst[:0])
 			if err != nil {
 				return ch, false
 			}
+			cr.pageBufs[k] = out
 			body = out
 		}
 		if len(body) != int(h.uncompressed) || h.numValues < 0 {
