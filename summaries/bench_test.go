@@ -224,3 +224,57 @@ func cpuSeconds(b *testing.B) float64 {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
+
+// BenchmarkRead reads the summaries of -bench-events generated events
+// (sysmongen) whole into a store, as BenchmarkHunt's summaries case does
+// before its hunt: with the direct reader (pages.go) and with pqarrow's
+// record reader (ReadOptions.Pqarrow), each reporting CPU seconds per
+// read.
+func BenchmarkRead(b *testing.B) {
+	cat := datamodel.DefaultCatalog()
+	tmp := b.TempDir()
+	file := filepath.Join(tmp, "events.xml")
+	f, err := os.Create(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := sysmongen.Write(f, *benchEvents, 1); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	store := datamodel.NewStore(cat, datamodel.Options{})
+	if err := store.IngestFile(file); err != nil {
+		b.Fatal(err)
+	}
+	dir := filepath.Join(tmp, "sum")
+	_, err = summaries.Write(dir, cat, store)
+	store.Release()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		opt  summaries.ReadOptions
+	}{{"direct", summaries.ReadOptions{}}, {"pqarrow", summaries.ReadOptions{Pqarrow: true}}} {
+		b.Run(c.name, func(b *testing.B) {
+			cpu0 := cpuSeconds(b)
+			for b.Loop() {
+				sum, err := summaries.Open(dir)
+				if err != nil {
+					b.Fatal(err)
+				}
+				batches, st, err := sum.Read(context.Background(), cat, c.opt)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if st.Rows != int64(*benchEvents) {
+					b.Fatalf("read %d rows, want %d", st.Rows, *benchEvents)
+				}
+				summaries.Release(batches)
+			}
+			b.ReportMetric((cpuSeconds(b)-cpu0)/float64(b.N), "cpu-s/op")
+		})
+	}
+}
