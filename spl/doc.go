@@ -36,12 +36,13 @@
 // the AST or an error's position:
 //
 //   - Alternatives are ordered so that the common case is tried first
-//     where they cannot both match: a comparison before the other
-//     primaries of a search expression (their lookaheads exclude each
-//     other; a bare term, which takes any word, stays last), a BY field
-//     before span=, name=value before a macro call in option position, a
-//     word before a quoted field name, the registered commands before a
-//     macro-call stage. An alternative that does not match its first
+//     where they cannot both match: among the primaries of a search
+//     expression a comparison, then IN, then TERM()/CASE() and a bare
+//     term (a bare term takes any word, so it stays after the forms that
+//     start with one), then the forms that start with "(", "[" or a
+//     backtick; a BY field before span=, name=value before a macro call
+//     in option position, a word before a quoted field name, the
+//     registered commands before a macro-call stage. An alternative that does not match its first
 //     token fails at the position where the one tried next starts, so
 //     the furthest failure, which explain reports, is the same. Checked:
 //     the ASTs (positions included) and errors of every expanded ESCU

@@ -150,18 +150,19 @@ type sNot struct {
 	Prim *sPrim `parser:"| @@"`
 }
 
-// sPrim is a parenthesised expression, a [subsearch], a macro call,
-// `field IN (...)`, `field op value`, a TERM(x) or CASE(x) directive or a
-// bare term.
+// sPrim is `field op value`, `field IN (...)`, a TERM(x) or CASE(x)
+// directive, a bare term, a parenthesised expression, a [subsearch] or a
+// macro call, tried in that order (see the package doc, What parsing
+// costs).
 type sPrim struct {
 	Pos    lexer.Position
 	Cmp    *sCmp         `parser:"  (?= ( Word | String | SQuote ) Op ) @@"`
 	In     *sIn          `parser:"| (?= ( Word | String | SQuote ) 'in' LParen ) @@"`
+	Dir    *dirNode      `parser:"| @@"`
+	Term   *termNode     `parser:"| @@"`
 	Group  *sAnd         `parser:"| LParen @@ RParen"`
 	Sub    *pipelineNode `parser:"| LBrack @@ RBrack"`
 	Macro  *macroNode    `parser:"| @@"`
-	Dir    *dirNode      `parser:"| @@"`
-	Term   *termNode     `parser:"| @@"`
 	EndPos lexer.Position
 }
 
