@@ -67,9 +67,9 @@ func (b *dictBuilder) value(k int32) []byte { return b.data[b.offs[k]:b.offs[k+1
 // rows before it (nullRun) are nulls.
 func (b *dictBuilder) start() {
 	n := b.nullRun
-	b.idx = make([]int32, n, max(b.rowHint, n+256))
-	b.data = make([]byte, 0, max(b.dataHint, 4096))
-	b.offs = make([]int32, 1, max(b.entryHint, 256))
+	b.idx = make([]int32, n, max(b.rowHint, n+8))
+	b.data = make([]byte, 0, max(b.dataHint, 64))
+	b.offs = make([]int32, 1, max(b.entryHint, 8))
 	if n > 0 {
 		b.valid = make([]byte, (cap(b.idx)+8)/8) // n zero bits: null
 		b.nulls = n
@@ -129,7 +129,13 @@ func (b *dictBuilder) append(v []byte) {
 // lookup returns the index of v in the dictionary, adding it when new.
 func (b *dictBuilder) lookup(v []byte) int32 {
 	if len(b.table) == 0 {
-		b.table = make([]uint64, 1024)
+		// Room for the last batch's values at half load: a batch of a
+		// few rows (Options.BatchSize 1) clears a few slots, not 1024.
+		size := 16
+		for size < 4*b.entryHint {
+			size *= 2
+		}
+		b.table = make([]uint64, size)
 	}
 	h := uint32(maphash.Bytes(b.seed, v))
 	mask := uint32(len(b.table) - 1)
@@ -195,7 +201,11 @@ func (b *dictBuilder) newArray() *array.Dictionary {
 	data.Release()
 	b.rowHint, b.dataHint, b.entryHint = n, len(b.data), len(b.offs)
 	b.idx, b.valid, b.nulls, b.data, b.offs = nil, nil, 0, nil, nil
-	clear(b.table)
+	if entries := b.entryHint - 1; len(b.table) > 16 && 16*entries < len(b.table) {
+		b.table = nil // far too big for this batch's values: sized anew
+	} else {
+		clear(b.table)
+	}
 	b.last = -1
 	return arr
 }

@@ -206,8 +206,7 @@ func parseJSONEvent(line []byte, e *event) (reason, detail string) {
 			renamed = true
 		default:
 			if !isJSONMeta(key) {
-				e.names = append(e.names, key)
-				e.values = append(e.values, val)
+				e.addName(key, val)
 			} else if isString && e.timeCreated == nil && (k == "TimeCreated" || k == "@timestamp") {
 				// The time of a non-Sysmon event (events.go eventTime).
 				e.timeCreated = val
@@ -215,8 +214,7 @@ func parseJSONEvent(line []byte, e *event) (reason, detail string) {
 		}
 	}
 	if hasEventType && (renamed || !isNXLogEventType(eventType)) {
-		e.names = append(e.names, eventTypeKey)
-		e.values = append(e.values, eventType)
+		e.addName(eventTypeKey, eventType)
 	}
 	if !e.hasEventID {
 		return "not a Windows event: no EventID", ""

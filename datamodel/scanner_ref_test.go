@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -120,6 +121,7 @@ func parseBoth(t *testing.T, text []byte) {
 	t.Helper()
 	var got, want event
 	gr, wr := parseEvent(text, &got), parseEventRef(text, &want)
+	got.first = [64]uint8{} // the reference has no index (TestEventDataIndex checks it)
 	if gr != wr || !reflect.DeepEqual(got, want) {
 		t.Fatalf("parseEvent(%q):\n got %q %+v\nwant %q %+v", text, gr, got, wr, want)
 	}
@@ -194,6 +196,7 @@ func lineBoth(t *testing.T, line []byte) bool {
 	t.Helper()
 	var got, want event
 	end, reason, ok := parseEventLine(line, &got)
+	got.first = [64]uint8{} // the reference has no index (TestEventDataIndex checks it)
 	wantEnd := bytes.Index(line, []byte("</Event>"))
 	if wantEnd < 0 {
 		if ok {
@@ -261,9 +264,63 @@ func FuzzParseEvent(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var got, want event
 		gr, wr := parseEvent(b, &got), parseEventRef(b, &want)
+		got.first = [64]uint8{}
 		if gr != wr || !reflect.DeepEqual(got, want) {
 			t.Fatalf("parseEvent(%q):\n got %q %+v\nwant %q %+v", b, gr, got, wr, want)
 		}
 		lineBoth(t, b)
 	})
+}
+
+// TestEventDataIndex checks event.data, which starts at the first name
+// of the wanted name's key, against a search of every name, on the test
+// and generated events and on random lists of names that share keys,
+// repeat, are empty or number over 255.
+func TestEventDataIndex(t *testing.T) {
+	linear := func(e *event, name string) []byte {
+		for i, n := range e.names {
+			if string(n) == name {
+				if len(e.values[i]) == 0 {
+					return nil
+				}
+				return e.values[i]
+			}
+		}
+		return nil
+	}
+	check := func(e *event, extra ...string) {
+		t.Helper()
+		names := append([]string{}, extra...)
+		for _, n := range e.names {
+			names = append(names, string(n))
+		}
+		for _, n := range names {
+			if got, want := e.data(n), linear(e, n); !bytes.Equal(got, want) || (got == nil) != (want == nil) {
+				t.Fatalf("data(%q) = %q, want %q (names %q)", n, got, want, e.names)
+			}
+		}
+	}
+	for _, ev := range refEvents(t) {
+		var e event
+		parseEvent(ev, &e)
+		check(&e, "UtcTime", "TargetObject", "User", "Image", "Nope", "")
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	alphabet := []string{"a", "b", "A", "Id", "ProcessId", "ProcessGuid", "", "x1", "1x", "aa", "ab", "ba"}
+	for k := 0; k < 3000; k++ {
+		var e event
+		n := rng.IntN(12)
+		if k%50 == 0 {
+			n = 300 + rng.IntN(10)
+		}
+		for i := 0; i < n; i++ {
+			name := alphabet[rng.IntN(len(alphabet))] + strconv.Itoa(rng.IntN(3))[:rng.IntN(2)]
+			v := []byte(strconv.Itoa(i) + strings.Repeat("v", rng.IntN(2)))
+			if rng.IntN(4) == 0 {
+				v = v[:0] // an empty value: absent to data
+			}
+			e.addName([]byte(name), v)
+		}
+		check(&e, alphabet...)
+	}
 }

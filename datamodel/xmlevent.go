@@ -24,8 +24,13 @@ type event struct {
 	userID      []byte // <Security UserID='...'/>, quotes removed
 	hasEventID  bool
 
-	// names and values are the <Data Name='X'>value</Data> pairs in order.
+	// names and values are the <Data Name='X'>value</Data> pairs in order
+	// (added by addName).
 	names, values [][]byte
+	// first[nameKey(n)] is one more than the index of the first name
+	// with that key, 255 for an index of 254 or more, 0 when no name has
+	// it: data starts its search there.
+	first [64]uint8
 
 	// arena holds bytes that derivations construct (e.g. "REG_DWORD"); it
 	// is reset per event.
@@ -48,8 +53,20 @@ func (e *event) reset() {
 // element is absent or its value is empty (Splunk creates no field for an
 // empty extraction; see doc.go).
 func (e *event) data(name string) []byte {
-	for i, n := range e.names {
-		if string(n) == name {
+	start := 0
+	if name != "" {
+		// No name before the first with name's key can be name
+		// (TestEventDataIndex).
+		switch k := e.first[nameKey(name)]; k {
+		case 0:
+			return nil
+		case 255:
+		default:
+			start = int(k) - 1
+		}
+	}
+	for i := start; i < len(e.names); i++ {
+		if string(e.names[i]) == name {
 			if len(e.values[i]) == 0 {
 				return nil
 			}
@@ -57,6 +74,22 @@ func (e *event) data(name string) []byte {
 		}
 	}
 	return nil
+}
+
+// addName appends the Data element (or JSON field) n of value v.
+func (e *event) addName(n, v []byte) {
+	if len(n) > 0 {
+		if k := nameKey(n); e.first[k] == 0 {
+			e.first[k] = uint8(min(len(e.names)+1, 255))
+		}
+	}
+	e.names = append(e.names, n)
+	e.values = append(e.values, v)
+}
+
+// nameKey hashes a non-empty name into first's 64 slots.
+func nameKey[T string | []byte](n T) uint8 {
+	return uint8(uint(len(n))*31+uint(n[0])+7*uint(n[len(n)-1])) & 63
 }
 
 // build appends parts to the event's arena and returns the result.
@@ -246,8 +279,7 @@ func (e *event) addData(b []byte, pos *int, n []byte, selfClosing, line bool, re
 		v = b[p : p+end]
 		*pos = p + end + len("</Data>")
 	}
-	e.names = append(e.names, n)
-	e.values = append(e.values, v)
+	e.addName(n, v)
 	return true
 }
 
