@@ -64,7 +64,8 @@
 // quotes; then the multivalue eventtype and tag fields (eventtypes.go).
 //
 // Layout, measured and chosen: the store keeps only the event text at
-// ingest (copied into 4 MiB blocks, no allocation per event), and builds
+// ingest (copied into blocks of 256 KiB, each compressed with S2 once
+// full, no allocation per event; eventsraw.go), and builds
 // its columns the first time a search asks for them. BenchmarkIngest
 // (-cpu 1, benchstat over 6 runs, same machine) shows no significant
 // change in time from before the event store, at the cost of the kept
@@ -76,8 +77,12 @@
 // one channel has (thousands across channels) is a column of that group
 // alone instead of a sparse column of every batch. Strings are
 // dictionary<int32, utf8> columns (EventCode, Computer, Image repeat);
-// _raw is utf8; a field that has several values in a batch's row is
-// list<utf8>. The XML block fields (System_Props_Xml, EventData_Xml, ...)
+// a field that has several values in a batch's row is list<utf8>. _raw
+// is not a column: each chunk keeps its rows' texts in S2 blocks of 128
+// KiB, which a search decompresses where it reads them (EventChunk.Raw,
+// RawColumn), and the build lets the ingest's blocks go as it reads
+// them, so that each text is held once, compressed (7-8 times smaller on
+// the generated Sysmon XML). The XML block fields (System_Props_Xml, EventData_Xml, ...)
 // repeat most of _raw and are not stored: XMLBlock computes them from _raw
 // when a search names them. Each chunk carries every row's position in
 // the store's order, newest first (descending _time, then input order),
@@ -87,7 +92,12 @@
 // texts, for a run whose searches read only datasets (in the generated
 // benchmark input, 1.1 KB of the 1.5 KB an event holds after ingest);
 // Store.EventsLeftOut counts those events, and a search over raw events
-// fails while it is not zero rather than miss them.
+// fails while it is not zero rather than miss them. Store.SetEventFields
+// keeps only the fields the planned searches read as the event store's
+// columns (every field is still computed), and Store.SetDatasets only the
+// rows of the datasets they read; a search that reads a field or dataset
+// left out fails (EventStore.Keeps, Store.RowsLeftOut). minispl run sets
+// both from its compiled searches (engine.EventFields, engine.Datasets).
 //
 // # Why a hand-written scanner
 //

@@ -3,6 +3,7 @@ package datamodel
 import (
 	"bytes"
 	"cmp"
+	"fmt"
 	"runtime"
 	"slices"
 	"strconv"
@@ -31,73 +32,82 @@ const (
 	FieldTag       = "tag"
 )
 
-// rawChunkSize is the size of the blocks kept event texts are copied
-// into; the first blocks of a log are smaller (firstRawChunk, doubling),
-// so that a Store of a few events does not clear 4 MB.
-const (
-	rawChunkSize  = 4 << 20
-	firstRawChunk = 64 << 10
-)
-
 // keptEvent locates one kept event's text: bytes off to off+n of the
-// rawLog's block chunk, or, once stored, row off of the event store's
-// chunk (its _raw column).
+// rawLog's block, or, once stored, row off of the event store's chunk
+// (its _raw column).
 type keptEvent struct {
 	chunk, off, n int32
 	json, stored  bool
 	ms            int64
 }
 
-// rawLog holds the text of every kept event, in input order, in large
-// blocks (no allocation per event). Once the event store is built, the
-// texts are read from its _raw columns (store) and the blocks are let go,
-// so that each text is held once.
+// rawLog holds the text of every kept event, in input order, in
+// compressed blocks (eventsraw.go; no allocation per event). Once the
+// event store is built, the texts are read from its _raw columns (store)
+// and the blocks are let go, each as soon as the build has read its
+// events, so that each text is held once.
 type rawLog struct {
-	chunks [][]byte
-	evs    []keptEvent
-	host   []byte
-	store  *EventStore
+	w     blockWriter
+	evs   []keptEvent
+	host  []byte
+	store *EventStore
 	// left counts the events read with IngestOptions.NoEventStore.
 	left int
+	// want is the Store's SetEventFields (nil: every field).
+	want *fieldSet
 }
 
 // keep copies text into the log.
 func (l *rawLog) keep(text []byte, json bool, ms int64) {
-	n := len(l.chunks)
-	if n == 0 || len(l.chunks[n-1])+len(text) > cap(l.chunks[n-1]) {
-		size := rawChunkSize
-		if n < 6 {
-			size = firstRawChunk << n // 64 KiB, 128 KiB, ... 2 MiB
-		}
-		size = max(size, len(text))
-		l.chunks = append(l.chunks, make([]byte, 0, size))
-		n++
+	if l.w.size == 0 {
+		l.w.size = logBlockSize
 	}
-	c := l.chunks[n-1]
-	off := len(c)
-	l.chunks[n-1] = append(c, text...)
-	l.evs = append(l.evs, keptEvent{chunk: int32(n - 1), off: int32(off), n: int32(len(text)), json: json, ms: ms})
+	b, off := l.w.add(text)
+	l.evs = append(l.evs, keptEvent{chunk: b, off: off, n: int32(len(text)), json: json, ms: ms})
 }
 
 // merge appends the events of o (a later part of the same input, whose
 // event store was never built) to l.
 func (l *rawLog) merge(o *rawLog) {
 	l.left += o.left
-	base := int32(len(l.chunks))
-	l.chunks = append(l.chunks, o.chunks...)
+	if len(o.evs) == 0 {
+		return
+	}
+	l.w.seal()
+	o.w.seal()
+	base := int32(len(l.w.blocks))
+	l.w.blocks = append(l.w.blocks, o.w.blocks...)
 	for _, k := range o.evs {
-		k.chunk += base
+		if !k.stored {
+			k.chunk += base
+		}
 		l.evs = append(l.evs, k)
 	}
+	o.w.blocks, o.evs = nil, nil
 }
 
-func (l *rawLog) text(k keptEvent) []byte {
+// text returns the text of k, through cache (valid as blockCache.block
+// says).
+func (l *rawLog) text(k keptEvent, cache *blockCache) ([]byte, error) {
 	if k.stored {
-		raw := l.store.chunks[k.chunk].Batch.Column(1).(*array.String)
-		v := raw.Value(int(k.off))
-		return unsafe.Slice(unsafe.StringData(v), len(v))[:len(v):len(v)]
+		return l.store.chunks[k.chunk].raw.text(int(k.off), cache)
 	}
-	return l.chunks[k.chunk][k.off : k.off+k.n : k.off+k.n]
+	data, err := cache.block(&l.w.blocks[k.chunk])
+	if err != nil {
+		return nil, err
+	}
+	return data[k.off : k.off+k.n : k.off+k.n], nil
+}
+
+// pending returns, per block of l, how many of its events are not stored.
+func (l *rawLog) pending() []int32 {
+	p := make([]int32, len(l.w.blocks))
+	for _, k := range l.evs {
+		if !k.stored {
+			p[k.chunk]++
+		}
+	}
+	return p
 }
 
 // stored points every event of l at its row of st, just built from l,
@@ -110,8 +120,104 @@ func (l *rawLog) stored(st *EventStore, order []int32) {
 			k.chunk, k.off, k.stored = int32(ci), int32(r), true
 		}
 	}
-	l.chunks, l.store = nil, st
+	l.w.blocks, l.store = nil, st
 }
+
+// fieldSet is the set of fields an event store keeps (SetEventFields).
+type fieldSet struct {
+	names []string
+	has   map[string]bool
+}
+
+// newFieldSet returns the set of names, nil for every field.
+func newFieldSet(names []string) *fieldSet {
+	if names == nil {
+		return nil
+	}
+	f := &fieldSet{has: map[string]bool{}}
+	for _, n := range names {
+		if !f.has[n] {
+			f.has[n] = true
+			f.names = append(f.names, n)
+		}
+	}
+	slices.Sort(f.names)
+	return f
+}
+
+// keeps reports whether the set keeps field name (a nil set keeps all).
+func (f *fieldSet) keeps(name string) bool { return f == nil || f.has[name] }
+
+// covers reports whether a store built with f has every field of want.
+func (f *fieldSet) covers(want *fieldSet) bool {
+	if f == nil {
+		return true
+	}
+	if want == nil {
+		return false
+	}
+	for _, n := range want.names {
+		if !f.has[n] {
+			return false
+		}
+	}
+	return true
+}
+
+// SetEventFields limits the event store built from now on (Store.Events)
+// to the fields named, besides _time and _raw: the search-time fields of
+// every event are computed as always, and only those are kept as columns.
+// nil (the default) keeps every field. Set it when every search that
+// will read the event store is known and names the fields it reads (a
+// search whose results are events with every field needs them all); a
+// search that reads a field the store did not keep must fail, not see it
+// null (EventStore.Keeps says which it kept). An event store already
+// built with fewer fields than asked is built again.
+func (s *Store) SetEventFields(names []string) {
+	im := &s.impl
+	im.evMu.Lock()
+	defer im.evMu.Unlock()
+	im.raw.want = newFieldSet(names)
+}
+
+// Keeps reports whether the event store kept the field name as a column
+// (every field, unless Store.SetEventFields limited it): a field it did
+// not keep is not null in the events, it is unknown. _time and _raw are
+// always kept.
+func (s *EventStore) Keeps(name string) bool {
+	return name == FieldTime || name == FieldRaw || s.fields.keeps(name)
+}
+
+// FieldNames returns the name of every field of any event in the store,
+// in byte order: _time, _raw, the chunks' columns and the fields the
+// store did not keep (Keeps).
+func (s *EventStore) FieldNames() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(name string) {
+		if !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	if s.n > 0 {
+		add(FieldTime)
+		add(FieldRaw)
+	}
+	for _, ch := range s.chunks {
+		for _, f := range ch.Batch.Schema().Fields() {
+			add(f.Name)
+		}
+	}
+	for _, name := range s.dropped {
+		add(name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// KeepsAll reports whether the event store kept every field.
+func (s *EventStore) KeepsAll() bool { return s.fields == nil }
 
 // EventStore is the columnar store of every kept event, built from the
 // kept texts the first time a search asks for it (Store.Events). Events
@@ -123,20 +229,26 @@ type EventStore struct {
 	chunks []EventChunk
 	n      int
 	mem    memory.Allocator
+	fields *fieldSet
+	// dropped are the fields of some event that the store does not keep
+	// (fields).
+	dropped []string
 }
 
 // EventChunk is one record batch of one group (one source and EventCode)
-// of the event store. Its columns are _time (timestamp[ms, UTC]), _raw
-// (utf8), then the group's fields in the order they first appeared, each a
+// of the event store. Its columns are _time (timestamp[ms, UTC]), then
+// the group's fields in the order they first appeared, each a
 // dictionary<int32, utf8> column, or list<utf8> when a row of the batch
 // has several values (a repeated <Data> name, eventtype, tag). A field
 // absent from an event is null in its row. Pos gives each row's position
 // in the store's order: descending _time, then input order, as a Splunk
-// search returns events (newest first).
+// search returns events (newest first). The rows' _raw is not a column
+// of Batch: it is kept compressed (Raw and RawColumn read it).
 type EventChunk struct {
 	Source, EventCode string
 	Batch             arrow.RecordBatch
 	Pos               []int32
+	raw               rawColumn
 }
 
 // Chunks returns the store's batches; they stay owned by the store.
@@ -153,11 +265,12 @@ func (s *Store) Events() *EventStore {
 	im := &s.impl
 	im.evMu.Lock()
 	defer im.evMu.Unlock()
-	if im.events == nil || im.eventsBuilt != len(im.raw.evs) {
+	if im.events == nil || im.eventsBuilt != len(im.raw.evs) || !im.events.fields.covers(im.raw.want) {
 		// The old store holds the texts of the events it has: it is let
 		// go once the new one has copied them.
 		old := im.events
 		var order []int32
+		im.raw.w.seal()
 		im.events, order = buildEventStore(&im.raw, im.batchSizeOr(), im.host())
 		im.raw.stored(im.events, order)
 		if old != nil {
@@ -200,8 +313,7 @@ type eventGroup struct {
 	idx          map[string]int
 	cols         []*colAcc
 	times        []int64
-	texts        [][]byte // the rows' _raw, aliasing the rawLog
-	rawBytes     int
+	raw          rawColumnWriter
 	pos          []int32
 	rows         int
 	arena        valueArena
@@ -313,12 +425,20 @@ type eventBuilder struct {
 	sysmon    *sysmonDerivs
 	types     []eventtypeSpec
 	key       []byte
+	fields    *fieldSet
+	// cache decompresses the kept texts; free holds the block buffers of
+	// the groups of finished segments, for the next segment's groups.
+	cache blockCache
+	free  []blockWriter
+	// dropped are the names of the fields seen that the store does not
+	// keep.
+	dropped map[string]bool
 }
 
 func newEventBuilder(mem memory.Allocator, batchSize int, host []byte) *eventBuilder {
 	return &eventBuilder{
 		mem: mem, batchSize: batchSize, host: host,
-		groups: map[string]*eventGroup{}, rec: newRecord(),
+		groups: map[string]*eventGroup{}, rec: newRecord(), dropped: map[string]bool{},
 		sysmon: newSysmonDerivs(), types: eventtypeTable(),
 	}
 }
@@ -329,8 +449,13 @@ func newEventBuilder(mem memory.Allocator, batchSize int, host []byte) *eventBui
 // of eventSegment events, built on GOMAXPROCS goroutines, each segment's
 // groups in the order they first appear in it; the chunks are the
 // segments' in order, so they do not depend on the number of cores.
+//
+// Each block of l's texts is let go as soon as the build has read every
+// event in it, so that the texts are not held twice, in l and in the
+// store, for longer than a segment takes.
 func buildEventStore(l *rawLog, batchSize int, host []byte) (*EventStore, []int32) {
 	mem := memory.NewGoAllocator()
+	pending := l.pending()
 	order := make([]int32, len(l.evs))
 	for i := range order {
 		order[i] = int32(i)
@@ -341,11 +466,14 @@ func buildEventStore(l *rawLog, batchSize int, host []byte) (*EventStore, []int3
 	segs := make([][]EventChunk, nseg)
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), nseg) {
+	builders := make([]*eventBuilder, min(runtime.GOMAXPROCS(0), nseg))
+	for w := range builders {
+		b := newEventBuilder(mem, batchSize, host)
+		b.fields = l.want
+		builders[w] = b
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			b := newEventBuilder(mem, batchSize, host)
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= nseg {
@@ -353,12 +481,19 @@ func buildEventStore(l *rawLog, batchSize int, host []byte) (*EventStore, []int3
 				}
 				lo := i * eventSegment
 				hi := min(lo+eventSegment, len(order))
-				segs[i] = b.segment(l, order[lo:hi], lo)
+				segs[i] = b.segment(l, order[lo:hi], lo, pending)
 			}
 		}()
 	}
 	wg.Wait()
-	st := &EventStore{n: len(order), mem: mem}
+	st := &EventStore{n: len(order), mem: mem, fields: l.want}
+	for _, b := range builders {
+		for name := range b.dropped {
+			if !slices.Contains(st.dropped, name) {
+				st.dropped = append(st.dropped, name)
+			}
+		}
+	}
 	for _, c := range segs {
 		st.chunks = append(st.chunks, c...)
 	}
@@ -366,18 +501,29 @@ func buildEventStore(l *rawLog, batchSize int, host []byte) (*EventStore, []int3
 }
 
 // segment builds the batches of the events order lists, the first at
-// position base in the store's order.
-func (b *eventBuilder) segment(l *rawLog, order []int32, base int) []EventChunk {
+// position base in the store's order. pending counts, per block of l,
+// the events not yet read (shared by the goroutines of the build): the
+// one that reads a block's last event lets the block go.
+func (b *eventBuilder) segment(l *rawLog, order []int32, base int, pending []int32) []EventChunk {
 	clear(b.groups)
 	b.order = b.order[:0]
 	for j, i := range order {
 		k := l.evs[i]
-		b.add(l.text(k), k.json, k.ms, int32(base+j))
+		text, err := l.text(k, &b.cache)
+		if err != nil {
+			// The blocks are written and read by this package only.
+			panic(fmt.Sprintf("event store: event %d: %v", i, err))
+		}
+		b.add(text, k.json, k.ms, int32(base+j))
+		if !k.stored && atomic.AddInt32(&pending[k.chunk], -1) == 0 {
+			l.w.blocks[k.chunk].data = nil
+		}
 	}
 	var out []EventChunk
 	for _, g := range b.order {
 		b.flush(g)
 		out = append(out, g.out...)
+		b.free = append(b.free, g.raw.w)
 	}
 	return out
 }
@@ -425,10 +571,13 @@ func (b *eventBuilder) add(text []byte, json bool, ms int64, pos int32) {
 	g := b.groups[string(b.key)]
 	if g == nil {
 		g = &eventGroup{source: source, code: string(r.get("EventCode")), idx: map[string]int{}}
+		if n := len(b.free); n > 0 {
+			g.raw.w, b.free = b.free[n-1], b.free[:n-1]
+		}
 		b.groups[string(b.key)] = g
 		b.order = append(b.order, g)
 	}
-	g.append(r, text, ms, pos)
+	g.append(r, text, ms, pos, b.fields)
 	if g.rows >= b.batchSize {
 		b.flush(g)
 	}
@@ -478,7 +627,7 @@ func searchTimeFields(r *record, e *event, text []byte, json bool, host []byte, 
 }
 
 // append adds r as the group's next row.
-func (g *eventGroup) append(r *record, text []byte, ms int64, pos int32) {
+func (g *eventGroup) append(r *record, text []byte, ms int64, pos int32, fields *fieldSet) {
 	row := g.rows
 	for i, name := range r.names {
 		vals := r.vals[i]
@@ -490,9 +639,16 @@ func (g *eventGroup) append(r *record, text []byte, ms int64, pos int32) {
 			j = len(g.names)
 			g.idx[name] = j
 			g.names = append(g.names, name)
-			g.cols = append(g.cols, &colAcc{dict: map[string]int32{}})
+			var c *colAcc
+			if fields.keeps(name) {
+				c = &colAcc{dict: map[string]int32{}}
+			}
+			g.cols = append(g.cols, c) // nil: a field the store does not keep
 		}
 		c := g.cols[j]
+		if c == nil {
+			continue
+		}
 		if len(c.counts) > row {
 			continue // a name twice in r cannot happen; be safe
 		}
@@ -508,8 +664,7 @@ func (g *eventGroup) append(r *record, text []byte, ms int64, pos int32) {
 		}
 	}
 	g.times = append(g.times, ms)
-	g.texts = append(g.texts, text)
-	g.rawBytes += len(text)
+	g.raw.add(text)
 	g.pos = append(g.pos, pos)
 	g.rows++
 }
@@ -526,23 +681,18 @@ func (b *eventBuilder) flush(g *eventGroup) {
 	for _, t := range g.times {
 		tb.UnsafeAppend(arrow.Timestamp(t))
 	}
-	// The builders are sized exactly: the store keeps their buffers.
-	rb := array.NewStringBuilder(b.mem)
-	rb.Reserve(len(g.texts))
-	rb.ReserveData(g.rawBytes)
-	for _, t := range g.texts {
-		rb.BinaryBuilder.Append(t)
-	}
-	fields = append(fields, arrow.Field{Name: FieldTime, Type: timeType()}, arrow.Field{Name: FieldRaw, Type: arrow.BinaryTypes.String})
-	cols = append(cols, tb.NewArray(), rb.NewArray())
+	fields = append(fields, arrow.Field{Name: FieldTime, Type: timeType()})
+	cols = append(cols, tb.NewArray())
 	tb.Release()
-	rb.Release()
-	clear(g.texts)
-	g.texts, g.rawBytes = g.texts[:0], 0
+	raw := g.raw.column()
 	var valid []bool
 	var idx []int32
 	for i, name := range g.names {
 		c := g.cols[i]
+		if c == nil {
+			b.dropped[name] = true
+			continue
+		}
 		var arr arrow.Array
 		if c.multi {
 			lb := array.NewListBuilder(b.mem, arrow.BinaryTypes.String)
@@ -624,7 +774,7 @@ func (b *eventBuilder) flush(g *eventGroup) {
 	for _, c := range cols {
 		c.Release()
 	}
-	g.out = append(g.out, EventChunk{Source: g.source, EventCode: g.code, Batch: rec, Pos: g.pos})
+	g.out = append(g.out, EventChunk{Source: g.source, EventCode: g.code, Batch: rec, Pos: g.pos, raw: raw})
 	g.pos = nil
 	g.times = g.times[:0]
 	g.arena = valueArena{}

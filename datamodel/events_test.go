@@ -16,6 +16,7 @@ func eventRows(t *testing.T, s *Store) []map[string][]string {
 	t.Helper()
 	st := s.Events()
 	out := make([]map[string][]string, st.Len())
+	var rd RawReader
 	for _, ch := range st.Chunks() {
 		b := ch.Batch
 		for r := 0; r < int(b.NumRows()); r++ {
@@ -40,6 +41,11 @@ func eventRows(t *testing.T, s *Store) []map[string][]string {
 					m[f.Name] = []string{a.Value(r).ToTime(arrow.Millisecond).UTC().Format("2006-01-02T15:04:05.000")}
 				}
 			}
+			raw, err := ch.Raw(r, &rd)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m[FieldRaw] = []string{string(raw)}
 			out[ch.Pos[r]] = m
 		}
 	}

@@ -327,7 +327,7 @@ func (s *storeImpl) newShard() *storeImpl {
 	for _, p := range s.plans {
 		q := &datasetPlan{
 			ds: p.ds, spec: p.spec, name: p.name, schema: p.schema, derive: p.derive, calcs: p.calcs,
-			vals: make([][]byte, len(p.vals)), host: p.host, src: p.src, stv: p.stv,
+			vals: make([][]byte, len(p.vals)), host: p.host, src: p.src, stv: p.stv, skip: p.skip,
 		}
 		q.newBuilders(s.mem, len(p.fieldB))
 		clone[p] = q

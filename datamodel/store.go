@@ -55,6 +55,8 @@ type datasetPlan struct {
 	rows           int
 	batches        []arrow.RecordBatch
 	host, src, stv []byte
+	// skip leaves the dataset's rows out (Store.SetDatasets).
+	skip bool
 }
 
 type storeImpl struct {
@@ -720,7 +722,9 @@ func (s *storeImpl) mapEvent(e *event, pos position) {
 		return
 	}
 	if p := s.route[e.eventID]; p != nil {
-		p.appendRow(e, ms, &s.consts, s.batchSize)
+		if !p.skip {
+			p.appendRow(e, ms, &s.consts, s.batchSize)
+		}
 		s.st.Used[p.name]++
 	}
 }
@@ -747,7 +751,9 @@ func (s *storeImpl) mapWindows(e *event, ms int64) {
 	if p.spec.exclude != nil && p.spec.exclude(r) {
 		return
 	}
-	p.appendRecord(e, r, ms, r.get(FieldSource), &s.consts, s.batchSize)
+	if !p.skip {
+		p.appendRecord(e, r, ms, r.get(FieldSource), &s.consts, s.batchSize)
+	}
 	s.st.Used[p.name]++
 }
 

@@ -172,3 +172,90 @@ func similarNames(f string, names []string) []string {
 	}
 	return out
 }
+
+// EventFields returns the fields that the searches over raw events of
+// plans (subsearches included) can read from the event store: every
+// field a raw search emits (its projection, rawScanNode.out) and every
+// name it checks (rawReadNames), so that an event store keeping only
+// these (datamodel.Store.SetEventFields) gives the plans the same
+// results. all is set when some plan needs every field: a raw search
+// whose results are events with every field (whose names come from the
+// events read), or a map, whose searches are planned per row. A raw scan
+// that finds a field it reads missing from the store fails
+// (checkKept), so a name left out here is an error, never a silent null.
+func EventFields(plans ...*Plan) (names []string, all bool) {
+	seen := map[string]bool{}
+	add := func(fs []string) {
+		for _, f := range fs {
+			if !seen[f] {
+				seen[f] = true
+				names = append(names, f)
+			}
+		}
+	}
+	var walk func(n node)
+	walk = func(n node) {
+		for ; n != nil && !all; n = n.input() {
+			switch x := n.(type) {
+			case *rawScanNode:
+				if x.all {
+					all = true
+					return
+				}
+				add(x.out)
+				add(x.reads)
+			case *mapInputNode:
+				all = true
+				return
+			}
+			if sp, ok := n.(subplanner); ok {
+				for _, s := range sp.subplans() {
+					walk(s)
+				}
+			}
+		}
+	}
+	for _, p := range plans {
+		if p.events != nil {
+			return nil, true
+		}
+		walk(p.root)
+		if all {
+			return nil, true
+		}
+	}
+	return names, false
+}
+
+// Datasets returns the full names of the datasets the plans read (their
+// tstats, subsearches included), so that ingest may leave the others'
+// rows out (datamodel.Store.SetDatasets); ok is false when some plan may
+// read any dataset (a command storeScans does not know). A tstats whose
+// dataset had rows left out fails (tstatsOp.run), so a name missing here
+// is an error, never an empty result.
+func Datasets(plans ...*Plan) (names []string, ok bool) {
+	seen := map[string]bool{}
+	names = []string{} // none read is not "every one"
+	for _, p := range plans {
+		scans, ok := storeScans(p.root)
+		if !ok {
+			return nil, false
+		}
+		for _, s := range scans {
+			if s.ds != nil && !seen[s.ds.FullName()] {
+				seen[s.ds.FullName()] = true
+				names = append(names, s.ds.FullName())
+			}
+		}
+	}
+	return names, true
+}
+
+// checkRowsKept returns an error when ingest left rows of ds out
+// (datamodel.Store.SetDatasets).
+func checkRowsKept(store *datamodel.Store, ds *datamodel.Dataset) error {
+	if n := store.RowsLeftOut(ds); n > 0 {
+		return fmt.Errorf("tstats: %d rows of %s were not kept when the events were loaded (no search planned before loading read that dataset)", n, ds.FullName())
+	}
+	return nil
+}

@@ -61,6 +61,10 @@ type rawScanNode struct {
 	// read from the events (rawReadNames), checked against the store
 	// when the search runs (rawFieldWarnings).
 	reads []string
+	// readsRaw is set when the search expression reads _raw (a bare
+	// term or phrase, a _raw comparison): the scan decompresses each
+	// chunk's _raw to filter it.
+	readsRaw bool
 	// predBlocks is set when the search's terms read an XML block field
 	// (System_Props_Xml, EventData_Xml, ...): the blocks are then computed
 	// for every event before the terms are tested, else only for the
@@ -90,6 +94,22 @@ func (e *Engine) planRawSearch(s *spl.Search, p *spl.Pipeline, pl *Plan) (node, 
 		return nil, err
 	}
 	out := append([]string(nil), defaultEventFields...)
+	rest := p.Commands[1:]
+	statsNames, statsWild := []string(nil), []string(nil)
+	statsFirst := false
+	if len(rest) > 0 {
+		if _, ok := rest[0].(*spl.Stats); ok {
+			statsNames, statsWild = laterFields(rest[:1])
+			statsFirst = len(statsWild) == 0
+		}
+	}
+	if statsFirst {
+		// A stats right after the search reads only the fields it names
+		// (every name in it, laterFields): the scan emits those, _time
+		// and the fields the search compares, and no _raw, which it
+		// would otherwise decompress for every event the stats holds.
+		out = []string{datamodel.FieldTime}
+	}
 	seen := map[string]bool{}
 	for _, f := range out {
 		seen[f] = true
@@ -110,7 +130,7 @@ func (e *Engine) planRawSearch(s *spl.Search, p *spl.Pipeline, pl *Plan) (node, 
 		}
 		return true
 	})
-	if rawNeedsAll(p.Commands[1:]) {
+	if rawNeedsAll(rest) {
 		if e.store == nil {
 			if p == pl.top {
 				pl.events = p
@@ -121,7 +141,10 @@ func (e *Engine) planRawSearch(s *spl.Search, p *spl.Pipeline, pl *Plan) (node, 
 			}
 		}
 	}
-	names, wild := laterFields(p.Commands[1:])
+	names, wild := laterFields(rest)
+	if statsFirst {
+		names = statsNames
+	}
 	for _, name := range names {
 		add(name)
 	}
@@ -139,7 +162,25 @@ func (e *Engine) planRawSearch(s *spl.Search, p *spl.Pipeline, pl *Plan) (node, 
 	if err != nil {
 		return nil, err
 	}
-	return &rawScanNode{expr: s.Expr, out: out, text: w.String(), all: rawNeedsAll(p.Commands[1:]), reads: rawReadNames(s.Expr, p.Commands[1:]), predBlocks: predBlocks}, nil
+	return &rawScanNode{expr: s.Expr, out: out, text: w.String(), all: rawNeedsAll(p.Commands[1:]), reads: rawReadNames(s.Expr, p.Commands[1:]), readsRaw: exprReadsRaw(s.Expr), predBlocks: predBlocks}, nil
+}
+
+// exprReadsRaw reports whether a raw search expression reads _raw: it has
+// a bare term or phrase, or compares _raw.
+func exprReadsRaw(e spl.SearchExpr) bool {
+	raw := false
+	spl.Inspect(e, func(n spl.Node) bool {
+		switch n := n.(type) {
+		case *spl.SearchTerm:
+			raw = true
+		case *spl.SearchCompare:
+			raw = raw || n.Field == datamodel.FieldRaw
+		case *spl.SearchIn:
+			raw = raw || n.Field == datamodel.FieldRaw
+		}
+		return !raw
+	})
+	return raw
 }
 
 // rawNeedsAll reports whether the commands after a raw search pass the
@@ -160,31 +201,24 @@ func rawNeedsAll(rest []spl.Command) bool {
 	return true
 }
 
-// eventFieldNames returns every field name of the event store, in byte
-// order.
-func eventFieldNames(st *datamodel.EventStore) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, ch := range st.Chunks() {
-		for _, f := range ch.Batch.Schema().Fields() {
-			if !seen[f.Name] {
-				seen[f.Name] = true
-				out = append(out, f.Name)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
-}
+// eventFieldNames returns every field name of the event store, _raw
+// included, in byte order (datamodel.EventStore.FieldNames).
+func eventFieldNames(st *datamodel.EventStore) []string { return st.FieldNames() }
 
 // rawScanOp executes a rawScanNode: it filters every chunk of the event
-// store, then emits the selected events in store order.
+// store, then emits the selected events in store order. The chunks' _raw
+// is decompressed where it is read: a chunk's whole column while the
+// search expression filters it (when it reads _raw), then the selected
+// rows' texts through a RawReader of the search's own as they are
+// emitted; nothing decompressed outlives its use.
 type rawScanOp struct {
-	n   *rawScanNode
-	env *execEnv
-	sel []rawSel
-	src []arrow.RecordBatch // per chunk: the projected, filtered columns
-	at  int
+	n      *rawScanNode
+	env    *execEnv
+	sel    []rawSel
+	chunks []datamodel.EventChunk
+	src    []arrow.RecordBatch // per chunk: the projected, filtered columns
+	rd     datamodel.RawReader
+	at     int
 }
 
 // compiledPred is a raw search's terms compiled against one chunk's
@@ -213,37 +247,28 @@ func (o *rawScanOp) Open(ctx context.Context) error {
 		return fmt.Errorf("search: %d events were loaded without their texts (no search planned before loading read raw events), so a search over raw events cannot see them", n)
 	}
 	st := o.env.eng.store.Events()
+	if err := checkKept(st, o.n); err != nil {
+		return err
+	}
 	lo, hi, bounded := timeBounds(o.env.eng.opt.Earliest, o.env.eng.opt.Latest)
 	preds := map[string]compiledPred{}
-	for ci, ch := range st.Chunks() {
+	o.chunks = st.Chunks()
+	for ci := range o.chunks {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		ch := &o.chunks[ci]
 		b := ch.Batch
 		if o.n.predBlocks {
-			b = withVirtualFields(o.env, b, o.n, nil)
+			var err error
+			if b, err = withVirtualFields(o.env, ch, b, o.n, nil); err != nil {
+				return fmt.Errorf("search: %w", err)
+			}
 		} else {
 			b.Retain()
 		}
-		names := value.SchemaFields(b.Schema())
-		// Chunks of one kind of event share their fields: the terms are
-		// compiled once per list of field names (each raw term holds a
-		// compiled regular expression).
-		key := strings.Join(names, "\x00")
-		w, ok := preds[key]
-		if !ok {
-			pc := &expr.SearchCompiler{Mode: expr.ModeRaw, Resolve: func(f string) int { return slices.Index(names, f) }, Raw: slices.Index(names, datamodel.FieldRaw)}
-			p, err := pc.Compile(o.n.expr)
-			if err != nil {
-				b.Release()
-				return fmt.Errorf("search: %w", err)
-			}
-			w = compiledPred{p, pc.NLeaves}
-			preds[key] = w
-		}
-		rows := int(b.NumRows())
-		mask := make([]bool, rows)
-		if err := w.pred.Eval(expr.NewPredState(w.leaves), b, mask); err != nil {
+		mask, err := filterChunk(o.env, ch, b, o.n, preds)
+		if err != nil {
 			b.Release()
 			return fmt.Errorf("search: %w", err)
 		}
@@ -257,14 +282,71 @@ func (o *rawScanOp) Open(ctx context.Context) error {
 		}
 		if !o.n.predBlocks {
 			// Only the selected events' blocks are ever read.
-			vb := withVirtualFields(o.env, b, o.n, mask)
+			vb, err := withVirtualFields(o.env, ch, b, o.n, mask)
 			b.Release()
+			if err != nil {
+				return fmt.Errorf("search: %w", err)
+			}
 			b = vb
 		}
 		o.src = append(o.src, b)
 	}
 	sort.Slice(o.sel, func(i, j int) bool { return o.sel[i].pos < o.sel[j].pos })
 	return nil
+}
+
+// checkKept returns an error when the event store did not keep a field
+// the scan reads (datamodel.Store.SetEventFields): such a field is not
+// null in the events, it is unknown.
+func checkKept(st *datamodel.EventStore, n *rawScanNode) error {
+	if n.all && !st.KeepsAll() {
+		return errors.New("search: the results are events with every field, but the event store was built with only the fields the searches planned before loading read")
+	}
+	for _, f := range n.out {
+		if !st.Keeps(f) && !datamodel.IsXMLBlockField(f) {
+			return fmt.Errorf("search: the event store was built without the field %s (only the fields the searches planned before loading read)", f)
+		}
+	}
+	return nil
+}
+
+// filterChunk returns which rows of ch (whose columns, with the XML block
+// fields the search names, are b) the scan's search expression keeps. When
+// the expression reads _raw, the chunk's _raw is decompressed for it and
+// let go after.
+//
+// Chunks of one kind of event share their fields: the terms are compiled
+// once per list of field names (preds; each raw term holds a compiled
+// matcher).
+func filterChunk(env *execEnv, ch *datamodel.EventChunk, b arrow.RecordBatch, n *rawScanNode, preds map[string]compiledPred) ([]bool, error) {
+	if n.readsRaw {
+		raw, err := ch.RawColumn(env.mem)
+		if err != nil {
+			return nil, err
+		}
+		fields := append(slices.Clone(b.Schema().Fields()), arrow.Field{Name: datamodel.FieldRaw, Type: raw.DataType()})
+		cols := append(slices.Clone(b.Columns()), raw)
+		b = array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, b.NumRows())
+		raw.Release()
+		defer b.Release()
+	}
+	names := value.SchemaFields(b.Schema())
+	key := strings.Join(names, "\x00")
+	w, ok := preds[key]
+	if !ok {
+		pc := &expr.SearchCompiler{Mode: expr.ModeRaw, Resolve: func(f string) int { return slices.Index(names, f) }, Raw: slices.Index(names, datamodel.FieldRaw)}
+		p, err := pc.Compile(n.expr)
+		if err != nil {
+			return nil, err
+		}
+		w = compiledPred{p, pc.NLeaves}
+		preds[key] = w
+	}
+	mask := make([]bool, int(b.NumRows()))
+	if err := w.pred.Eval(expr.NewPredState(w.leaves), b, mask); err != nil {
+		return nil, err
+	}
+	return mask, nil
 }
 
 // timeBounds returns the search window [earliest, latest) in Unix
@@ -280,11 +362,12 @@ func timeBounds(earliest, latest time.Time) (lo, hi int64, bounded bool) {
 	return lo, hi, bounded
 }
 
-// withVirtualFields returns b with the XML block fields the search names
-// (System_Props_Xml, EventData_Xml, ...) computed from _raw as extra
-// columns, at the rows keep holds (every row when keep is nil; null at
-// the others); the caller releases the result.
-func withVirtualFields(env *execEnv, b arrow.RecordBatch, n *rawScanNode, keep []bool) arrow.RecordBatch {
+// withVirtualFields returns b (the chunk's batch) with the XML block
+// fields the search names (System_Props_Xml, EventData_Xml, ...)
+// computed from _raw as extra columns, at the rows keep holds (every row
+// when keep is nil; null at the others); the caller releases the result.
+// The texts are decompressed block by block, only where a row is kept.
+func withVirtualFields(env *execEnv, ch *datamodel.EventChunk, b arrow.RecordBatch, n *rawScanNode, keep []bool) (arrow.RecordBatch, error) {
 	var extra []string
 	for _, f := range n.out {
 		if datamodel.IsXMLBlockField(f) {
@@ -293,41 +376,48 @@ func withVirtualFields(env *execEnv, b arrow.RecordBatch, n *rawScanNode, keep [
 	}
 	if len(extra) == 0 {
 		b.Retain()
-		return b
+		return b, nil
 	}
-	raw := b.Column(1).(*array.String)
-	// The texts' bytes, read in place: copying each 1 KB text to a
-	// []byte for XMLBlock was a third of this function's time.
-	// (ValueBytes starts at the first text's offset.)
-	data, offsets := raw.ValueBytes(), raw.ValueOffsets()
-	base := offsets[0]
+	rows := int(b.NumRows())
+	builders := make([]*array.StringBuilder, len(extra))
+	for j := range extra {
+		builders[j] = array.NewStringBuilder(env.mem)
+		defer builders[j].Release()
+	}
+	var rd datamodel.RawReader
+	for i := range rows {
+		if keep != nil && !keep[i] {
+			for _, sb := range builders {
+				sb.AppendNull()
+			}
+			continue
+		}
+		raw, err := ch.Raw(i, &rd)
+		if err != nil {
+			return nil, err
+		}
+		for j, f := range extra {
+			if v := datamodel.XMLBlock(f, raw); v != nil {
+				builders[j].BinaryBuilder.Append(v)
+			} else {
+				builders[j].AppendNull()
+			}
+		}
+	}
 	fields := slices.Clone(b.Schema().Fields())
 	cols := slices.Clone(b.Columns())
 	var made []arrow.Array
-	for _, f := range extra {
-		sb := array.NewStringBuilder(env.mem)
-		for i := 0; i < raw.Len(); i++ {
-			if keep != nil && !keep[i] {
-				sb.AppendNull()
-				continue
-			}
-			if v := datamodel.XMLBlock(f, data[offsets[i]-base:offsets[i+1]-base:offsets[i+1]-base]); v != nil {
-				sb.BinaryBuilder.Append(v)
-			} else {
-				sb.AppendNull()
-			}
-		}
-		a := sb.NewArray()
-		sb.Release()
+	for j, f := range extra {
+		a := builders[j].NewArray()
 		made = append(made, a)
 		fields = append(fields, arrow.Field{Name: f, Type: arrow.BinaryTypes.String, Nullable: true})
 		cols = append(cols, a)
 	}
-	out := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, b.NumRows())
+	out := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(rows))
 	for _, a := range made {
 		a.Release()
 	}
-	return out
+	return out, nil
 }
 
 func (o *rawScanOp) Close() {
@@ -360,6 +450,24 @@ func (o *rawScanOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		}
 	}
 	for j, f := range out {
+		if f == datamodel.FieldRaw {
+			sb := array.NewStringBuilder(o.env.mem)
+			for _, s := range sel {
+				t, err := o.chunks[s.chunk].Raw(s.row, &o.rd)
+				if err != nil {
+					sb.Release()
+					for _, c := range cols[:j] {
+						c.Release()
+					}
+					return nil, fmt.Errorf("search: %w", err)
+				}
+				sb.BinaryBuilder.Append(t)
+			}
+			cols[j] = sb.NewArray()
+			sb.Release()
+			fields[j] = arrow.Field{Name: f, Type: cols[j].DataType(), Nullable: true}
+			continue
+		}
 		if f == datamodel.FieldTime {
 			tb := array.NewTimestampBuilder(o.env.mem, &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"})
 			for _, s := range sel {

@@ -414,6 +414,9 @@ func (o *tstatsOp) Close() {
 
 func (o *tstatsOp) run(ctx context.Context) ([]arrow.RecordBatch, error) {
 	n := o.n
+	if err := checkRowsKept(o.env.eng.store, n.ds); err != nil {
+		return nil, err
+	}
 	if o.env.prof != nil {
 		if err := o.env.prof.scan(ctx, o.env, n); err != nil {
 			return nil, err

@@ -308,6 +308,37 @@ func ReadsEvents(qs ...*Query) bool {
 	return engine.ReadsEvents(plans...)
 }
 
+// EventFields returns the fields the compiled queries' searches over raw
+// events can read from the event store (engine.EventFields): an event
+// store that keeps only these (datamodel.Store.SetEventFields) gives them
+// the same results. all is set when some query needs every field, or did
+// not compile.
+func EventFields(qs ...*Query) (names []string, all bool) {
+	plans := make([]*engine.Plan, 0, len(qs))
+	for _, q := range qs {
+		if q == nil || q.Plan == nil {
+			return nil, true
+		}
+		plans = append(plans, q.Plan)
+	}
+	return engine.EventFields(plans...)
+}
+
+// Datasets returns the datasets the compiled queries read
+// (engine.Datasets): ingest may leave the others' rows out
+// (datamodel.Store.SetDatasets). ok is false when a query may read any,
+// or did not compile.
+func Datasets(qs ...*Query) (names []string, ok bool) {
+	plans := make([]*engine.Plan, 0, len(qs))
+	for _, q := range qs {
+		if q == nil || q.Plan == nil {
+			return nil, false
+		}
+		plans = append(plans, q.Plan)
+	}
+	return engine.Datasets(plans...)
+}
+
 // RawFilter returns the ingest pre-filter of the compiled queries
 // (engine.RawFilter, see its soundness argument): ingesting with it leaves
 // out events that none of the queries can match. It returns nil (keep

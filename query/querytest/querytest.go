@@ -39,9 +39,12 @@ type Options struct {
 	// Backend executes the compiled searches of run blocks; nil means
 	// Query.Run, the engine.
 	Backend Backend
-	// Prefilter ingests the events of each run block with the block's
-	// ingest pre-filter (query.RawFilter), so that the expected outputs
-	// check that the pre-filter changes no result.
+	// Prefilter ingests the events of each run block as minispl run
+	// does: with the block's ingest pre-filter (query.RawFilter), an
+	// event store of only the fields its search reads
+	// (query.EventFields) and rows of only the datasets it reads
+	// (query.Datasets), so that the expected outputs check that none of
+	// these changes a result.
 	Prefilter bool
 }
 
@@ -324,7 +327,7 @@ func RunFile(t *testing.T, path string, opt Options) {
 			}
 			continue
 		case "stats":
-			store := st.store(t, where, 0, nil)
+			store := st.store(t, where, 0, nil, nil)
 			got = strings.Split(strings.TrimRight(store.Stats().String(), "\n"), "\n")
 		case "expand":
 			x, err := st.env(t, where, 0).Expand(strings.Join(bl.input, "\n"))
@@ -378,9 +381,17 @@ func RunFile(t *testing.T, path string, opt Options) {
 // datamodel's one ingest entry point, which the CLI uses too (files told
 // apart by content, the ones holding no event skipped, a file loaded twice
 // read once).
-func (st *state) store(t *testing.T, where string, batchSize int, filter *datamodel.RawFilter) *datamodel.Store {
+func (st *state) store(t *testing.T, where string, batchSize int, filter *datamodel.RawFilter, narrow *query.Query) *datamodel.Store {
 	t.Helper()
 	store := datamodel.NewStore(datamodel.DefaultCatalog(), datamodel.Options{BatchSize: batchSize})
+	if narrow != nil {
+		if names, all := query.EventFields(narrow); !all {
+			store.SetEventFields(names)
+		}
+		if names, ok := query.Datasets(narrow); ok {
+			store.SetDatasets(names)
+		}
+	}
 	for _, p := range st.loads {
 		added, err := store.IngestPath(context.Background(), p, datamodel.IngestOptions{Filter: filter})
 		if err != nil {
@@ -410,8 +421,9 @@ func checkRows(store *datamodel.Store) error {
 		for _, b := range store.Batches(d) {
 			rows += b.NumRows()
 		}
+		rows += int64(store.RowsLeftOut(d))
 		if rows != int64(st.Used[d.FullName()]) {
-			return fmt.Errorf("accounting: %s holds %d rows, but %d events are counted used for it", d.FullName(), rows, st.Used[d.FullName()])
+			return fmt.Errorf("accounting: %s holds %d rows (with those left out), but %d events are counted used for it", d.FullName(), rows, st.Used[d.FullName()])
 		}
 	}
 	return nil
@@ -455,10 +467,11 @@ func (st *state) run(t *testing.T, where string, bl *block, batchSize int) []str
 		return strings.Split(strings.TrimRight(q.Plan.String(), "\n"), "\n")
 	}
 	var filter *datamodel.RawFilter
+	var narrow *query.Query
 	if st.opt.Prefilter {
-		filter = query.RawFilter(q)
+		filter, narrow = query.RawFilter(q), q
 	}
-	res, err := st.opt.Backend(context.Background(), q, st.store(t, where, batchSize, filter))
+	res, err := st.opt.Backend(context.Background(), q, st.store(t, where, batchSize, filter, narrow))
 	if err != nil {
 		return errorLines(err)
 	}
