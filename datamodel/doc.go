@@ -79,8 +79,10 @@
 // dictionary<int32, utf8> columns (EventCode, Computer, Image repeat);
 // a field that has several values in a batch's row is list<utf8>. _raw
 // is not a column: each chunk keeps its rows' texts in S2 blocks of 128
-// KiB, which a search decompresses where it reads them (EventChunk.Raw,
-// RawColumn), and the build lets the ingest's blocks go as it reads
+// KiB, which a search decompresses where it reads them (EventChunk.Raw;
+// RawView, which decodes a block once per chunk and only if a row of it
+// is read, and RawColumn, a utf8 array over the decoded bytes with no
+// copy), and the build lets the ingest's blocks go as it reads
 // them, so that each text is held once, compressed (7-8 times smaller on
 // the generated Sysmon XML). The XML block fields (System_Props_Xml, EventData_Xml, ...)
 // repeat most of _raw and are not stored: XMLBlock computes them from _raw

@@ -185,6 +185,11 @@ func (cw *rawColumnWriter) add(text []byte) {
 // its scratch buffers.
 func (cw *rawColumnWriter) column() rawColumn {
 	cw.w.seal()
+	if len(cw.first) > len(cw.w.blocks) {
+		// The last rows' texts are all empty: seal skipped their block,
+		// which their rows still name.
+		cw.w.blocks = append(cw.w.blocks, textBlock{plain: true})
+	}
 	c := rawColumn{
 		blocks: cw.w.blocks,
 		first:  append(cw.first, int32(len(cw.ends))),
@@ -242,25 +247,15 @@ func (c *EventChunk) Raw(r int, rd *RawReader) ([]byte, error) {
 }
 
 // RawColumn returns the chunk's _raw as a utf8 array of its rows,
-// decompressing every block; the caller releases it.
+// decompressing every block into the array's own buffer, with no copy
+// (RawView.Column); the array is over Go memory, not mem's (kept for the
+// callers). The caller releases it.
 func (c *EventChunk) RawColumn(mem memory.Allocator) (*array.String, error) {
-	sb := array.NewStringBuilder(mem)
-	defer sb.Release()
-	sb.Reserve(c.raw.rows())
-	sb.ReserveData(int(c.raw.bytes))
-	var cache blockCache
-	for b := range c.raw.blocks {
-		data, err := cache.block(&c.raw.blocks[b])
-		if err != nil {
-			return nil, fmt.Errorf("event chunk %s EventCode %s, block %d: %w", c.Source, c.EventCode, b, err)
-		}
-		start := int32(0)
-		for r := c.raw.first[b]; r < c.raw.first[b+1]; r++ {
-			sb.BinaryBuilder.Append(data[start:c.raw.ends[r]])
-			start = c.raw.ends[r]
-		}
+	var v RawView
+	if err := v.Reset(c); err != nil {
+		return nil, err
 	}
-	return sb.NewArray().(*array.String), nil
+	return v.Column()
 }
 
 // RawBytes returns the size of the chunk's texts, and what they take
