@@ -62,9 +62,14 @@ type rawScanNode struct {
 	// when the search runs (rawFieldWarnings).
 	reads []string
 	// readsRaw is set when the search expression reads _raw (a bare
-	// term or phrase, a _raw comparison): the scan decompresses each
-	// chunk's _raw to filter it.
+	// term or phrase, a _raw comparison): the scan decompresses the
+	// chunks' _raw to filter them, only where the terms read it (see
+	// filterChunk).
 	readsRaw bool
+	// comparesRaw is set when the search compares the field _raw
+	// (_raw=*x*, _raw IN (...)): the scan gives it each chunk's whole
+	// _raw column.
+	comparesRaw bool
 	// predBlocks is set when the search's terms read an XML block field
 	// (System_Props_Xml, EventData_Xml, ...): the blocks are then computed
 	// for every event before the terms are tested, else only for the
@@ -162,7 +167,7 @@ func (e *Engine) planRawSearch(s *spl.Search, p *spl.Pipeline, pl *Plan) (node, 
 	if err != nil {
 		return nil, err
 	}
-	return &rawScanNode{expr: s.Expr, out: out, text: w.String(), all: rawNeedsAll(p.Commands[1:]), reads: rawReadNames(s.Expr, p.Commands[1:]), readsRaw: exprReadsRaw(s.Expr), predBlocks: predBlocks}, nil
+	return &rawScanNode{expr: s.Expr, out: out, text: w.String(), all: rawNeedsAll(p.Commands[1:]), reads: rawReadNames(s.Expr, p.Commands[1:]), readsRaw: exprReadsRaw(s.Expr), comparesRaw: exprComparesRaw(s.Expr), predBlocks: predBlocks}, nil
 }
 
 // exprReadsRaw reports whether a raw search expression reads _raw: it has
@@ -173,6 +178,22 @@ func exprReadsRaw(e spl.SearchExpr) bool {
 		switch n := n.(type) {
 		case *spl.SearchTerm:
 			raw = true
+		case *spl.SearchCompare:
+			raw = raw || n.Field == datamodel.FieldRaw
+		case *spl.SearchIn:
+			raw = raw || n.Field == datamodel.FieldRaw
+		}
+		return !raw
+	})
+	return raw
+}
+
+// exprComparesRaw reports whether a raw search expression compares the
+// field _raw.
+func exprComparesRaw(e spl.SearchExpr) bool {
+	raw := false
+	spl.Inspect(e, func(n spl.Node) bool {
+		switch n := n.(type) {
 		case *spl.SearchCompare:
 			raw = raw || n.Field == datamodel.FieldRaw
 		case *spl.SearchIn:
@@ -207,10 +228,10 @@ func eventFieldNames(st *datamodel.EventStore) []string { return st.FieldNames()
 
 // rawScanOp executes a rawScanNode: it filters every chunk of the event
 // store, then emits the selected events in store order. The chunks' _raw
-// is decompressed where it is read: a chunk's whole column while the
-// search expression filters it (when it reads _raw), then the selected
-// rows' texts through a RawReader of the search's own as they are
-// emitted; nothing decompressed outlives its use.
+// is decompressed where it is read: while the search expression filters
+// a chunk, the blocks of the rows its raw terms test (filterChunk), then
+// the selected rows' texts through a RawReader of the search's own as
+// they are emitted; nothing decompressed outlives its use.
 type rawScanOp struct {
 	n      *rawScanNode
 	env    *execEnv
@@ -219,13 +240,28 @@ type rawScanOp struct {
 	src    []arrow.RecordBatch // per chunk: the projected, filtered columns
 	rd     datamodel.RawReader
 	at     int
+	// view holds the chunk being filtered's decoded _raw blocks; its
+	// Decoded counts the blocks the filtering decompressed.
+	view datamodel.RawView
+	// eager, for tests, filters as the scan did before on-demand _raw:
+	// every chunk's whole _raw column, every term at every row.
+	eager bool
 }
 
 // compiledPred is a raw search's terms compiled against one chunk's
-// fields, with the number of leaves its PredState needs.
+// fields (parts reading _raw last, expr.OrderRawLast), with the state
+// of its evaluations, shared by the chunks of those fields (the
+// leaves' dictionary caches are keyed by dictionary).
 type compiledPred struct {
-	pred   expr.Pred
-	leaves int
+	pred expr.Pred
+	st   *expr.PredState
+}
+
+// rawPreds are a scan's compiled predicates, by the schema of the
+// chunk's batch and, for a schema not seen, by its field names.
+type rawPreds struct {
+	bySchema map[*arrow.Schema]*compiledPred
+	byNames  map[string]*compiledPred
 }
 
 // rawSel is one selected event: its chunk, its row there and its position
@@ -251,7 +287,8 @@ func (o *rawScanOp) Open(ctx context.Context) error {
 		return err
 	}
 	lo, hi, bounded := timeBounds(o.env.eng.opt.Earliest, o.env.eng.opt.Latest)
-	preds := map[string]compiledPred{}
+	preds := &rawPreds{bySchema: map[*arrow.Schema]*compiledPred{}, byNames: map[string]*compiledPred{}}
+	var window []bool
 	o.chunks = st.Chunks()
 	for ci := range o.chunks {
 		if err := ctx.Err(); err != nil {
@@ -267,12 +304,27 @@ func (o *rawScanOp) Open(ctx context.Context) error {
 		} else {
 			b.Retain()
 		}
-		mask, err := filterChunk(o.env, ch, b, o.n, preds)
-		if err != nil {
-			b.Release()
-			return fmt.Errorf("search: %w", err)
-		}
 		times := b.Column(0).(*array.Timestamp).TimestampValues()
+		// care: the rows in the time window, the only ones whose test
+		// matters (nil: every row).
+		var care []bool
+		if bounded {
+			window = slices.Grow(window[:0], len(times))[:len(times)]
+			for r, t := range times {
+				window[r] = int64(t) >= lo && int64(t) < hi
+			}
+			care = window
+		}
+		var mask []bool
+		if care != nil && !slices.Contains(care, true) {
+			mask = make([]bool, len(times))
+		} else {
+			var err error
+			if mask, err = o.filterChunk(ch, b, preds, care); err != nil {
+				b.Release()
+				return fmt.Errorf("search: %w", err)
+			}
+		}
 		for r, ok := range mask {
 			if !ok || (bounded && (int64(times[r]) < lo || int64(times[r]) >= hi)) {
 				mask[r] = false
@@ -311,16 +363,44 @@ func checkKept(st *datamodel.EventStore, n *rawScanNode) error {
 }
 
 // filterChunk returns which rows of ch (whose columns, with the XML block
-// fields the search names, are b) the scan's search expression keeps. When
-// the expression reads _raw, the chunk's _raw is decompressed for it and
-// let go after.
+// fields the search names, are b) the scan's search expression keeps,
+// among the rows care marks (nil: every row; at the others the mask may
+// hold anything).
+//
+// _raw: the expression is compiled with its parts that read _raw after
+// those that do not (expr.OrderRawLast), and its bare terms read the
+// rows' texts through view (expr.PredState.SetRaw), which decompresses
+// a block the first time a row of it is tested, into one buffer, with no
+// copy. A raw term is tested only at the rows whose result depends on
+// it: in `EventCode=1 CommandLine=*x* "whoami"` (a conjunction), where
+// both field terms hold; in `source=a OR "x"`, where source=a does not;
+// never at a row outside care. So a chunk whose field terms reject every
+// row decompresses no block (TestRawScanDecodesOnlyKept counts them).
+// That gives the same mask as testing every row: see OrderRawLast for
+// why reordering AND and OR changes no row's value, and care's rule (a
+// part is skipped only where its value cannot change the result). A
+// comparison of the field _raw (_raw=*x*, rare) gets the chunk's whole
+// _raw as a column instead (datamodel.RawView.Column: the decoded bytes
+// under an Arrow array, offsets computed, no copy), which the bare terms
+// then read too.
 //
 // Chunks of one kind of event share their fields: the terms are compiled
 // once per list of field names (preds; each raw term holds a compiled
 // matcher).
-func filterChunk(env *execEnv, ch *datamodel.EventChunk, b arrow.RecordBatch, n *rawScanNode, preds map[string]compiledPred) ([]bool, error) {
+func (o *rawScanOp) filterChunk(ch *datamodel.EventChunk, b arrow.RecordBatch, preds *rawPreds, care []bool) ([]bool, error) {
+	n, view := o.n, &o.view
+	column := n.comparesRaw || o.eager && n.readsRaw
+	if o.eager {
+		care = nil
+	}
 	if n.readsRaw {
-		raw, err := ch.RawColumn(env.mem)
+		if err := view.Reset(ch); err != nil {
+			return nil, err
+		}
+	}
+	schema := b.Schema()
+	if column {
+		raw, err := view.Column()
 		if err != nil {
 			return nil, err
 		}
@@ -329,21 +409,38 @@ func filterChunk(env *execEnv, ch *datamodel.EventChunk, b arrow.RecordBatch, n 
 		b = array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, b.NumRows())
 		raw.Release()
 		defer b.Release()
+		schema = nil // a new schema per chunk: found by its names
 	}
-	names := value.SchemaFields(b.Schema())
-	key := strings.Join(names, "\x00")
-	w, ok := preds[key]
-	if !ok {
-		pc := &expr.SearchCompiler{Mode: expr.ModeRaw, Resolve: func(f string) int { return slices.Index(names, f) }, Raw: slices.Index(names, datamodel.FieldRaw)}
-		p, err := pc.Compile(n.expr)
-		if err != nil {
-			return nil, err
+	w := preds.bySchema[schema]
+	if w == nil {
+		names := value.SchemaFields(b.Schema())
+		key := strings.Join(names, "\x00")
+		if w = preds.byNames[key]; w == nil {
+			pc := &expr.SearchCompiler{Mode: expr.ModeRaw, Resolve: func(f string) int { return slices.Index(names, f) }, Raw: slices.Index(names, datamodel.FieldRaw)}
+			p, err := pc.Compile(n.expr)
+			if err != nil {
+				return nil, err
+			}
+			if !o.eager {
+				p = expr.OrderRawLast(p)
+			}
+			w = &compiledPred{pred: p, st: expr.NewPredState(pc.NLeaves)}
+			preds.byNames[key] = w
 		}
-		w = compiledPred{p, pc.NLeaves}
-		preds[key] = w
+		if schema != nil {
+			preds.bySchema[schema] = w
+		}
 	}
+	if n.readsRaw && !column {
+		w.st.SetRaw(view)
+	} else {
+		w.st.SetRaw(nil)
+	}
+	w.st.SetCare(care)
 	mask := make([]bool, int(b.NumRows()))
-	if err := w.pred.Eval(expr.NewPredState(w.leaves), b, mask); err != nil {
+	err := w.pred.Eval(w.st, b, mask)
+	w.st.SetCare(nil)
+	if err != nil {
 		return nil, err
 	}
 	return mask, nil

@@ -27,7 +27,12 @@ type Pred interface {
 	String() string
 }
 
-type predAnd struct{ l, r Pred }
+// predAnd is l AND r, l evaluated first; swap is set when OrderRawLast
+// put r first as written (String shows the order as written).
+type predAnd struct {
+	l, r Pred
+	swap bool
+}
 type predNot struct{ x Pred }
 
 // predConst is the constant true (`search *`) or false (a bare term after a
@@ -37,7 +42,12 @@ type predConst struct {
 	text string
 }
 
-func (p *predAnd) String() string   { return "(" + p.l.String() + " AND " + p.r.String() + ")" }
+func (p *predAnd) String() string {
+	if p.swap {
+		return "(" + p.r.String() + " AND " + p.l.String() + ")"
+	}
+	return "(" + p.l.String() + " AND " + p.r.String() + ")"
+}
 func (p *predNot) String() string   { return "NOT " + p.x.String() }
 func (p *predConst) String() string { return p.text }
 
@@ -397,7 +407,29 @@ type PredState struct {
 	care []bool
 	// full turns the narrowing off (every part on every row), for tests.
 	full bool
+	// raw, when set, gives the bare terms their rows' _raw (SetRaw).
+	raw RawTexts
 }
+
+// RawTexts gives the _raw text of each row of the batch being evaluated,
+// on demand; *datamodel.RawView is one.
+type RawTexts interface {
+	// Text returns row i's text, valid until the next call.
+	Text(i int) ([]byte, error)
+}
+
+// SetRaw makes the bare terms (and quoted phrases, TERM, CASE) of the
+// predicate read row i's _raw as raw.Text(i), at the rows whose result
+// matters only (see care: in `EventCode=1 "whoami"`, only where
+// EventCode=1 holds), instead of from column SearchCompiler.Raw; nil
+// goes back to the column. A comparison of the field _raw (_raw=*x*)
+// still reads the column.
+func (st *PredState) SetRaw(raw RawTexts) { st.raw = raw }
+
+// SetCare marks the rows whose result matters for the next Eval (nil:
+// every row); Eval may set any value at the others. The mask is read,
+// not kept past Eval, and must be as long as the batch.
+func (st *PredState) SetCare(care []bool) { st.care = care }
 
 // narrow sets care[i] for the rows that matter (st.care) where out[i] is
 // !skip, and returns the rows that matter next (care; st.care when
@@ -478,7 +510,7 @@ func (c *SearchCompiler) Compile(e spl.SearchExpr) (Pred, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &predAnd{l, r}, nil
+		return &predAnd{l: l, r: r}, nil
 	case *spl.SearchOr:
 		return c.compileOr(e)
 	case *spl.SearchNot:
@@ -722,7 +754,7 @@ func ReplaceLeaves(p Pred, repl map[string]Pred) (Pred, int) {
 	case *predAnd:
 		l, n := ReplaceLeaves(x.l, repl)
 		r, m := ReplaceLeaves(x.r, repl)
-		return &predAnd{l, r}, n + m
+		return &predAnd{l: l, r: r, swap: x.swap}, n + m
 	case *predNot:
 		y, n := ReplaceLeaves(x.x, repl)
 		return &predNot{y}, n
@@ -737,6 +769,78 @@ func ReplaceLeaves(p Pred, repl map[string]Pred) (Pred, int) {
 	}
 	return p, 0
 }
+
+// OrderRawLast returns p with the parts of every AND and OR that read
+// _raw (a bare term or phrase, a comparison of _raw) after those that do
+// not, as written otherwise, String unchanged; unchanged subtrees are
+// shared.
+//
+// Why the result is the same on every row: Eval computes the two-valued
+// boolean function of its leaves (null is false in each leaf, NOT the
+// plain complement), and AND and OR of such values are commutative, so
+// the order of their parts changes no row's value. What it changes is
+// where the later parts are evaluated: AND's right side only where its
+// left is true, OR's later parts only where every earlier one is false
+// (PredState.care), so a raw term placed last reads the _raw of the
+// rows the cheaper field terms leave undecided, and none when they
+// decide every row. Errors are the evaluation's only other output; a
+// leaf's come from its column's type, so a part that runs reports the
+// same error in either order, and a part that is skipped (no row needs
+// it) was already skippable before.
+func OrderRawLast(p Pred) Pred {
+	q, _ := orderRawLast(p)
+	return q
+}
+
+// orderRawLast is OrderRawLast, also reporting whether p reads _raw.
+func orderRawLast(p Pred) (Pred, bool) {
+	switch x := p.(type) {
+	case *rawTerm:
+		return p, true
+	case *leaf:
+		return p, x.field == rawField
+	case *predNot:
+		y, raw := orderRawLast(x.x)
+		if y == x.x {
+			return p, raw
+		}
+		return &predNot{y}, raw
+	case *predAnd:
+		l, lraw := orderRawLast(x.l)
+		r, rraw := orderRawLast(x.r)
+		if lraw && !rraw {
+			return &predAnd{l: r, r: l, swap: !x.swap}, true
+		}
+		if l == x.l && r == x.r {
+			return p, lraw || rraw
+		}
+		return &predAnd{l: l, r: r, swap: x.swap}, lraw || rraw
+	case *predAny:
+		var plain, raw []Pred
+		changed := false
+		for _, q := range x.parts {
+			y, r := orderRawLast(q)
+			changed = changed || y != q
+			if r {
+				raw = append(raw, y)
+			} else {
+				plain = append(plain, y)
+			}
+		}
+		parts := append(plain, raw...)
+		for i := range parts {
+			changed = changed || parts[i] != x.parts[i]
+		}
+		if !changed {
+			return p, len(raw) > 0
+		}
+		return &predAny{parts: parts, text: x.text}, len(raw) > 0
+	}
+	return p, false
+}
+
+// rawField is the name of the event text field.
+const rawField = "_raw"
 
 // NewConst returns the predicate that is v on every row, shown as text.
 func NewConst(v bool, text string) Pred { return &predConst{v: v, text: text} }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -47,7 +48,25 @@ func (t *rawTerm) match(s string) bool {
 
 func (t *rawTerm) String() string { return t.text }
 
-func (t *rawTerm) Eval(_ *PredState, b arrow.RecordBatch, out []bool) error {
+func (t *rawTerm) Eval(st *PredState, b arrow.RecordBatch, out []bool) error {
+	var care []bool
+	if st != nil {
+		care = st.care
+	}
+	if st != nil && st.raw != nil {
+		for i := range out {
+			if care != nil && !care[i] {
+				out[i] = false
+				continue
+			}
+			text, err := st.raw.Text(i)
+			if err != nil {
+				return fmt.Errorf("_raw: %w", err)
+			}
+			out[i] = t.match(unsafe.String(unsafe.SliceData(text), len(text)))
+		}
+		return nil
+	}
 	if t.col < 0 {
 		clear(out)
 		return nil
@@ -57,7 +76,7 @@ func (t *rawTerm) Eval(_ *PredState, b arrow.RecordBatch, out []bool) error {
 		return fmt.Errorf("_raw: unexpected column type %s", b.Column(t.col).DataType())
 	}
 	for i := range out {
-		out[i] = raw.IsValid(i) && t.match(raw.Value(i))
+		out[i] = (care == nil || care[i]) && raw.IsValid(i) && t.match(raw.Value(i))
 	}
 	return nil
 }
