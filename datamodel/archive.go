@@ -80,7 +80,7 @@ func newIngestRun(ctx context.Context, s *storeImpl, opt *IngestOptions, size in
 // skipped.
 func (r *ingestRun) stream(rd io.Reader, size int64, name string, depth int) (Kind, string, error) {
 	s := r.s
-	lr := newLineReader(rd, readBufferSize)
+	lr := newLineReader(rd, lineBufferSize(size))
 	kind := Sniff(lr.head(sniffLen))
 	if lr.err != nil && lr.err != io.EOF {
 		return kind, "", fmt.Errorf("ingest %s: %w", name, lr.err)
@@ -134,6 +134,26 @@ func (r *ingestRun) stream(rd io.Reader, size int64, name string, depth int) (Ki
 	}
 	return kind, skipEmpty, nil
 }
+
+// lineBufferSize is the first line buffer of an input of size bytes (-1
+// when not known): readBufferSize, or for a smaller input its size and a
+// byte more (the buffer holds all of it and the read that finds its end:
+// a file gives its last bytes without io.EOF), at least minLineBuffer.
+// The buffer grows for longer lines (lineReader.fill) and ingestText hands
+// an input that fills it to the parallel path, so the size changes only
+// what is allocated: a 1 MiB buffer cleared for each small file of a
+// folder, or each input of FuzzIngestXML, cost more than reading it.
+func lineBufferSize(size int64) int {
+	if size < 0 || size >= readBufferSize {
+		return readBufferSize
+	}
+	return max(int(size)+1, minLineBuffer)
+}
+
+// minLineBuffer is the smallest first line buffer (lineBufferSize): more
+// than sniffLen, so that a file that grew after its size was taken is
+// still sniffed on as many bytes.
+const minLineBuffer = 4 << 10
 
 // random ingests one input with random access (a file, or a zip archive
 // or EVTX file read into memory), with the same results as stream.
