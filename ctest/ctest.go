@@ -45,6 +45,10 @@ type Options struct {
 	Engine  engine.Options
 	// Workers is how many tests run at once; 0 means GOMAXPROCS.
 	Workers int
+	// LoadAll reads every event field and dataset of the test files, not
+	// only those the detection's search reads (the outcomes are the same;
+	// for comparing).
+	LoadAll bool
 }
 
 // Outcome is the result of one test of one detection.
@@ -150,7 +154,14 @@ func run(ctx context.Context, env *query.Env, opt Options, o *Outcome) {
 	}
 	store := datamodel.NewStore(env.Catalog(), datamodel.Options{BatchSize: opt.Engine.BatchSize})
 	defer store.Release()
-	st, err := store.IngestPaths(ctx, o.Files, datamodel.IngestOptions{})
+	// A search that does not begin with "|" gets the event store's
+	// counts in its note (rawNote), so it keeps the event texts.
+	rawText := !strings.HasPrefix(strings.TrimSpace(d.Search), "|")
+	iopt := datamodel.IngestOptions{NoEventStore: !opt.LoadAll && !rawText && !query.ReadsEvents(q)}
+	if !opt.LoadAll {
+		narrow(store, q)
+	}
+	st, err := store.IngestPaths(ctx, o.Files, iopt)
 	if err != nil {
 		o.Status, o.Reason = Error, fmt.Sprintf("reading test data: %v", err)
 		return
@@ -166,11 +177,27 @@ func run(ctx context.Context, env *query.Env, opt Options, o *Outcome) {
 	note := ""
 	if o.Rows == 0 {
 		note = ingestNote(st)
-		if !strings.HasPrefix(strings.TrimSpace(d.Search), "|") {
+		if rawText {
 			note = rawNote(st, store.Events())
 		}
 	}
 	o.Status, o.Reason = judge(d, res, note)
+}
+
+// narrow makes store keep only the event fields and datasets q reads
+// (query.EventFields, query.Datasets): a test's search was compiled
+// before its files are read. What the search reads is kept, so its rows
+// are the same; the ingest counts (Outcome.Ingest) do not change.
+func narrow(store *datamodel.Store, q *query.Query) {
+	if names, all := query.EventFields(q); !all {
+		if names == nil {
+			names = []string{} // none, not every one
+		}
+		store.SetEventFields(names)
+	}
+	if names, known := query.Datasets(q); known {
+		store.SetDatasets(names)
+	}
 }
 
 // skipReason says why contentctl does not run a test, or "".

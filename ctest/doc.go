@@ -5,7 +5,11 @@
 // (datamodel's IngestPaths; a file it does not read is named in a FAIL's
 // reason, and the JUnit case lists each file with its source and
 // sourcetype),
-// the detection's search runs unchanged over all time, and the outcome
+// the detection's search runs unchanged over all time (it is compiled
+// before the files are read, and the store keeps only the event fields
+// and datasets it reads, and no event texts when it reads no raw events
+// and begins with "|"; the outcomes are those of a full store,
+// TestSharedNarrowed), and the outcome
 // is one of:
 //
 //   - PASS: the search returned rows and, reading them in order as

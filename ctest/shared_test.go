@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -17,6 +18,12 @@ var shared = filepath.Join("..", "..", "shared")
 // sharedOutcomes runs every test of the ESCU checkout in ../shared over
 // its attack_data folder, as `minispl test` does.
 func sharedOutcomes(t *testing.T) []Outcome {
+	t.Helper()
+	return sharedRun(t, false)
+}
+
+// sharedRun is sharedOutcomes with Options.LoadAll set to all.
+func sharedRun(t *testing.T, all bool) []Outcome {
 	t.Helper()
 	root := filepath.Join(shared, "escu", "security_content")
 	if _, err := os.Stat(root); err != nil {
@@ -33,7 +40,32 @@ func sharedOutcomes(t *testing.T) []Outcome {
 		}
 	}
 	return Run(context.Background(), c.Detections, Options{AttackData: filepath.Join(shared, "datasets", "attack_data"),
-		Macros: lib, Engine: engine.Options{LookupDirs: c.LookupDirs}})
+		Macros: lib, Engine: engine.Options{LookupDirs: c.LookupDirs}, LoadAll: all})
+}
+
+// TestSharedNarrowed: each test's files are loaded with only the event
+// fields and datasets its search reads; with LoadAll, with everything.
+// Every outcome (status, reason, rows, what the ingest read) is the same.
+func TestSharedNarrowed(t *testing.T) {
+	narrow, all := sharedRun(t, false), sharedRun(t, true)
+	if len(narrow) != len(all) {
+		t.Fatalf("%d outcomes, %d with LoadAll", len(narrow), len(all))
+	}
+	ran := 0
+	for i := range narrow {
+		n, a := narrow[i], all[i]
+		if n.Status != Skip {
+			ran++
+		}
+		if n.Detection.Name != a.Detection.Name || n.Test != a.Test || n.Status != a.Status || n.Reason != a.Reason ||
+			n.Rows != a.Rows || n.Ingest.String() != a.Ingest.String() || !reflect.DeepEqual(n.Ingest.Used, a.Ingest.Used) {
+			t.Errorf("%s / %s: narrowed %s %q %d rows, %s; LoadAll %s %q %d rows, %s", n.Detection.Name, n.Test,
+				n.Status, n.Reason, n.Rows, n.Ingest.String(), a.Status, a.Reason, a.Rows, a.Ingest.String())
+		}
+	}
+	if ran < 20 {
+		t.Errorf("%d tests ran, want the 20 of TestSharedCheckout", ran)
+	}
 }
 
 // TestSharedCheckout is the acceptance run of issue 10: every test of the

@@ -9,6 +9,7 @@ import (
 
 	"github.com/minispl/minispl/datamodel"
 	"github.com/minispl/minispl/datamodel/sysmongen"
+	"github.com/minispl/minispl/spl"
 )
 
 // TestNarrowStore checks a store loaded with only the event fields and
@@ -110,5 +111,46 @@ func TestNarrowStore(t *testing.T) {
 		if _, all := EventFields(pl); !all {
 			t.Errorf("%s: EventFields not all", q)
 		}
+	}
+}
+
+// TestDatasetsKnown: Datasets knows the datasets of plans whose commands
+// read only their input (xmlkv, spath, appendpipe among them) and of a
+// search over raw events whose results have every field (it reads no
+// dataset), and not of a map, whose searches are planned per row.
+func TestDatasetsKnown(t *testing.T) {
+	cat := datamodel.DefaultCatalog()
+	for q, want := range map[string][]string{
+		`search EventCode=4698 | xmlkv Message | search Arguments="*http*" | stats count by host`: {},
+		`search EventCode=8004 | spath input=UserData_Xml | stats count by host`:                  {},
+		`search EventCode=1 | search *`: {},
+		`| tstats count from datamodel=Endpoint.Processes by Processes.dest | appendpipe [| stats count | eval dest="all"]`:                                                                               {"Endpoint.Processes"},
+		`| tstats count from datamodel=Endpoint.Processes by Processes.dest | appendpipe [| join dest [| tstats count from datamodel=Endpoint.Registry by Registry.dest | rename Registry.dest as dest]]`: {"Endpoint.Processes", "Endpoint.Registry"},
+	} {
+		pl, err := New(cat, nil, Options{}).Plan(parse(t, q))
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		got, known := Datasets(pl)
+		slices.Sort(got)
+		if !known || !slices.Equal(got, want) {
+			t.Errorf("%s: Datasets %v %v, want %v", q, got, known, want)
+		}
+	}
+	q := `| makeresults | map search="| tstats count from datamodel=Endpoint.Registry by Registry.dest"`
+	pl, err := New(cat, nil, Options{ParseSearch: func(s string) (*spl.Pipeline, error) { return spl.Parse(s) }}).Plan(parse(t, q))
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	if _, known := Datasets(pl); known {
+		t.Errorf("%s: Datasets known", q)
+	}
+	// A raw search whose results have every field takes no pre-filter.
+	pl, err = New(cat, nil, Options{}).Plan(parse(t, `search EventCode=1 whoami | search *`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := RawFilter(cat, pl); f != nil {
+		t.Errorf("RawFilter of a raw search with every field: %v, want nil", f)
 	}
 }

@@ -57,6 +57,9 @@ func RawFilter(cat *datamodel.Catalog, plans ...*Plan) *datamodel.RawFilter {
 			return nil
 		}
 		for _, s := range sc {
+			if s.all {
+				return nil
+			}
 			scans = append(scans, requiredLiterals(cat, s.ds, s.where))
 		}
 	}
@@ -91,6 +94,9 @@ func ReadsEvents(plans ...*Plan) bool {
 type storeScan struct {
 	ds    *datamodel.Dataset
 	where spl.SearchExpr
+	// all is set for a raw search whose results are events with every
+	// field (rawScanNode.all): no pre-filter applies to it.
+	all bool
 }
 
 // storeScans lists the dataset reads of n, its inputs and subsearches; ok
@@ -99,20 +105,19 @@ func storeScans(n node) (out []storeScan, ok bool) {
 	for ; n != nil; n = n.input() {
 		switch x := n.(type) {
 		case *tstatsNode:
-			out = append(out, storeScan{x.ds, x.whereText})
+			out = append(out, storeScan{ds: x.ds, where: x.whereText})
 		case *tstatsTermsNode:
-			out = append(out, storeScan{x.ts.ds, x.ts.whereText})
+			out = append(out, storeScan{ds: x.ts.ds, where: x.ts.whereText})
 		case *rawScanNode:
-			if x.all {
-				return nil, false
-			}
-			out = append(out, storeScan{nil, x.expr})
-		case *addtotalsNode, *appendNode, *binNode, *convertNode, *dedupNode, *evalNode,
+			out = append(out, storeScan{ds: nil, where: x.expr, all: x.all})
+		case *addtotalsNode, *appendNode, *appendpipeNode, *binNode, *convertNode, *dedupNode, *evalNode,
 			*fieldsNode, *fillnullNode, *headNode, *inputlookupNode, *joinNode, *lookupNode,
 			*makemvNode, *makeresultsNode, *mvexpandNode, *regexNode, *renameNode,
-			*replaceNode, *rexNode, *searchNode, *sortNode, *statsNode,
-			*tableNode, *transactionNode, *whereNode:
-			// These read their input (or a lookup file), not the store.
+			*replaceNode, *replayNode, *rexNode, *searchNode, *sortNode, *spathNode, *statsNode,
+			*tableNode, *transactionNode, *whereNode, *xmlkvNode:
+			// These read their input (appendpipe's subpipeline, whose
+			// leaf replays it, is walked below), or a lookup file, not
+			// the store.
 		default:
 			return nil, false
 		}

@@ -15,6 +15,29 @@
 // reference time and window (content.Deployment.Runs; the time window is
 // resolved when a search is planned, so each run is its own plan).
 //
+// # Compiling first
+//
+// Run and Schedule are Compile (CompileSchedule), then Compiled.Run: every
+// detection is compiled before any event need be read, so that a front
+// end can load the events with only what the compiled detections read
+// (Compiled.Queries, whose query.ReadsEvents, query.EventFields and
+// query.Datasets say it) and a typo costs no ingest. The union is exact
+// in the sense the engine gives those functions (engine.EventFields,
+// engine.Datasets): a detection whose results are events with every
+// field (a search over raw events followed by no stats, table or fields
+// command) or that runs a map needs every event field, and one whose
+// plan holds a command the engine cannot account for needs every
+// dataset; such a detection widens the load for the whole hunt. A field
+// pattern over raw events (`table *`, `fields process*`) does not widen
+// it: with or without the narrowing it sees only the fields the search
+// names (the planner warns so). A detection that does
+// not compile reads nothing: it never runs, and is reported as it
+// would be without the narrowing (its Err and Stage). A field or
+// dataset the loading left out is an error for a search that reads it,
+// never an empty or null result. For a schedule the first run of each
+// detection stands for its others, which differ from it only in their
+// times.
+//
 // # Times (choices)
 //
 // A row's time is its _time when it has one (epoch seconds), else its

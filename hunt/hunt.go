@@ -113,18 +113,38 @@ type ScheduledRun struct {
 	Err      error
 }
 
-// Run runs every detection over store with opt.Engine's window and
-// returns one Result per detection, in order. The compilations share a
-// query.Cache (a stage written the same in many searches is parsed once,
-// a lookup table read once). A cancelled ctx stops the
-// runs; the detections not run have ctx's error. Detections whose search
-// texts are identical are compiled and run once: they share the options
-// and the store, so their rows are the same (ESCU ships some searches
-// twice, a deprecated copy beside the production one); each has its own
-// copy of the rows slice, the cells are shared.
-func Run(ctx context.Context, store *datamodel.Store, ds []escu.Detection, opt Options) []Result {
+// Compiled is a hunt's detections compiled before any event is read
+// (Compile, CompileSchedule), so that the events can be loaded with only
+// what the detections read (Queries; see the package doc, "Compiling
+// first") and the detections then run over them (Run).
+type Compiled struct {
+	opt     Options
+	results []Result
+	// queries[i] is detection i's query (its first run's for a schedule);
+	// nil when it did not compile or is run as another (same).
+	queries []*query.Query
+	same    []int
+	// sched, cache, times and first are a schedule's: each detection's
+	// run times and its first run (its window resolved).
+	sched bool
+	cache *query.Cache
+	times [][]time.Time
+	first []ScheduledRun
+}
+
+// Compile compiles every detection with opt.Engine's window, on
+// opt.Workers goroutines, sharing one query.Cache (a stage written the
+// same in many searches is parsed once, a lookup table read once).
+// Detections whose search texts are identical are compiled and run once:
+// they share the options and the store, so their rows are the same (ESCU
+// ships some searches twice, a deprecated copy beside the production
+// one); each has its own copy of the rows slice, the cells are shared. A
+// detection that does not compile keeps its error and stage, and does not
+// run. A cancelled ctx stops the compilations; the detections not
+// compiled have ctx's error.
+func Compile(ctx context.Context, ds []escu.Detection, opt Options) *Compiled {
 	env := query.NewEnv(query.Options{Macros: opt.Macros, Catalog: opt.Catalog, Engine: opt.Engine, Cache: query.NewCache()})
-	same := make([]int, len(ds))
+	c := &Compiled{opt: opt, results: newResults(ds, opt), queries: make([]*query.Query, len(ds)), same: make([]int, len(ds))}
 	firstOf := make(map[string]int, len(ds))
 	for i := range ds {
 		j, ok := firstOf[ds[i].Search]
@@ -132,25 +152,126 @@ func Run(ctx context.Context, store *datamodel.Store, ds []escu.Detection, opt O
 			j = i
 			firstOf[ds[i].Search] = i
 		}
-		same[i] = j
+		c.same[i] = j
 	}
-	return each(ctx, ds, opt, same, func(r *Result) {
+	c.each(ctx, func(i int, r *Result) {
 		q, err := env.Compile(r.Detection.Search)
-		if !r.compiled(q, err) {
+		if r.compiled(q, err) {
+			c.queries[i] = q
+		}
+	})
+	return c
+}
+
+// CompileSchedule prepares Schedule: for every detection it works out its
+// run times in [from, to) and compiles its first run (with that run's
+// reference time and window); the later runs are compiled when they run
+// (Compiled.Run), each with its own window. A run's plan differs from the
+// first's only in its times, so it reads the same fields and datasets
+// (Queries); a read of something the loading left out would fail, never
+// be empty. A detection whose deployment, window or first run does not
+// compile keeps its error and stage, and does not run.
+func CompileSchedule(ctx context.Context, ds []escu.Detection, from, to time.Time, opt Options) *Compiled {
+	loc := opt.Engine.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	c := &Compiled{opt: opt, results: newResults(ds, opt), queries: make([]*query.Query, len(ds)),
+		sched: true, cache: query.NewCache(), times: make([][]time.Time, len(ds)), first: make([]ScheduledRun, len(ds))}
+	c.each(ctx, func(i int, r *Result) {
+		times, err := r.Deployment.Runs(from, to, loc)
+		if err != nil {
+			r.Err, r.Stage = fmt.Errorf("deployment (%s): %w", r.Deployment.From, err), query.StagePlan
 			return
 		}
-		st, err := opt.storeFor(ctx, q, store)
+		c.times[i] = times
+		if len(times) == 0 {
+			return
+		}
+		q, run, ok := c.compileRun(r, times[0], loc)
+		if ok {
+			c.queries[i], c.first[i] = q, run
+		}
+	})
+	return c
+}
+
+// compileRun compiles r's run at now; ok is false when it did not (r then
+// has the error).
+func (c *Compiled) compileRun(r *Result, now time.Time, loc *time.Location) (*query.Query, ScheduledRun, bool) {
+	run := ScheduledRun{Now: now}
+	eo := c.opt.Engine
+	eo.Now, eo.Location = now, loc
+	var err error
+	if run.Earliest, err = timemod.Resolve(r.Deployment.Earliest, now, loc); err == nil {
+		run.Latest, err = timemod.Resolve(r.Deployment.Latest, now, loc)
+	}
+	if err != nil {
+		r.Err, r.Stage = fmt.Errorf("deployment (%s): earliest %q, latest %q: %w", r.Deployment.From, r.Deployment.Earliest, r.Deployment.Latest, err), query.StagePlan
+		return nil, run, false
+	}
+	eo.Earliest, eo.Latest = run.Earliest, run.Latest
+	env := query.NewEnv(query.Options{Macros: c.opt.Macros, Catalog: c.opt.Catalog, Engine: eo, Cache: c.cache})
+	q, err := env.Compile(r.Detection.Search)
+	if !r.compiled(q, err) {
+		return nil, run, false
+	}
+	return q, run, true
+}
+
+// Queries returns the compiled queries that will run, each once (for a
+// schedule, each detection's first run): what they read is what the
+// store must hold (query.ReadsEvents, query.EventFields,
+// query.Datasets), the detections that did not compile left out, as
+// they never run.
+func (c *Compiled) Queries() []*query.Query {
+	var out []*query.Query
+	for _, q := range c.queries {
+		if q != nil {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// Run runs the compiled detections over store and returns one Result per
+// detection, in order, on opt.Workers goroutines: each once with
+// opt.Engine's window (Compile), or at each of its run times, with that
+// time as now, building each run's notable and risk events
+// (CompileSchedule). A cancelled ctx stops the runs; the detections not
+// run have ctx's error. Run is called once.
+func (c *Compiled) Run(ctx context.Context, store *datamodel.Store) []Result {
+	if c.sched {
+		c.each(ctx, func(i int, r *Result) { c.schedule(ctx, i, r, store) })
+		return c.results
+	}
+	c.each(ctx, func(i int, r *Result) {
+		q := c.queries[i]
+		st, err := c.opt.storeFor(ctx, q, store)
 		if err != nil {
 			r.Err, r.Stage = err, query.StageRun
 			return
 		}
-		rows, fields, err := runQuery(ctx, q, st, -1, opt.Engine.Location)
+		rows, fields, err := runQuery(ctx, q, st, -1, c.opt.Engine.Location)
 		if err != nil {
 			r.Err, r.Stage = err, query.StageRun
 			return
 		}
 		r.Fields, r.Rows = fields, rows
 	})
+	for i, j := range c.same {
+		if j != i {
+			c.results[i].sameOutcome(&c.results[j])
+		}
+	}
+	return c.results
+}
+
+// Run runs every detection over store with opt.Engine's window and
+// returns one Result per detection, in order: Compile, then
+// Compiled.Run.
+func Run(ctx context.Context, store *datamodel.Store, ds []escu.Detection, opt Options) []Result {
+	return Compile(ctx, ds, opt).Run(ctx, store)
 }
 
 // Schedule runs every detection as Enterprise Security schedules it: at
@@ -158,109 +279,102 @@ func Run(ctx context.Context, store *datamodel.Store, ds []escu.Detection, opt O
 // its window, with that time as now; and builds each run's notable and
 // risk events. Every run of every detection compiles with one
 // query.Cache, so the stages of a search are parsed once whatever its
-// number of runs.
+// number of runs. It is CompileSchedule, then Compiled.Run.
 func Schedule(ctx context.Context, store *datamodel.Store, ds []escu.Detection, from, to time.Time, opt Options) []Result {
-	loc := opt.Engine.Location
+	return CompileSchedule(ctx, ds, from, to, opt).Run(ctx, store)
+}
+
+// schedule runs detection i's runs.
+func (c *Compiled) schedule(ctx context.Context, i int, r *Result, store *datamodel.Store) {
+	loc := c.opt.Engine.Location
 	if loc == nil {
 		loc = time.UTC
 	}
-	cache := query.NewCache()
-	return each(ctx, ds, opt, nil, func(r *Result) {
-		times, err := r.Deployment.Runs(from, to, loc)
-		if err != nil {
-			r.Err, r.Stage = fmt.Errorf("deployment (%s): %w", r.Deployment.From, err), query.StagePlan
+	for k, now := range c.times[i] {
+		var (
+			q   *query.Query
+			run ScheduledRun
+			ok  bool
+		)
+		if k == 0 {
+			q, run = c.queries[i], c.first[i] // compiled by CompileSchedule
+		} else if q, run, ok = c.compileRun(r, now, loc); !ok {
 			return
 		}
-		for _, now := range times {
-			run := ScheduledRun{Now: now}
-			eo := opt.Engine
-			eo.Now, eo.Location = now, loc
-			if run.Earliest, err = timemod.Resolve(r.Deployment.Earliest, now, loc); err == nil {
-				run.Latest, err = timemod.Resolve(r.Deployment.Latest, now, loc)
-			}
-			if err != nil {
-				r.Err, r.Stage = fmt.Errorf("deployment (%s): earliest %q, latest %q: %w", r.Deployment.From, r.Deployment.Earliest, r.Deployment.Latest, err), query.StagePlan
-				return
-			}
-			eo.Earliest, eo.Latest = run.Earliest, run.Latest
-			env := query.NewEnv(query.Options{Macros: opt.Macros, Catalog: opt.Catalog, Engine: eo, Cache: cache})
-			q, err := env.Compile(r.Detection.Search)
-			if !r.compiled(q, err) {
-				return
-			}
-			st, err := opt.storeFor(ctx, q, store)
-			if err != nil {
+		st, err := c.opt.storeFor(ctx, q, store)
+		if err != nil {
+			r.Err, r.Stage = err, query.StageRun
+			return
+		}
+		rows, fields, err := runQuery(ctx, q, st, len(r.Runs), loc)
+		if r.Fields == nil {
+			r.Fields = fields
+		}
+		if err != nil {
+			run.Err = err
+			if r.Err == nil {
 				r.Err, r.Stage = err, query.StageRun
-				return
-			}
-			rows, fields, err := runQuery(ctx, q, st, len(r.Runs), loc)
-			if r.Fields == nil {
-				r.Fields = fields
-			}
-			if err != nil {
-				run.Err = err
-				if r.Err == nil {
-					r.Err, r.Stage = err, query.StageRun
-				}
-			}
-			for i := range rows {
-				if rows[i].Time.IsZero() {
-					rows[i].Time = now
-				}
-			}
-			run.Rows = len(rows)
-			start := len(r.Rows)
-			r.Rows = append(r.Rows, rows...)
-			r.events(&run, r.Rows[start:])
-			r.Runs = append(r.Runs, run)
-			if ctx.Err() != nil {
-				return
 			}
 		}
-	})
+		for i := range rows {
+			if rows[i].Time.IsZero() {
+				rows[i].Time = now
+			}
+		}
+		run.Rows = len(rows)
+		start := len(r.Rows)
+		r.Rows = append(r.Rows, rows...)
+		r.events(&run, r.Rows[start:])
+		r.Runs = append(r.Runs, run)
+		if ctx.Err() != nil {
+			return
+		}
+	}
 }
 
-// each runs fn for a Result per detection on opt.Workers goroutines. With
-// same (nil: every detection runs), detection i with same[i] != i is not
-// run: it takes the outcome of detection same[i] (same[i] < i), see
-// sameOutcome.
-func each(ctx context.Context, ds []escu.Detection, opt Options, same []int, fn func(*Result)) []Result {
+// newResults returns a Result per detection with what the detection
+// says: its deployment, risk and score.
+func newResults(ds []escu.Detection, opt Options) []Result {
 	out := make([]Result, len(ds))
-	workers := opt.Workers
+	for i := range ds {
+		d := &ds[i]
+		out[i] = Result{Detection: *d, Deployment: opt.Corpus.Deployment(d), Risk: content.RiskOf(d), Score: content.RiskScore(d)}
+	}
+	return out
+}
+
+// each runs fn for the results on opt.Workers goroutines, skipping those
+// that failed already and, with same, each detection i with same[i] != i
+// (it takes the outcome of detection same[i] < i, see sameOutcome). Once
+// ctx is done, each result left gets ctx's error instead.
+func (c *Compiled) each(ctx context.Context, fn func(int, *Result)) {
+	workers := c.opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(workers, max(len(ds), 1)) {
+	for range min(workers, max(len(c.results), 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				r := &out[i]
+				r := &c.results[i]
 				if err := ctx.Err(); err != nil {
 					r.Err, r.Stage = err, query.StageRun
 					continue
 				}
-				fn(r)
+				fn(i, r)
 			}
 		}()
 	}
-	for i := range ds {
-		d := &ds[i]
-		out[i] = Result{Detection: *d, Deployment: opt.Corpus.Deployment(d), Risk: content.RiskOf(d), Score: content.RiskScore(d)}
-		if same == nil || same[i] == i {
+	for i := range c.results {
+		if c.results[i].Err == nil && (c.same == nil || c.same[i] == i) {
 			next <- i
 		}
 	}
 	close(next)
 	wg.Wait()
-	for i, j := range same {
-		if j != i {
-			out[i].sameOutcome(&out[j])
-		}
-	}
-	return out
 }
 
 // sameOutcome copies what running src's search gave (the expansion,

@@ -307,17 +307,9 @@ func (c *RunCmd) Run(e *env) int {
 			}
 		}
 		s.filter = query.RawFilter(ok...)
-		s.noEvents = !query.ReadsEvents(ok...)
-		// The event store keeps only the fields these searches read.
-		if names, all := query.EventFields(ok...); !all {
-			s.store.SetEventFields(names)
-		}
-		// And only the datasets they read (with --summaries, the --data
-		// not yet summarised is loaded whole: what summariesonly=true
-		// leaves out of it is reported).
-		if names, known := query.Datasets(ok...); known && c.Source.Summaries == "" {
-			s.store.SetDatasets(names)
-		}
+		// The store keeps only the event fields and datasets these
+		// searches read.
+		s.narrow(ok, c.Source.Summaries != "")
 		if err := loadSource(e, s, c.Source); err != nil {
 			return loadStatus(err)
 		}

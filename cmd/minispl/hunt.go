@@ -54,6 +54,9 @@ type HuntCmd struct {
 	To          timeSpec     `placeholder:"TIME" help:"With --as-scheduled: run times are before TIME."`
 	Format      string       `enum:"table,csv,json,markdown" default:"table" help:"Format of the findings summary."`
 	Verbose     bool         `short:"v" help:"List every detection that could not run (by default the first 5)."`
+	// LoadAll loads every event field and dataset, as if every detection
+	// read them all (the results are the same; for comparing).
+	LoadAll bool `name:"load-all" hidden:"" help:"Load every event field and dataset, not only those the detections read (the results are the same)."`
 }
 
 // TestCmd is `minispl test`.
@@ -137,22 +140,32 @@ func (c *HuntCmd) Run(e *env) int {
 		// Each run has its own window: the summaries are read whole.
 		s.window.Earliest, s.window.Latest = time.Time{}, time.Time{}
 	}
-	if err := loadSource(e, s, src); err != nil {
-		return loadStatus(err)
-	}
 	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt)
 	defer stop()
 	opt := hunt.Options{Macros: s.env.Macros(), Catalog: s.env.Catalog(), Corpus: corpus, Workers: c.Content.Workers,
 		Engine: engineOptions(sessionOptions{BatchSize: src.BatchSize, Lookups: src.Lookups, Time: s.window})}
-	if s.sum != nil {
-		opt.StoreFor = s.storeFor
+	if src.Summaries != "" {
+		opt.StoreFor = s.storeFor // the summaries are loaded below
 	}
-	var results []hunt.Result
+	// Every detection is compiled before any event is read, and the
+	// events are loaded with only what the compiled ones read.
+	var compiled *hunt.Compiled
 	if c.AsScheduled {
-		results = hunt.Schedule(ctx, s.store, corpus.Detections, from, to, opt)
+		compiled = hunt.CompileSchedule(ctx, corpus.Detections, from, to, opt)
 	} else {
-		results = hunt.Run(ctx, s.store, corpus.Detections, opt)
+		compiled = hunt.Compile(ctx, corpus.Detections, opt)
 	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(e.stderr, "error: interrupted")
+		return exitInterrupted
+	}
+	if !c.LoadAll {
+		s.narrow(compiled.Queries(), src.Summaries != "")
+	}
+	if err := loadSource(e, s, src); err != nil {
+		return loadStatus(err)
+	}
+	results := compiled.Run(ctx, s.store)
 	if ctx.Err() != nil {
 		fmt.Fprintln(e.stderr, "error: interrupted")
 		return exitInterrupted

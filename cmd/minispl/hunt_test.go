@@ -6,6 +6,8 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -209,4 +211,61 @@ func TestRunFiles(t *testing.T) {
 	if status != exitError || !strings.Contains(stderr, filepath.Join("testdata", "escu", "detections", "syntax_error.yml")+":") {
 		t.Errorf("folder: status %d: %s", status, stderr)
 	}
+}
+
+// huntOutputs runs hunt with args plus --timeline and --report and returns
+// what it wrote: the status, stdout, stderr, the timeline and the report
+// without its generation time.
+func huntOutputs(t *testing.T, args ...string) []string {
+	t.Helper()
+	dir := t.TempDir()
+	tl, rep := filepath.Join(dir, "t.jsonl"), filepath.Join(dir, "r.html")
+	status, stdout, stderr := invoke(t, "", append(append([]string{"hunt"}, args...), "--timeline", tl, "--report", rep)...)
+	timeline, err := os.ReadFile(tl)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	page, err := os.ReadFile(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	generated := regexp.MustCompile(`Generated [^ ]+\. `)
+	if !generated.Match(page) {
+		t.Fatal("the report names no generation time")
+	}
+	return []string{strconv.Itoa(status), stdout, stderr, string(timeline), generated.ReplaceAllString(string(page), "")}
+}
+
+// TestHuntNarrowed: a hunt loads only the event fields and datasets its
+// compiled detections read (HuntCmd.Run, session.narrow); with --load-all
+// it loads everything, as before the narrowing. Every output is the same
+// either way (status, findings as JSON, stderr with its warnings, errors
+// and ingest summary, timeline, report), over the ESCU checkout and
+// attack_data of ../shared, for all of it (which reads every field and
+// may read any dataset: a map) and for two selections that narrow, and for
+// the seed run as scheduled over the sample (one dataset, no event store).
+func TestHuntNarrowed(t *testing.T) {
+	what := []string{"status", "stdout", "stderr", "timeline", "report"}
+	same := func(name string, args ...string) {
+		t.Helper()
+		narrow := huntOutputs(t, args...)
+		all := huntOutputs(t, append(args, "--load-all")...)
+		for i := range narrow {
+			if narrow[i] != all[i] {
+				t.Errorf("%s: the narrowed hunt's %s differs from --load-all's:\n%s\n--- --load-all:\n%s", name, what[i], narrow[i], all[i])
+			}
+		}
+		if name != "scheduled seed" && !strings.Contains(narrow[1], `"detection"`) {
+			t.Errorf("%s: nothing fired:\n%s%s", name, narrow[1], narrow[2])
+		}
+	}
+	same("scheduled seed", seedYAML, "--sample", "--as-scheduled", "--from", "2024-09-30T00:00:00Z", "--to", "2024-10-01T00:00:00Z")
+	needShared(t)
+	escu := filepath.Join(sharedRoot, "escu", "security_content")
+	data := filepath.Join(sharedRoot, "datasets", "attack_data")
+	same("ESCU", escu, "--data", data, "--format", "json", "-v")
+	// These two narrow: Sysmon's 840 detections read 209 event fields and
+	// four datasets, PowerShell's 104 no dataset.
+	same("Sysmon ESCU", escu, "--data", data, "--format", "json", "-v", "--data-source", "Sysmon*")
+	same("PowerShell ESCU", escu, "--data", data, "--format", "json", "-v", "--data-source", "Powershell*")
 }

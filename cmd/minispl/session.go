@@ -92,6 +92,26 @@ func newSession(opt sessionOptions) (*session, error) {
 		progress: opt.Progress, progressMin: opt.ProgressMin}, nil
 }
 
+// narrow makes the next loads keep only what the compiled queries qs
+// read: no event texts when none of them reads raw events, else only the
+// event fields they read (engine.EventFields), and only the datasets they
+// read (engine.Datasets), unless summaries is set: with --summaries the
+// --data not yet summarised is loaded whole, and what summariesonly=true
+// leaves out of it is reported. A search that reads what was left out
+// fails, never sees it empty. It does not set the pre-filter (filter).
+func (s *session) narrow(qs []*query.Query, summaries bool) {
+	s.noEvents = !query.ReadsEvents(qs...)
+	if names, all := query.EventFields(qs...); !all {
+		if names == nil {
+			names = []string{} // none, not every one
+		}
+		s.store.SetEventFields(names)
+	}
+	if names, known := query.Datasets(qs...); known && !summaries {
+		s.store.SetDatasets(names)
+	}
+}
+
 // stdinName names standard input in ingest reports.
 const stdinName = "stdin"
 
