@@ -57,6 +57,11 @@ type Options struct {
 	// tables) for the plans of one batch, such as a hunt's searches
 	// (PlanCache); nil reads them at every plan.
 	Cache *PlanCache
+	// Index, when set, is the row index the tstats scans of the
+	// searches that share it read (RowIndex: the rows of each
+	// dictionary entry of a column, built when a second search asks);
+	// the results are the same without it. It is for one store.
+	Index *RowIndex
 }
 
 // Engine plans and runs searches over the datasets of a Store. An Engine is

@@ -423,7 +423,7 @@ func (o *tstatsOp) run(ctx context.Context) ([]arrow.RecordBatch, error) {
 		}
 	}
 	agg := newAggregator(n)
-	err := n.scan(ctx, o.env.eng.opt.ScanWorkers, o.env.eng.store.Batches(n.ds), agg.gatherSpec(), func(b arrow.RecordBatch, p *picked) error {
+	err := n.scan(ctx, o.env.eng.opt.ScanWorkers, o.env.eng.opt.Index, o.env.eng.store.Batches(n.ds), agg.gatherSpec(), func(b arrow.RecordBatch, p *picked) error {
 		if err := agg.consume(b, p); err != nil {
 			return fmt.Errorf("tstats: %w", err)
 		}

@@ -29,10 +29,9 @@ import (
 const minParallelRows = 1 << 17
 
 // scanState is one goroutine's mutable state of a tstats scan: the WHERE
-// clause's dictionary caches and a scratch mask.
+// clause's dictionary caches and row buffers.
 type scanState struct {
 	pred *expr.PredState
-	mask []bool
 	// kf is the key filter's state (keyfilter.go); nil without one.
 	kf *keyFilterState
 }
@@ -124,10 +123,15 @@ func (g *gatherSpec) gather(b arrow.RecordBatch, p *picked) {
 	p.tms, p.gotTms = tms, true
 }
 
-func (n *tstatsNode) newScanState() *scanState {
+// newScanState returns a goroutine's state of a scan that reads ix's
+// postings (nil: none).
+func (n *tstatsNode) newScanState(ix *RowIndex) *scanState {
 	st := &scanState{}
 	if n.where != nil {
 		st.pred = expr.NewPredState(n.nleaves)
+		if ix != nil {
+			st.pred.SetIndex(ix)
+		}
 	}
 	if n.keyFilter != nil {
 		st.kf = newKeyFilterState(n.keyFilter, n)
@@ -150,7 +154,7 @@ func (n *tstatsNode) selectRows(st *scanState, b arrow.RecordBatch, sel []int32)
 		}
 	default:
 		var err error
-		if sel, err = expr.Select(n.where, st.pred, b, sel, &st.mask); err != nil {
+		if sel, err = expr.Select(n.where, st.pred, b, sel); err != nil {
 			return nil, fmt.Errorf("tstats where: %w", err)
 		}
 	}
@@ -168,8 +172,9 @@ func (n *tstatsNode) selectRows(st *scanState, b arrow.RecordBatch, sel []int32)
 // in order, on the calling goroutine, with its rows gathered as g says;
 // it returns the first error of selecting or consuming, or ctx's. Batches
 // are selected on workers goroutines (Options.ScanWorkers); 0 means
-// GOMAXPROCS when they hold minParallelRows rows or more, else one.
-func (n *tstatsNode) scan(ctx context.Context, workers int, batches []arrow.RecordBatch, g *gatherSpec, consume func(arrow.RecordBatch, *picked) error) error {
+// GOMAXPROCS when they hold minParallelRows rows or more, else one. The
+// WHERE reads ix's postings (Options.Index; nil: none).
+func (n *tstatsNode) scan(ctx context.Context, workers int, ix *RowIndex, batches []arrow.RecordBatch, g *gatherSpec, consume func(arrow.RecordBatch, *picked) error) error {
 	if workers <= 0 {
 		rows := 0
 		for _, b := range batches {
@@ -180,7 +185,7 @@ func (n *tstatsNode) scan(ctx context.Context, workers int, batches []arrow.Reco
 			workers = runtime.GOMAXPROCS(0)
 		}
 	}
-	return n.scanWith(ctx, batches, workers, g, consume)
+	return n.scanWith(ctx, batches, workers, ix, g, consume)
 }
 
 // pick selects the rows of b into p and gathers them.
@@ -198,10 +203,10 @@ func (n *tstatsNode) pick(st *scanState, b arrow.RecordBatch, g *gatherSpec, p *
 
 // scanWith is scan with at most workers goroutines selecting; with one,
 // the calling goroutine selects.
-func (n *tstatsNode) scanWith(ctx context.Context, batches []arrow.RecordBatch, workers int, g *gatherSpec, consume func(arrow.RecordBatch, *picked) error) error {
+func (n *tstatsNode) scanWith(ctx context.Context, batches []arrow.RecordBatch, workers int, ix *RowIndex, g *gatherSpec, consume func(arrow.RecordBatch, *picked) error) error {
 	workers = min(workers, len(batches))
 	if workers < 2 {
-		st := n.newScanState()
+		st := n.newScanState(ix)
 		p := &picked{}
 		for _, b := range batches {
 			if err := ctx.Err(); err != nil {
@@ -219,7 +224,7 @@ func (n *tstatsNode) scanWith(ctx context.Context, batches []arrow.RecordBatch, 
 		}
 		return nil
 	}
-	return n.scanParallel(ctx, batches, workers, g, consume)
+	return n.scanParallel(ctx, batches, workers, ix, g, consume)
 }
 
 // scanParallel is scan with workers goroutines selecting. A goroutine
@@ -227,7 +232,7 @@ func (n *tstatsNode) scanWith(ctx context.Context, batches []arrow.RecordBatch, 
 // flight are those after the one the caller waits for and at most
 // 2×workers buffers exist: the batch the caller waits for is always held
 // by a goroutine that has its buffer.
-func (n *tstatsNode) scanParallel(ctx context.Context, batches []arrow.RecordBatch, workers int, g *gatherSpec, consume func(arrow.RecordBatch, *picked) error) error {
+func (n *tstatsNode) scanParallel(ctx context.Context, batches []arrow.RecordBatch, workers int, ix *RowIndex, g *gatherSpec, consume func(arrow.RecordBatch, *picked) error) error {
 	free := make(chan *picked, 2*workers)
 	for range cap(free) {
 		free <- &picked{}
@@ -247,7 +252,7 @@ func (n *tstatsNode) scanParallel(ctx context.Context, batches []arrow.RecordBat
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			st := n.newScanState()
+			st := n.newScanState(ix)
 			for {
 				var p *picked
 				select {

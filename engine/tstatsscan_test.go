@@ -75,7 +75,7 @@ func TestTstatsParallelScan(t *testing.T) {
 		keys  [][]int32 // nil where not gathered
 		tms   []int64
 	}
-	record := func(n *tstatsNode, workers int) ([]step, int) {
+	record := func(n *tstatsNode, workers int, ix *RowIndex) ([]step, int) {
 		var steps []step
 		rows := 0
 		index := map[arrow.RecordBatch]int{}
@@ -83,7 +83,7 @@ func TestTstatsParallelScan(t *testing.T) {
 			index[b] = i
 		}
 		g := newAggregator(n).gatherSpec()
-		err := n.scanWith(context.Background(), batches, workers, g, func(b arrow.RecordBatch, p *picked) error {
+		err := n.scanWith(context.Background(), batches, workers, ix, g, func(b arrow.RecordBatch, p *picked) error {
 			st := step{batch: index[b], sel: slices.Clone(p.sel)}
 			for k := range g.keyCols {
 				var ix []int32
@@ -109,23 +109,33 @@ func TestTstatsParallelScan(t *testing.T) {
 	}
 	for _, q := range queries {
 		n := tstatsOf(t, eng, q)
-		want, rows := record(n, 1)
+		want, rows := record(n, 1, nil)
 		if total := int(sumRows(batches)); n.where != nil && (rows == 0 || rows == total) {
 			t.Errorf("%s: %d of %d rows selected; the case needs a WHERE that keeps some and drops some", q, rows, total)
 		}
-		for _, workers := range []int{2, 3, 8} {
-			got, _ := record(n, workers)
+		// An index shared by the runs: it builds postings at the second
+		// ask, so the later runs read them.
+		ix := NewRowIndex(0)
+		for _, run := range []struct {
+			workers int
+			ix      *RowIndex
+		}{{2, nil}, {3, nil}, {8, nil}, {1, ix}, {2, ix}, {3, ix}} {
+			workers := run.workers
+			got, _ := record(n, workers, run.ix)
 			if len(got) != len(want) {
-				t.Fatalf("%s, %d workers: %d batches consumed, serial %d", q, workers, len(got), len(want))
+				t.Fatalf("%s, %d workers, index %v: %d batches consumed, serial %d", q, workers, run.ix != nil, len(got), len(want))
 			}
 			for i := range want {
 				if got[i].batch != want[i].batch || !slices.Equal(got[i].sel, want[i].sel) {
-					t.Fatalf("%s, %d workers: step %d is batch %d with %d rows, serial batch %d with %d", q, workers, i, got[i].batch, len(got[i].sel), want[i].batch, len(want[i].sel))
+					t.Fatalf("%s, %d workers, index %v: step %d is batch %d with %d rows, serial batch %d with %d", q, workers, run.ix != nil, i, got[i].batch, len(got[i].sel), want[i].batch, len(want[i].sel))
 				}
 				if !slices.EqualFunc(got[i].keys, want[i].keys, slices.Equal) || !slices.Equal(got[i].tms, want[i].tms) {
-					t.Fatalf("%s, %d workers: step %d (batch %d): gathered keys or times differ from the serial scan's", q, workers, i, got[i].batch)
+					t.Fatalf("%s, %d workers, index %v: step %d (batch %d): gathered keys or times differ from the serial scan's", q, workers, run.ix != nil, i, got[i].batch)
 				}
 			}
+		}
+		if n.where != nil && ix.Bytes() == 0 {
+			t.Errorf("%s: the index built no postings", q)
 		}
 	}
 }
@@ -148,7 +158,7 @@ func TestTstatsParallelScanStops(t *testing.T) {
 	boom := errors.New("boom")
 	calls := 0
 	g := newAggregator(n).gatherSpec()
-	err := n.scanWith(context.Background(), batches, 3, g, func(arrow.RecordBatch, *picked) error {
+	err := n.scanWith(context.Background(), batches, 3, nil, g, func(arrow.RecordBatch, *picked) error {
 		calls++
 		if calls == 4 {
 			return boom
@@ -160,7 +170,7 @@ func TestTstatsParallelScanStops(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	calls = 0
-	err = n.scanWith(ctx, batches, 3, g, func(arrow.RecordBatch, *picked) error {
+	err = n.scanWith(ctx, batches, 3, nil, g, func(arrow.RecordBatch, *picked) error {
 		calls++
 		if calls == 2 {
 			cancel()

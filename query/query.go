@@ -35,17 +35,24 @@ type Options struct {
 // with the same rename, converts and filter) and each lookup table
 // (engine.PlanCache: resolving a table name reads every definition of the
 // lookup folders). A compiled query is the same with and without it
-// (TestCacheSamePlans). A Cache holds every distinct stage and table it
-// has seen and reads a lookup file once, so it is for one batch, a hunt
-// or a schedule, and the Envs of the batch share it; it is safe for
-// concurrent use.
+// (TestCacheSamePlans). It also holds the row index the searches' tstats
+// scans share (engine.RowIndex: the rows of each dictionary entry of the
+// columns their WHERE clauses test, built when a second search asks,
+// within engine.DefaultRowIndexBytes; the rows selected are the same
+// without it). A Cache holds every distinct stage and table it has seen,
+// reads a lookup file once and keeps the batches it indexed alive, so it
+// is for one batch over one store, a hunt or a schedule, and the Envs of
+// the batch share it; it is safe for concurrent use.
 type Cache struct {
-	memo *spl.Memo
-	plan *engine.PlanCache
+	memo  *spl.Memo
+	plan  *engine.PlanCache
+	index *engine.RowIndex
 }
 
 // NewCache returns an empty Cache.
-func NewCache() *Cache { return &Cache{memo: spl.NewMemo(), plan: engine.NewPlanCache()} }
+func NewCache() *Cache {
+	return &Cache{memo: spl.NewMemo(), plan: engine.NewPlanCache(), index: engine.NewRowIndex(0)}
+}
 
 // Env is what searches compile against. It is cheap to build and safe for
 // concurrent compilations as long as its macro library is not being
@@ -74,6 +81,9 @@ func NewEnv(opt Options) *Env {
 	if opt.Cache != nil {
 		e.parse = opt.Cache.memo.Parse
 		opt.Engine.Cache = opt.Cache.plan
+		if opt.Engine.Index == nil {
+			opt.Engine.Index = opt.Cache.index
+		}
 	}
 	opt.Engine.ParseSearch = e.parseSearch
 	e.opt = opt.Engine

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,6 +23,11 @@ import (
 )
 
 var benchEvents = flag.Int("bench-events", 200000, "events sysmongen generates for BenchmarkHunt")
+
+// huntProfile names the CPU profiles of BenchmarkHunt's timed loops:
+// each sub-benchmark writes PREFIX.<case>-<source>.prof (the setup, the
+// raw hunt the findings are checked against and the checks are left out).
+var huntProfile = flag.String("hunt-cpuprofile", "", "`prefix` of BenchmarkHunt's per-case CPU profiles of the timed loop alone")
 
 // huntBench is the input of BenchmarkHunt.
 type huntBench struct {
@@ -157,6 +163,7 @@ func BenchmarkHunt(b *testing.B) {
 		want := findings(hunt.Run(context.Background(), raw, h.ds, opt))
 		b.Run(c.name+"/memory", func(b *testing.B) {
 			var ck checker
+			defer startProfile(b, c.name+"-memory")()
 			cpu0 := cpuSeconds(b)
 			for b.Loop() {
 				res := hunt.Run(context.Background(), raw, h.ds, opt)
@@ -170,6 +177,7 @@ func BenchmarkHunt(b *testing.B) {
 		for _, src := range []string{"raw", "summaries"} {
 			b.Run(c.name+"/"+src, func(b *testing.B) {
 				var ck checker
+				defer startProfile(b, c.name+"-"+src)()
 				cpu0 := cpuSeconds(b)
 				for b.Loop() {
 					var st *datamodel.Store
@@ -189,6 +197,27 @@ func BenchmarkHunt(b *testing.B) {
 				b.ReportMetric((cpuSeconds(b)-cpu0-ck.cpu)/float64(b.N), "cpu-s/op")
 				b.ReportMetric(float64(len(h.ds)), "detections")
 			})
+		}
+	}
+}
+
+// startProfile starts the CPU profile of one sub-benchmark when
+// -hunt-cpuprofile is set, and returns what stops it.
+func startProfile(b *testing.B, name string) func() {
+	if *huntProfile == "" {
+		return func() {}
+	}
+	f, err := os.Create(*huntProfile + "." + name + ".prof")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			b.Error(err)
 		}
 	}
 }

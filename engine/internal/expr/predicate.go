@@ -409,6 +409,11 @@ type PredState struct {
 	full bool
 	// raw, when set, gives the bare terms their rows' _raw (SetRaw).
 	raw RawTexts
+	// index, when set, holds the postings Select reads (SetIndex).
+	index Index
+	// ipool and idepth are Select's stack of row buffers (ints).
+	ipool  []*[]int32
+	idepth int
 }
 
 // RawTexts gives the _raw text of each row of the batch being evaluated,

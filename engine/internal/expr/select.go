@@ -2,48 +2,18 @@ package expr
 
 import (
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
 // Select returns sel (its storage reused) holding, in increasing order,
-// the rows of b where p holds: the rows Eval sets. A single test on a
-// dictionary column without nulls (the common tstats WHERE, such as the
-// seed's registry_path glob) is read straight into the selection: the test
-// runs once per dictionary entry and each row is a lookup by its
-// dictionary index, with no per-row mask, and when no entry passes the
-// rows are not read at all. Any other predicate fills
-// *mask (grown as needed) with Eval and collects its set rows.
-func Select(p Pred, st *PredState, b arrow.RecordBatch, sel []int32, mask *[]bool) ([]int32, error) {
-	rows := int(b.NumRows())
-	if cap(sel) < rows {
-		sel = make([]int32, rows)
-	}
-	sel = sel[:rows]
-	if l, ok := p.(*leaf); ok && l.col >= 0 {
-		if c, ok := b.Column(l.col).(*array.Dictionary); ok && c.NullN() == 0 {
-			if idx, ok := c.Indices().(*array.Int32); ok {
-				res, some, err := l.dictResultsSome(st, c)
-				switch {
-				case err != nil:
-					return nil, err
-				case !some:
-					// No entry holds: no row is read.
-					return sel[:0], nil
-				}
-				return selectByIndex(sel, idx.Int32Values(), res), nil
-			}
-		}
-	}
-	m := *mask
-	if cap(m) < rows {
-		m = make([]bool, rows)
-	}
-	m = m[:rows]
-	*mask = m
-	if err := p.Eval(st, b, m); err != nil {
-		return nil, err
-	}
-	return selectMask(sel, m), nil
+// the rows of b where p holds: the rows Eval sets, computed as sets of
+// rows (selectset.go): each test runs once per dictionary entry, each
+// later side of an AND over the rows the earlier kept, and, with an index
+// (PredState.SetIndex), a test over every row reads the rows of its
+// passing entries from the column's postings; when no entry passes, the
+// rows are not read at all.
+func Select(p Pred, st *PredState, b arrow.RecordBatch, sel []int32) ([]int32, error) {
+	s := selector{st: st, b: b, rows: int(b.NumRows())}
+	return s.sel(p, nil, true, sel)
 }
 
 // selectByIndex writes to sel (len(sel) >= len(idx)) the rows i with

@@ -155,18 +155,27 @@ func TestDictionaryAgainstStrings(t *testing.T) {
 		if (n == 0) != strings.Contains(q, "zzz") || n == rows {
 			t.Errorf("%s selects %d of %d rows; the case needs some of each", q, n, rows)
 		}
-		var mask []bool
-		sel, err := Select(pd, NewPredState(len(std.leaves)), b, nil, &mask)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(sel) != n {
-			t.Fatalf("%s: Select kept %d rows, Eval %d", q, len(sel), n)
-		}
-		for _, i := range sel {
-			if !want[i] {
-				t.Fatalf("%s: Select kept row %d", q, i)
+		for _, ix := range []Index{nil, buildAlways{}} {
+			st := NewPredState(len(std.leaves))
+			st.SetIndex(ix)
+			sel, err := Select(pd, st, b, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(sel) != n {
+				t.Fatalf("%s, index %v: Select kept %d rows, Eval %d", q, ix, len(sel), n)
+			}
+			for _, i := range sel {
+				if !want[i] {
+					t.Fatalf("%s, index %v: Select kept row %d", q, ix, i)
+				}
 			}
 		}
 	}
 }
+
+// buildAlways is an Index that builds the postings of every column it is
+// asked for.
+type buildAlways struct{}
+
+func (buildAlways) Postings(c *array.Dictionary) *Postings { return BuildPostings(c) }
