@@ -39,6 +39,12 @@
 # resumes for what is left of DURATION and FUZZ_CAP, at most
 # FUZZ_MAX_STALLS (default 3) times. The figures are then the sums over the
 # runs, and the line's last column counts the stalls.
+#
+# FUZZ_TMPDIR (default /dev/shm when it is a writable folder, else the
+# usual one) is the fuzz targets' TMPDIR, where t.TempDir makes its
+# folders: the summaries targets write a file for each input there, which
+# took 855 us a write on this machine's ext4 (mounted with discard) and
+# 16 us on tmpfs. The build keeps the usual temporary folder (GOTMPDIR).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$HOME/go/bin:$PATH"
@@ -51,6 +57,11 @@ minimize=${FUZZ_MINIMIZE:-0}
 logs=${FUZZ_LOGS:-}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+fuzztmp=${FUZZ_TMPDIR:-}
+if [ -z "$fuzztmp" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+  fuzztmp=/dev/shm
+fi
+gotmp=${GOTMPDIR:-${TMPDIR:-/tmp}}
 [ -z "$logs" ] || mkdir -p "$logs"
 
 # seconds D: go test's elapsed time ("1h2m3s", "45s") in seconds.
@@ -109,7 +120,7 @@ grep -rEo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]+\(f \*testing\.F\)' . |
         fi
         capped=(timeout -s INT -k 2m "${rest}s")
       fi
-      "${capped[@]}" go test -run '^$' -fuzz "^${name}\$" -fuzztime "$left" -fuzzminimizetime "$minimize" -parallel "$par" "./$dir" </dev/null >"$log" 2>&1
+      TMPDIR=${fuzztmp:-$gotmp} GOTMPDIR=$gotmp "${capped[@]}" go test -run '^$' -fuzz "^${name}\$" -fuzztime "$left" -fuzzminimizetime "$minimize" -parallel "$par" "./$dir" </dev/null >"$log" 2>&1
       rc=$?
       # go test's last progress line: "fuzz: elapsed: 10s, execs: 1234 (123/sec), ..."
       last=$(grep -E '^fuzz: elapsed: ' "$log" | tail -1)
