@@ -176,7 +176,12 @@ func (s *Store) Reset() {
 	}
 	im.events, im.eventsBuilt = nil, 0
 	im.evMu.Unlock()
-	im.raw = rawLog{host: im.raw.host}
+	// The kept texts' block buffers are scratch (seal copies a block out),
+	// kept for the next ingest: a log made anew cleared logBlockSize for
+	// its first text, more than a small input costs to read (the REPL's
+	// .clear, each input of FuzzIngestXML).
+	w := im.raw.w
+	im.raw = rawLog{host: im.raw.host, w: blockWriter{size: w.size, open: w.open[:0], enc: w.enc}}
 }
 
 // input is one file found by findInputs.
