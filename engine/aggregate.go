@@ -7,6 +7,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/minispl/minispl/engine/internal/agg"
 	"github.com/minispl/minispl/engine/internal/value"
 )
@@ -234,29 +235,19 @@ func (a *aggregator) finish(env *execEnv) ([]arrow.RecordBatch, error) {
 	order := a.groups.Order()
 	mem := env.mem
 	var cols []arrow.Array
+	codes := a.groups.Columns(order)
 	for k, tk := range a.keys {
 		if tk.ref.isTime {
 			bld := array.NewFloat64Builder(mem)
 			bld.Reserve(len(order))
-			for _, g := range order {
-				bld.UnsafeAppend(float64(tk.kc.Times[a.groups.Key(g, k)]) / 1000)
+			for _, c := range codes[k] {
+				bld.UnsafeAppend(float64(tk.kc.Times[c]) / 1000)
 			}
 			cols = append(cols, bld.NewArray())
 			bld.Release()
 			continue
 		}
-		bld := array.NewStringBuilder(mem)
-		bld.Reserve(len(order))
-		size := 0
-		for _, s := range tk.kc.Strs {
-			size += len(s)
-		}
-		bld.ReserveData(size)
-		for _, g := range order {
-			bld.Append(tk.kc.Strs[a.groups.Key(g, k)])
-		}
-		cols = append(cols, bld.NewArray())
-		bld.Release()
+		cols = append(cols, stringColumn(mem, tk.kc.Strs, codes[k]))
 	}
 	var v value.Vector
 	for i, s := range a.states {
@@ -287,6 +278,45 @@ func (a *aggregator) finish(env *execEnv) ([]arrow.RecordBatch, error) {
 		out = append(out, rec.NewSlice(int64(i), int64(min(i+env.batchSize, n))))
 	}
 	return out, nil
+}
+
+// stringColumn returns the utf8 column of strs[c] for each code c of
+// codes (no nulls), its offsets and bytes written in two passes into
+// buffers of their final size (a StringBuilder grows its data buffer as
+// it appends: keys repeated over groups hold more bytes than the
+// distinct values).
+func stringColumn(mem memory.Allocator, strs []string, codes []int32) arrow.Array {
+	size := 0
+	for _, c := range codes {
+		size += len(strs[c])
+	}
+	if size > math.MaxInt32 {
+		// Past the offsets of utf8; the builder reports it.
+		bld := array.NewStringBuilder(mem)
+		defer bld.Release()
+		for _, c := range codes {
+			bld.Append(strs[c])
+		}
+		return bld.NewArray()
+	}
+	n := len(codes)
+	offs := memory.NewResizableBuffer(mem)
+	offs.Resize(arrow.Int32Traits.BytesRequired(n + 1))
+	data := memory.NewResizableBuffer(mem)
+	data.Resize(size)
+	defer offs.Release()
+	defer data.Release()
+	o := arrow.Int32Traits.CastFromBytes(offs.Bytes())
+	d := data.Bytes()
+	pos := 0
+	for j, c := range codes {
+		o[j] = int32(pos)
+		pos += copy(d[pos:], strs[c])
+	}
+	o[n] = int32(pos)
+	ad := array.NewData(arrow.BinaryTypes.String, n, []*memory.Buffer{nil, offs, data}, nil, 0, 0)
+	defer ad.Release()
+	return array.NewStringData(ad)
 }
 
 // unresolved marks a dictionary entry not interned yet.

@@ -19,8 +19,8 @@ import (
 // epoch-millisecond bucket to a code. A GroupTable maps a tuple of codes
 // to a dense group id: through a slice indexed by the code (one key), an
 // open-addressing table keyed by the codes packed into a uint64 (two keys,
-// or more when each code fits in 64/keys bits), or a map keyed by the
-// tuple's bytes in a reused buffer (other tuples); no lookup of an
+// or more when each code fits in 64/keys bits), or an open-addressing
+// table of the tuples' hashes (other tuples, wideTable); no lookup of an
 // existing group allocates.
 //
 // Sorting the groups by their BY values compares strings only once per
@@ -255,11 +255,10 @@ func chunkAt(s string, depth int) uint64 {
 type GroupTable struct {
 	keys   []*KeyCol
 	n      int
-	gkeys  []int32          // n × len(keys) codes
-	direct []int32          // one key: code → group id + 1 (0: none yet)
-	pair   pairTable        // two keys, or more packed into 64 bits
-	tuples map[string]int32 // tuples that do not pack
-	buf    []byte
+	gkeys  []int32   // n × len(keys) codes
+	direct []int32   // one key: code → group id + 1 (0: none yet)
+	pair   pairTable // two keys, or more packed into 64 bits
+	wide   wideTable // tuples that do not pack
 }
 
 func NewGroupTable(keys []*KeyCol) *GroupTable {
@@ -278,6 +277,25 @@ func (t *GroupTable) Len() int { return t.n }
 
 // Key returns code k of group g's tuple.
 func (t *GroupTable) Key(g int32, k int) int32 { return t.gkeys[int(g)*len(t.keys)+k] }
+
+// Columns returns the codes of the groups of order key by key: out[k][j]
+// is code k of group order[j]. It reads each group's tuple once (a
+// tuple's codes are adjacent), where reading key by key would visit
+// every group once per key.
+func (t *GroupTable) Columns(order []int32) [][]int32 {
+	nk := len(t.keys)
+	all := make([]int32, nk*len(order))
+	out := make([][]int32, nk)
+	for k := range out {
+		out[k] = all[k*len(order) : (k+1)*len(order)]
+	}
+	for j, g := range order {
+		for k, c := range t.gkeys[int(g)*nk : int(g+1)*nk] {
+			out[k][j] = c
+		}
+	}
+	return out
+}
 
 // One returns the group of the single-key code c.
 func (t *GroupTable) One(c int32) int32 {
@@ -376,19 +394,75 @@ func (t *GroupTable) ID(tuple []int32) int32 {
 			return slot.g - 1
 		}
 	}
-	if t.tuples == nil {
-		t.tuples = map[string]int32{}
-	}
-	t.buf = t.buf[:0]
+	return t.wideID(tuple)
+}
+
+// wideTable maps the tuples that do not pack into 64 bits to group ids:
+// open addressing with linear probing over slots holding the tuple's
+// 32-bit hash and its group id + 1 (0: empty); a probe compares the
+// tuple with the group's codes (gkeys) only when the hashes match, and
+// growing re-inserts by the stored hashes. (It replaced a Go map keyed by
+// the tuple's bytes, which hashed each tuple twice on insert and rehashed
+// every key when growing: the 275,658 groups of seven keys of ESCU's
+// Registry Keys Used For Persistence over 1M generated events.)
+type wideTable struct {
+	slots []uint64
+	n     int
+}
+
+// tupleHash is a hash of the codes of a tuple.
+func tupleHash(tuple []int32) uint32 {
+	h := uint64(len(tuple))
 	for _, c := range tuple {
-		t.buf = append(t.buf, byte(c), byte(c>>8), byte(c>>16), byte(c>>24))
+		h = (h ^ uint64(uint32(c))) * 0x9E3779B97F4A7C15
+		h ^= h >> 29
 	}
-	g, ok := t.tuples[string(t.buf)]
-	if !ok {
-		g = t.add(tuple...)
-		t.tuples[string(t.buf)] = g
+	return uint32(h >> 32)
+}
+
+// wideID is ID for a tuple that does not pack.
+func (t *GroupTable) wideID(tuple []int32) int32 {
+	w := &t.wide
+	if w.slots == nil {
+		w.slots = make([]uint64, 1024)
 	}
-	return g
+	h := tupleHash(tuple)
+	nk := len(t.keys)
+	mask := uint32(len(w.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := w.slots[i]
+		if s == 0 {
+			g := t.add(tuple...)
+			w.slots[i] = uint64(h)<<32 | uint64(uint32(g+1))
+			w.n++
+			if 2*w.n > len(w.slots) {
+				w.grow()
+			}
+			return g
+		}
+		if uint32(s>>32) == h {
+			if g := int32(uint32(s)) - 1; slices.Equal(t.gkeys[int(g)*nk:int(g+1)*nk], tuple) {
+				return g
+			}
+		}
+	}
+}
+
+// grow doubles the slots and re-inserts every group by its stored hash.
+func (w *wideTable) grow() {
+	old := w.slots
+	w.slots = make([]uint64, 2*len(old))
+	mask := uint32(len(w.slots) - 1)
+	for _, s := range old {
+		if s == 0 {
+			continue
+		}
+		i := uint32(s>>32) & mask
+		for w.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		w.slots[i] = s
+	}
 }
 
 func (t *GroupTable) add(tuple ...int32) int32 {

@@ -108,7 +108,7 @@ func TestInternTableGrow(t *testing.T) {
 
 // TestGroupTableTuples checks group ids of three- and four-key tuples
 // whose codes pack into 64 bits and of tuples that do not (a code of 2^22
-// with three keys), which use the byte-keyed map: the same tuple gets the
+// with three keys), which use the table of hashes: the same tuple gets the
 // same group, different tuples different ones, and key returns the codes.
 func TestGroupTableTuples(t *testing.T) {
 	for _, nk := range []int{3, 4} {
@@ -136,4 +136,68 @@ func TestGroupTableTuples(t *testing.T) {
 			t.Fatalf("%d keys: %d groups, want %d", nk, gt.Len(), len(tuples))
 		}
 	}
+}
+
+// TestGroupTableWide checks the table of tuples that do not pack
+// (wideTable) against a map: 300,000 random seven-key tuples with codes
+// up to 2^20, a third of them repeats, so that it grows many times and
+// some distinct tuples share a 32-bit hash (the test asserts there are
+// such pairs, and that they get different groups); Columns against Key.
+func TestGroupTableWide(t *testing.T) {
+	const nk = 7
+	keys := make([]*KeyCol, nk)
+	for i := range keys {
+		keys[i] = NewKeyCol()
+	}
+	gt := NewGroupTable(keys)
+	r := rand.New(rand.NewPCG(3, 4))
+	want := map[[nk]int32]int32{}
+	byHash := map[uint32][nk]int32{}
+	var seen [][nk]int32
+	collisions := 0
+	for range 300_000 {
+		var tu [nk]int32
+		if len(seen) > 0 && r.IntN(3) == 0 {
+			tu = seen[r.IntN(len(seen))]
+		} else {
+			for k := range tu {
+				tu[k] = int32(r.IntN(1 << 20))
+			}
+			tu[0] |= 1 << 19 // never packs: 64/7 = 9 bits per code
+		}
+		g := gt.ID(tu[:])
+		w, ok := want[tu]
+		if !ok {
+			w = int32(len(want))
+			want[tu] = w
+			seen = append(seen, tu)
+			h := tupleHash(tu[:])
+			if o, ok := byHash[h]; ok && o != tu {
+				collisions++
+			}
+			byHash[h] = tu
+		}
+		if g != w {
+			t.Fatalf("ID(%v) = %d, want %d", tu, g, w)
+		}
+	}
+	if collisions == 0 {
+		t.Fatal("no two tuples share a hash: the comparison path is not exercised")
+	}
+	if gt.Len() != len(want) {
+		t.Fatalf("%d groups, want %d", gt.Len(), len(want))
+	}
+	order := make([]int32, gt.Len())
+	for i := range order {
+		order[i] = int32(len(order) - 1 - i)
+	}
+	cols := gt.Columns(order)
+	for j, g := range order {
+		for k := range nk {
+			if cols[k][j] != gt.Key(g, k) {
+				t.Fatalf("Columns[%d][%d] = %d, Key(%d, %d) = %d", k, j, cols[k][j], g, k, gt.Key(g, k))
+			}
+		}
+	}
+	t.Logf("%d groups, %d hash collisions", len(want), collisions)
 }
