@@ -19,15 +19,28 @@ import (
 	"github.com/minispl/minispl/summaries"
 )
 
-// TestSelectMatchesEval: for every tstats WHERE of every ESCU tstats
-// detection that plans (the main search's and its subsearches'), over
-// every batch of its dataset in three stores (generated events in
-// batches of 3,000 rows, the same events read back from their summaries,
-// and ../shared/datasets/attack_data), Select keeps exactly the rows Eval
-// sets, without an index and with one that has every column's postings
-// (the index a hunt shares, RowIndex, past its second ask). Skipped
-// without ../shared.
-func TestSelectMatchesEval(t *testing.T) {
+// escuCorpus is the ESCU tstats detections planned, and the stores
+// they are checked over.
+type escuCorpus struct {
+	cat    *datamodel.Catalog
+	opt    Options
+	plans  []*Plan
+	names  []string
+	stores []namedStore
+}
+
+type namedStore struct {
+	name  string
+	store *datamodel.Store
+}
+
+// loadESCUCorpus plans every ESCU tstats detection that plans (Registry,
+// Processes, Filesystem) and builds three stores: generated events in
+// batches of 3,000 rows, the same events read back from their summaries
+// (a batch per row group, each with its own dictionaries), and
+// ../shared/datasets/attack_data. It skips without ../shared.
+func loadESCUCorpus(t *testing.T) *escuCorpus {
+	t.Helper()
 	shared := filepath.Join("..", "..", "shared")
 	escuDir := filepath.Join(shared, "escu")
 	if _, err := os.Stat(filepath.Join(escuDir, "macros.jsonl")); err != nil {
@@ -45,30 +58,8 @@ func TestSelectMatchesEval(t *testing.T) {
 		}
 		ds = append(ds, d...)
 	}
-	cat := datamodel.DefaultCatalog()
-	var buf bytes.Buffer
-	if _, err := sysmongen.Write(&buf, 30_000, 3); err != nil {
-		t.Fatal(err)
-	}
-	gen := datamodel.NewStore(cat, datamodel.Options{BatchSize: 3000})
-	defer gen.Release()
-	if err := gen.Ingest(&buf, "sysmongen"); err != nil {
-		t.Fatal(err)
-	}
-	attack := datamodel.NewStore(cat, datamodel.Options{})
-	defer attack.Release()
-	if _, err := attack.IngestPath(context.Background(), filepath.Join(shared, "datasets", "attack_data"), datamodel.IngestOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	stores := []struct {
-		name  string
-		store *datamodel.Store
-	}{{"generated", gen}, {"summaries of generated", readSummaries(t, cat, gen)}, {"attack_data", attack}}
-
-	// Every WHERE of every planned detection, once per distinct text.
-	seen := map[string]bool{}
-	var wheres []*tstatsNode
-	eng := New(cat, nil, Options{LookupDirs: []string{filepath.Join(escuDir, "lookups")}, ParseSearch: spl.Parse})
+	c := &escuCorpus{cat: datamodel.DefaultCatalog(), opt: Options{LookupDirs: []string{filepath.Join(escuDir, "lookups")}, ParseSearch: spl.Parse}}
+	eng := New(c.cat, nil, c.opt)
 	for _, d := range ds {
 		x, err := lib.Expand(d.Search)
 		if err != nil {
@@ -82,6 +73,40 @@ func TestSelectMatchesEval(t *testing.T) {
 		if err != nil {
 			continue
 		}
+		c.plans = append(c.plans, pl)
+		c.names = append(c.names, d.Name)
+	}
+	var buf bytes.Buffer
+	if _, err := sysmongen.Write(&buf, 30_000, 3); err != nil {
+		t.Fatal(err)
+	}
+	gen := datamodel.NewStore(c.cat, datamodel.Options{BatchSize: 3000})
+	t.Cleanup(gen.Release)
+	if err := gen.Ingest(&buf, "sysmongen"); err != nil {
+		t.Fatal(err)
+	}
+	attack := datamodel.NewStore(c.cat, datamodel.Options{})
+	t.Cleanup(attack.Release)
+	if _, err := attack.IngestPath(context.Background(), filepath.Join(shared, "datasets", "attack_data"), datamodel.IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	c.stores = []namedStore{{"generated", gen}, {"summaries of generated", readSummaries(t, c.cat, gen)}, {"attack_data", attack}}
+	return c
+}
+
+// TestSelectMatchesEval: for every tstats WHERE of every ESCU tstats
+// detection that plans (the main search's and its subsearches'), over
+// every batch of its dataset in the three stores of loadESCUCorpus,
+// Select keeps exactly the rows Eval sets, without an index and with one
+// that has every column's postings (the index a hunt shares, RowIndex,
+// past its second ask). Skipped without ../shared.
+func TestSelectMatchesEval(t *testing.T) {
+	c := loadESCUCorpus(t)
+	stores := c.stores
+	// Every WHERE of every planned detection, once per distinct text.
+	seen := map[string]bool{}
+	var wheres []*tstatsNode
+	for _, pl := range c.plans {
 		for _, n := range tstatsNodes(pl.root) {
 			if n.where == nil || seen[n.ds.FullName()+" "+n.where.String()] {
 				continue

@@ -349,6 +349,21 @@ func Datasets(qs ...*Query) (names []string, ok bool) {
 	return engine.Datasets(plans...)
 }
 
+// DatasetColumns returns, per dataset, the columns the compiled queries
+// read (engine.DatasetColumns): summaries read with only these
+// (summaries.ReadOptions.Columns) give the queries the same results. A
+// dataset absent from the map, or every dataset when ok is false, is
+// read whole; queries that did not compile are left out.
+func DatasetColumns(qs ...*Query) (cols map[string][]string, ok bool) {
+	var plans []*engine.Plan
+	for _, q := range qs {
+		if q != nil && q.Plan != nil {
+			plans = append(plans, q.Plan)
+		}
+	}
+	return engine.DatasetColumns(plans...)
+}
+
 // RawFilter returns the ingest pre-filter of the compiled queries
 // (engine.RawFilter, see its soundness argument): ingesting with it leaves
 // out events that none of the queries can match. It returns nil (keep

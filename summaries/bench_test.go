@@ -108,13 +108,14 @@ func (h *huntBench) rawStore(b *testing.B) *datamodel.Store {
 	return st
 }
 
-// sumStore reads the summaries for the window.
-func (h *huntBench) sumStore(b *testing.B, earliest, latest time.Time) *datamodel.Store {
+// sumStore reads the summaries for the window, only the columns cols
+// (nil: every column).
+func (h *huntBench) sumStore(b *testing.B, earliest, latest time.Time, cols map[string][]string) *datamodel.Store {
 	sum, err := summaries.Open(h.dir)
 	if err != nil {
 		b.Fatal(err)
 	}
-	batches, _, err := sum.Read(context.Background(), h.cat, summaries.ReadOptions{Earliest: earliest, Latest: latest})
+	batches, _, err := sum.Read(context.Background(), h.cat, summaries.ReadOptions{Earliest: earliest, Latest: latest, Columns: cols})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -147,8 +148,10 @@ func findings(res []hunt.Result) string {
 // the events and over the last day only (--earliest/--latest: the
 // summaries prune the other days, the raw file is parsed whole); and, as
 // the executor's share, the hunt alone over the events already in memory
-// (memory). Each sub-benchmark's findings are checked against the raw
-// hunt's first, outside the timer and the CPU figure.
+// (memory). From summaries the detections are compiled first and the
+// summaries read with only the columns they read (query.DatasetColumns),
+// as hunt --summaries does. Each sub-benchmark's findings are checked
+// against the raw hunt's first, outside the timer and the CPU figure.
 func BenchmarkHunt(b *testing.B) {
 	h := setupHunt(b)
 	for _, c := range []struct {
@@ -180,13 +183,22 @@ func BenchmarkHunt(b *testing.B) {
 				defer startProfile(b, c.name+"-"+src)()
 				cpu0 := cpuSeconds(b)
 				for b.Loop() {
+					var res []hunt.Result
 					var st *datamodel.Store
 					if src == "raw" {
 						st = h.rawStore(b)
+						res = hunt.Run(context.Background(), st, h.ds, opt)
 					} else {
-						st = h.sumStore(b, c.earliest, c.latest)
+						// As hunt --summaries: compile, read the columns
+						// the compiled detections read, run.
+						compiled := hunt.Compile(context.Background(), h.ds, opt)
+						cols, ok := query.DatasetColumns(compiled.Queries()...)
+						if !ok {
+							cols = nil
+						}
+						st = h.sumStore(b, c.earliest, c.latest, cols)
+						res = compiled.Run(context.Background(), st)
 					}
-					res := hunt.Run(context.Background(), st, h.ds, opt)
 					if hunt.Summarize(res).Fired == 0 {
 						b.Fatal("nothing fired")
 					}

@@ -70,7 +70,9 @@ func csvOf(q *query.Query, store *datamodel.Store) string {
 // TestESCUFromSummaries runs every ESCU tstats detection (Registry,
 // Processes, Filesystem) that plans over the shared datasets
 // (../shared/datasets/attack_data) twice, from the ingested events and
-// from their summaries: every result must be the same, byte for byte.
+// from their summaries: every result must be the same, byte for byte;
+// and again from the summaries read with only the columns the
+// detections read (query.DatasetColumns, as hunt --summaries reads them).
 // Skipped without ../shared, and under the race detector: it runs one
 // search at a time, so -race adds nothing but ten times the time.
 func TestESCUFromSummaries(t *testing.T) {
@@ -91,9 +93,19 @@ func TestESCUFromSummaries(t *testing.T) {
 	if _, err := raw.IngestPath(context.Background(), filepath.Join(sharedDir, "datasets", "attack_data"), datamodel.IngestOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	sum := fromSummaries(t, cat, raw)
+	dir := filepath.Join(t.TempDir(), "sum")
+	if _, err := summaries.Write(dir, cat, raw); err != nil {
+		t.Fatal(err)
+	}
+	sum := readStore(t, cat, dir, summaries.ReadOptions{})
 	env := query.NewEnv(query.Options{Macros: lib, Catalog: cat})
 	planned, withRows, rows := 0, 0, 0
+	type ran struct {
+		name string
+		q    *query.Query
+		want string
+	}
+	var runs []ran
 	for _, f := range escuTstats {
 		ds, err := escu.Read(filepath.Join(escuDir, f))
 		if err != nil {
@@ -106,6 +118,7 @@ func TestESCUFromSummaries(t *testing.T) {
 			}
 			planned++
 			want, got := csvOf(q, raw), csvOf(q, sum)
+			runs = append(runs, ran{d.Name, q, want})
 			if got != want {
 				t.Errorf("%s (%s): from summaries\n%s\nfrom events\n%s", d.Name, d.Origin, got, want)
 				continue
@@ -117,6 +130,32 @@ func TestESCUFromSummaries(t *testing.T) {
 		}
 	}
 	t.Logf("%d detections planned, all identical from summaries; %d returned rows (%d rows)", planned, withRows, rows)
+	// The summaries read with only the columns the detections read (as
+	// hunt --summaries does) give every detection the same rows.
+	var qs []*query.Query
+	for _, r := range runs {
+		qs = append(qs, r.q)
+	}
+	cols, ok := query.DatasetColumns(qs...)
+	if !ok {
+		t.Fatal("DatasetColumns: the tstats detections read the store otherwise")
+	}
+	projected := 0
+	for name, cs := range cols {
+		if d, _ := cat.Lookup(name); d != nil && len(cs) < d.Schema().NumFields() {
+			projected++
+			t.Logf("%s: %d of %d columns read", name, len(cs), d.Schema().NumFields())
+		}
+	}
+	if projected == 0 {
+		t.Errorf("DatasetColumns leaves no column out: %v", cols)
+	}
+	proj := readStore(t, cat, dir, summaries.ReadOptions{Columns: cols})
+	for _, r := range runs {
+		if got := csvOf(r.q, proj); got != r.want {
+			t.Errorf("%s: from summaries of the columns read\n%s\nfrom events\n%s", r.name, got, r.want)
+		}
+	}
 	// Floors as measured (so that a change that stops detections from
 	// planning or finding rows shows).
 	if planned < 757 || withRows < 37 {

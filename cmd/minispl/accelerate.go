@@ -125,6 +125,7 @@ func loadSummaries(e *env, s *session, src sourceFlags) error {
 		fmt.Fprintf(e.stderr, "error: %v\n", err)
 		return err
 	}
+	sum.columns = s.columns
 	s.sum = sum
 	if src.Sample {
 		if _, err := s.loadSample(); err != nil {

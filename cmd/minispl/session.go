@@ -65,6 +65,10 @@ type session struct {
 	// summaries plus store, which then holds only the --data not yet
 	// summarised.
 	sum *summarySource
+	// columns, when set, are the columns per dataset the command's
+	// searches read (query.DatasetColumns): the summaries are read with
+	// only these (summaries.ReadOptions.Columns).
+	columns map[string][]string
 }
 
 // newSession builds a session with the built-in macros plus opt.Macros and
@@ -97,8 +101,11 @@ func newSession(opt sessionOptions) (*session, error) {
 // event fields they read (engine.EventFields), and only the datasets they
 // read (engine.Datasets), unless summaries is set: with --summaries the
 // --data not yet summarised is loaded whole, and what summariesonly=true
-// leaves out of it is reported. A search that reads what was left out
-// fails, never sees it empty. It does not set the pre-filter (filter).
+// leaves out of it is reported, and the summaries are read with only the
+// dataset columns the searches read (engine.DatasetColumns: a column
+// left out is null, which no search of qs reads). A search that reads
+// what was left out of the events fails, never sees it empty. It does
+// not set the pre-filter (filter).
 func (s *session) narrow(qs []*query.Query, summaries bool) {
 	s.noEvents = !query.ReadsEvents(qs...)
 	if names, all := query.EventFields(qs...); !all {
@@ -109,6 +116,9 @@ func (s *session) narrow(qs []*query.Query, summaries bool) {
 	}
 	if names, known := query.Datasets(qs...); known && !summaries {
 		s.store.SetDatasets(names)
+	}
+	if cols, ok := query.DatasetColumns(qs...); ok && summaries {
+		s.columns = cols
 	}
 }
 

@@ -110,6 +110,9 @@ type summarySource struct {
 	tail    *datamodel.Store
 	window  timeWindow
 	version string // this minispl's mapping version
+	// columns, when set, are the only columns read (ReadOptions.Columns):
+	// those the session's searches read, known before the first read.
+	columns map[string][]string
 	batch   int
 	stderr  io.Writer
 
@@ -143,7 +146,7 @@ func (s *summarySource) storeFor(ctx context.Context, q *query.Query) (*datamode
 	}
 	batches, ok := s.loaded[n.wide]
 	if !ok {
-		ro := summaries.ReadOptions{}
+		ro := summaries.ReadOptions{Columns: s.columns}
 		if !n.wide {
 			ro.Earliest, ro.Latest = s.window.Earliest, s.window.Latest
 		}
