@@ -1,7 +1,11 @@
 // Package expr compiles and evaluates minispl's two expression languages
 // over Arrow batches: the search language of `search` and the tstats
 // WHERE clause (predicate.go: SearchCompiler, Pred, a boolean mask per
-// batch, evaluated once per dictionary entry where it can), and the eval
+// batch, evaluated once per dictionary entry where it can, a plain
+// string or multivalue column once per value over its whole buffer
+// where most rows matter; over raw events, the parts that read _raw
+// last, OrderRawLast, and the texts read on demand at the rows that
+// matter, PredState.SetRaw), and the eval
 // language of eval, where and the stats eval(...) arguments (eval.go:
 // EvalCompiler, Evaluator, columnar Vectors per batch), with the eval
 // functions in one table (funcs_*.go; FunctionNames lists them for the

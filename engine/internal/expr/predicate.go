@@ -285,9 +285,15 @@ func (l *leaf) dictResultsSome(st *PredState, c *array.Dictionary) ([]bool, bool
 // set of literals and the CIDR subnets then test the entries no glob
 // matched, and orderings and CASE() test entry by entry (testStr).
 func (l *leaf) testDict(dict *array.String, res []bool) []bool {
+	return l.testEntries(dict, res, !l.neg)
+}
+
+// testEntries is testDict with the result for a value passing the
+// positive test given (pos; false inverts it); a null entry is false
+// either way.
+func (l *leaf) testEntries(dict *array.String, res []bool, pos bool) []bool {
 	n := dict.Len()
 	res = slices.Grow(res[:0], n)[:n]
-	pos := !l.neg
 	if l.cmp != "" || l.exact {
 		for i := range res {
 			res[i] = !dict.IsNull(i) && l.testStr(dict.Value(i)) == pos
@@ -353,9 +359,7 @@ func (l *leaf) Eval(st *PredState, b arrow.RecordBatch, out []bool) error {
 			out[i] = c.IsValid(i) && res[v]
 		}
 	case *array.String:
-		for i := range out {
-			out[i] = c.IsValid(i) && l.testStr(c.Value(i)) == pos
-		}
+		l.evalStrings(st, c, out)
 	case *array.Int64:
 		for i, v := range c.Int64Values() {
 			out[i] = c.IsValid(i) && l.testNum(float64(v)) == pos
@@ -374,24 +378,97 @@ func (l *leaf) Eval(st *PredState, b arrow.RecordBatch, out []bool) error {
 		if !ok {
 			return fmt.Errorf("field %s: unsupported list value type %s", l.field, c.ListValues().DataType())
 		}
-		for i := range out {
-			start, end := c.ValueOffsets(i)
-			if c.IsNull(i) || start == end {
-				out[i] = false
-				continue
-			}
-			any := false
-			for j := start; j < end && !any; j++ {
-				any = vals.IsValid(int(j)) && l.testStr(vals.Value(int(j)))
-			}
-			// Multivalue: = matches when any value matches; != when
-			// none does.
-			out[i] = any == pos
-		}
+		l.evalList(st, c, vals, out)
 	default:
 		return fmt.Errorf("field %s: cannot match values of type %s", l.field, col.DataType())
 	}
 	return nil
+}
+
+// evalStrings is Eval on a plain string column. Where most rows matter
+// (st.care), the whole column is tested as a dictionary's entries are
+// (testDict: each glob searched for over the packed values at once, the
+// ASCII test made once per candidate, not once per glob and row);
+// otherwise the rows that matter are tested one by one and the others
+// left false. With st.full (tests), every row one by one: the reference.
+func (l *leaf) evalStrings(st *PredState, c *array.String, out []bool) {
+	care := st.care
+	if !st.full && (care == nil || 4*countTrue(care) >= len(care)) {
+		l.testDict(c, out[:0])
+		return
+	}
+	pos := !l.neg
+	nulls := c.NullN() > 0
+	for i := range out {
+		if care != nil && !care[i] {
+			out[i] = false
+			continue
+		}
+		out[i] = (!nulls || c.IsValid(i)) && l.testStr(c.Value(i)) == pos
+	}
+}
+
+// evalList is Eval on a list<utf8> column (a field with several values
+// in some row): = matches a row when any of its values passes the
+// positive test, != when none does; a null or empty row is false. Where
+// most rows matter, every value of the column is tested at once
+// (testEntries over the list's values, as evalStrings), then each row
+// reads its values' results; otherwise the values of the rows that
+// matter are tested one by one (with st.full, every row's: the
+// reference).
+func (l *leaf) evalList(st *PredState, c *array.List, vals *array.String, out []bool) {
+	if len(out) == 0 {
+		return
+	}
+	pos := !l.neg
+	care := st.care
+	if !st.full && (care == nil || 4*countTrue(care) >= len(care)) {
+		// The values of this batch's rows: lo to hi of the list's
+		// values (a sliced list shares them with other rows).
+		offs := c.Offsets()[c.Data().Offset():][:len(out)+1]
+		lo, hi := offs[0], offs[len(out)]
+		if lo != 0 || int(hi) != vals.Len() {
+			vals = array.NewSlice(vals, int64(lo), int64(hi)).(*array.String)
+			defer vals.Release()
+		}
+		res := l.testEntries(vals, st.scratch(vals.Len()), true)
+		defer st.release()
+		nulls := c.NullN() > 0
+		for i := range out {
+			start, end := offs[i]-lo, offs[i+1]-lo
+			if start == end || nulls && c.IsNull(i) {
+				out[i] = false
+				continue
+			}
+			out[i] = slices.Contains(res[start:end], true) == pos
+		}
+		return
+	}
+	for i := range out {
+		start, end := c.ValueOffsets(i)
+		if care != nil && !care[i] || c.IsNull(i) || start == end {
+			out[i] = false
+			continue
+		}
+		any := false
+		for j := start; j < end && !any; j++ {
+			any = vals.IsValid(int(j)) && l.testStr(vals.Value(int(j)))
+		}
+		// Multivalue: = matches when any value matches; != when
+		// none does.
+		out[i] = any == pos
+	}
+}
+
+// countTrue returns the number of true values of m.
+func countTrue(m []bool) int {
+	n := 0
+	for _, v := range m {
+		if v {
+			n++
+		}
+	}
+	return n
 }
 
 // PredState is the per-execution mutable state of a compiled pred: the

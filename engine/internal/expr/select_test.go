@@ -135,6 +135,7 @@ func TestDictionaryAgainstStrings(t *testing.T) {
 		}
 		pd, std := compile(0)
 		ps, sts := compile(1)
+		sts.full = true // every row by testStr: the reference
 		want := make([]bool, rows)
 		if err := ps.Eval(sts, b, want); err != nil {
 			t.Fatal(err)
@@ -143,10 +144,46 @@ func TestDictionaryAgainstStrings(t *testing.T) {
 		if err := pd.Eval(std, b, got); err != nil {
 			t.Fatal(err)
 		}
+		// The string column tested whole (evalStrings, every row
+		// mattering), and row by row where few rows matter.
+		_, stw := compile(1)
+		whole := make([]bool, rows)
+		if err := ps.Eval(stw, b, whole); err != nil {
+			t.Fatal(err)
+		}
+		care := make([]bool, rows)
+		for i := range care {
+			care[i] = r.IntN(10) == 0
+		}
+		_, stc := compile(1)
+		stc.SetCare(care)
+		sparse := make([]bool, rows)
+		if err := ps.Eval(stc, b, sparse); err != nil {
+			t.Fatal(err)
+		}
+		// A slice of the batch: offsets that do not start at 0.
+		sl := b.NewSlice(100, 4000)
+		_, sts2 := compile(1)
+		part := make([]bool, sl.NumRows())
+		if err := ps.Eval(sts2, sl, part); err != nil {
+			t.Fatal(err)
+		}
+		sl.Release()
+		for i, v := range part {
+			if v != want[100+i] {
+				t.Fatalf("%s, row %d of a slice at 100: %v, want %v", q, i, v, want[100+i])
+			}
+		}
 		n := 0
 		for i := range want {
 			if got[i] != want[i] {
 				t.Fatalf("%s, row %d: dictionary %v, strings %v", q, i, got[i], want[i])
+			}
+			if whole[i] != want[i] {
+				t.Fatalf("%s, row %d: strings whole %v, row by row %v", q, i, whole[i], want[i])
+			}
+			if care[i] && sparse[i] != want[i] {
+				t.Fatalf("%s, row %d: strings where few rows matter %v, row by row %v", q, i, sparse[i], want[i])
 			}
 			if want[i] {
 				n++

@@ -95,6 +95,14 @@ func (g *Glob) Match(s string) bool {
 	if g.kind == globAny {
 		return true
 	}
+	if g.ascii && g.kind <= globSuffix {
+		// An ASCII literal, prefix or suffix: decided byte by byte
+		// without first reading the whole value for a non-ASCII byte
+		// (affixASCII says when it cannot decide).
+		if m, ok := affixASCII(g.kind, s, g.segs[0]); ok {
+			return m
+		}
+	}
 	if !g.ascii || !isASCII(s) {
 		return matchFolded(g.folded0(), foldRunes(s))
 	}
@@ -144,6 +152,46 @@ func (g *Glob) folded0() []rune {
 		return g.folded
 	}
 	return foldRunes(g.pattern)
+}
+
+// affixASCII matches s against an ASCII literal (kind globLiteral),
+// prefix (lower*) or suffix (*lower), lower lower-cased, comparing bytes
+// from the anchored end with ASCII case folded, and reports ok when that
+// gives the answer of the rune-wise match under Unicode folding:
+//
+//   - every byte compared equal (folded): those bytes are ASCII, each a
+//     rune equal to the pattern's; a prefix or suffix then matches, and a
+//     literal matches when s has no more bytes (more bytes are more runes,
+//     a shorter s has fewer);
+//   - an ASCII byte of s differs: the bytes before it (from the anchored
+//     end) are ASCII runes aligned with the pattern's, and two ASCII runes
+//     fold together only when their lower cases are equal, so no match;
+//   - a non-ASCII byte of s differs: a rune such as the Kelvin sign (three
+//     bytes, folding to k) may still match; not ok, the caller folds.
+//
+// A value shorter than lower whose bytes all compared equal cannot match
+// either: each rune takes at least one byte.
+func affixASCII(kind globKind, s, lower string) (match, ok bool) {
+	n := min(len(s), len(lower))
+	if kind == globSuffix {
+		for i := 1; i <= n; i++ {
+			c := s[len(s)-i]
+			if lowerByte(c) != lower[len(lower)-i] {
+				return false, c < utf8.RuneSelf
+			}
+		}
+		return len(s) >= len(lower), true
+	}
+	for i := 0; i < n; i++ {
+		c := s[i]
+		if lowerByte(c) != lower[i] {
+			return false, c < utf8.RuneSelf
+		}
+	}
+	if kind == globLiteral {
+		return len(s) == len(lower), true
+	}
+	return len(s) >= len(lower), true
 }
 
 func isASCII(s string) bool {

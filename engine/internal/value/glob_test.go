@@ -109,3 +109,57 @@ func TestIndexFoldAnchor(t *testing.T) {
 		}
 	}
 }
+
+// TestGlobAffixAgainstFolded checks the byte-wise literal, prefix and
+// suffix match of ASCII patterns (affixASCII) against the rune-wise
+// match under Unicode simple folding (matchFolded, the reference for
+// every value), over random values built from pieces that fold across
+// ASCII (the Kelvin sign, the long s), other non-ASCII letters, bytes
+// that are not UTF-8, and the pattern's own letters in either case.
+func TestGlobAffixAgainstFolded(t *testing.T) {
+	r := rand.New(rand.NewPCG(31, 32))
+	pats := []string{"key", "KEY", "sk", "wineventlog_security", "a", "", "ms-sysmon-process", `c:\windows\`, "ks.exe"}
+	pieces := []string{"k", "K", "\u212a", "s", "S", "\u017f", "e", "y", "E", "Y", "é", "\xff", "\xe2\x84", "-", "_", "x", "wineventlog", "_security", "ms-sysmon", "-process", `C:\Windows\`, ".exe", "a", "A"}
+	value := func() string {
+		var b []byte
+		for range r.IntN(6) {
+			b = append(b, pieces[r.IntN(len(pieces))]...)
+		}
+		return string(b)
+	}
+	for _, p := range pats {
+		for _, pattern := range []string{p, p + "*", "*" + p} {
+			g := CompileGlob(pattern)
+			if pattern != "" && g.kind > globSuffix {
+				t.Fatalf("%q: kind %d", pattern, g.kind)
+			}
+			ref := foldRunes(pattern)
+			check := func(s string) {
+				if got, want := g.Match(s), matchFolded(ref, foldRunes(s)); got != want {
+					t.Fatalf("glob %q match %q = %v, want %v", pattern, s, got, want)
+				}
+			}
+			for range 3000 {
+				check(value())
+				// The pattern's letters, cases and folds mixed.
+				var b []byte
+				for _, c := range []byte(p) {
+					switch {
+					case c == 'k' && r.IntN(3) == 0:
+						b = append(b, "\u212a"...)
+					case c == 's' && r.IntN(3) == 0:
+						b = append(b, "\u017f"...)
+					case r.IntN(2) == 0:
+						b = append(b, c&^0x20)
+					default:
+						b = append(b, c)
+					}
+				}
+				check(value() + string(b) + value())
+				check(string(b) + value())
+				check(value() + string(b))
+				check(string(b))
+			}
+		}
+	}
+}
