@@ -47,6 +47,14 @@ import (
 // package doc gives the rules of field=TERM(x) and field=CASE(x)). The
 // search's time window
 // (Options.Earliest/Latest) bounds _time.
+//
+// Cost: the field terms are tested before the raw terms, and a raw term
+// only at the rows whose result depends on it (in the time window, kept
+// by the field terms it is a conjunct of, not already kept by an
+// earlier disjunct); their texts are decoded block by block where such
+// a row is, never into a column (filterChunk gives the proof that the
+// rows are the same). A search whose field terms keep no event of a
+// chunk decodes none of its text.
 
 // rawScanNode is a search over the event store.
 type rawScanNode struct {
@@ -243,6 +251,9 @@ type rawScanOp struct {
 	// view holds the chunk being filtered's decoded _raw blocks; its
 	// Decoded counts the blocks the filtering decompressed.
 	view datamodel.RawView
+	// idx is the column of each output field in each chunk's src (-1:
+	// none), made by the first Next.
+	idx [][]int
 	// eager, for tests, filters as the scan did before on-demand _raw:
 	// every chunk's whole _raw column, every term at every row.
 	eager bool
@@ -537,15 +548,18 @@ func (o *rawScanOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	out := o.n.out
 	fields := make([]arrow.Field, len(out))
 	cols := make([]arrow.Array, len(out))
-	// Column index of each output field in each chunk.
-	idx := make([][]int, len(o.src))
-	for ci, b := range o.src {
-		names := value.SchemaFields(b.Schema())
-		idx[ci] = make([]int, len(out))
-		for j, f := range out {
-			idx[ci][j] = slices.Index(names, f)
+	if o.idx == nil {
+		// Column index of each output field in each chunk.
+		o.idx = make([][]int, len(o.src))
+		for ci, b := range o.src {
+			names := value.SchemaFields(b.Schema())
+			o.idx[ci] = make([]int, len(out))
+			for j, f := range out {
+				o.idx[ci][j] = slices.Index(names, f)
+			}
 		}
 	}
+	idx := o.idx
 	for j, f := range out {
 		if f == datamodel.FieldRaw {
 			sb := array.NewStringBuilder(o.env.mem)
@@ -596,18 +610,25 @@ func (o *rawScanOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	return rec, nil
 }
 
-// gatherColumn builds output column j from the selected rows.
+// gatherColumn builds output column j from the selected rows, reading
+// each chunk's column through one value.Column made the first time a row
+// of that chunk is read.
 func gatherColumn(env *execEnv, src []arrow.RecordBatch, idx [][]int, j int, sel []rawSel, multi bool) arrow.Array {
 	var vals []string
+	readers := make([]*value.Column, len(src))
 	values := func(s rawSel) []string {
 		vals = vals[:0]
 		k := idx[s.chunk][j]
 		if k < 0 {
 			return vals
 		}
-		c, err := value.NewColumn(src[s.chunk].Column(k))
-		if err != nil {
-			return vals // the event store has no other column types
+		c := readers[s.chunk]
+		if c == nil {
+			var err error
+			if c, err = value.NewColumn(src[s.chunk].Column(k)); err != nil {
+				return vals // the event store has no other column types
+			}
+			readers[s.chunk] = c
 		}
 		return c.Values(s.row, vals)
 	}
