@@ -98,8 +98,23 @@
 // keeps only the fields the planned searches read as the event store's
 // columns (every field is still computed), and Store.SetDatasets only the
 // rows of the datasets they read; a search that reads a field or dataset
-// left out fails (EventStore.Keeps, Store.RowsLeftOut). minispl run sets
-// both from its compiled searches (engine.EventFields, engine.Datasets).
+// left out fails (EventStore.Keeps, Store.RowsLeftOut). minispl run and
+// hunt set both from their compiled searches (engine.EventFields,
+// engine.Datasets).
+//
+// Building the columns hashes fewer names and values per event: the
+// record of an event's fields numbers every name it has held (record.ids,
+// kept across events: a field is found by one lookup, and the record is
+// reset without clearing and refilling a map), a name read from the event
+// is interned and numbered by that one lookup (record.addNamed), and a
+// group finds a field's column by its number, without a lookup
+// (eventGroup.colOf). A column's dictionary
+// is probed only when the value differs from the one added last, and
+// scanned instead of hashed while it holds at most 8 values; the
+// eventtypes of a source and EventCode are worked out once per build
+// goroutine; the columns of a finished segment's groups are reused with
+// their dictionaries. The store's content does not change
+// (TestEventStoreDump, TestLayoutDump against the commit before).
 //
 // # Why a hand-written scanner
 //

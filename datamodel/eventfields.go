@@ -142,7 +142,7 @@ func addChildText(r *record, block []byte) {
 			continue
 		}
 		if len(name) > 0 {
-			r.add(r.name(name), val)
+			r.addNamed(name, val)
 		}
 		pos = end + 1
 	}
@@ -188,7 +188,7 @@ func addAttributes(r *record, block []byte) {
 		if end >= len(block) || block[end] != q {
 			continue
 		}
-		r.add(r.name(name), block[k:end+1])
+		r.addNamed(name, block[k:end+1])
 		p = end // the loop's p++ moves past the closing quote
 	}
 }
@@ -233,7 +233,7 @@ func genericXMLFields(r *record, e *event, raw []byte) {
 // %{S-1-5-...}</Data> gives SidHistory=%{S-1-5-...}.
 func addData(r *record, e *event) {
 	for i, n := range e.names {
-		r.add(r.name(n), trimSpace(e.values[i]))
+		r.addNamed(n, trimSpace(e.values[i]))
 	}
 }
 

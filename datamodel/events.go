@@ -310,14 +310,19 @@ func (s *EventStore) release() {
 type eventGroup struct {
 	source, code string
 	names        []string
-	idx          map[string]int
-	cols         []*colAcc
-	times        []int64
-	raw          rawColumnWriter
-	pos          []int32
-	rows         int
-	arena        valueArena
-	out          []EventChunk
+	// colOf gives, per id of a field name in rec (record.ids), one more
+	// than the index of its column (0: the group has none yet), so that
+	// a field's column is found without hashing its name. Every record
+	// appended is rec, whose ids number names for as long as it lives.
+	colOf []int32
+	rec   *record
+	cols  []*colAcc
+	times []int64
+	raw   rawColumnWriter
+	pos   []int32
+	rows  int
+	arena valueArena
+	out   []EventChunk
 }
 
 // colAcc is one column of a group's pending batch, dictionary-encoded as
@@ -337,6 +342,10 @@ type colAcc struct {
 	plain  bool
 	data   []byte
 	ends   []int32
+	// last is the index of the value added last (while it is below
+	// len(vals)): a value equal to it, as in a column whose value repeats
+	// from row to row, takes it without a dictionary lookup.
+	last int32
 }
 
 // plainProbe is the number of values of a batch after which a column
@@ -360,15 +369,33 @@ func (c *colAcc) value(v []byte, a *valueArena) {
 	}
 }
 
+// smallDict is the number of values up to which colAcc.id scans a
+// dictionary's values instead of hashing v (a third of the lookups in
+// the generated events are into dictionaries of at most 16 values).
+const smallDict = 8
+
 // id returns the dictionary index of v, adding it when new.
 func (c *colAcc) id(v []byte, a *valueArena) int32 {
-	if i, ok := c.dict[string(v)]; ok {
+	if int(c.last) < len(c.vals) && c.vals[c.last] == string(v) {
+		return c.last
+	}
+	if len(c.vals) <= smallDict {
+		// vals holds every value: a scan finds v or shows it new.
+		for i, have := range c.vals {
+			if have == string(v) {
+				c.last = int32(i)
+				return c.last
+			}
+		}
+	} else if i, ok := c.dict[string(v)]; ok {
+		c.last = i
 		return i
 	}
 	s := a.keep(v)
 	i := int32(len(c.vals))
 	c.dict[s] = i
 	c.vals = append(c.vals, s)
+	c.last = i
 	return i
 }
 
@@ -424,12 +451,18 @@ type eventBuilder struct {
 	evals     evalSet
 	sysmon    *sysmonDerivs
 	types     []eventtypeSpec
-	key       []byte
-	fields    *fieldSet
+	// etypes memoizes eventtypesOf per source and EventCode (read only).
+	etypes map[routeKey]eventtypeSet
+	key    []byte
+	fields *fieldSet
 	// cache decompresses the kept texts; free holds the block buffers of
 	// the groups of finished segments, for the next segment's groups.
 	cache blockCache
 	free  []blockWriter
+	// freeCols holds the emptied columns of the groups of finished
+	// segments (their dictionaries and buffers keep their capacity), for
+	// the next segment's groups.
+	freeCols []*colAcc
 	// dropped are the names of the fields seen that the store does not
 	// keep.
 	dropped map[string]bool
@@ -439,9 +472,12 @@ func newEventBuilder(mem memory.Allocator, batchSize int, host []byte) *eventBui
 	return &eventBuilder{
 		mem: mem, batchSize: batchSize, host: host,
 		groups: map[string]*eventGroup{}, rec: newRecord(), dropped: map[string]bool{},
-		sysmon: newSysmonDerivs(), types: eventtypeTable(),
+		sysmon: newSysmonDerivs(), types: eventtypeTable(), etypes: map[routeKey]eventtypeSet{},
 	}
 }
+
+// eventtypeSet is what eventtypesOf returns.
+type eventtypeSet struct{ names, tags []string }
 
 // buildEventStore computes the fields of every kept event of l and lays
 // them out in batches, newest first; it also returns the store's order
@@ -524,6 +560,11 @@ func (b *eventBuilder) segment(l *rawLog, order []int32, base int, pending []int
 		b.flush(g)
 		out = append(out, g.out...)
 		b.free = append(b.free, g.raw.w)
+		for _, c := range g.cols {
+			if c != nil {
+				b.freeCols = append(b.freeCols, c) // emptied by flush
+			}
+		}
 	}
 	return out
 }
@@ -544,7 +585,12 @@ func (b *eventBuilder) add(text []byte, json bool, ms int64, pos int32) {
 	searchTimeFields(r, e, text, json, b.host, b.sysmon, &b.evals)
 	source := r.name(r.get(FieldSource))
 	code := eventCode(r)
-	names, tags := eventtypesOf(b.types, source, code)
+	et, ok := b.etypes[routeKey{source, code}]
+	if !ok {
+		et.names, et.tags = eventtypesOf(b.types, source, code)
+		b.etypes[routeKey{source, code}] = et
+	}
+	names, tags := et.names, et.tags
 	for _, n := range names {
 		r.add(FieldEventtype, r.lit(n))
 	}
@@ -570,14 +616,14 @@ func (b *eventBuilder) add(text []byte, json bool, ms int64, pos int32) {
 	b.key = append(append(append(b.key[:0], source...), 0), r.get("EventCode")...)
 	g := b.groups[string(b.key)]
 	if g == nil {
-		g = &eventGroup{source: source, code: string(r.get("EventCode")), idx: map[string]int{}}
+		g = &eventGroup{source: source, code: string(r.get("EventCode"))}
 		if n := len(b.free); n > 0 {
 			g.raw.w, b.free = b.free[n-1], b.free[:n-1]
 		}
 		b.groups[string(b.key)] = g
 		b.order = append(b.order, g)
 	}
-	g.append(r, text, ms, pos, b.fields)
+	g.append(r, text, ms, pos, b.fields, &b.freeCols)
 	if g.rows >= b.batchSize {
 		b.flush(g)
 	}
@@ -627,23 +673,26 @@ func searchTimeFields(r *record, e *event, text []byte, json bool, host []byte, 
 }
 
 // append adds r as the group's next row.
-func (g *eventGroup) append(r *record, text []byte, ms int64, pos int32, fields *fieldSet) {
+func (g *eventGroup) append(r *record, text []byte, ms int64, pos int32, fields *fieldSet, free *[]*colAcc) {
 	row := g.rows
+	if g.rec == nil {
+		g.rec = r
+	} else if g.rec != r {
+		panic("event store: a group's rows come from one record") // colOf holds its ids
+	}
 	for i, name := range r.names {
 		vals := r.vals[i]
 		if len(vals) == 0 || name == FieldRaw {
 			continue
 		}
-		j, ok := g.idx[name]
-		if !ok {
-			j = len(g.names)
-			g.idx[name] = j
-			g.names = append(g.names, name)
-			var c *colAcc
-			if fields.keeps(name) {
-				c = &colAcc{dict: map[string]int32{}}
-			}
-			g.cols = append(g.cols, c) // nil: a field the store does not keep
+		id := int(r.nameIDs[i])
+		if id >= len(g.colOf) {
+			g.colOf = append(g.colOf, make([]int32, id+1-len(g.colOf))...)
+		}
+		j := int(g.colOf[id]) - 1
+		if j < 0 {
+			j = g.column(name, fields, free)
+			g.colOf[id] = int32(j + 1)
 		}
 		c := g.cols[j]
 		if c == nil {
@@ -667,6 +716,23 @@ func (g *eventGroup) append(r *record, text []byte, ms int64, pos int32, fields 
 	g.raw.add(text)
 	g.pos = append(g.pos, pos)
 	g.rows++
+}
+
+// column adds a column for field name, which the group has none of (an
+// emptied one of free, when there is one), and returns its index.
+func (g *eventGroup) column(name string, fields *fieldSet, free *[]*colAcc) int {
+	j := len(g.names)
+	g.names = append(g.names, name)
+	var c *colAcc
+	if fields.keeps(name) {
+		if n := len(*free); n > 0 {
+			c, *free = (*free)[n-1], (*free)[:n-1]
+		} else {
+			c = &colAcc{dict: map[string]int32{}}
+		}
+	}
+	g.cols = append(g.cols, c) // nil: a field the store does not keep
+	return j
 }
 
 // flush turns a group's pending rows into one record batch.

@@ -1,0 +1,130 @@
+package datamodel
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// eventStoreDump writes the event store of s as text: per chunk its
+// source, EventCode, positions and every column as laid out (a dictionary
+// column's dictionary and indices, a plain or list column's values, nulls
+// as -), then each row's _raw. Two event stores dump alike exactly when
+// their chunks are cut at the same rows and hold the same columns,
+// dictionaries and texts.
+func eventStoreDump(t testing.TB, w io.Writer, s *Store) {
+	t.Helper()
+	ev := s.Events()
+	fmt.Fprintf(w, "events %d, fields %q\n", ev.Len(), ev.FieldNames())
+	var rd RawReader
+	for ci := range ev.Chunks() {
+		ch := &ev.Chunks()[ci]
+		b := ch.Batch
+		fmt.Fprintf(w, "chunk %d: %q %q %d rows pos %v\n", ci, ch.Source, ch.EventCode, b.NumRows(), ch.Pos)
+		for j, c := range b.Columns() {
+			fmt.Fprintf(w, "%s:", b.ColumnName(j))
+			switch c := c.(type) {
+			case *array.Dictionary:
+				dict := c.Dictionary().(*array.String)
+				fmt.Fprintf(w, " dict %d [", dict.Len())
+				for k := 0; k < dict.Len(); k++ {
+					fmt.Fprintf(w, "%q ", dict.Value(k))
+				}
+				fmt.Fprint(w, "] idx")
+				for i := 0; i < c.Len(); i++ {
+					if c.IsNull(i) {
+						fmt.Fprint(w, " -")
+					} else {
+						fmt.Fprintf(w, " %d", c.GetValueIndex(i))
+					}
+				}
+			case *array.Timestamp:
+				for i := 0; i < c.Len(); i++ {
+					fmt.Fprintf(w, " %d", int64(c.Value(i)))
+				}
+			case *array.String:
+				for i := 0; i < c.Len(); i++ {
+					if c.IsNull(i) {
+						fmt.Fprint(w, " -")
+					} else {
+						fmt.Fprintf(w, " %q", c.Value(i))
+					}
+				}
+			case *array.List:
+				vals := c.ListValues().(*array.String)
+				for i := 0; i < c.Len(); i++ {
+					if c.IsNull(i) {
+						fmt.Fprint(w, " -")
+						continue
+					}
+					lo, hi := c.ValueOffsets(i)
+					fmt.Fprint(w, " [")
+					for k := lo; k < hi; k++ {
+						fmt.Fprintf(w, "%q ", vals.Value(int(k)))
+					}
+					fmt.Fprint(w, "]")
+				}
+			default:
+				t.Fatalf("column %s: unexpected type %T", b.ColumnName(j), c)
+			}
+			fmt.Fprintln(w)
+		}
+		for r := 0; r < int(b.NumRows()); r++ {
+			text, err := ch.Raw(r, &rd)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(w, "_raw %d: %q\n", r, text)
+		}
+	}
+}
+
+// TestEventStoreDump writes the eventStoreDump of every layoutInputs
+// input, at the default batch size and at 1,000 rows, with every field
+// and with a few, as a SHA-256 per case into the file
+// MINISPL_EVENTS_DUMP names: the before-and-after proof of a change to
+// how the event store is built (run it on both commits and compare the
+// files). Without the variable the shared inputs are left out and
+// nothing is written.
+func TestEventStoreDump(t *testing.T) {
+	out := os.Getenv("MINISPL_EVENTS_DUMP")
+	tmp := t.TempDir()
+	inputs := layoutInputs(t, tmp)
+	names := make([]string, 0, len(inputs))
+	for n := range inputs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var report bytes.Buffer
+	for _, name := range names {
+		if out == "" && strings.HasPrefix(name, "shared") {
+			continue
+		}
+		for _, batch := range []int{0, 1000} {
+			for _, fields := range [][]string{nil, {"host", "EventCode", "Image", "TargetObject", "eventtype", "tag", "process_name", "UtcTime"}} {
+				s := NewStore(DefaultCatalog(), Options{BatchSize: batch})
+				s.SetEventFields(fields)
+				if _, err := s.IngestPaths(t.Context(), inputs[name], IngestOptions{}); err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				var b bytes.Buffer
+				eventStoreDump(t, &b, s)
+				s.Release()
+				dump := bytes.ReplaceAll(b.Bytes(), []byte(tmp), []byte("TMP"))
+				fmt.Fprintf(&report, "%s batch %d fields %d: %x (%d bytes of dump)\n", name, batch, len(fields), sha256.Sum256(dump), len(dump))
+			}
+		}
+	}
+	if out != "" {
+		if err := os.WriteFile(out, report.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
