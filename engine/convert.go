@@ -198,14 +198,24 @@ func (o *convertOp) convertColumn(fn string, col arrow.Array) (arrow.Array, erro
 	}
 	bld := array.NewStringBuilder(o.mem)
 	defer bld.Release()
-	f64, isF64 := col.(*array.Float64)
+	if f64, ok := col.(*array.Float64); ok && fn == "ctime" {
+		// Numbers (tstats' min(_time) and max(_time)) are formatted
+		// into one reused buffer, not a string each.
+		bld.Reserve(f64.Len())
+		var buf []byte
+		for i, v := range f64.Float64Values() {
+			if f64.IsNull(i) {
+				bld.AppendNull()
+				continue
+			}
+			buf = value.AppendStrftime(buf[:0], value.EpochTime(v, o.n.loc), o.n.format)
+			bld.BinaryBuilder.Append(buf)
+		}
+		return bld.NewArray(), nil
+	}
 	for i := 0; i < col.Len(); i++ {
 		if col.IsNull(i) {
 			bld.AppendNull()
-			continue
-		}
-		if isF64 && fn == "ctime" {
-			bld.Append(value.Strftime(value.EpochTime(f64.Value(i), o.n.loc), o.n.format))
 			continue
 		}
 		vals := cellValues(col, i)

@@ -34,6 +34,11 @@ func Strftime(t time.Time, format string) string {
 	return string(appendStrftime(make([]byte, 0, len(format)+16), t, format))
 }
 
+// AppendStrftime appends t formatted as Strftime does to b.
+func AppendStrftime(b []byte, t time.Time, format string) []byte {
+	return appendStrftime(b, t, format)
+}
+
 // appendStrftime appends t formatted as Strftime does to b.
 func appendStrftime(b []byte, t time.Time, format string) []byte {
 	year, month, day := t.Date()
