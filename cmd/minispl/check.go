@@ -29,6 +29,15 @@ type checkOptions struct {
 	// TopReasons is how many of the most frequent failure reasons are
 	// listed after the totals; 0 means 10.
 	TopReasons int
+	// Compiled, when set, holds each search compiled already (in the
+	// order of the scripts), so that it is not compiled again.
+	Compiled []compiledSearch
+}
+
+// compiledSearch is a search's compilation: the query, or why not.
+type compiledSearch struct {
+	q   *query.Query
+	err error
 }
 
 // checkTotals counts how far the searches of a corpus got.
@@ -78,7 +87,11 @@ func checkCorpus(ctx context.Context, s *session, scripts []script, opt checkOpt
 			t.fail(w, sc, stageExpand, errCancelled)
 			continue
 		}
-		stage, rows, err := checkOne(ctx, s, sc.Text, opt.Run)
+		var pre *compiledSearch
+		if opt.Compiled != nil {
+			pre = &opt.Compiled[i]
+		}
+		stage, rows, err := checkOne(ctx, s, sc.Text, pre, opt.Run)
 		if err != nil {
 			t.fail(w, sc, stage, err)
 			continue
@@ -99,9 +112,14 @@ func checkCorpus(ctx context.Context, s *session, scripts []script, opt checkOpt
 
 // checkOne takes one search as far as it goes. On error, stage is the
 // stage that failed; on success it is the last stage taken, and rows is
-// the row count when run.
-func checkOne(ctx context.Context, s *session, text string, run bool) (stage string, rows int, err error) {
-	q, err := s.compile(text)
+// the row count when run. pre, when set, is text compiled already.
+func checkOne(ctx context.Context, s *session, text string, pre *compiledSearch, run bool) (stage string, rows int, err error) {
+	var q *query.Query
+	if pre != nil {
+		q, err = pre.q, pre.err
+	} else {
+		q, err = s.compile(text)
+	}
 	if err != nil {
 		return string(query.StageOf(err)), 0, err
 	}

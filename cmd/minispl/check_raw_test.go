@@ -100,3 +100,36 @@ func TestCheckESCURawShared(t *testing.T) {
 		t.Errorf("Endpoint raw detections: %d, %d parsed, %d planned; want 317, all parsed, at least 95%% planned", epAll, epParsed, epPlanned)
 	}
 }
+
+// TestCheckNarrowed: check --escu --run compiles every search first and
+// loads the events with only the event fields and datasets the compiled
+// ones read; with --load-all it loads everything. The FAIL and ok lines,
+// totals, reasons, ingest summary and status are the same either way,
+// for the tstats corpora (no event texts kept) and the raw-event one,
+// over ../shared/datasets/attack_data. Skipped without ../shared.
+func TestCheckNarrowed(t *testing.T) {
+	dir := filepath.Join(sharedRoot, "escu")
+	if _, err := os.Stat(filepath.Join(dir, "detections_raw.jsonl")); err != nil {
+		t.Skipf("../shared absent: %v", err)
+	}
+	data := filepath.Join(sharedRoot, "datasets", "attack_data")
+	for _, corpus := range [][]string{{"detections_processes.jsonl", "detections_registry.jsonl", "detections_filesystem.jsonl"}, {"detections_raw.jsonl"}} {
+		args := []string{"check", "-v", "--run", "--data", data, "-m", filepath.Join(dir, "macros.jsonl"), "--lookups", filepath.Join(dir, "lookups")}
+		for _, f := range corpus {
+			args = append(args, "--escu", filepath.Join(dir, f))
+		}
+		var out [2][3]string
+		for i, extra := range [][]string{nil, {"--load-all"}} {
+			status, stdout, stderr := invoke(t, "", append(args, extra...)...)
+			out[i] = [3]string{fmt.Sprint(status), stdout, stderr}
+		}
+		if !strings.Contains(out[0][1], " rows\n") {
+			t.Errorf("%v: no search ran:\n%s%s", corpus, out[0][1], out[0][2])
+		}
+		for k, what := range []string{"status", "stdout", "stderr"} {
+			if out[0][k] != out[1][k] {
+				t.Errorf("%v: the narrowed check's %s differs from --load-all's:\n%s\n--- --load-all:\n%s", corpus, what, out[0][k], out[1][k])
+			}
+		}
+	}
+}

@@ -65,6 +65,10 @@ type CheckCmd struct {
 	AST     bool        `name:"ast" help:"Also print the parsed search in canonical SPL (not with --escu)."`
 	File    []string    `short:"f" placeholder:"FILE" help:"Check the searches of FILE (script, ESCU detection .yml or detections .jsonl; repeatable)."`
 	Search  []string    `arg:"" optional:"" name:"spl" help:"The search (quote it)."`
+	// LoadAll loads every event field and dataset with --escu --run, as
+	// if every search read them all (the results are the same; for
+	// comparing).
+	LoadAll bool `name:"load-all" hidden:"" help:"With --escu --run, load every event field and dataset, not only those the searches read (the results are the same)."`
 }
 
 // DatamodelsCmd is `minispl datamodels`.
@@ -473,13 +477,29 @@ func (c *CheckCmd) Run(e *env) int {
 	if status != exitOK {
 		return status
 	}
+	opt := checkOptions{Run: c.Execute, Verbose: c.Verbose}
+	if c.Execute && len(c.ESCU) > 0 {
+		// Every search is compiled before any event is read, and the
+		// events are loaded with only what the compiled ones read.
+		opt.Compiled = make([]compiledSearch, len(scripts))
+		var ok []*query.Query
+		for i := range scripts {
+			cs := &opt.Compiled[i]
+			if cs.q, cs.err = s.compile(scripts[i].Text); cs.err == nil {
+				ok = append(ok, cs.q)
+			}
+		}
+		if !c.LoadAll {
+			s.narrow(ok, c.Source.Summaries != "")
+		}
+	}
 	if c.Execute {
 		if err := loadSource(e, s, c.Source); err != nil {
 			return loadStatus(err)
 		}
 	}
 	if len(c.ESCU) > 0 {
-		t := checkCorpus(e.ctx, s, scripts, checkOptions{Run: c.Execute, Verbose: c.Verbose}, e.stdout)
+		t := checkCorpus(e.ctx, s, scripts, opt, e.stdout)
 		if t.failed() > 0 {
 			return exitError
 		}
