@@ -165,6 +165,33 @@ func TestRawViewDecodesOnlyWhatIsRead(t *testing.T) {
 	if _, err := v.Text(len(texts)); err == nil {
 		t.Fatal("a row past the end read without an error")
 	}
+	// Every row, then another chunk: the buffers kept are bounded, and
+	// reused ones give the new chunk's texts.
+	for r := range texts {
+		if _, err := v.Text(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other := viewTexts(900)
+	for i := range other {
+		other[i] = append([]byte("other "), other[i]...)
+	}
+	och := chunkOf(other)
+	if err := v.Reset(och); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.spare) > viewSpare || len(v.spare) == 0 {
+		t.Fatalf("%d spare buffers kept, want 1 to %d", len(v.spare), viewSpare)
+	}
+	for r := range other {
+		got, err := v.Text(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, other[r]) {
+			t.Fatalf("second chunk row %d: %d bytes back, want %d", r, len(got), len(other[r]))
+		}
+	}
 	// No row read, no block decoded; Column then decodes them all.
 	var w RawView
 	if err := w.Reset(ch); err != nil {
