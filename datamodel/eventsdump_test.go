@@ -9,8 +9,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-
-	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
 // eventStoreDump writes the event store of s as text: per chunk its
@@ -29,52 +27,7 @@ func eventStoreDump(t testing.TB, w io.Writer, s *Store) {
 		b := ch.Batch
 		fmt.Fprintf(w, "chunk %d: %q %q %d rows pos %v\n", ci, ch.Source, ch.EventCode, b.NumRows(), ch.Pos)
 		for j, c := range b.Columns() {
-			fmt.Fprintf(w, "%s:", b.ColumnName(j))
-			switch c := c.(type) {
-			case *array.Dictionary:
-				dict := c.Dictionary().(*array.String)
-				fmt.Fprintf(w, " dict %d [", dict.Len())
-				for k := 0; k < dict.Len(); k++ {
-					fmt.Fprintf(w, "%q ", dict.Value(k))
-				}
-				fmt.Fprint(w, "] idx")
-				for i := 0; i < c.Len(); i++ {
-					if c.IsNull(i) {
-						fmt.Fprint(w, " -")
-					} else {
-						fmt.Fprintf(w, " %d", c.GetValueIndex(i))
-					}
-				}
-			case *array.Timestamp:
-				for i := 0; i < c.Len(); i++ {
-					fmt.Fprintf(w, " %d", int64(c.Value(i)))
-				}
-			case *array.String:
-				for i := 0; i < c.Len(); i++ {
-					if c.IsNull(i) {
-						fmt.Fprint(w, " -")
-					} else {
-						fmt.Fprintf(w, " %q", c.Value(i))
-					}
-				}
-			case *array.List:
-				vals := c.ListValues().(*array.String)
-				for i := 0; i < c.Len(); i++ {
-					if c.IsNull(i) {
-						fmt.Fprint(w, " -")
-						continue
-					}
-					lo, hi := c.ValueOffsets(i)
-					fmt.Fprint(w, " [")
-					for k := lo; k < hi; k++ {
-						fmt.Fprintf(w, "%q ", vals.Value(int(k)))
-					}
-					fmt.Fprint(w, "]")
-				}
-			default:
-				t.Fatalf("column %s: unexpected type %T", b.ColumnName(j), c)
-			}
-			fmt.Fprintln(w)
+			dumpColumn(t, w, b.ColumnName(j), c)
 		}
 		for r := 0; r < int(b.NumRows()); r++ {
 			text, err := ch.Raw(r, &rd)

@@ -215,12 +215,18 @@ func (c *rawColumn) text(r int, cache *blockCache) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return c.rowText(data, b, r), nil
+}
+
+// rowText returns row r's text out of data, the decoded block b that
+// holds it.
+func (c *rawColumn) rowText(data []byte, b, r int) []byte {
 	start := int32(0)
 	if r > int(c.first[b]) {
 		start = c.ends[r-1]
 	}
 	end := c.ends[r]
-	return data[start:end:end], nil
+	return data[start:end:end]
 }
 
 // RawReader reads event texts from the event store's compressed _raw

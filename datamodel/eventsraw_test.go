@@ -2,10 +2,8 @@ package datamodel
 
 import (
 	"bytes"
-	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -18,24 +16,7 @@ import (
 // byte for byte.
 func TestRawColumnRoundTrip(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	var texts [][]byte
-	for i := range 2000 {
-		var b []byte
-		switch {
-		case i%500 == 7:
-			b = bytes.Repeat([]byte("<Data Name='x'>long</Data>"), 3*chunkBlockSize/26+i) // larger than a block
-		case i%300 == 11:
-			b = make([]byte, chunkBlockSize+17)
-			for j := range b {
-				b[j] = byte(rng.Uint32())
-			}
-		case i%97 == 0:
-			b = nil
-		default:
-			b = fmt.Appendf(nil, "<Event><EventID>%d</EventID><Data>%s</Data></Event>", i, strings.Repeat("ab", rng.IntN(900)))
-		}
-		texts = append(texts, b)
-	}
+	texts := randomTexts(rng, 2000)
 	var cw rawColumnWriter
 	for _, b := range texts {
 		cw.add(b)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
@@ -27,34 +28,7 @@ func layoutDump(t testing.TB, w io.Writer, s *Store) {
 		for bi, b := range s.Batches(d) {
 			fmt.Fprintf(w, "batch %d: %d rows\n", bi, b.NumRows())
 			for j, c := range b.Columns() {
-				fmt.Fprintf(w, "%s:", b.ColumnName(j))
-				switch c := c.(type) {
-				case *array.Dictionary:
-					dict := c.Dictionary().(*array.String)
-					fmt.Fprintf(w, " dict %d [", dict.Len())
-					for k := 0; k < dict.Len(); k++ {
-						fmt.Fprintf(w, "%q ", dict.Value(k))
-					}
-					fmt.Fprint(w, "] idx")
-					for i := 0; i < c.Len(); i++ {
-						if c.IsNull(i) {
-							fmt.Fprint(w, " -")
-						} else {
-							fmt.Fprintf(w, " %d", c.GetValueIndex(i))
-						}
-					}
-				case *array.Timestamp:
-					for i := 0; i < c.Len(); i++ {
-						if c.IsNull(i) {
-							fmt.Fprint(w, " -")
-						} else {
-							fmt.Fprintf(w, " %d", int64(c.Value(i)))
-						}
-					}
-				default:
-					t.Fatalf("column %s: unexpected type %T", b.ColumnName(j), c)
-				}
-				fmt.Fprintln(w)
+				dumpColumn(t, w, b.ColumnName(j), c)
 			}
 		}
 	}
@@ -73,6 +47,63 @@ func layoutDump(t testing.TB, w io.Writer, s *Store) {
 	for _, p := range st.Problems {
 		fmt.Fprintf(w, "  problem %s\n", p)
 	}
+}
+
+// dumpColumn writes one line: the column's name, then, for a dictionary
+// column, its dictionary and each row's index; for a timestamp, string or
+// list of strings column, each row's value; "-" for a null.
+func dumpColumn(t testing.TB, w io.Writer, name string, c arrow.Array) {
+	t.Helper()
+	fmt.Fprintf(w, "%s:", name)
+	switch c := c.(type) {
+	case *array.Dictionary:
+		dict := c.Dictionary().(*array.String)
+		fmt.Fprintf(w, " dict %d [", dict.Len())
+		for k := 0; k < dict.Len(); k++ {
+			fmt.Fprintf(w, "%q ", dict.Value(k))
+		}
+		fmt.Fprint(w, "] idx")
+		for i := 0; i < c.Len(); i++ {
+			if c.IsNull(i) {
+				fmt.Fprint(w, " -")
+			} else {
+				fmt.Fprintf(w, " %d", c.GetValueIndex(i))
+			}
+		}
+	case *array.Timestamp:
+		for i := 0; i < c.Len(); i++ {
+			if c.IsNull(i) {
+				fmt.Fprint(w, " -")
+			} else {
+				fmt.Fprintf(w, " %d", int64(c.Value(i)))
+			}
+		}
+	case *array.String:
+		for i := 0; i < c.Len(); i++ {
+			if c.IsNull(i) {
+				fmt.Fprint(w, " -")
+			} else {
+				fmt.Fprintf(w, " %q", c.Value(i))
+			}
+		}
+	case *array.List:
+		vals := c.ListValues().(*array.String)
+		for i := 0; i < c.Len(); i++ {
+			if c.IsNull(i) {
+				fmt.Fprint(w, " -")
+				continue
+			}
+			lo, hi := c.ValueOffsets(i)
+			fmt.Fprint(w, " [")
+			for k := lo; k < hi; k++ {
+				fmt.Fprintf(w, "%q ", vals.Value(int(k)))
+			}
+			fmt.Fprint(w, "]")
+		}
+	default:
+		t.Fatalf("column %s: unexpected type %T", name, c)
+	}
+	fmt.Fprintln(w)
 }
 
 // layoutInputs are the inputs whose store layout layoutDump pins: the

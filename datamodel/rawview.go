@@ -128,12 +128,7 @@ func (v *RawView) Text(r int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	start := int32(0)
-	if r > int(c.first[b]) {
-		start = c.ends[r-1]
-	}
-	end := c.ends[r]
-	return data[start:end:end], nil
+	return c.rowText(data, b, r), nil
 }
 
 // Column returns the chunk's _raw as a utf8 array of its rows: every

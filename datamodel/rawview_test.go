@@ -39,8 +39,12 @@ func builtRawColumn(t testing.TB, c *EventChunk) *array.String {
 
 // viewTexts are texts of every kind (see TestRawColumnRoundTrip): empty,
 // longer than a block, incompressible (plain blocks), ordinary.
-func viewTexts(n int) [][]byte {
-	rng := rand.New(rand.NewPCG(3, 4))
+func viewTexts(n int) [][]byte { return randomTexts(rand.New(rand.NewPCG(3, 4)), n) }
+
+// randomTexts returns n event texts drawn with rng: every 97th empty, some
+// longer than a block, some random bytes S2 cannot shrink (stored plain),
+// the others ordinary events of random length.
+func randomTexts(rng *rand.Rand, n int) [][]byte {
 	var texts [][]byte
 	for i := range n {
 		var b []byte

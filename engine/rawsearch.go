@@ -180,28 +180,20 @@ func (e *Engine) planRawSearch(s *spl.Search, p *spl.Pipeline, pl *Plan) (node, 
 
 // exprReadsRaw reports whether a raw search expression reads _raw: it has
 // a bare term or phrase, or compares _raw.
-func exprReadsRaw(e spl.SearchExpr) bool {
+func exprReadsRaw(e spl.SearchExpr) bool { return exprUsesRaw(e, true) }
+
+// exprComparesRaw reports whether a raw search expression compares the
+// field _raw.
+func exprComparesRaw(e spl.SearchExpr) bool { return exprUsesRaw(e, false) }
+
+// exprUsesRaw reports whether e compares the field _raw or, when terms is
+// set, has a bare term or phrase (which match _raw).
+func exprUsesRaw(e spl.SearchExpr, terms bool) bool {
 	raw := false
 	spl.Inspect(e, func(n spl.Node) bool {
 		switch n := n.(type) {
 		case *spl.SearchTerm:
-			raw = true
-		case *spl.SearchCompare:
-			raw = raw || n.Field == datamodel.FieldRaw
-		case *spl.SearchIn:
-			raw = raw || n.Field == datamodel.FieldRaw
-		}
-		return !raw
-	})
-	return raw
-}
-
-// exprComparesRaw reports whether a raw search expression compares the
-// field _raw.
-func exprComparesRaw(e spl.SearchExpr) bool {
-	raw := false
-	spl.Inspect(e, func(n spl.Node) bool {
-		switch n := n.(type) {
+			raw = raw || terms
 		case *spl.SearchCompare:
 			raw = raw || n.Field == datamodel.FieldRaw
 		case *spl.SearchIn:

@@ -57,18 +57,8 @@ func TestPredCare(t *testing.T) {
 		cols := make([]arrow.Array, len(fields))
 		fs := make([]arrow.Field, len(fields))
 		for c := range fields {
-			ty := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
-			b := array.NewDictionaryBuilder(mem, ty).(*array.BinaryDictionaryBuilder)
-			for range n {
-				if rng.IntN(6) == 0 {
-					b.AppendNull()
-				} else if err := b.AppendString(words[rng.IntN(len(words))]); err != nil {
-					t.Fatal(err)
-				}
-			}
-			cols[c] = b.NewArray()
-			b.Release()
-			fs[c] = arrow.Field{Name: fields[c], Type: ty, Nullable: true}
+			cols[c] = randomDictColumn(t, mem, rng, words, n)
+			fs[c] = arrow.Field{Name: fields[c], Type: cols[c].DataType(), Nullable: true}
 		}
 		return array.NewRecordBatch(arrow.NewSchema(fs, nil), cols, int64(n))
 	}
@@ -107,4 +97,21 @@ func TestPredCare(t *testing.T) {
 			b.Release()
 		}
 	}
+}
+
+// randomDictColumn returns a dictionary column of n rows, each a random
+// one of words or, one time in six, null.
+func randomDictColumn(t testing.TB, mem memory.Allocator, rng *rand.Rand, words []string, n int) arrow.Array {
+	t.Helper()
+	ty := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+	b := array.NewDictionaryBuilder(mem, ty).(*array.BinaryDictionaryBuilder)
+	defer b.Release()
+	for range n {
+		if rng.IntN(6) == 0 {
+			b.AppendNull()
+		} else if err := b.AppendString(words[rng.IntN(len(words))]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b.NewArray()
 }

@@ -71,18 +71,8 @@ func TestOrderRawLast(t *testing.T) {
 	cols := make([]arrow.Array, 3)
 	fs := make([]arrow.Field, 3)
 	for c := range 2 {
-		ty := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
-		b := array.NewDictionaryBuilder(mem, ty).(*array.BinaryDictionaryBuilder)
-		for range rows {
-			if rng.IntN(6) == 0 {
-				b.AppendNull()
-			} else if err := b.AppendString(words[rng.IntN(len(words))]); err != nil {
-				t.Fatal(err)
-			}
-		}
-		cols[c] = b.NewArray()
-		b.Release()
-		fs[c] = arrow.Field{Name: fields[c], Type: ty, Nullable: true}
+		cols[c] = randomDictColumn(t, mem, rng, words, rows)
+		fs[c] = arrow.Field{Name: fields[c], Type: cols[c].DataType(), Nullable: true}
 	}
 	sb := array.NewStringBuilder(mem)
 	for range rows {
