@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
-	"strings"
 	"testing"
 )
 
@@ -50,16 +48,8 @@ func TestEventStoreDump(t *testing.T) {
 	out := os.Getenv("MINISPL_EVENTS_DUMP")
 	tmp := t.TempDir()
 	inputs := layoutInputs(t, tmp)
-	names := make([]string, 0, len(inputs))
-	for n := range inputs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
 	var report bytes.Buffer
-	for _, name := range names {
-		if out == "" && strings.HasPrefix(name, "shared") {
-			continue
-		}
+	for _, name := range dumpCases(inputs, out != "") {
 		for _, batch := range []int{0, 1000} {
 			for _, fields := range [][]string{nil, {"host", "EventCode", "Image", "TargetObject", "eventtype", "tag", "process_name", "UtcTime"}} {
 				s := NewStore(DefaultCatalog(), Options{BatchSize: batch})

@@ -152,16 +152,8 @@ func TestLayoutDump(t *testing.T) {
 	out := os.Getenv("MINISPL_LAYOUT_DUMP")
 	tmp := t.TempDir()
 	inputs := layoutInputs(t, tmp)
-	names := make([]string, 0, len(inputs))
-	for n := range inputs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
 	var report bytes.Buffer
-	for _, name := range names {
-		if out == "" && strings.HasPrefix(name, "shared") {
-			continue
-		}
+	for _, name := range dumpCases(inputs, out != "") {
 		for _, batch := range []int{0, 1000} {
 			for _, workers := range []int{1, 2} {
 				s := NewStore(DefaultCatalog(), Options{BatchSize: batch})
@@ -185,4 +177,17 @@ func TestLayoutDump(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// dumpCases returns the names of inputs in order, the shared ones only
+// when withShared (a dump is written to a file).
+func dumpCases(inputs map[string][]string, withShared bool) []string {
+	var names []string
+	for n := range inputs {
+		if withShared || !strings.HasPrefix(n, "shared") {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return names
 }

@@ -37,21 +37,7 @@ func TestPredCare(t *testing.T) {
 			return fmt.Sprintf("%s>%q", f, words[rng.IntN(len(words))])
 		}
 	}
-	var exprText func(depth int) string
-	exprText = func(depth int) string {
-		if depth == 0 || rng.IntN(3) == 0 {
-			return leafText()
-		}
-		switch rng.IntN(3) {
-		case 0:
-			return "(" + exprText(depth-1) + " AND " + exprText(depth-1) + ")"
-		case 1:
-			parts := []string{exprText(depth - 1), exprText(depth - 1), exprText(depth - 1)}
-			return "(" + strings.Join(parts, " OR ") + ")"
-		default:
-			return "NOT " + exprText(depth-1)
-		}
-	}
+	exprText := func(depth int) string { return randomExprText(rng, depth, leafText) }
 	// batch builds n rows; shared reuses the dictionaries of prev.
 	batch := func(n int) arrow.RecordBatch {
 		cols := make([]arrow.Array, len(fields))
@@ -114,4 +100,21 @@ func randomDictColumn(t testing.TB, mem memory.Allocator, rng *rand.Rand, words 
 		}
 	}
 	return b.NewArray()
+}
+
+// randomExprText returns a random search expression of at most depth
+// levels of AND, OR (of three) and NOT over leaves from leaf.
+func randomExprText(rng *rand.Rand, depth int, leaf func() string) string {
+	if depth == 0 || rng.IntN(3) == 0 {
+		return leaf()
+	}
+	switch rng.IntN(3) {
+	case 0:
+		return "(" + randomExprText(rng, depth-1, leaf) + " AND " + randomExprText(rng, depth-1, leaf) + ")"
+	case 1:
+		parts := []string{randomExprText(rng, depth-1, leaf), randomExprText(rng, depth-1, leaf), randomExprText(rng, depth-1, leaf)}
+		return "(" + strings.Join(parts, " OR ") + ")"
+	default:
+		return "NOT " + randomExprText(rng, depth-1, leaf)
+	}
 }

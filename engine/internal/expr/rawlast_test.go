@@ -3,7 +3,6 @@ package expr
 import (
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -53,20 +52,7 @@ func TestOrderRawLast(t *testing.T) {
 		}
 		return fmt.Sprintf("%s=%q", f, pats[rng.IntN(len(pats))])
 	}
-	var exprText func(depth int) string
-	exprText = func(depth int) string {
-		if depth == 0 || rng.IntN(3) == 0 {
-			return leafText()
-		}
-		switch rng.IntN(3) {
-		case 0:
-			return "(" + exprText(depth-1) + " AND " + exprText(depth-1) + ")"
-		case 1:
-			return "(" + strings.Join([]string{exprText(depth - 1), exprText(depth - 1), exprText(depth - 1)}, " OR ") + ")"
-		default:
-			return "NOT " + exprText(depth-1)
-		}
-	}
+	exprText := func(depth int) string { return randomExprText(rng, depth, leafText) }
 	const rows = 60
 	cols := make([]arrow.Array, 3)
 	fs := make([]arrow.Field, 3)
